@@ -47,6 +47,8 @@ int entry_list_normalize(struct entry_list *l, char **cause);
  */
 int name_normalize(const char *in, int allow_wildcard, char **out, char **cause);
 int name_is_wildcard(const char *name);
+/* Is s a single valid label (1-63 of [a-z0-9-], no hyphen at either end)? */
+int label_is_valid(const char *s, size_t n);
 /* Does name end in suffix on a label boundary (or equal it)? */
 int name_has_suffix(const char *name, const char *suffix);
 
@@ -74,5 +76,15 @@ struct cidr_list {
 int cidr_list_parse(const char *s, struct cidr_list *out, char **cause);
 void cidr_list_release(struct cidr_list *l);
 int cidr_list_contains(const struct cidr_list *l, const struct ipaddr *a);
+/* "10.0.0.0/8, fc00::/7" for messages; new string. */
+char *cidr_list_format(const struct cidr_list *l);
+
+/*
+ * Text taken from input, made safe to quote in a one-line message: bytes
+ * outside printable ASCII become \xNN (so a hostile file cannot put a newline
+ * or a terminal escape into the output) and long text is cut with "...".
+ * New string.
+ */
+char *msg_quote(const char *s);
 
 #endif

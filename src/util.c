@@ -15,8 +15,8 @@
 
 #include "util.h"
 
-static void
-die_oom(void)
+_Noreturn void
+out_of_memory(void)
 {
 	static const char msg[] = "amlhosts: out of memory\n";
 
@@ -33,7 +33,7 @@ xmalloc(size_t n)
 	void *p = malloc(n ? n : 1);
 
 	if (p == NULL)
-		die_oom();
+		out_of_memory();
 	return p;
 }
 
@@ -43,7 +43,7 @@ xcalloc(size_t n, size_t size)
 	void *p = calloc(n ? n : 1, size ? size : 1);
 
 	if (p == NULL)
-		die_oom();
+		out_of_memory();
 	return p;
 }
 
@@ -53,7 +53,7 @@ xrealloc(void *p, size_t n)
 	void *q = realloc(p, n ? n : 1);
 
 	if (q == NULL)
-		die_oom();
+		out_of_memory();
 	return q;
 }
 
@@ -61,7 +61,7 @@ void *
 xreallocarray(void *p, size_t n, size_t size)
 {
 	if (size != 0 && n > SIZE_MAX / size)
-		die_oom();
+		out_of_memory();
 	return xrealloc(p, n * size);
 }
 
@@ -92,7 +92,7 @@ xvasprintf(const char *fmt, va_list ap)
 	n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
-		die_oom();
+		out_of_memory();
 	p = xmalloc((size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	return p;
@@ -115,12 +115,16 @@ set_error(char **cause, const char *fmt, ...)
 {
 	va_list ap;
 
+	char *msg;
+
 	if (cause == NULL)
 		return -1;
-	free(*cause);
+	/* Format first: the new message may quote the old one. */
 	va_start(ap, fmt);
-	*cause = xvasprintf(fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
+	free(*cause);
+	*cause = msg;
 	return -1;
 }
 
@@ -145,7 +149,7 @@ buf_reserve(struct buf *b, size_t extra)
 	size_t want;
 
 	if (extra > SIZE_MAX - b->len - 1)
-		die_oom();
+		out_of_memory();
 	want = b->len + extra + 1;
 	if (want <= b->cap)
 		return;
@@ -188,7 +192,7 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		die_oom();
+		out_of_memory();
 	buf_reserve(b, (size_t)n);
 	va_start(ap, fmt);
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
@@ -416,7 +420,7 @@ sha256_hex(const void *p, size_t n, char out[65])
 
 	if (EVP_Digest(p, n, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen != 32) {
 		/* libcrypto cannot fail here short of memory exhaustion. */
-		die_oom();
+		out_of_memory();
 	}
 	for (i = 0; i < mdlen; i++) {
 		out[2 * i] = hex[md[i] >> 4];

@@ -18,6 +18,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/* Print "out of memory" and exit 1. */
+_Noreturn void out_of_memory(void);
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
@@ -29,7 +31,7 @@ char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0
 
 /* Store a formatted message in *cause (if cause is not NULL); returns -1 so
  * callers can write "return set_error(cause, ...)". An existing message is
- * freed first. */
+ * replaced, and the new one may quote it. */
 int set_error(char **cause, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A growable byte buffer; data is always NUL-terminated (not counted in len)

@@ -1,0 +1,290 @@
+/*
+ * main.c - parse the command line, load the configuration and run one
+ * command. Everything a command needs arrives in struct cmd_ctx.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "hostsfile.h"
+
+enum {
+	OPT_STATE_DIR = 256,
+	OPT_JSON,
+	OPT_SYSLOG,
+	OPT_NAME,
+	OPT_FROM_JSON,
+	OPT_EXIT_CODE,
+	OPT_FORMAT,
+	OPT_PURGE,
+	OPT_TO,
+	OPT_WHOLE_FILE,
+	OPT_IN_PLACE,
+};
+
+static const struct option long_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "hosts-file", required_argument, NULL, 'H' },
+	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "syslog", no_argument, NULL, OPT_SYSLOG },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "from-json", required_argument, NULL, OPT_FROM_JSON },
+	{ "exit-code", no_argument, NULL, OPT_EXIT_CODE },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "purge", no_argument, NULL, OPT_PURGE },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "whole-file", no_argument, NULL, OPT_WHOLE_FILE },
+	{ "in-place", no_argument, NULL, OPT_IN_PLACE },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char global_help[] =
+    "Global options:\n"
+    "  -c, --config FILE      configuration file (default " DEFAULT_CONFIG_FILE ")\n"
+    "  -H, --hosts-file FILE  hosts file to manage (default " DEFAULT_HOSTS_FILE ")\n"
+    "      --state-dir DIR    backups, journal and lock (default " DEFAULT_STATE_DIR ")\n"
+    "  -n, --dry-run          show what would change, change nothing\n"
+    "  -q, --quiet            print errors and warnings only\n"
+    "  -v, --verbose          say more (repeatable)\n"
+    "      --json             machine-readable output (resolve, status, history, plan)\n"
+    "      --syslog           also log messages to syslog (for cron and timers)\n"
+    "  -h, --help             show help (after a command: that command's help)\n"
+    "  -V, --version          show the version\n";
+
+static const char adhoc_help[] =
+    "      --name NAME        an ad-hoc target, without a configuration file\n"
+    "      --from-json FILE   its source: az/PowerShell/ARM JSON ('-' reads stdin)\n";
+
+static void
+usage_all(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: amlhosts [OPTIONS] COMMAND [TARGET...] [OPTIONS]\n\n"
+	    "Keep the private-endpoint names of Azure Machine Learning workspaces in a\n"
+	    "fenced, restorable block of the hosts file.\n\nCommands:\n");
+	for (i = 0; cmd_table[i] != NULL; i++)
+		fprintf(f, "  %-10s %s\n", cmd_table[i]->name, cmd_table[i]->summary);
+	fprintf(f, "\n%s\nAd-hoc target (apply, plan, resolve):\n%s\n"
+	    "Run 'amlhosts COMMAND --help' for a command's options; see amlhosts(1)\n"
+	    "and amlhosts.conf(5).\n"
+	    "Exit status: 0 ok, 1 failure, 2 usage or input error, 3 plan --exit-code\n"
+	    "with changes pending.\n", global_help, adhoc_help);
+}
+
+static void
+usage_cmd(FILE *f, const struct cmd_entry *e)
+{
+	fprintf(f, "Usage: amlhosts [OPTIONS] %s %s\n\n%s\n", e->name, e->args, e->summary);
+	if (e->options != NULL || (e->allowed & CMDOPT_ADHOC))
+		fprintf(f, "\nOptions:\n%s%s", e->options ? e->options : "",
+		    (e->allowed & CMDOPT_ADHOC) ? adhoc_help : "");
+	fprintf(f, "\n%s", global_help);
+}
+
+static const char *
+option_name(unsigned bit)
+{
+	switch (bit) {
+	case CMDOPT_EXIT_CODE: return "--exit-code";
+	case CMDOPT_FORMAT: return "--format";
+	case CMDOPT_PURGE: return "--purge";
+	case CMDOPT_TO: return "--to";
+	case CMDOPT_WHOLE_FILE: return "--whole-file";
+	case CMDOPT_ADHOC: return "--name/--from-json";
+	case CMDOPT_IN_PLACE: return "--in-place";
+	}
+	return "?";
+}
+
+/* Load the configuration and apply the command line over it. */
+static int
+setup_config(struct cmd_ctx *ctx, const char *config_path, const char *hosts,
+    const char *state_dir)
+{
+	struct target_conf *t;
+	char *cause = NULL;
+	int must_exist = config_path != NULL;
+
+	config_init(&ctx->conf);
+	if (config_load(&ctx->conf, config_path ? config_path : DEFAULT_CONFIG_FILE,
+	    must_exist, &cause) != 0) {
+		cmd_error(ctx, "%s", cause);
+		free(cause);
+		return EXIT_USAGE;
+	}
+	if (hosts != NULL) {
+		free(ctx->conf.hosts_file);
+		ctx->conf.hosts_file = xstrdup(hosts);
+	}
+	if (state_dir != NULL) {
+		free(ctx->conf.state_dir);
+		ctx->conf.state_dir = xstrdup(state_dir);
+	}
+	if (ctx->adhoc_name != NULL || ctx->adhoc_json != NULL) {
+		if (ctx->adhoc_name == NULL || ctx->adhoc_json == NULL) {
+			cmd_error(ctx, "--name and --from-json go together");
+			return EXIT_USAGE;
+		}
+		if (!hosts_target_name_valid(ctx->adhoc_name)) {
+			cmd_error(ctx, "'%s' is not a valid target name (1-64 letters, digits, "
+			    "'.', '_', '-', starting with a letter or digit)", ctx->adhoc_name);
+			return EXIT_USAGE;
+		}
+		if (ctx->args.n > 0) {
+			cmd_error(ctx, "--name gives the target; do not name others");
+			return EXIT_USAGE;
+		}
+		if (config_find_target(&ctx->conf, ctx->adhoc_name) != NULL) {
+			cmd_error(ctx, "'%s' is also a target in %s; choose another --name",
+			    ctx->adhoc_name, ctx->conf.path);
+			return EXIT_USAGE;
+		}
+		t = config_add_target(&ctx->conf, ctx->adhoc_name);
+		t->json_file = xstrdup(ctx->adhoc_json);
+	}
+	return EXIT_OK;
+}
+
+static int
+parse_id(const char *s, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v <= 0)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct cmd_ctx ctx;
+	const struct cmd_entry *e = NULL;
+	const char *config_path = NULL, *hosts = NULL, *state_dir = NULL;
+	int ch, help = 0, version = 0, rc = EXIT_USAGE, i;
+	unsigned bit;
+
+	memset(&ctx, 0, sizeof ctx);
+	strlist_init(&ctx.args);
+	ctx.argv0 = argv[0];
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":c:H:nqvhV", long_options, NULL)) != -1) {
+		switch (ch) {
+		case 'c': config_path = optarg; break;
+		case 'H': hosts = optarg; break;
+		case OPT_STATE_DIR: state_dir = optarg; break;
+		case 'n': ctx.dry_run = 1; break;
+		case 'q': ctx.quiet = 1; break;
+		case 'v': ctx.verbose++; break;
+		case OPT_JSON: ctx.json = 1; break;
+		case OPT_SYSLOG: ctx.use_syslog = 1; break;
+		case 'h': help = 1; break;
+		case 'V': version = 1; break;
+		case OPT_NAME: ctx.adhoc_name = optarg; ctx.used |= CMDOPT_ADHOC; break;
+		case OPT_FROM_JSON: ctx.adhoc_json = optarg; ctx.used |= CMDOPT_ADHOC; break;
+		case OPT_EXIT_CODE: ctx.exit_code_opt = 1; ctx.used |= CMDOPT_EXIT_CODE; break;
+		case OPT_FORMAT:
+			ctx.used |= CMDOPT_FORMAT;
+			if (format_parse(optarg, &ctx.format) != 0) {
+				cmd_error(&ctx, "unknown format '%s' (known: %s)", optarg, format_names());
+				goto out;
+			}
+			break;
+		case OPT_PURGE: ctx.purge = 1; ctx.used |= CMDOPT_PURGE; break;
+		case OPT_TO:
+			ctx.used |= CMDOPT_TO;
+			if (parse_id(optarg, &ctx.to_id) != 0) {
+				cmd_error(&ctx, "--to takes a change ID from 'amlhosts history', not '%s'", optarg);
+				goto out;
+			}
+			break;
+		case OPT_WHOLE_FILE: ctx.whole_file = 1; ctx.used |= CMDOPT_WHOLE_FILE; break;
+		case OPT_IN_PLACE: ctx.in_place = 1; ctx.used |= CMDOPT_IN_PLACE; break;
+		case ':':
+			cmd_error(&ctx, "option '%s' needs a value", argv[optind - 1]);
+			goto out;
+		default:
+			if (optopt != 0)
+				cmd_error(&ctx, "unknown option '-%c'; see 'amlhosts --help'", optopt);
+			else
+				cmd_error(&ctx, "unknown option '%s'; see 'amlhosts --help'", argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (version) {
+		printf("amlhosts %s\n", PACKAGE_VERSION);
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (optind < argc) {
+		e = cmd_find(argv[optind]);
+		if (e == NULL) {
+			cmd_error(&ctx, "unknown command '%s'; see 'amlhosts --help'", argv[optind]);
+			goto out;
+		}
+		for (i = optind + 1; i < argc; i++)
+			strlist_push(&ctx.args, argv[i]);
+	}
+	if (help) {
+		if (e != NULL)
+			usage_cmd(stdout, e);
+		else
+			usage_all(stdout);
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (e == NULL) {
+		usage_all(stderr);
+		goto out;
+	}
+	for (bit = 1; bit <= CMDOPT_IN_PLACE; bit <<= 1)
+		if ((ctx.used & bit) && !(e->allowed & bit)) {
+			cmd_error(&ctx, "option %s does not apply to '%s'; see 'amlhosts %s --help'",
+			    option_name(bit), e->name, e->name);
+			goto out;
+		}
+	if (ctx.args.n > 0 && !(e->flags & CMDF_TARGETS)) {
+		cmd_error(&ctx, "'%s' takes no TARGET arguments", e->name);
+		goto out;
+	}
+	if ((e->flags & CMDF_NEEDS_TARGET) && ctx.args.n == 0) {
+		cmd_error(&ctx, "'%s' needs at least one TARGET; see 'amlhosts %s --help'",
+		    e->name, e->name);
+		goto out;
+	}
+	if (ctx.use_syslog)
+		openlog("amlhosts", LOG_PID, LOG_USER);
+	rc = setup_config(&ctx, config_path, hosts, state_dir);
+	if (rc == EXIT_OK)
+		rc = e->exec(&ctx);
+	if (ctx.use_syslog)
+		closelog();
+out:
+	/* A full disk behind "resolve > file" must not look like success. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "amlhosts: cannot write to standard output\n");
+		if (rc == EXIT_OK)
+			rc = EXIT_FAIL;
+	}
+	config_release(&ctx.conf);
+	strlist_release(&ctx.args);
+	return rc;
+}

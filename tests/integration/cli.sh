@@ -1,0 +1,53 @@
+#!/bin/sh
+# The command line: help, version, usage errors and exit codes.
+. "$(dirname "$0")/lib.sh"
+
+run "$AMLHOSTS" --help
+expect_rc 0 "--help"
+expect_out "^Usage: amlhosts"
+for c in apply plan resolve status remove uninstall rollback history; do
+	grep -q "^  $c " "$T/out" || fail "--help lacks $c"
+	run "$AMLHOSTS" "$c" --help
+	expect_rc 0 "$c --help"
+	expect_out "^Usage: amlhosts \[OPTIONS\] $c"
+done
+run "$AMLHOSTS" -V
+expect_rc 0 "-V"
+expect_out "^amlhosts [0-9]"
+run "$AMLHOSTS"
+expect_rc 2 "no command"
+run "$AMLHOSTS" frobnicate
+expect_rc 2 "unknown command"
+expect_err "unknown command 'frobnicate'"
+run "$AMLHOSTS" rem x
+expect_rc 2 "no prefix matching"
+run "$AMLHOSTS" --bogus status
+expect_rc 2 "unknown option"
+expect_err "unknown option '--bogus'"
+run "$AMLHOSTS" apply --purge
+expect_rc 2 "option of another command"
+expect_err "does not apply to 'apply'"
+run "$AMLHOSTS" status extra
+expect_rc 2 "status takes no targets"
+run "$AMLHOSTS" -c "$T/nonexistent.conf" status
+expect_rc 2 "missing -c file"
+expect_err "nonexistent.conf"
+run "$AMLHOSTS" -c /dev/null apply --name myws
+expect_rc 2 "--name without --from-json"
+run "$AMLHOSTS" -c /dev/null apply --name 'bad name' --from-json /dev/null
+expect_rc 2 "bad ad-hoc name"
+printf '[global]\nbogus = 1\n' > "$T/conf"
+run "$AMLHOSTS" -c "$T/conf" status
+expect_rc 2 "unknown config key"
+expect_err "conf:2: unknown key 'bogus'"
+# No targets configured at all.
+cp "$HOSTS/debian" "$T/hosts"
+aml apply
+expect_rc 2 "apply with no targets"
+expect_err "no targets"
+# Output to a full disk is an error, not silence.
+if [ -w /dev/full ]; then
+	"$AMLHOSTS" --help > /dev/full 2>"$T/err" && rc=0 || rc=$?
+	expect_rc 1 "--help to a full disk"
+fi
+finish

@@ -1,0 +1,77 @@
+#!/bin/sh
+# Prior lines: disabled by apply, names of others kept alive, and restored
+# exactly by remove and uninstall.
+. "$(dirname "$0")/lib.sh"
+
+WSID=fb7e20a0-8891-458b-b969-55ddb3382f51
+NIC="$EXAMPLES/workspace-nic.json"
+API="$WSID.workspace.eastus.api.azureml.ms"
+
+printf '127.0.0.1\tlocalhost\n10.9.9.9 %s myalias.internal   # old manual line\n192.168.1.4\tnas\n10.9.9.8\t%s\n' \
+    "$API" "$WSID.workspace.eastus.cert.api.azureml.ms" > "$T/orig"
+cp "$T/orig" "$T/hosts"
+aml apply --name myws --from-json "$NIC"
+expect_rc 0 "apply over prior lines"
+grep -q "^#amlhosts:myws# 10\.9\.9\.9 $API myalias\.internal   # old manual line$" "$T/hosts" \
+    || fail "prior line not disabled with the exact prefix"
+grep -q "^#amlhosts:myws# 10\.9\.9\.8	" "$T/hosts" || fail "second prior line not disabled"
+grep -q "^10\.9\.9\.9	myalias\.internal	#amlhosts-kept:myws$" "$T/hosts" \
+    || fail "alias not kept alive"
+grep -q "^192\.168\.1\.4	nas$" "$T/hosts" || fail "unrelated line touched"
+pass
+aml status
+expect_rc 0 "status"
+expect_out "myws"
+
+aml remove myws
+expect_rc 0 "remove"
+same "$T/orig" "$T/hosts" "remove restores the original bytes"
+
+# uninstall restores everything, for every target.
+cp "$T/orig" "$T/hosts"
+aml apply --name myws --from-json "$NIC"
+aml apply --name other --from-json "$JSON/dns-zone-group.json"
+expect_rc 0 "apply second target"
+aml uninstall
+expect_rc 0 "uninstall"
+same "$T/orig" "$T/hosts" "uninstall restores the original bytes"
+aml uninstall
+expect_rc 0 "uninstall with nothing to do"
+[ -d "$STATE" ] || fail "state dir gone without --purge"
+aml uninstall --purge
+expect_rc 0 "uninstall --purge"
+[ ! -e "$STATE" ] || fail "--purge left the state directory"
+pass
+
+# remove of a block that is not there
+cp "$T/orig" "$T/hosts"
+aml remove nosuch
+expect_rc 1 "remove of a missing block"
+expect_err "no block 'nosuch'"
+same "$T/orig" "$T/hosts" "remove of a missing block changed the file"
+aml remove
+expect_rc 2 "remove without a target"
+
+# CRLF file: prior line restored with its CR.
+printf '127.0.0.1 localhost\r\n10.9.9.9 %s\r\n' "$API" > "$T/orig"
+cp "$T/orig" "$T/hosts"
+aml apply --name myws --from-json "$NIC"
+grep -q "^#amlhosts:myws# 10\.9\.9\.9 $API$(printf '\r')$" "$T/hosts" || fail "CRLF prior line"
+aml remove myws
+same "$T/orig" "$T/hosts" "CRLF remove"
+
+# A changed source re-enables a line whose name is no longer managed.
+printf '{"amlhosts": 1, "entries": [{"target": "st", "fqdn": "myws-blob.blob.core.windows.net", "ip": "10.1.0.9"}]}\n' > "$T/st1.json"
+printf '{"amlhosts": 1, "entries": [{"target": "st", "fqdn": "myws-file.file.core.windows.net", "ip": "10.1.0.9"}]}\n' > "$T/st2.json"
+printf '127.0.0.1 localhost\n10.9.9.7 myws-blob.blob.core.windows.net\n' > "$T/orig"
+cp "$T/orig" "$T/hosts"
+aml apply --name st --from-json "$T/st1.json"
+expect_rc 0 "apply st1"
+grep -q "^#amlhosts:st# 10\.9\.9\.7 myws-blob" "$T/hosts" || fail "storage prior line not disabled"
+aml apply --name st --from-json "$T/st2.json"
+expect_rc 0 "apply st2"
+! grep -q "^#amlhosts:st# 10\.9\.9\.7" "$T/hosts" || fail "line still disabled after its name left the block"
+grep -q "^10\.9\.9\.7 myws-blob" "$T/hosts" || fail "line not restored"
+pass
+
+finish

@@ -1,0 +1,80 @@
+#!/bin/sh
+# rollback: managed parts by default (unrelated edits survive), exact bytes
+# with --whole-file, --to ID, history.
+. "$(dirname "$0")/lib.sh"
+
+NIC="$EXAMPLES/workspace-nic.json"
+cp "$HOSTS/debian" "$T/hosts"
+cp "$T/hosts" "$T/v0"
+aml apply --name myws --from-json "$NIC"
+expect_rc 0 "apply 1"
+cp "$T/hosts" "$T/v1"
+aml apply --name st --from-json "$JSON/dns-zone-group.json"
+expect_rc 0 "apply 2"
+cp "$T/hosts" "$T/v2"
+
+aml history
+expect_rc 0 "history"
+expect_out "^1 .*apply .*myws"
+expect_out "^2 .*apply .*st"
+aml --json history
+expect_out '"id": 2'
+
+# An unrelated edit after the last change.
+printf '192.168.7.7\tprinter\n' >> "$T/hosts"
+aml rollback
+expect_rc 0 "rollback"
+expect_out "rolled back change 2"
+grep -q "^192\.168\.7\.7	printer$" "$T/hosts" || fail "rollback lost an unrelated edit"
+! grep -q "BEGIN amlhosts st" "$T/hosts" || fail "rollback left block st"
+grep -q "BEGIN amlhosts myws" "$T/hosts" || fail "rollback removed block myws"
+{ cat "$T/v1"; printf '192.168.7.7\tprinter\n'; } > "$T/want"
+same "$T/want" "$T/hosts" "rollback result"
+
+# The rollback is itself a change; rolling it back re-does change 2.
+aml rollback
+expect_rc 0 "rollback of the rollback"
+grep -q "BEGIN amlhosts st" "$T/hosts" || fail "block st not back"
+grep -q "^192\.168\.7\.7	printer$" "$T/hosts" || fail "edit lost"
+
+# --whole-file gives the exact old bytes; --to 1 goes back before change 1.
+aml rollback --to 1 --whole-file
+expect_rc 0 "rollback --to 1 --whole-file"
+same "$T/v0" "$T/hosts" "--whole-file bytes"
+aml rollback --to 2 --whole-file
+same "$T/v1" "$T/hosts" "--to 2 --whole-file bytes"
+
+aml rollback --to 99
+expect_rc 1 "rollback to an unknown id"
+expect_err "no change 99"
+run "$AMLHOSTS" -c /dev/null -H "$T/hosts" --state-dir "$STATE" rollback --to x
+expect_rc 2 "rollback --to x"
+
+# keep_backups: old backups pruned, history says so, rollback explains.
+cat > "$T/conf" <<CONF
+[global]
+hosts_file = $T/hosts
+state_dir = $T/state2
+keep_backups = 2
+CONF
+cp "$HOSTS/debian" "$T/hosts"
+for i in 1 2 3 4; do
+	printf '# edit %s\n' "$i" >> "$T/hosts"
+	run "$AMLHOSTS" -c "$T/conf" apply --name "ws$i" --from-json "$NIC"
+	expect_rc 0 "apply ws$i"
+done
+[ "$(ls "$T/state2/backups" | wc -l)" -eq 2 ] || fail "keep_backups=2 kept $(ls "$T/state2/backups" | wc -l)"
+run "$AMLHOSTS" -c "$T/conf" history
+expect_out "pruned"
+run "$AMLHOSTS" -c "$T/conf" rollback --to 1
+expect_rc 1 "rollback to a pruned backup"
+expect_err "gone"
+
+# No history yet.
+rm -rf "$STATE"
+cp "$HOSTS/debian" "$T/hosts"
+aml rollback
+expect_rc 1 "rollback with no history"
+expect_err "no recorded change"
+
+finish
