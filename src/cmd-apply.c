@@ -8,12 +8,47 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 
 struct apply_arg {
 	const struct resolved_set *set;
+	int bad_input; /* the failure is the input's: exit 2 */
 };
+
+/* A name one target maps to an address another block in the file (one this
+ * run does not rewrite) maps elsewhere: the input contradicts the file. */
+static int
+check_other_blocks(const struct hostsfile *hf, const struct resolved_set *set, char **cause)
+{
+	struct entry_list other = ENTRY_LIST_INIT;
+	size_t b, i, k;
+	long at;
+	int rc = 0;
+
+	for (b = 0; rc == 0 && b < hf->nblocks; b++) {
+		for (i = 0; i < set->n; i++)
+			if (strcmp(set->v[i].name, hf->blocks[b].name) == 0)
+				break;
+		if (i < set->n)
+			continue;
+		entry_list_init(&other);
+		if (hostsfile_block_entries(hf, b, &other, NULL, NULL) == 0)
+			for (i = 0; rc == 0 && i < set->n; i++)
+				for (k = 0; rc == 0 && k < set->lists[i].n; k++) {
+					at = entry_list_find(&other, set->lists[i].v[k].name);
+					if (at >= 0 && strcmp(other.v[at].ip, set->lists[i].v[k].ip) != 0)
+						rc = set_error(cause, "'%s' maps to %s in target '%s' but "
+						    "to %s in block '%s' of the hosts file; remove one of "
+						    "them first", set->lists[i].v[k].name,
+						    set->lists[i].v[k].ip, set->v[i].name, other.v[at].ip,
+						    hf->blocks[b].name);
+				}
+		entry_list_release(&other);
+	}
+	return rc;
+}
 
 static int
 apply_compute(const struct hostsfile *hf, const char *real_path, const char *state_dir,
@@ -26,6 +61,10 @@ apply_compute(const struct hostsfile *hf, const char *real_path, const char *sta
 
 	(void)real_path;
 	(void)state_dir;
+	if (check_other_blocks(hf, arg->set, cause) != 0) {
+		arg->bad_input = 1;
+		return -1;
+	}
 	changes = xcalloc(arg->set->n, sizeof *changes);
 	for (i = 0; i < arg->set->n; i++) {
 		changes[i].target = arg->set->v[i].name;
@@ -54,6 +93,7 @@ cmd_apply_or_plan(struct cmd_ctx *ctx, int plan)
 	for (i = 0; i < set.n; i++)
 		strlist_push(&names, set.v[i].name);
 	arg.set = &set;
+	arg.bad_input = 0;
 	cmd_hostsedit_opts(ctx, "apply", &names, &o);
 	if (plan)
 		o.dry_run = 1;
@@ -67,6 +107,8 @@ cmd_apply_or_plan(struct cmd_ctx *ctx, int plan)
 			for (i = 0; i < set.n; i++)
 				cmd_info(ctx, "  %s: %zu entries", set.v[i].name, set.lists[i].n);
 	}
+	if (arg.bad_input && rc == EXIT_FAIL)
+		rc = EXIT_USAGE;
 	hostsedit_result_release(&r);
 	free(cause);
 	strlist_release(&names);

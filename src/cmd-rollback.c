@@ -2,10 +2,11 @@
  * cmd-rollback.c - undo the last change (or every change back to and
  * including --to ID).
  *
- * By default only the managed parts go back: the blocks and the lines they
- * disabled are made what they were before the change, on top of the file
- * as it is now, so an unrelated edit made since survives. --whole-file
- * instead restores the exact bytes of the backup. Either way the rollback
+ * When the file is still exactly what amlhosts last wrote, the backup is
+ * the answer, byte for byte. When it was edited since, only the managed
+ * parts go back: the blocks are made what they were before the change, on
+ * top of the file as it is now, so the unrelated edit survives.
+ * --whole-file restores the exact bytes of the backup in any case. Either way the rollback
  * is itself a recorded change, and so can be rolled back.
  */
 #include "config.h"
@@ -66,7 +67,8 @@ rollback_compute(const struct hostsfile *hf, const char *real_path, const char *
 	const struct journal_record *rec;
 	struct buf old = BUF_INIT;
 	struct hostsfile oldhf;
-	char when[32], *why = NULL;
+	const struct journal_record *newest;
+	char when[32], now[65], *why = NULL;
 	int rc = -1, parsed = 0;
 
 	memset(&oldhf, 0, sizeof oldhf);
@@ -100,7 +102,10 @@ rollback_compute(const struct hostsfile *hf, const char *real_path, const char *
 	    strcmp(rec->targets, "-") ? rec->targets : "(all)", when);
 	if (journal_load_backup(state_dir, rec, &old, cause) != 0)
 		goto out;
-	if (arg->whole_file) {
+	/* Untouched since our last write: nothing unrelated to keep. */
+	newest = journal_last_for(&j, real_path);
+	sha256_hex(hf->data, hf->len, now);
+	if (arg->whole_file || (newest != NULL && strcmp(now, newest->after) == 0)) {
 		buf_append(out, old.data, old.len);
 		rc = 0;
 		goto out;

@@ -177,9 +177,14 @@ cmd_resolve_targets(struct cmd_ctx *ctx, struct resolved_set *out)
 			sel[n++] = &c->targets[i];
 	}
 	if (n == 0) {
-		cmd_error(ctx, "no targets: %s has no [workspace NAME] section; try "
-		    "'amlhosts apply --name NAME --from-json FILE'",
-		    c->path ? c->path : "no configuration file was found and it");
+		if (c->path != NULL)
+			cmd_error(ctx, "no targets: %s has no [workspace NAME] section; "
+			    "add one, or try 'amlhosts %s --name NAME --from-json FILE'",
+			    c->path, ctx->cmd_name);
+		else
+			cmd_error(ctx, "no targets: no configuration file was read (default "
+			    DEFAULT_CONFIG_FILE "); write one, or try 'amlhosts %s --name NAME "
+			    "--from-json FILE'", ctx->cmd_name);
 		goto out;
 	}
 	out->v = xcalloc(n, sizeof *out->v);

@@ -40,6 +40,7 @@ struct cmd_ctx {
 	struct config conf;
 	struct strlist args; /* TARGET arguments */
 	const char *argv0;
+	const char *cmd_name;
 	int verbose;
 	int quiet;
 	int json;

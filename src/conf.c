@@ -18,7 +18,9 @@
 
 #include <ini.h>
 
+#include "cloud.h"
 #include "conf.h"
+#include "entries.h"
 #include "hostsfile.h"
 
 #define CONF_MAX_BYTES (1024u * 1024)
@@ -100,6 +102,17 @@ config_add_target(struct config *c, const char *name)
 	memset(t, 0, sizeof *t);
 	t->name = xstrdup(name);
 	return t;
+}
+
+/* "workspace  NAME" -> "NAME" */
+static const char *
+section_target(const char *section)
+{
+	const char *name = section + strlen("workspace ");
+
+	while (*name == ' ')
+		name++;
+	return name;
 }
 
 /* Parser state handed to inih. */
@@ -188,6 +201,23 @@ global_key(struct parse_ctx *ctx, const char *key, const char *v)
 		strlist_split_commas(&c->allowed_suffixes, v);
 		return 1;
 	}
+	if (strcmp(key, "allowed_networks") == 0) {
+		struct cidr_list nets;
+		char *why = NULL, *joined;
+
+		if (cidr_list_parse(v, &nets, &why) != 0) {
+			ctx_error(ctx, "allowed_networks: %s", why);
+			free(why);
+			return 0;
+		}
+		cidr_list_release(&nets);
+		/* A list: continuation lines add to it. */
+		joined = c->allowed_networks && *v ?
+		    xasprintf("%s, %s", c->allowed_networks, v) : xstrdup(v);
+		set_string(&c->allowed_networks, joined);
+		free(joined);
+		return 1;
+	}
 	if (!first_time(ctx, "global", key))
 		return ctx_error(ctx, "key '%s' in [%s] is set more than once", key, "global");
 	if (strcmp(key, "hosts_file") == 0)
@@ -203,8 +233,9 @@ global_key(struct parse_ctx *ctx, const char *key, const char *v)
 		return parse_int(v, 0, 86400, &c->lock_timeout) == 0 ? 1 :
 		    ctx_error(ctx, "'%s' must be a number of seconds from 0 to 86400, not '%s'", key, v);
 	if (strcmp(key, "cloud") == 0)
-		return *v ? set_string(&c->cloud, v), 1 :
-		    ctx_error(ctx, "'%s' in [%s] must not be empty", key, "global");
+		return *v == '\0' || cloud_find(v) != NULL ?
+		    (*v ? set_string(&c->cloud, v) : 0), 1 :
+		    ctx_error(ctx, "unknown cloud '%s' (known: %s)", v, cloud_names());
 	if (strcmp(key, "auth") == 0) {
 		if (strcmp(v, "auto") && strcmp(v, "cli") && strcmp(v, "env") &&
 		    strcmp(v, "managed-identity") && strcmp(v, "workload-identity"))
@@ -224,8 +255,6 @@ global_key(struct parse_ctx *ctx, const char *key, const char *v)
 		return set_string(&c->login_endpoint, v), 1;
 	if (strcmp(key, "ca_file") == 0)
 		return set_string(&c->ca_file, v), 1;
-	if (strcmp(key, "allowed_networks") == 0)
-		return set_string(&c->allowed_networks, v), 1;
 	if (strcmp(key, "write_mode") == 0) {
 		if (strcmp(v, "replace") == 0)
 			c->write_mode = WRITE_REPLACE;
@@ -273,6 +302,8 @@ target_key(struct parse_ctx *ctx, struct target_conf *t, const char *key, const 
 		str = &t->json_file;
 	else if (strcmp(key, "cloud") == 0)
 		str = &t->cloud;
+	if (str == &t->cloud && *v != '\0' && cloud_find(v) == NULL)
+		return ctx_error(ctx, "unknown cloud '%s' (known: %s)", v, cloud_names());
 	if (str != NULL)
 		return set_string(str, v), 1;
 	if (strcmp(key, "ssh_names") == 0)
@@ -288,52 +319,95 @@ static int
 conf_ini_handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct parse_ctx *ctx = user;
-	const char *name;
 
 	if (ctx->error != NULL)
 		return 0;
 	if (ctx->section == NULL || strcmp(ctx->section, section) != 0) {
 		free(ctx->section);
 		ctx->section = xstrdup(section);
-		ctx->target = NULL;
-		if (strncmp(section, "workspace ", 10) == 0) {
-			name = section + 10;
-			while (*name == ' ')
-				name++;
-			if (!hosts_target_name_valid(name))
-				return ctx_error(ctx, "[%s]: '%s' is not a valid workspace "
-				    "section name (letters, digits, '.', '_', '-')", section, name);
-			if (config_find_target(ctx->c, name) != NULL)
-				return ctx_error(ctx, "[%s] appears twice", section);
-			ctx->target = config_add_target(ctx->c, name);
-		} else if (strcmp(section, "global") != 0)
-			return ctx_error(ctx, "unknown section [%s]; expected [global] or "
-			    "[workspace NAME]", section);
+		/* Section headers were checked by check_sections(). */
+		ctx->target = strncmp(section, "workspace ", 10) == 0 ?
+		    config_find_target(ctx->c, section_target(section)) : NULL;
 	}
 	if (ctx->target != NULL)
 		return target_key(ctx, ctx->target, key, value);
 	return global_key(ctx, key, value);
 }
 
-int
-config_parse_string(struct config *c, const char *text, const char *path, char **cause)
+/*
+ * Check every section header and create the targets, before inih runs: inih
+ * only reports key lines, so an empty or misspelt section would otherwise
+ * pass unnoticed, and line numbers are exact here. Also refuse lines longer
+ * than inih's buffer, which it would silently split in two.
+ */
+static int
+check_sections(struct config *c, const char *text, const char *path, char **cause)
 {
-	struct parse_ctx ctx;
-	const char *p, *nl;
+	const char *p, *nl, *s, *close;
+	struct strlist seen = STRLIST_INIT;
+	char *section = NULL;
 	size_t lineno = 1;
-	int line;
+	int rc = -1;
 
-	/* inih would silently split an over-long line into two. */
 	for (p = text; *p != '\0'; p = nl + 1, lineno++) {
 		nl = strchr(p, '\n');
 		if (nl == NULL)
 			nl = p + strlen(p);
-		if ((size_t)(nl - p) > CONF_MAX_LINE)
-			return set_error(cause, "%s:%zu: line is longer than %d characters "
+		if ((size_t)(nl - p) > CONF_MAX_LINE) {
+			set_error(cause, "%s:%zu: line is longer than %d characters "
 			    "(continue long lists on indented lines)", path, lineno, CONF_MAX_LINE);
+			goto out;
+		}
+		for (s = p; s < nl && (*s == ' ' || *s == '\t'); s++)
+			;
+		if (s < nl && *s == '[' && (close = memchr(s, ']', (size_t)(nl - s))) != NULL) {
+			free(section);
+			section = xstrndup(s + 1, (size_t)(close - s - 1));
+			if (strncmp(section, "workspace ", 10) == 0) {
+				if (!hosts_target_name_valid(section_target(section))) {
+					set_error(cause, "%s:%zu: [%s]: '%s' is not a valid workspace "
+					    "name (letters, digits, '.', '_', '-')", path, lineno,
+					    section, section_target(section));
+					goto out;
+				}
+			} else if (strcmp(section, "global") != 0) {
+				set_error(cause, "%s:%zu: unknown section [%s]; expected [global] "
+				    "or [workspace NAME]", path, lineno, section);
+				goto out;
+			}
+			if (strlist_contains(&seen, section)) {
+				set_error(cause, "%s:%zu: section [%s] appears twice", path,
+				    lineno, section);
+				goto out;
+			}
+			strlist_push(&seen, section);
+			if (strncmp(section, "workspace ", 10) == 0) {
+				if (config_find_target(c, section_target(section)) != NULL) {
+					set_error(cause, "%s:%zu: [%s] names a target twice", path,
+					    lineno, section);
+					goto out;
+				}
+				config_add_target(c, section_target(section))->line = (int)lineno;
+			}
+		}
 		if (*nl == '\0')
 			break;
 	}
+	rc = 0;
+out:
+	free(section);
+	strlist_release(&seen);
+	return rc;
+}
+
+int
+config_parse_string(struct config *c, const char *text, const char *path, char **cause)
+{
+	struct parse_ctx ctx;
+	int line;
+
+	if (check_sections(c, text, path, cause) != 0)
+		return -1;
 	memset(&ctx, 0, sizeof ctx);
 	ctx.c = c;
 	strlist_init(&ctx.seen);

@@ -381,12 +381,15 @@ diff_unified(const char *a, size_t alen, const char *b, size_t blen,
 	split(a, alen, &ta);
 	split(b, blen, &tb);
 	/* Plans change a few lines of big files: leave the equal ends out of
-	 * the search (GNU diff does the same). */
+	 * the search, all but CONTEXT lines that shift_boundaries may slide
+	 * changes into (GNU diff's "horizon"). */
 	while (pre < ta.n && pre < tb.n && line_eq(&ta.line[pre], &tb.line[pre]))
 		pre++;
 	while (suf < ta.n - pre && suf < tb.n - pre &&
 	    line_eq(&ta.line[ta.n - 1 - suf], &tb.line[tb.n - 1 - suf]))
 		suf++;
+	pre = pre > CONTEXT ? pre - CONTEXT : 0;
+	suf = suf > CONTEXT ? suf - CONTEXT : 0;
 	classify(&ta, &tb, pre, suf);
 
 	diags = ta.n + tb.n + 3;

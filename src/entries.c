@@ -18,7 +18,7 @@
 
 #define NAME_MAX_LEN 253
 #define LABEL_MAX_LEN 63
-#define MSG_QUOTE_MAX 100
+#define MSG_QUOTE_MAX 300 /* room for an ARM resource id */
 
 char *
 msg_quote(const char *s)

@@ -63,7 +63,8 @@ type_name(const json_t *v)
 }
 
 /*
- * obj[key], the key compared without regard to case; *out is NULL when obj
+ * obj[key], the key compared without regard to case; *out (a borrowed
+ * reference, like every json_t * here but the parsed roots) is NULL when obj
  * is no object or has no such key. Two keys that differ only in case would
  * make the answer depend on their order, so they are an error.
  */
@@ -522,8 +523,8 @@ describe_top(json_t *root)
 	char *q;
 
 	if (json_is_array(root)) {
-		buf_printf(&b, "top level: an array of %zu items, none of them recognised",
-		    json_array_size(root));
+		buf_printf(&b, "top level: an array of %zu item%s, none of them recognised",
+		    json_array_size(root), json_array_size(root) == 1 ? "" : "s");
 		return buf_detach(&b, NULL);
 	}
 	if (!json_is_object(root)) {

@@ -88,7 +88,8 @@ usage_all(FILE *f)
 static void
 usage_cmd(FILE *f, const struct cmd_entry *e)
 {
-	fprintf(f, "Usage: amlhosts [OPTIONS] %s %s\n\n%s\n", e->name, e->args, e->summary);
+	fprintf(f, "Usage: amlhosts [OPTIONS] %s%s%s\n\n%s\n", e->name,
+	    *e->args ? " " : "", e->args, e->summary);
 	if (e->options != NULL || (e->allowed & CMDOPT_ADHOC))
 		fprintf(f, "\nOptions:\n%s%s", e->options ? e->options : "",
 		    (e->allowed & CMDOPT_ADHOC) ? adhoc_help : "");
@@ -270,6 +271,7 @@ main(int argc, char **argv)
 		    e->name, e->name);
 		goto out;
 	}
+	ctx.cmd_name = e->name;
 	if (ctx.use_syslog)
 		openlog("amlhosts", LOG_PID, LOG_USER);
 	rc = setup_config(&ctx, config_path, hosts, state_dir);

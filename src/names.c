@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -352,6 +353,21 @@ struct derive {
 	char **cause;
 };
 
+static void note(struct derive *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Notes are optional for the caller: NULL drops them. */
+static void
+note(struct derive *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d->notes == NULL)
+		return;
+	va_start(ap, fmt);
+	strlist_push_nocopy(d->notes, xvasprintf(fmt, ap));
+	va_end(ap);
+}
+
 /* Remove the first "privatelink" label, in place: the block holds the name
  * clients ask for, which Azure DNS answers through a CNAME to it. */
 static void
@@ -433,9 +449,17 @@ take_pair(struct derive *d, const struct raw_pair *p)
 		entry_list_add(&d->list, plain, &addr);
 	else if (parse_inference_wildcard(plain, d->c->inference, &region))
 		entry_list_add(&d->wild, plain, &addr);
-	else
-		strlist_push_nocopy(d->notes, xasprintf("'%s' (%s) is a wildcard, which a "
-		    "hosts file cannot hold; left out", plain, ip));
+	else if (name_has_suffix(plain, d->c->api))
+		/* Azure lists "*.<guid>.inference.<region>.<api>" for the older
+		 * inference route: real exports carry it, so it is no attack. */
+		note(d, "'%s' (%s) is a wildcard, which a hosts file cannot hold; left out",
+		    plain, ip);
+	else {
+		/* SPEC 7: a leading '*' only where Azure lists one. */
+		set_error(d->cause, "'%s' in '%s' is a wildcard where Azure lists none",
+		    plain, d->src);
+		goto out;
+	}
 	rc = 0;
 out:
 	free(nets);
@@ -572,9 +596,9 @@ add_endpoints(struct derive *d)
 
 	if (l->n == 0) {
 		for (i = 0; i < d->wild.n; i++)
-			strlist_push_nocopy(d->notes, xasprintf("'%s' (%s) is a wildcard, which "
-			    "a hosts file cannot hold; name your online endpoints with "
-			    "'online_endpoints = NAME, ...'", d->wild.v[i].name, d->wild.v[i].ip));
+			note(d, "'%s' (%s) is a wildcard, which a hosts file cannot hold; name "
+			    "your online endpoints with 'online_endpoints = NAME, ...'",
+			    d->wild.v[i].name, d->wild.v[i].ip);
 		return 0;
 	}
 	for (i = 0; i < d->wild.n; i++) {

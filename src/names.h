@@ -62,7 +62,10 @@ int derive_parse_projects(struct derive_opts *o, const char *s, char **cause);
  * - the wildcard inference name is expanded with online_endpoints, or left
  *   out with a note;
  * - the same name at two addresses is an error.
- * Notes for the user (things left out, and why) are appended to notes.
+ * Notes for the user (things left out, and why) are appended to notes
+ * (which may be NULL).
+ * The entries are appended to out, which is then normalized; on error out
+ * is left as it was unless the conflict lies between its old and new entries.
  */
 int names_derive(const struct raw_list *raw, const struct derive_opts *o,
     struct entry_list *out, struct strlist *notes, char **cause);
@@ -73,7 +76,8 @@ int names_derive(const struct raw_list *raw, const struct derive_opts *o,
  */
 char *names_notebooks_label(const char *workspace, const char *region, const char *guid);
 
-/* Find "<guid>.workspace.<region>.<api>" in list; fills new guid/region. */
+/* Find "<guid>.workspace.<region>.<api>" in list; fills new guid/region
+ * and returns 0, or returns -1 when the list has no such name. */
 int names_find_workspace(const struct entry_list *l, const struct cloud *c,
     char **guid, char **region, struct ipaddr *addr);
 

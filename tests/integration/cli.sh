@@ -5,8 +5,9 @@
 run "$AMLHOSTS" --help
 expect_rc 0 "--help"
 expect_out "^Usage: amlhosts"
+cp "$T/out" "$T/help"
 for c in apply plan resolve status remove uninstall rollback history; do
-	grep -q "^  $c " "$T/out" || fail "--help lacks $c"
+	grep -q "^  $c " "$T/help" || fail "--help lacks $c"
 	run "$AMLHOSTS" "$c" --help
 	expect_rc 0 "$c --help"
 	expect_out "^Usage: amlhosts \[OPTIONS\] $c"

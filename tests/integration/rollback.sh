@@ -70,6 +70,17 @@ run "$AMLHOSTS" -c "$T/conf" rollback --to 1
 expect_rc 1 "rollback to a pruned backup"
 expect_err "gone"
 
+# Untouched since the change: rollback gives the exact earlier bytes, even
+# a prior line that apply had disabled.
+rm -rf "$STATE"
+printf '127.0.0.1 localhost\n10.9.9.9 fb7e20a0-8891-458b-b969-55ddb3382f51.workspace.eastus.api.azureml.ms alias.example\n' > "$T/hosts"
+cp "$T/hosts" "$T/v0"
+aml apply --name myws --from-json "$NIC"
+grep -q '^#amlhosts:myws# 10\.9\.9\.9' "$T/hosts" || fail "prior line not disabled"
+aml rollback
+expect_rc 0 "rollback of an untouched change"
+same "$T/v0" "$T/hosts" "rollback of an untouched change"
+
 # No history yet.
 rm -rf "$STATE"
 cp "$HOSTS/debian" "$T/hosts"

@@ -62,6 +62,13 @@ test_full(void)
 	CU_ASSERT_EQUAL(t->projects.n, 1);
 	CU_ASSERT_PTR_NOT_NULL(config_find_target(&c, "other.ws"));
 	config_release(&c);
+
+	/* An empty section is still a target; a network list continues. */
+	CU_ASSERT_EQUAL_FATAL(parse("[global]\nallowed_networks = 10.0.0.0/8,\n"
+	    "  192.168.0.0/16\n[workspace empty]\n", &c, &cause), 0);
+	CU_ASSERT_PTR_NOT_NULL(config_find_target(&c, "empty"));
+	CU_ASSERT_STRING_EQUAL(c.allowed_networks, "10.0.0.0/8,, 192.168.0.0/16");
+	config_release(&c);
 	free(cause);
 }
 
@@ -101,7 +108,12 @@ test_errors(void)
 		{ "[global]\nauth = magic\n", "'auth' must be" },
 		{ "[global]\nhosts_file = /a\nhosts_file = /b\n", "test.conf:3: key 'hosts_file' in [global] is set more than once" },
 		{ "[workspace a]\n[workspace a]\n", "appears twice" },
-		{ "[workspace bad name!]\njson_file = x\n", "not a valid workspace section name" },
+		{ "[workspace bad name!]\njson_file = x\n", "test.conf:1: [workspace bad name!]: 'bad name!' is not a valid workspace name" },
+		{ "[global]\n[workspace empty]\n[bogus]\n", "test.conf:3: unknown section [bogus]" },
+		{ "[workspace a]\njson_file = x\n[workspace a]\n", "test.conf:3: section [workspace a] appears twice" },
+		{ "[global]\ncloud = Mars\n", "test.conf:2: unknown cloud 'Mars'" },
+		{ "[workspace a]\ncloud = Mars\n", "test.conf:2: unknown cloud 'Mars'" },
+		{ "[global]\nallowed_networks = 10.0.0.0/33\n", "test.conf:2: allowed_networks:" },
 		{ "[global\n", "test.conf:1: syntax error" },
 		{ "just words\n", "test.conf:1: syntax error" },
 		{ "[workspace a]\nssh_names = perhaps\n", "'ssh_names' must be yes or no" },

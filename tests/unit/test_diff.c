@@ -454,14 +454,14 @@ test_large(void)
 	}
 	/* Completely different files still finish (not minimal, but right). */
 	buf_release(&b);
-	for (i = 0; i < 20000; i++)
+	for (i = 0; i < 5000; i++)
 		buf_printf(&b, "%zu\n", i % 7 == 0 ? i : 200000 + i);
 	buf_release(&mine);
 	t0 = now();
-	diff_unified(a.data, 20000 * 35, b.data, b.len, "a", "b", &mine);
-	printf("20,000 lines all changed: %.0f ms ", (now() - t0) * 1e3);
+	diff_unified(a.data, 5000 * 35, b.data, b.len, "a", "b", &mine);
+	printf("5,000 lines all changed: %.0f ms ", (now() - t0) * 1e3);
 	buf_release(&gnu);
-	CU_ASSERT_EQUAL(patch(a.data, 20000 * 35, mine.data, mine.len, &gnu), 0);
+	CU_ASSERT_EQUAL(patch(a.data, 5000 * 35, mine.data, mine.len, &gnu), 0);
 	CU_ASSERT_TRUE(gnu.len == b.len && memcmp(gnu.data, b.data, b.len) == 0);
 	buf_release(&a);
 	buf_release(&b);
