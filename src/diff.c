@@ -1,13 +1,15 @@
 /*
  * diff.c - "diff -u" for the plan command.
  *
- * The search is Myers' O(ND) algorithm in its linear-space form (find the
- * middle snake, recurse on both halves), the way GNU diff's diffseq.h does
- * it, followed by GNU's shift_boundaries pass: taking the same decisions
- * as diff makes the output match what users compare it with. Memory is a
- * few words per line; a cost cap (as in GNU diff) bounds the time on
- * files that have almost nothing in common, at the price of a diff that
- * is correct but not minimal.
+ * Myers' O(ND) search in its linear-space form: the greedy search runs from
+ * both ends at once, and where the two frontiers meet lies a piece of a
+ * shortest edit script that splits the problem in two. Memory stays a few
+ * words per line, and the equal ends of the files (most of a big hosts file
+ * when a plan changes a block) are set aside before the search. On files
+ * with almost nothing in common, a cost cap trades minimality for time, as
+ * GNU diff does. Among equally short scripts, runs of inserted or deleted
+ * lines are slid as far down as equal lines allow, which is where diff(1)
+ * puts them too.
  */
 #include "config.h"
 
@@ -21,6 +23,14 @@
 
 typedef ptrdiff_t lin;
 #define LIN_MAX PTRDIFF_MAX
+/* Past this edit cost, settle for a good split rather than the best one. */
+#define COST_LIMIT 1024
+
+static int
+is_odd(lin v)
+{
+	return v % 2 != 0;
+}
 
 struct line {
 	const char *p;
@@ -30,20 +40,20 @@ struct line {
 struct text {
 	struct line *line;
 	lin n;
-	lin *id;      /* equivalence class of each line */
-	char *changed; /* n + 2 flags; changed[-1] and changed[n] stay 0 */
+	lin *id;       /* equivalence class of each line */
+	char *changed; /* deleted (a) or inserted (b); changed[n] stays 0 */
 };
 
-struct ctx {
-	const lin *xv, *yv;
-	char *xchg, *ychg;
-	lin *fdiag, *bdiag;
-	lin too_expensive;
-};
-
-struct partition {
-	lin xmid, ymid;
-	int lo_minimal, hi_minimal;
+/*
+ * One search: class ids of the two sides, their change flags, and the
+ * furthest points reached on each diagonal k = x - y by the forward and
+ * the backward search (indexed from -m - 1 to n + 1 for any part searched).
+ */
+struct search {
+	const lin *a, *b;
+	char *adel, *bins;
+	lin *fwd, *bwd;
+	lin limit; /* edit cost after which a good split will do */
 };
 
 static void
@@ -68,8 +78,7 @@ split(const char *s, size_t n, struct text *t)
 		t->n++;
 	}
 	t->id = xcalloc((size_t)t->n + 1, sizeof *t->id);
-	t->changed = xcalloc((size_t)t->n + 2, 1);
-	t->changed++;
+	t->changed = xcalloc((size_t)t->n + 1, 1);
 }
 
 static void
@@ -77,8 +86,7 @@ text_release(struct text *t)
 {
 	free(t->line);
 	free(t->id);
-	if (t->changed != NULL)
-		free(t->changed - 1);
+	free(t->changed);
 }
 
 static uint64_t
@@ -142,201 +150,159 @@ classify(struct text *a, struct text *b, lin from, lin suffix)
 }
 
 /*
- * Find the midpoint of the shortest edit script for x[xoff, xlim) and
- * y[yoff, ylim): extend the forward and backward searches one edit at a
- * time until they overlap. fdiag and bdiag are indexed by diagonal x - y.
+ * A point of a shortest script for a[0, n) -> b[0, m) (n, m > 0, first and
+ * last lines different) other than its ends. Step d extends every
+ * diagonal's furthest point by one edit and a run of equal lines, forward
+ * from (0, 0) and backward from (n, m); points that would leave the grid
+ * are not taken, and -1 / LIN_MAX mark diagonals no path reaches. The
+ * frontiers meet at step d = ceil(D / 2) on a diagonal whose forward point
+ * (odd D) or backward point (even D) lies on a shortest script.
  */
 static void
-diag(lin xoff, lin xlim, lin yoff, lin ylim, int find_minimal, struct partition *part,
-    struct ctx *c)
+middle(const struct search *s, lin ao, lin n, lin bo, lin m, lin *xmid, lin *ymid)
 {
-	lin *const fd = c->fdiag, *const bd = c->bdiag;
-	const lin *const xv = c->xv, *const yv = c->yv;
-	const lin dmin = xoff - ylim, dmax = xlim - yoff;
-	const lin fmid = xoff - yoff, bmid = xlim - ylim;
-	lin fmin = fmid, fmax = fmid, bmin = bmid, bmax = bmid;
-	lin cost, d, x, y, x0, tlo, thi;
-	const int odd = (fmid - bmid) & 1;
+	const lin *a = s->a + ao, *b = s->b + bo;
+	lin *f = s->fwd, *r = s->bwd;
+	const lin delta = n - m;
+	const int odd = is_odd(delta);
+	lin d, k, x, y, lo, hi, blo, bhi, best, bestx;
 
-	fd[fmid] = xoff;
-	bd[bmid] = xlim;
-	for (cost = 1;; cost++) {
-		if (fmin > dmin)
-			fd[--fmin - 1] = -1;
-		else
-			++fmin;
-		if (fmax < dmax)
-			fd[++fmax + 1] = -1;
-		else
-			--fmax;
-		for (d = fmax; d >= fmin; d -= 2) {
-			tlo = fd[d - 1];
-			thi = fd[d + 1];
-			x0 = tlo < thi ? thi : tlo + 1;
-			for (x = x0, y = x0 - d; x < xlim && y < ylim && xv[x] == yv[y]; x++, y++)
-				;
-			fd[d] = x;
-			if (odd && bmin <= d && d <= bmax && bd[d] <= x) {
-				part->xmid = x;
-				part->ymid = y;
-				part->lo_minimal = part->hi_minimal = 1;
+	for (x = 0; x < n && x < m && a[x] == b[x]; x++)
+		;
+	f[0] = x;
+	for (x = n, y = m; x > 0 && y > 0 && a[x - 1] == b[y - 1]; x--, y--)
+		;
+	r[delta] = x;
+	for (d = 1;; d++) {
+		/* Forward: diagonals -d..d that lie in the grid, -m..n. */
+		lo = -d < -m ? -m + is_odd(d - m) : -d;
+		hi = d > n ? n - is_odd(d - n) : d;
+		for (k = lo; k <= hi; k += 2) {
+			x = -1;
+			/* One more line of b, from diagonal k + 1 ... */
+			if (k + 1 <= d - 1 && k + 1 <= n && f[k + 1] >= 0 && f[k + 1] - k - 1 < m)
+				x = f[k + 1];
+			/* ... or one more line of a, from k - 1. */
+			if (k - 1 >= -(d - 1) && k - 1 >= -m && f[k - 1] >= 0 && f[k - 1] < n &&
+			    f[k - 1] + 1 > x)
+				x = f[k - 1] + 1;
+			if (x >= 0)
+				for (y = x - k; x < n && y < m && a[x] == b[y]; x++, y++)
+					;
+			f[k] = x;
+			blo = delta - (d - 1);
+			bhi = delta + (d - 1);
+			if (odd && x >= 0 && k >= blo && k <= bhi && r[k] != LIN_MAX && x >= r[k]) {
+				*xmid = x;
+				*ymid = x - k;
 				return;
 			}
 		}
-
-		if (bmin > dmin)
-			bd[--bmin - 1] = LIN_MAX;
-		else
-			++bmin;
-		if (bmax < dmax)
-			bd[++bmax + 1] = LIN_MAX;
-		else
-			--bmax;
-		for (d = bmax; d >= bmin; d -= 2) {
-			tlo = bd[d - 1];
-			thi = bd[d + 1];
-			x0 = tlo < thi ? tlo : thi - 1;
-			for (x = x0, y = x0 - d; xoff < x && yoff < y && xv[x - 1] == yv[y - 1];
-			    x--, y--)
-				;
-			bd[d] = x;
-			if (!odd && fmin <= d && d <= fmax && x <= fd[d]) {
-				part->xmid = x;
-				part->ymid = y;
-				part->lo_minimal = part->hi_minimal = 1;
+		/* Backward: diagonals delta-d..delta+d in the grid. */
+		blo = delta - d < -m ? -m + is_odd(d - delta - m) : delta - d;
+		bhi = delta + d > n ? n - is_odd(delta + d - n) : delta + d;
+		for (k = blo; k <= bhi; k += 2) {
+			x = LIN_MAX;
+			/* One line of b less, from diagonal k - 1 ... */
+			if (k - 1 >= delta - (d - 1) && k - 1 >= -m && r[k - 1] != LIN_MAX &&
+			    r[k - 1] - k + 1 > 0)
+				x = r[k - 1];
+			/* ... or one line of a less, from k + 1. */
+			if (k + 1 <= delta + (d - 1) && k + 1 <= n && r[k + 1] != LIN_MAX &&
+			    r[k + 1] > 0 && r[k + 1] - 1 < x)
+				x = r[k + 1] - 1;
+			if (x != LIN_MAX)
+				for (y = x - k; x > 0 && y > 0 && a[x - 1] == b[y - 1]; x--, y--)
+					;
+			r[k] = x;
+			if (!odd && x != LIN_MAX && k >= lo && k <= hi && f[k] >= 0 && x <= f[k]) {
+				*xmid = x;
+				*ymid = x - k;
 				return;
 			}
 		}
-
-		if (find_minimal || cost < c->too_expensive)
+		if (d < s->limit)
 			continue;
-
-		/* Too costly: split at the furthest point either search reached. */
-		{
-			lin fxybest = -1, fxbest = 0, bxybest = LIN_MAX, bxbest = 0;
-
-			for (d = fmax; d >= fmin; d -= 2) {
-				x = fd[d] < xlim ? fd[d] : xlim;
-				y = x - d;
-				if (ylim < y) {
-					x = ylim + d;
-					y = ylim;
-				}
-				if (fxybest < x + y) {
-					fxybest = x + y;
-					fxbest = x;
-				}
+		/* Too costly: split where the forward search got furthest. */
+		best = -1;
+		bestx = 0;
+		for (k = lo; k <= hi; k += 2)
+			if (f[k] >= 0 && 2 * f[k] - k > best) {
+				best = 2 * f[k] - k;
+				bestx = f[k];
 			}
-			for (d = bmax; d >= bmin; d -= 2) {
-				x = bd[d] > xoff ? bd[d] : xoff;
-				y = x - d;
-				if (y < yoff) {
-					x = yoff + d;
-					y = yoff;
-				}
-				if (x + y < bxybest) {
-					bxybest = x + y;
-					bxbest = x;
-				}
-			}
-			if ((xlim + ylim) - bxybest < fxybest - (xoff + yoff)) {
-				part->xmid = fxbest;
-				part->ymid = fxybest - fxbest;
-				part->lo_minimal = 1;
-				part->hi_minimal = 0;
-			} else {
-				part->xmid = bxbest;
-				part->ymid = bxybest - bxbest;
-				part->lo_minimal = 0;
-				part->hi_minimal = 1;
-			}
+		if (best > 0) {
+			*xmid = bestx;
+			*ymid = best - bestx;
 			return;
 		}
 	}
 }
 
+/* Mark the lines of a[ao, an) and b[bo, bn) a shortest script changes. */
 static void
-compareseq(lin xoff, lin xlim, lin yoff, lin ylim, int find_minimal, struct ctx *c)
+compare(struct search *s, lin ao, lin an, lin bo, lin bn)
 {
-	struct partition part;
+	lin xmid, ymid;
 
-	while (xoff < xlim && yoff < ylim && c->xv[xoff] == c->yv[yoff]) {
-		xoff++;
-		yoff++;
+	for (;;) {
+		while (ao < an && bo < bn && s->a[ao] == s->b[bo]) {
+			ao++;
+			bo++;
+		}
+		while (ao < an && bo < bn && s->a[an - 1] == s->b[bn - 1]) {
+			an--;
+			bn--;
+		}
+		if (ao == an || bo == bn)
+			break;
+		middle(s, ao, an - ao, bo, bn - bo, &xmid, &ymid);
+		/* Recurse on one half, loop on the other. */
+		compare(s, ao, ao + xmid, bo, bo + ymid);
+		ao += xmid;
+		bo += ymid;
 	}
-	while (xoff < xlim && yoff < ylim && c->xv[xlim - 1] == c->yv[ylim - 1]) {
-		xlim--;
-		ylim--;
-	}
-	if (xoff == xlim) {
-		while (yoff < ylim)
-			c->ychg[yoff++] = 1;
-	} else if (yoff == ylim) {
-		while (xoff < xlim)
-			c->xchg[xoff++] = 1;
-	} else {
-		diag(xoff, xlim, yoff, ylim, find_minimal, &part, c);
-		compareseq(xoff, part.xmid, yoff, part.ymid, part.lo_minimal, c);
-		compareseq(part.xmid, xlim, part.ymid, ylim, part.hi_minimal, c);
-	}
+	while (ao < an)
+		s->adel[ao++] = 1;
+	while (bo < bn)
+		s->bins[bo++] = 1;
 }
 
 /*
- * GNU diff's shift_boundaries: slide each run of changed lines as far as
- * equal lines allow, merging it with neighbouring runs, then back to line
- * up with a run in the other file. Among equally short scripts this picks
- * the one diff prints.
+ * Slide each run of only deleted (or only inserted) lines down while the
+ * line after it equals its first line: the script stays as short, and the
+ * change lands where diff(1) shows it ("x x" -> "x" deletes the second x).
  */
 static void
-shift_boundaries(struct text *t[2], lin from, lin suffix)
+slide_down(struct text *ta, struct text *tb)
 {
-	int f;
+	lin i = 0, j = 0, i0, j0;
 
-	/* The lines around [from, n - suffix) are unchanged: sentinels. */
-	for (f = 0; f < 2; f++) {
-		char *changed = t[f]->changed + from;
-		const char *other = t[1 - f]->changed + from;
-		const lin *equivs = t[f]->id + from;
-		lin i = 0, j = 0, i_end = t[f]->n - from - suffix, runlength, start, corresponding;
-
-		for (;;) {
-			while (i < i_end && !changed[i]) {
-				while (other[j++])
-					;
-				i++;
-			}
-			if (i == i_end)
-				break;
-			start = i;
-			while (changed[++i])
-				;
-			while (other[j])
+	while (i < ta->n || j < tb->n) {
+		if (i < ta->n && j < tb->n && !ta->changed[i] && !tb->changed[j]) {
+			i++;
+			j++;
+			continue;
+		}
+		i0 = i;
+		j0 = j;
+		while (i < ta->n && ta->changed[i])
+			i++;
+		while (j < tb->n && tb->changed[j])
+			j++;
+		if (j0 == j) {
+			while (i < ta->n && !ta->changed[i] && !tb->changed[j] &&
+			    line_eq(&ta->line[i0], &ta->line[i])) {
+				ta->changed[i0++] = 0;
+				ta->changed[i++] = 1;
 				j++;
-			do {
-				runlength = i - start;
-				while (start != 0 && equivs[start - 1] == equivs[i - 1]) {
-					changed[--start] = 1;
-					changed[--i] = 0;
-					while (changed[start - 1])
-						start--;
-					while (other[--j])
-						;
-				}
-				corresponding = other[j - 1] ? i : i_end;
-				while (i != i_end && equivs[start] == equivs[i]) {
-					changed[start++] = 0;
-					changed[i++] = 1;
-					while (changed[i])
-						i++;
-					while (other[++j])
-						corresponding = i;
-				}
-			} while (runlength != i - start);
-			while (corresponding < i) {
-				changed[--start] = 1;
-				changed[--i] = 0;
-				while (other[--j])
-					;
+			}
+		} else if (i0 == i) {
+			while (j < tb->n && !tb->changed[j] && !ta->changed[i] &&
+			    line_eq(&tb->line[j0], &tb->line[j])) {
+				tb->changed[j0++] = 0;
+				tb->changed[j++] = 1;
+				i++;
 			}
 		}
 	}
@@ -369,8 +335,8 @@ size_t
 diff_unified(const char *a, size_t alen, const char *b, size_t blen,
     const char *aname, const char *bname, struct buf *out)
 {
-	struct text ta, tb, *t[2] = { &ta, &tb };
-	struct ctx c;
+	struct text ta, tb;
+	struct search sr;
 	struct change *ch = NULL;
 	size_t nch = 0, cap = 0, k, first, hunks = 0;
 	lin i, j, diags, a0, a1, b0, b1, x, pre = 0, suf = 0;
@@ -380,35 +346,26 @@ diff_unified(const char *a, size_t alen, const char *b, size_t blen,
 		return 0;
 	split(a, alen, &ta);
 	split(b, blen, &tb);
-	/* Plans change a few lines of big files: leave the equal ends out of
-	 * the search, all but CONTEXT lines that shift_boundaries may slide
-	 * changes into (GNU diff's "horizon"). */
+	/* Plans change a few lines of big files: leave the equal ends out. */
 	while (pre < ta.n && pre < tb.n && line_eq(&ta.line[pre], &tb.line[pre]))
 		pre++;
 	while (suf < ta.n - pre && suf < tb.n - pre &&
 	    line_eq(&ta.line[ta.n - 1 - suf], &tb.line[tb.n - 1 - suf]))
 		suf++;
-	pre = pre > CONTEXT ? pre - CONTEXT : 0;
-	suf = suf > CONTEXT ? suf - CONTEXT : 0;
 	classify(&ta, &tb, pre, suf);
 
-	diags = ta.n + tb.n + 3;
+	diags = (ta.n - pre - suf) + (tb.n - pre - suf) + 3;
 	diagbuf = xcalloc(2 * (size_t)diags, sizeof *diagbuf);
-	c.xv = ta.id;
-	c.yv = tb.id;
-	c.xchg = ta.changed;
-	c.ychg = tb.changed;
-	c.fdiag = diagbuf + tb.n + 1;
-	c.bdiag = c.fdiag + diags;
-	/* GNU diff's cap: about the square root of the size, at least 4096. */
-	c.too_expensive = 1;
-	for (x = diags; x != 0; x >>= 2)
-		c.too_expensive <<= 1;
-	if (c.too_expensive < 4096)
-		c.too_expensive = 4096;
-	compareseq(pre, ta.n - suf, pre, tb.n - suf, 0, &c);
+	sr.a = ta.id;
+	sr.b = tb.id;
+	sr.adel = ta.changed;
+	sr.bins = tb.changed;
+	sr.fwd = diagbuf + (tb.n - pre - suf) + 1;
+	sr.bwd = sr.fwd + diags;
+	sr.limit = COST_LIMIT;
+	compare(&sr, pre, ta.n - suf, pre, tb.n - suf);
 	free(diagbuf);
-	shift_boundaries(t, pre, suf);
+	slide_down(&ta, &tb);
 
 	for (i = 0, j = 0; i < ta.n || j < tb.n;) {
 		if (i < ta.n && j < tb.n && !ta.changed[i] && !tb.changed[j]) {

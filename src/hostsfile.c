@@ -453,6 +453,10 @@ name_hash(const char *p, size_t n)
 		h ^= (unsigned char)fold(p[i]);
 		h *= 1099511628211ULL;
 	}
+	/* The slot comes from the low bits, which FNV alone mixes poorly. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
 	return h;
 }
 
@@ -480,7 +484,7 @@ nameset_slot(const struct nameset *s, const char *p, size_t n)
 			return m;
 		if (m->len != n)
 			continue;
-		for (k = 0; k < n && fold(p[k]) == m->name[k]; k++)
+		for (k = 0; k < n && fold(p[k]) == fold(m->name[k]); k++)
 			;
 		if (k == n)
 			return m;
@@ -563,7 +567,7 @@ is_address(const char *p, size_t n)
 	unsigned char bin[sizeof(struct in6_addr)];
 	const char *zone;
 
-	if (n == 0 || n >= sizeof s)
+	if (n == 0 || n >= sizeof s || memchr(p, '\0', n) != NULL)
 		return 0;
 	zone = memchr(p, '%', n);
 	if (zone != NULL) {

@@ -99,6 +99,11 @@ void hostsfile_render_block(const char *target, const struct entry_list *entries
  * With restore_all (uninstall), every block is removed and every disabled
  * line of any target is restored, changes being ignored.
  *
+ * A restored line that maps a name of a block that stays is disabled for
+ * that block: removing one block never brings back a line that shadows
+ * another. A last line without a line ending that is disabled with a kept
+ * line below it gets the file's line ending, and so does the kept line.
+ *
  * A name mapped to one address in one block and another in a block that
  * stays is an error. Blocks must name valid targets.
  */

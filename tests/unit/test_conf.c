@@ -150,7 +150,7 @@ test_long_line(void)
 		buf_printf(&b, "ci%d, ", i);
 	buf_puts(&b, "\n");
 	CU_ASSERT_NOT_EQUAL(parse(b.data, &c, &cause), 0);
-	CU_ASSERT_PTR_NOT_NULL(cause && strstr(cause, "test.conf:2: line is longer than"));
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "test.conf:2: line is longer than") != NULL);
 	config_release(&c);
 	buf_release(&b);
 	free(cause);

@@ -266,15 +266,23 @@ out:
 	return rc;
 }
 
+/* The number of lines a diff deletes or inserts. */
 static size_t
 changed_lines(const struct buf *d)
 {
-	size_t i, n = 0;
+	const char *p = d->data, *end, *nl;
+	size_t n = 0, line = 0;
 
-	for (i = 0; i + 1 < d->len; i++)
-		if (d->data[i] == '\n' && (d->data[i + 1] == '+' || d->data[i + 1] == '-'))
+	if (p == NULL)
+		return 0;
+	for (end = p + d->len; p < end; p = nl + 1, line++) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			break;
+		if (line >= 2 && (*p == '+' || *p == '-'))
 			n++;
-	return n >= 2 ? n - 2 : n; /* not the header */
+	}
+	return n;
 }
 
 static int
@@ -374,24 +382,25 @@ random_round(const char *dir, int dups, int crlf, unsigned rounds)
 	buf_release(&res);
 }
 
-static char tmpdir[] = "/tmp/amlhosts-diff-XXXXXX";
+static char *tmpdir;
 
 static void
 remove_workdir(void)
 {
 	rmdir(tmpdir);
+	free(tmpdir);
 }
 
 /* Where GNU diff's input files go; made once, removed at exit. */
 static const char *
 workdir(void)
 {
-	static int made;
+	const char *t = getenv("TMPDIR");
 
-	if (!made) {
+	if (tmpdir == NULL) {
+		tmpdir = xasprintf("%s/amlhosts-diff-XXXXXX", t != NULL && *t != '\0' ? t : "/tmp");
 		CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(tmpdir));
 		atexit(remove_workdir);
-		made = 1;
 	}
 	return tmpdir;
 }
@@ -469,9 +478,75 @@ test_large(void)
 	buf_release(&gnu);
 }
 
+/* Shortest-script length by dynamic programming, for small inputs. */
+static size_t
+edit_distance(const char *a, size_t n, const char *b, size_t m)
+{
+	size_t *row = xcalloc((m + 1) * (n + 1), sizeof *row), i, j, d;
+
+#define AT(i, j) row[(i) * (m + 1) + (j)]
+	for (i = 0; i <= n; i++)
+		for (j = 0; j <= m; j++)
+			if (i == 0 || j == 0)
+				AT(i, j) = i + j;
+			else if (a[i - 1] == b[j - 1])
+				AT(i, j) = AT(i - 1, j - 1);
+			else
+				AT(i, j) = 1 + (AT(i - 1, j) < AT(i, j - 1) ? AT(i - 1, j) : AT(i, j - 1));
+	d = AT(n, m);
+#undef AT
+	free(row);
+	return d;
+}
+
+/* Lines over a three-letter alphabet have many shortest scripts: ours must
+ * be one of them, and must apply. */
+static void
+test_random_minimal(void)
+{
+	char sa[64], sb[64];
+	struct buf a = BUF_INIT, b = BUF_INIT, mine = BUF_INIT, res = BUF_INIT;
+	size_t n, m, i, bad = 0;
+	unsigned r;
+
+	for (r = 0; r < 3000; r++) {
+		n = rnd(r < 2500 ? 20 : 60);
+		m = rnd(r < 2500 ? 20 : 60);
+		buf_release(&a);
+		buf_release(&b);
+		buf_append(&a, "", 0);
+		buf_append(&b, "", 0);
+		for (i = 0; i < n; i++) {
+			sa[i] = (char)('a' + rnd(3));
+			buf_printf(&a, "%c\n", sa[i]);
+		}
+		for (i = 0; i < m; i++) {
+			sb[i] = i < n && rnd(3) ? sa[i] : (char)('a' + rnd(3));
+			buf_printf(&b, "%c\n", sb[i]);
+		}
+		buf_release(&mine);
+		diff_unified(a.data, a.len, b.data, b.len, "a", "b", &mine);
+		if (patch(a.data, a.len, mine.data ? mine.data : "", mine.len, &res) != 0 ||
+		    res.len != b.len || memcmp(res.data, b.data, b.len) != 0 ||
+		    changed_lines(&mine) != edit_distance(sa, n, sb, m)) {
+			if (bad++ == 0) {
+				show("a", a.data, a.len);
+				show("b", b.data, b.len);
+				show("diff", mine.data ? mine.data : "", mine.len);
+			}
+		}
+	}
+	CU_ASSERT_EQUAL(bad, 0);
+	buf_release(&a);
+	buf_release(&b);
+	buf_release(&mine);
+	buf_release(&res);
+}
+
 static const struct unit_test diff_tests[] = {
 	{ "fixed cases", test_fixed },
 	{ "patch helper", test_patch_helper },
+	{ "shortest scripts", test_random_minimal },
 	{ "random edits, distinct lines", test_random_unique },
 	{ "random edits, repeated lines", test_random_dups },
 	{ "200,000 lines", test_large },

@@ -184,7 +184,7 @@ test_lock_busy(void)
 	CU_ASSERT_EQUAL_FATAL(state_open(&b, dir, &cause), 0);
 	CU_ASSERT_EQUAL(state_lock(&a, 1, &cause), 0);
 	CU_ASSERT_NOT_EQUAL(state_lock(&b, 0, &cause), 0);
-	CU_ASSERT_PTR_NOT_NULL(cause && strstr(cause, "busy"));
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "busy") != NULL);
 	state_close(&a);
 	CU_ASSERT_EQUAL(state_lock(&b, 0, &cause), 0);
 	state_close(&b);
@@ -203,7 +203,7 @@ test_unsafe_state_dir(void)
 	CU_ASSERT_EQUAL(chmod(dir, 0777), 0);
 	state_init(&s);
 	CU_ASSERT_NOT_EQUAL(state_open(&s, dir, &cause), 0);
-	CU_ASSERT_PTR_NOT_NULL(cause && strstr(cause, "writable by group or others"));
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "writable by group or others") != NULL);
 	state_close(&s);
 	remove_tree(dir);
 	free(dir);
