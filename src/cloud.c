@@ -113,18 +113,21 @@ static const struct cloud clouds[] = {
 		"notebooks.azure.net", "instances.azureml.ms", "inference.ml.azure.com",
 		public_forward, public_allowed,
 		"https://management.azure.com", "https://login.microsoftonline.com",
+		"https://management.core.windows.net/",
 	},
 	{
 		"AzureChinaCloud", "api.ml.azure.cn", "cert.api.ml.azure.cn",
 		"notebooks.chinacloudapi.cn", "instances.azureml.cn", "inference.ml.azure.cn",
 		china_forward, china_allowed,
 		"https://management.chinacloudapi.cn", "https://login.chinacloudapi.cn",
+		"https://management.core.chinacloudapi.cn/",
 	},
 	{
 		"AzureUSGovernment", "api.ml.azure.us", "cert.api.ml.azure.us",
 		"notebooks.usgovcloudapi.net", "instances.azureml.us", "inference.ml.azure.us",
 		usgov_forward, usgov_allowed,
 		"https://management.usgovcloudapi.net", "https://login.microsoftonline.us",
+		"https://management.core.usgovcloudapi.net/",
 	},
 };
 

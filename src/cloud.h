@@ -18,6 +18,7 @@ struct cloud {
 	const char *const *allowed_zones;  /* NULL-terminated, includes the AML ones */
 	const char *arm_endpoint;
 	const char *login_endpoint;
+	const char *arm_resource;  /* token resource for managed identity and az */
 };
 
 /* Look a cloud up by name, case-insensitively; NULL if unknown. */

@@ -142,10 +142,22 @@ check_across_targets(struct cmd_ctx *ctx, const struct resolved_set *s)
 	return 0;
 }
 
+/* -v traces of Azure requests: method, URL, status; never headers. */
+static void
+trace_http(void *arg, const char *line)
+{
+	struct cmd_ctx *ctx = arg;
+
+	fprintf(stderr, "amlhosts: http: %s\n", line);
+	if (ctx->use_syslog)
+		syslog(LOG_DEBUG, "http: %s", line);
+}
+
 int
 cmd_resolve_targets(struct cmd_ctx *ctx, struct resolved_set *out)
 {
 	struct config *c = &ctx->conf;
+	struct source_ctx sc;
 	struct target_conf **sel;
 	struct strlist notes = STRLIST_INIT;
 	char *cause = NULL;
@@ -154,6 +166,7 @@ cmd_resolve_targets(struct cmd_ctx *ctx, struct resolved_set *out)
 	int rc = EXIT_USAGE;
 
 	memset(out, 0, sizeof *out);
+	source_ctx_init(&sc, c, ctx->verbose, trace_http, ctx);
 	sel = xcalloc(c->ntargets + ctx->args.n + 1, sizeof *sel);
 	if (ctx->adhoc_name != NULL) {
 		sel[n++] = config_find_target(c, ctx->adhoc_name);
@@ -194,7 +207,7 @@ cmd_resolve_targets(struct cmd_ctx *ctx, struct resolved_set *out)
 		out->v[i].name = sel[i]->name;
 		out->v[i].entries = &out->lists[i];
 		out->n++;
-		err = source_resolve_target(c, sel[i], &out->lists[i], &notes, &cause);
+		err = source_resolve_target(&sc, sel[i], &out->lists[i], &notes, &cause);
 		for (j = 0; j < notes.n; j++)
 			cmd_note(ctx, "%s", notes.v[j]);
 		strlist_release(&notes);
@@ -210,6 +223,15 @@ cmd_resolve_targets(struct cmd_ctx *ctx, struct resolved_set *out)
 		goto out;
 	rc = EXIT_OK;
 out:
+	if (ctx->verbose && sc.az_ready) {
+		unsigned long nreq, nconn;
+
+		http_stats(sc.az.hc, &nreq, &nconn);
+		cmd_note(ctx, "Azure: %lu requests over %lu connections%s%s", nreq, nconn,
+		    sc.az.have_token ? ", token from " : "",
+		    sc.az.have_token && sc.az.token.source ? sc.az.token.source : "");
+	}
+	source_ctx_release(&sc);
 	if (rc != EXIT_OK)
 		resolved_set_release(out);
 	free(cause);

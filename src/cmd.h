@@ -55,6 +55,9 @@ struct cmd_ctx {
 	int in_place;
 	const char *adhoc_name;
 	const char *adhoc_json;
+	const char *adhoc_sub;
+	const char *adhoc_rg;
+	const char *adhoc_ws;
 };
 
 struct cmd_entry {

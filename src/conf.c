@@ -38,6 +38,8 @@ config_init(struct config *c)
 	c->auth = xstrdup("auto");
 	c->write_mode = WRITE_REPLACE;
 	c->lock_timeout = 30;
+	c->connect_timeout = 10;
+	c->request_timeout = 60;
 	strlist_init(&c->allowed_suffixes);
 }
 
@@ -232,6 +234,12 @@ global_key(struct parse_ctx *ctx, const char *key, const char *v)
 	if (strcmp(key, "lock_timeout") == 0)
 		return parse_int(v, 0, 86400, &c->lock_timeout) == 0 ? 1 :
 		    ctx_error(ctx, "'%s' must be a number of seconds from 0 to 86400, not '%s'", key, v);
+	if (strcmp(key, "connect_timeout") == 0)
+		return parse_int(v, 1, 600, &c->connect_timeout) == 0 ? 1 :
+		    ctx_error(ctx, "'%s' must be a number of seconds from 1 to 600, not '%s'", key, v);
+	if (strcmp(key, "request_timeout") == 0)
+		return parse_int(v, 1, 3600, &c->request_timeout) == 0 ? 1 :
+		    ctx_error(ctx, "'%s' must be a number of seconds from 1 to 3600, not '%s'", key, v);
 	if (strcmp(key, "cloud") == 0)
 		return *v == '\0' || cloud_find(v) != NULL ?
 		    (*v ? set_string(&c->cloud, v) : 0), 1 :

@@ -62,6 +62,8 @@ struct config {
 	enum write_mode write_mode;
 	int flush_dns;
 	int lock_timeout;
+	int connect_timeout; /* seconds, Azure requests */
+	int request_timeout;
 	struct target_conf *targets;
 	size_t ntargets;
 };

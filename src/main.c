@@ -27,6 +27,9 @@ enum {
 	OPT_TO,
 	OPT_WHOLE_FILE,
 	OPT_IN_PLACE,
+	OPT_SUBSCRIPTION,
+	OPT_RESOURCE_GROUP,
+	OPT_WORKSPACE,
 };
 
 static const struct option long_options[] = {
@@ -48,6 +51,9 @@ static const struct option long_options[] = {
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "whole-file", no_argument, NULL, OPT_WHOLE_FILE },
 	{ "in-place", no_argument, NULL, OPT_IN_PLACE },
+	{ "subscription", required_argument, NULL, OPT_SUBSCRIPTION },
+	{ "resource-group", required_argument, NULL, OPT_RESOURCE_GROUP },
+	{ "workspace", required_argument, NULL, OPT_WORKSPACE },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -66,7 +72,10 @@ static const char global_help[] =
 
 static const char adhoc_help[] =
     "      --name NAME        an ad-hoc target, without a configuration file\n"
-    "      --from-json FILE   its source: az/PowerShell/ARM JSON ('-' reads stdin)\n";
+    "      --from-json FILE   its source: az/PowerShell/ARM JSON ('-' reads stdin)\n"
+    "      --subscription ID  or from Azure: the workspace's subscription,\n"
+    "      --resource-group RG  resource group\n"
+    "      --workspace WS     and name\n";
 
 static void
 usage_all(FILE *f)
@@ -105,7 +114,7 @@ option_name(unsigned bit)
 	case CMDOPT_PURGE: return "--purge";
 	case CMDOPT_TO: return "--to";
 	case CMDOPT_WHOLE_FILE: return "--whole-file";
-	case CMDOPT_ADHOC: return "--name/--from-json";
+	case CMDOPT_ADHOC: return "--name/--from-json/--subscription/--resource-group/--workspace";
 	case CMDOPT_IN_PLACE: return "--in-place";
 	}
 	return "?";
@@ -135,9 +144,20 @@ setup_config(struct cmd_ctx *ctx, const char *config_path, const char *hosts,
 		free(ctx->conf.state_dir);
 		ctx->conf.state_dir = xstrdup(state_dir);
 	}
-	if (ctx->adhoc_name != NULL || ctx->adhoc_json != NULL) {
-		if (ctx->adhoc_name == NULL || ctx->adhoc_json == NULL) {
-			cmd_error(ctx, "--name and --from-json go together");
+	if (ctx->used & CMDOPT_ADHOC) {
+		int azure = ctx->adhoc_sub || ctx->adhoc_rg || ctx->adhoc_ws;
+
+		if (ctx->adhoc_name == NULL || (ctx->adhoc_json == NULL && !azure)) {
+			cmd_error(ctx, "--name needs a source: --from-json FILE, or "
+			    "--subscription, --resource-group and --workspace");
+			return EXIT_USAGE;
+		}
+		if (ctx->adhoc_json != NULL && azure) {
+			cmd_error(ctx, "--from-json and the Azure options are two sources; give one");
+			return EXIT_USAGE;
+		}
+		if (azure && (!ctx->adhoc_sub || !ctx->adhoc_rg || !ctx->adhoc_ws)) {
+			cmd_error(ctx, "--subscription, --resource-group and --workspace go together");
 			return EXIT_USAGE;
 		}
 		if (!hosts_target_name_valid(ctx->adhoc_name)) {
@@ -155,7 +175,13 @@ setup_config(struct cmd_ctx *ctx, const char *config_path, const char *hosts,
 			return EXIT_USAGE;
 		}
 		t = config_add_target(&ctx->conf, ctx->adhoc_name);
-		t->json_file = xstrdup(ctx->adhoc_json);
+		if (ctx->adhoc_json != NULL)
+			t->json_file = xstrdup(ctx->adhoc_json);
+		else {
+			t->subscription = xstrdup(ctx->adhoc_sub);
+			t->resource_group = xstrdup(ctx->adhoc_rg);
+			t->workspace = xstrdup(ctx->adhoc_ws);
+		}
 	}
 	return EXIT_OK;
 }
@@ -201,6 +227,9 @@ main(int argc, char **argv)
 		case 'V': version = 1; break;
 		case OPT_NAME: ctx.adhoc_name = optarg; ctx.used |= CMDOPT_ADHOC; break;
 		case OPT_FROM_JSON: ctx.adhoc_json = optarg; ctx.used |= CMDOPT_ADHOC; break;
+		case OPT_SUBSCRIPTION: ctx.adhoc_sub = optarg; ctx.used |= CMDOPT_ADHOC; break;
+		case OPT_RESOURCE_GROUP: ctx.adhoc_rg = optarg; ctx.used |= CMDOPT_ADHOC; break;
+		case OPT_WORKSPACE: ctx.adhoc_ws = optarg; ctx.used |= CMDOPT_ADHOC; break;
 		case OPT_EXIT_CODE: ctx.exit_code_opt = 1; ctx.used |= CMDOPT_EXIT_CODE; break;
 		case OPT_FORMAT:
 			ctx.used |= CMDOPT_FORMAT;
