@@ -41,6 +41,7 @@ struct discovery {
 	struct strlist seen; /* URLs already fetched */
 	char *hub_id;      /* the workspace whose endpoints and projects count */
 	char *target_id;   /* the target's own workspace: its computes, endpoints */
+	int lists_queued;  /* computes and endpoints asked for with the workspace */
 	char *ws_name;
 	char *ws_guid;
 	int is_project;
@@ -258,9 +259,9 @@ on_workspace(struct discovery *d, const struct fetch *f, json_t *ws, char **caus
 		}
 		queue_resource(d, F_PE, pe, "", AZURE_NETWORK_API_VERSION);
 	}
-	if (d->want & AZURE_WANT_COMPUTES)
+	if ((d->want & AZURE_WANT_COMPUTES) && !d->lists_queued)
 		queue_resource(d, F_COMPUTES, d->target_id, "/computes", AZURE_ML_API_VERSION);
-	if (d->want & AZURE_WANT_ENDPOINTS)
+	if ((d->want & AZURE_WANT_ENDPOINTS) && !d->lists_queued)
 		queue_resource(d, F_ENDPOINTS, d->target_id, "/onlineEndpoints", AZURE_ML_API_VERSION);
 	if ((d->want & AZURE_WANT_PROJECTS) && kind != NULL && ascii_strcasecmp(kind, "Hub") == 0 &&
 	    d->t->subscription != NULL && name_is_safe(d->t->subscription)) {
@@ -518,6 +519,13 @@ azure_discover(struct azure_session *s, const struct target_conf *t, unsigned wa
 		    "Microsoft.MachineLearningServices/workspaces/%s", t->subscription,
 		    t->resource_group, t->workspace);
 		queue_resource(&d, F_WORKSPACE, id, "", AZURE_ML_API_VERSION);
+		/* The lists hang off the same id: ask for them in the same round
+		 * rather than after the workspace answers. */
+		if (want & AZURE_WANT_COMPUTES)
+			queue_resource(&d, F_COMPUTES, id, "/computes", AZURE_ML_API_VERSION);
+		if (want & AZURE_WANT_ENDPOINTS)
+			queue_resource(&d, F_ENDPOINTS, id, "/onlineEndpoints", AZURE_ML_API_VERSION);
+		d.lists_queued = 1;
 		free(id);
 	}
 	for (i = 0; i < t->private_endpoints.n; i++)

@@ -257,10 +257,14 @@ global_key(struct parse_ctx *ctx, const char *key, const char *v)
 		return set_string(&c->client_id, v), 1;
 	if (strcmp(key, "client_secret_file") == 0)
 		return set_string(&c->client_secret_file, v), 1;
-	if (strcmp(key, "arm_endpoint") == 0)
-		return set_string(&c->arm_endpoint, v), 1;
-	if (strcmp(key, "login_endpoint") == 0)
-		return set_string(&c->login_endpoint, v), 1;
+	/* Tokens and answers that decide a system file travel only over TLS. */
+	if (strcmp(key, "arm_endpoint") == 0 || strcmp(key, "login_endpoint") == 0) {
+		if (*v != '\0' && (strncmp(v, "https://", 8) != 0 || v[8] == '\0' ||
+		    strpbrk(v, " \t?#") != NULL))
+			return ctx_error(ctx, "'%s' must be an https:// URL, not '%s'", key, v);
+		return set_string(strcmp(key, "arm_endpoint") == 0 ? &c->arm_endpoint :
+		    &c->login_endpoint, v), 1;
+	}
 	if (strcmp(key, "ca_file") == 0)
 		return set_string(&c->ca_file, v), 1;
 	if (strcmp(key, "write_mode") == 0) {

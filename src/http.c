@@ -150,6 +150,9 @@ http_urlencode(const char *s)
 	struct buf b = BUF_INIT;
 	unsigned char c;
 
+	/* Sized once: a secret passes through here, and a growing buffer
+	 * would leave copies of it in freed memory. */
+	buf_reserve(&b, 3 * strlen(s));
 	for (; *s != '\0'; s++) {
 		c = (unsigned char)*s;
 		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
@@ -242,6 +245,9 @@ setup_transfer(struct http_client *hc, struct transfer *t, char **cause)
 	    r->imds ? (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS) : (long)CURLPROTO_HTTPS);
 #endif
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	/* Identity endpoints are local to the machine: never via a proxy. */
+	if (r->imds)
+		curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (hc->ca_file != NULL) {

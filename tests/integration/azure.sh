@@ -5,6 +5,7 @@
 # exact block written, the exit code and the message; failures must leave the
 # hosts file byte for byte as it was; no secret or token may appear in the
 # output, even at -v -v. The fake server's log shows what was asked of it.
+# shellcheck disable=SC2086  # $SP and "set -- $list" split into words on purpose
 . "$(dirname "$0")/lib.sh"
 
 for tool in python3 openssl; do
@@ -27,6 +28,7 @@ PROJ_B=b3a84c2d-1e6f-47a9-9d05-6f2e1b8c4a73
 WS_PATH=/subscriptions/$SUB/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/myws
 STORAGE_PE=/subscriptions/$SUB/resourceGroups/rg-data/providers/Microsoft.Network/privateEndpoints/stmldata-blob-pe
 SECRET=s3cret-value
+# The service principal's environment; "azrun $SP ..." splits it into words.
 SP="AZURE_TENANT_ID=tenant-1 AZURE_CLIENT_ID=client-1 AZURE_CLIENT_SECRET=$SECRET"
 TAB=$(printf '\t')
 mkdir -p "$T/home" "$T/emptybin"
@@ -357,8 +359,11 @@ fresh
 conf "auth = cli"
 AZPATH="$T/azbin:/usr/bin:/bin" azrun apply
 entries AzureCloud eastus | expect_success "Azure CLI"
-grep -q -- "account get-access-token" "$T/az.args" 2>/dev/null && grep -q -- "--resource" "$T/az.args" \
-    || fail "az was not asked for 'account get-access-token --resource ...': $(cat "$T/az.args" 2>/dev/null)"
+if grep -q -- "account get-access-token" "$T/az.args" 2>/dev/null && grep -q -- "--resource" "$T/az.args"; then
+	pass
+else
+	fail "az was not asked for 'account get-access-token --resource ...': $(cat "$T/az.args" 2>/dev/null)"
+fi
 expect_req "GET $WS_PATH?.* auth=cli" "Azure CLI"
 
 # auto with nothing configured: every credential is tried and named in the
