@@ -31,6 +31,22 @@
 
 #define TEMP_TAG ".amlhosts-"
 
+/*
+ * open(2) may fail with EINTR (NFS, FUSE, a signal handler without
+ * SA_RESTART); that is no reason to give up a change half way, so every
+ * open on the write path is retried.
+ */
+int
+open_retry(const char *path, int flags, mode_t mode)
+{
+	int fd;
+
+	do {
+		fd = open(path, flags, mode);
+	} while (fd < 0 && errno == EINTR);
+	return fd;
+}
+
 void
 atomicfile_init(struct atomicfile *af)
 {
@@ -87,7 +103,9 @@ unescape_mountinfo(char *s)
  * A file that is a mount point of its own (Docker and Podman bind-mount
  * /etc/hosts into containers) cannot be renamed over. A different device
  * than its directory tells in most cases; mountinfo also catches a bind
- * mount from the same filesystem.
+ * mount from the same filesystem. 1 if it is, 0 if not, -1 (errno set)
+ * when mountinfo exists but cannot be read: guessing "no" there would
+ * send an --in-place run to rename and tell it to use --in-place.
  */
 static int
 is_mount_point(const char *real, const struct stat *st, const char *dir)
@@ -96,13 +114,15 @@ is_mount_point(const char *real, const struct stat *st, const char *dir)
 	FILE *f;
 	char *line = NULL, *save, *field, *mp;
 	size_t cap = 0;
-	int i, found = 0;
+	int i, found = 0, err;
 
 	if (stat(dir, &dst) == 0 && dst.st_dev != st->st_dev)
 		return 1;
 	f = fopen("/proc/self/mountinfo", "re");
 	if (f == NULL)
-		return 0;
+		/* No /proc here: the device test is all there is. */
+		return errno == ENOENT || errno == EACCES || errno == EPERM ? 0 : -1;
+	errno = 0;
 	while (!found && getline(&line, &cap, f) > 0) {
 		mp = NULL;
 		field = strtok_r(line, " ", &save);
@@ -114,8 +134,13 @@ is_mount_point(const char *real, const struct stat *st, const char *dir)
 			found = strcmp(mp, real) == 0;
 		}
 	}
+	err = !found && (ferror(f) || errno == ENOMEM) ? (errno ? errno : EIO) : 0;
 	free(line);
 	fclose(f);
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
 	return found;
 }
 
@@ -133,7 +158,7 @@ atomicfile_open(struct atomicfile *af, const char *path, struct buf *content, ch
 	free(real);
 	af->dir = dir_of(af->real);
 
-	fd = open(af->real, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	fd = open_retry(af->real, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
 	if (fd < 0) {
 		set_error(cause, "cannot open '%s': %s", path, strerror(errno));
 		goto out;
@@ -170,6 +195,11 @@ atomicfile_open(struct atomicfile *af, const char *path, struct buf *content, ch
 			af->readonly_fs = 1;
 	}
 	af->bind_mount = is_mount_point(af->real, &af->st, af->dir);
+	if (af->bind_mount < 0) {
+		set_error(cause, "cannot read '/proc/self/mountinfo' to tell whether '%s' "
+		    "is a bind mount: %s", path, strerror(errno));
+		goto out;
+	}
 	buf_reserve(content, (size_t)af->st.st_size);
 	if (read_fd(fd, path, ATOMICFILE_MAX_BYTES, content, cause) != 0)
 		goto out;
@@ -205,7 +235,7 @@ fsync_dir(const char *dir, char **cause)
 {
 	int fd, rc = 0;
 
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open_retry(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return set_error(cause, "cannot open directory '%s': %s", dir, strerror(errno));
 	while (fsync(fd) != 0) {
@@ -241,7 +271,11 @@ create_temp(const char *target, char **tmp)
 
 	*tmp = xasprintf("%s/.%s" TEMP_TAG "XXXXXX", dir, base_of(target));
 	free(dir);
-	fd = mkostemp(*tmp, O_CLOEXEC);
+	/* mkostemp retries only a name that exists, not an interrupted open. */
+	do {
+		memcpy(*tmp + strlen(*tmp) - 6, "XXXXXX", 6);
+		fd = mkostemp(*tmp, O_CLOEXEC);
+	} while (fd < 0 && errno == EINTR);
 	return fd;
 }
 
@@ -268,7 +302,7 @@ replace_in_place(struct atomicfile *af, const void *data, size_t len, char **cau
 	ssize_t w;
 
 	af->failed_step = "open";
-	fd = open(af->real, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+	fd = open_retry(af->real, O_WRONLY | O_CLOEXEC | O_NOCTTY, 0);
 	if (fd < 0)
 		return set_error(cause, "cannot open '%s' for writing: %s", af->path, strerror(errno));
 	af->failed_step = "write";

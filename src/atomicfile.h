@@ -68,4 +68,7 @@ int atomicfile_write_new(const char *path, const void *data, size_t len, mode_t 
 /* fsync a directory. */
 int fsync_dir(const char *dir, char **cause);
 
+/* open(2), retried while it fails with EINTR. */
+int open_retry(const char *path, int flags, mode_t mode);
+
 #endif

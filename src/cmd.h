@@ -31,10 +31,15 @@ enum exit_code {
 #define CMDOPT_WHOLE_FILE 0x0010u
 #define CMDOPT_ADHOC      0x0020u /* --name, --from-json */
 #define CMDOPT_IN_PLACE   0x0040u
+#define CMDOPT_CLOUD      0x0080u /* forwarders --cloud */
+#define CMDOPT_SERVER     0x0100u /* verify --server */
+#define CMDOPT_OUTPUT_DIR 0x0200u /* resolve --format bind --output-dir */
+#define CMDOPT_LAST       CMDOPT_OUTPUT_DIR /* main.c checks bits up to here */
 
 /* What a command does, checked in one place (cmd.c). */
 #define CMDF_TARGETS      0x01u /* takes TARGET arguments */
 #define CMDF_NEEDS_TARGET 0x02u /* at least one TARGET */
+#define CMDF_TO_ADDRESS   0x04u /* --to is a DNS server address, not a change ID */
 
 struct cmd_ctx {
 	struct config conf;
@@ -58,6 +63,10 @@ struct cmd_ctx {
 	const char *adhoc_sub;
 	const char *adhoc_rg;
 	const char *adhoc_ws;
+	const char *to_text;    /* --to as given (forwarders: an address) */
+	const char *cloud_name; /* --cloud */
+	const char *server;     /* --server */
+	const char *output_dir; /* --output-dir */
 };
 
 struct cmd_entry {
@@ -78,6 +87,8 @@ extern const struct cmd_entry cmd_remove_entry;
 extern const struct cmd_entry cmd_uninstall_entry;
 extern const struct cmd_entry cmd_rollback_entry;
 extern const struct cmd_entry cmd_history_entry;
+extern const struct cmd_entry cmd_forwarders_entry;
+extern const struct cmd_entry cmd_verify_entry;
 
 /* The table, NULL-terminated; exact names only (remove and rollback are
  * destructive, so no prefix matching). */

@@ -449,7 +449,10 @@ config_load(struct config *c, const char *path, int must_exist, char **cause)
 	/* The usual way to say "no configuration file". */
 	if (strcmp(path, "/dev/null") == 0)
 		return 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	/* EINTR (NFS, FUSE) is retried, not reported. */
+	do {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	} while (fd < 0 && errno == EINTR);
 	if (fd < 0) {
 		if (errno == ENOENT && !must_exist)
 			return 0;

@@ -156,6 +156,31 @@ flush_dns_cache(struct strlist *warnings)
 		    "stale until nscd expires them");
 }
 
+/*
+ * What a run killed mid-change leaves behind, cleared under the lock before
+ * anything reads the journal, whether or not this run changes anything: its
+ * temporary files, and the journal record of a change that never landed
+ * (which rollback would otherwise "undo" to no effect).
+ */
+static int
+recover_interrupted(struct state *st, struct atomicfile *af, const struct buf *content,
+    struct strlist *warnings, char **cause)
+{
+	char now[65];
+	long dropped;
+
+	atomicfile_remove_stale(af);
+	journal_remove_stale(st);
+	sha256_hex(content->data ? content->data : "", content->len, now);
+	if (journal_drop_unfinished(st, af->real, now, &dropped, cause) != 0)
+		return -1;
+	if (dropped > 0)
+		strlist_push_nocopy(warnings, xasprintf("'%s' is as it was before change "
+		    "%ld (the run that made it was interrupted, or the change was undone "
+		    "by hand): its record is taken back", af->path, dropped));
+	return 0;
+}
+
 int
 hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
     struct hostsedit_result *r, char **cause)
@@ -183,6 +208,8 @@ hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 	if (atomicfile_open(&af, o->hosts_file, &r->before, cause) != 0)
 		goto out;
 	r->real_path = xstrdup(af.real);
+	if (locked && recover_interrupted(&st, &af, &r->before, &r->warnings, cause) != 0)
+		goto out;
 	if (hostsedit_check_managed_elsewhere(af.real, &r->before, &r->warnings, cause) != 0)
 		goto out;
 	if (hostsfile_parse(&before, r->before.data ? r->before.data : "", r->before.len, &why) != 0) {
@@ -214,7 +241,6 @@ hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 	}
 	if (atomicfile_check_writable(&af, o->in_place, cause) != 0)
 		goto out;
-	atomicfile_remove_stale(&af);
 
 	blocks = blocks_summary(&after);
 	targets = o->targets && o->targets->n ? strlist_join(o->targets, ",") : xstrdup("-");

@@ -132,21 +132,29 @@ disabled_prefix(const char *p, size_t n, const char **target, size_t *tlen)
 	return j + 2;
 }
 
-/* The target of a line ending in "#amlhosts-kept:<target>" (trailing blanks
- * allowed), or NULL. */
+/* The target of a line amlhosts wrote as "<ip>\t<names>\t#amlhosts-kept:<target>"
+ * (trailing blanks or a stray CR allowed), or NULL. Only that exact form
+ * counts: uninstall deletes these lines, so a user's line that merely ends
+ * in the mark must not look like one. */
 static const char *
 kept_target(const char *p, size_t n, size_t *tlen)
 {
-	size_t end = n, j;
+	size_t end = n, j, k, mark = LIT_LEN(HOSTS_KEPT_MARK);
+	char addr[INET6_ADDRSTRLEN + 1];
+	unsigned char bin[16];
 
-	while (end > 0 && is_blank(p[end - 1]))
+	while (end > 0 && (is_blank(p[end - 1]) || p[end - 1] == '\r'))
 		end--;
 	j = end;
 	while (j > 0 && end - j <= TARGET_MAX && is_target_char(p[j - 1]))
 		j--;
-	if (j < LIT_LEN(HOSTS_KEPT_MARK) || !target_valid_n(p + j, end - j) ||
-	    memcmp(p + j - LIT_LEN(HOSTS_KEPT_MARK), HOSTS_KEPT_MARK,
-	    LIT_LEN(HOSTS_KEPT_MARK)) != 0)
+	if (j < mark + 1 || !target_valid_n(p + j, end - j) ||
+	    memcmp(p + j - mark, HOSTS_KEPT_MARK, mark) != 0 || p[j - mark - 1] != '\t')
+		return NULL;
+	for (k = 0; k < n && k < INET6_ADDRSTRLEN && !is_blank(p[k]); k++)
+		addr[k] = p[k];
+	addr[k] = '\0';
+	if (k == 0 || (inet_pton(AF_INET, addr, bin) != 1 && inet_pton(AF_INET6, addr, bin) != 1))
 		return NULL;
 	*tlen = end - j;
 	return p + j;

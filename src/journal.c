@@ -69,7 +69,7 @@ state_lock(struct state *s, int timeout, char **cause)
 	struct timespec start, now, nap = { 0, 50 * 1000 * 1000 };
 	int rc = -1;
 
-	s->lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	s->lockfd = open_retry(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (s->lockfd < 0) {
 		set_error(cause, "cannot open lock file '%s': %s", path, strerror(errno));
 		goto out;
@@ -85,7 +85,10 @@ state_lock(struct state *s, int timeout, char **cause)
 			goto out;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (now.tv_sec - start.tv_sec >= timeout) {
+		/* Milliseconds, not whole seconds: a second counter that ticks
+		 * just after start would give up a 1 s wait at once. */
+		if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >=
+		    (long long)timeout * 1000) {
 			set_error(cause, "busy: another amlhosts run holds the lock '%s' "
 			    "(waited %d s; see lock_timeout)", path, timeout);
 			goto out;
@@ -290,6 +293,66 @@ next_id(const char *dir, char **cause)
 }
 
 static int
+fsync_retry(int fd)
+{
+	int r;
+
+	do {
+		r = fsync(fd);
+	} while (r != 0 && errno == EINTR);
+	return r;
+}
+
+/* The length of the journal up to and including its last newline: what
+ * journal_read takes for records (a partial last line is no record); -1 if
+ * it cannot be read. */
+static off_t
+complete_length(const char *path, off_t size)
+{
+	struct buf b = BUF_INIT;
+	off_t len = -1;
+	size_t i;
+	char last = 0;
+	int fd;
+
+	/* The common case: the last byte is a newline. */
+	fd = open_retry(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	if (fd >= 0) {
+		if (size > 0 && pread(fd, &last, 1, size - 1) == 1 && last == '\n')
+			len = size;
+		close(fd);
+		if (len > 0)
+			return len;
+	}
+	if (read_file(path, JOURNAL_MAX_BYTES, &b, NULL) == 0) {
+		for (i = b.len; i > 0 && b.data[i - 1] != '\n'; i--)
+			;
+		len = (off_t)i;
+	}
+	buf_release(&b);
+	return len;
+}
+
+/* Cut the journal back to size bytes, synced. */
+static int
+truncate_journal(const char *dir, off_t size)
+{
+	char *path = xasprintf("%s/journal", dir);
+	int fd, rc = -1;
+
+	fd = open_retry(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	if (fd >= 0) {
+		while ((rc = ftruncate(fd, size)) != 0 && errno == EINTR)
+			;
+		if (rc == 0)
+			rc = fsync_retry(fd);
+		close(fd);
+	}
+	free(path);
+	return rc;
+}
+
+static int
 field_ok(const char *s)
 {
 	return s != NULL && *s != '\0' && strpbrk(s, "\t\n\r") == NULL;
@@ -311,25 +374,42 @@ journal_record_change(struct state *s, struct journal_record *rec,
 		return -1;
 	rec->time = (long long)time(NULL);
 	backup = journal_backup_path(s->dir, rec->id);
+	/* A failure after the rename (syncing the directory) leaves the backup
+	 * in place: the fail path removes it, so no backup lacks its record. */
 	if (atomicfile_write_new(backup, before, len, 0600, cause) != 0)
-		goto out;
+		goto fail;
 
 	path = xasprintf("%s/journal", s->dir);
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = open_retry(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		set_error(cause, "cannot open journal '%s': %s", path, strerror(errno));
 		goto fail;
 	}
 	s->journal_size = st.st_size;
+	/* A partial last line (a crash or a full disk mid-append) would run
+	 * into this record and make the journal unreadable: cut it off first
+	 * (journal_read already ignores it). */
+	if (st.st_size > 0 && complete_length(path, st.st_size) != st.st_size) {
+		off_t complete = complete_length(path, st.st_size);
+
+		if (complete < 0 || ftruncate(fd, complete) != 0) {
+			set_error(cause, "cannot repair journal '%s': %s", path, strerror(errno));
+			goto fail;
+		}
+		s->journal_size = complete;
+	}
 	line = xasprintf("%ld\t%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", rec->id, rec->time,
 	    rec->command, rec->targets, rec->hosts, rec->before, rec->after, rec->blocks);
-	if (write_all(fd, line, strlen(line)) != 0 || fsync(fd) != 0) {
+	if (write_all(fd, line, strlen(line)) != 0 || fsync_retry(fd) != 0) {
 		set_error(cause, "cannot write journal '%s': %s", path, strerror(errno));
 		goto fail;
 	}
 	if (close(fd) != 0 && errno != EINTR) {
+		/* The descriptor is gone, but the record is not: take it back
+		 * through the path, or it would name a backup removed below. */
 		fd = -1;
 		set_error(cause, "cannot write journal '%s': %s", path, strerror(errno));
+		(void)truncate_journal(s->dir, s->journal_size);
 		goto fail;
 	}
 	fd = -1;
@@ -337,9 +417,9 @@ journal_record_change(struct state *s, struct journal_record *rec,
 	goto out;
 fail:
 	if (fd >= 0) {
-		if (ftruncate(fd, s->journal_size) != 0) {
-			/* journal_read ignores a partial last line */
-		}
+		while (ftruncate(fd, s->journal_size) != 0 && errno == EINTR)
+			;
+		/* if that failed, journal_read ignores a partial last line */
 		close(fd);
 	}
 	unlink(backup);
@@ -353,19 +433,95 @@ out:
 void
 journal_forget_change(struct state *s, long id)
 {
-	char *path = xasprintf("%s/journal", s->dir);
 	char *backup = journal_backup_path(s->dir, id);
-	int fd;
 
-	fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd >= 0) {
-		if (ftruncate(fd, s->journal_size) == 0)
-			(void)fsync(fd);
-		close(fd);
-	}
+	(void)truncate_journal(s->dir, s->journal_size);
 	unlink(backup);
 	free(backup);
+}
+
+/*
+ * A run killed (or out of memory) after appending its record but before
+ * the hosts file was replaced leaves a record of a change that never
+ * landed: the file still holds that record's "before" bytes. Left in place
+ * it would be the change "rollback" undoes (to no effect) and would make
+ * every block look edited by hand. The caller holds the lock; the record is
+ * taken back as journal_forget_change does after a failure seen in-process.
+ */
+int
+journal_drop_unfinished(struct state *s, const char *hosts, const char *sha256,
+    long *dropped, char **cause)
+{
+	struct journal j;
+	const struct journal_record *last;
+	struct buf b = BUF_INIT;
+	char *path = NULL, *backup = NULL;
+	off_t end, start;
+	int rc = 0;
+
+	*dropped = 0;
+	if (journal_read(s->dir, &j, NULL) != 0)
+		return 0; /* a broken journal gets its own error where it is used */
+	if (j.n == 0)
+		goto out;
+	last = &j.v[j.n - 1];
+	if (strcmp(last->hosts, hosts) != 0 || strcmp(last->before, sha256) != 0 ||
+	    strcmp(last->after, sha256) == 0)
+		goto out;
+	/* The last record is the last complete line. */
+	path = xasprintf("%s/journal", s->dir);
+	if (read_file(path, JOURNAL_MAX_BYTES, &b, cause) != 0) {
+		rc = -1;
+		goto out;
+	}
+	for (end = (off_t)b.len; end > 0 && b.data[end - 1] != '\n'; end--)
+		;
+	if (end == 0)
+		goto out;
+	for (start = end - 1; start > 0 && b.data[start - 1] != '\n'; start--)
+		;
+	if (truncate_journal(s->dir, start) != 0) {
+		rc = set_error(cause, "cannot take back the unfinished change %ld in "
+		    "'%s': %s", last->id, path, strerror(errno));
+		goto out;
+	}
+	backup = journal_backup_path(s->dir, last->id);
+	unlink(backup);
+	*dropped = last->id;
+out:
+	free(backup);
 	free(path);
+	buf_release(&b);
+	journal_release(&j);
+	return rc;
+}
+
+void
+journal_remove_stale(struct state *s)
+{
+	char *dirpath = xasprintf("%s/backups", s->dir), *p;
+	DIR *d;
+	struct dirent *de;
+	struct stat st;
+	size_t len;
+
+	/* ".<id>.hosts.amlhosts-XXXXXX": atomicfile_write_new's temporary
+	 * files, which only a run killed while writing a backup leaves. */
+	d = opendir(dirpath);
+	if (d != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			len = strlen(de->d_name);
+			if (de->d_name[0] != '.' || len < 24 ||
+			    strncmp(de->d_name + len - 22, ".hosts.amlhosts-", 16) != 0)
+				continue;
+			p = xasprintf("%s/%s", dirpath, de->d_name);
+			if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
+				unlink(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	free(dirpath);
 }
 
 static int

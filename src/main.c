@@ -30,6 +30,9 @@ enum {
 	OPT_SUBSCRIPTION,
 	OPT_RESOURCE_GROUP,
 	OPT_WORKSPACE,
+	OPT_CLOUD,
+	OPT_SERVER,
+	OPT_OUTPUT_DIR,
 };
 
 static const struct option long_options[] = {
@@ -54,6 +57,9 @@ static const struct option long_options[] = {
 	{ "subscription", required_argument, NULL, OPT_SUBSCRIPTION },
 	{ "resource-group", required_argument, NULL, OPT_RESOURCE_GROUP },
 	{ "workspace", required_argument, NULL, OPT_WORKSPACE },
+	{ "cloud", required_argument, NULL, OPT_CLOUD },
+	{ "server", required_argument, NULL, OPT_SERVER },
+	{ "output-dir", required_argument, NULL, OPT_OUTPUT_DIR },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -65,7 +71,8 @@ static const char global_help[] =
     "  -n, --dry-run          show what would change, change nothing\n"
     "  -q, --quiet            print errors and warnings only\n"
     "  -v, --verbose          say more (repeatable)\n"
-    "      --json             machine-readable output (resolve, status, history, plan)\n"
+    "      --json             machine-readable output (resolve, status, history, plan,\n"
+    "                         verify)\n"
     "      --syslog           also log messages to syslog (for cron and timers)\n"
     "  -h, --help             show help (after a command: that command's help)\n"
     "  -V, --version          show the version\n";
@@ -87,11 +94,11 @@ usage_all(FILE *f)
 	    "fenced, restorable block of the hosts file.\n\nCommands:\n");
 	for (i = 0; cmd_table[i] != NULL; i++)
 		fprintf(f, "  %-10s %s\n", cmd_table[i]->name, cmd_table[i]->summary);
-	fprintf(f, "\n%s\nAd-hoc target (apply, plan, resolve):\n%s\n"
+	fprintf(f, "\n%s\nAd-hoc target (apply, plan, resolve, verify):\n%s\n"
 	    "Run 'amlhosts COMMAND --help' for a command's options; see amlhosts(1)\n"
 	    "and amlhosts.conf(5).\n"
 	    "Exit status: 0 ok, 1 failure, 2 usage or input error, 3 plan --exit-code\n"
-	    "with changes pending.\n", global_help, adhoc_help);
+	    "with changes pending, 4 verify found a problem.\n", global_help, adhoc_help);
 }
 
 static void
@@ -116,6 +123,9 @@ option_name(unsigned bit)
 	case CMDOPT_WHOLE_FILE: return "--whole-file";
 	case CMDOPT_ADHOC: return "--name/--from-json/--subscription/--resource-group/--workspace";
 	case CMDOPT_IN_PLACE: return "--in-place";
+	case CMDOPT_CLOUD: return "--cloud";
+	case CMDOPT_SERVER: return "--server";
+	case CMDOPT_OUTPUT_DIR: return "--output-dir";
 	}
 	return "?";
 }
@@ -240,14 +250,16 @@ main(int argc, char **argv)
 			break;
 		case OPT_PURGE: ctx.purge = 1; ctx.used |= CMDOPT_PURGE; break;
 		case OPT_TO:
+			/* A change ID, or an address (forwarders): parsed below,
+			 * once the command is known. */
 			ctx.used |= CMDOPT_TO;
-			if (parse_id(optarg, &ctx.to_id) != 0) {
-				cmd_error(&ctx, "--to takes a change ID from 'amlhosts history', not '%s'", optarg);
-				goto out;
-			}
+			ctx.to_text = optarg;
 			break;
 		case OPT_WHOLE_FILE: ctx.whole_file = 1; ctx.used |= CMDOPT_WHOLE_FILE; break;
 		case OPT_IN_PLACE: ctx.in_place = 1; ctx.used |= CMDOPT_IN_PLACE; break;
+		case OPT_CLOUD: ctx.cloud_name = optarg; ctx.used |= CMDOPT_CLOUD; break;
+		case OPT_SERVER: ctx.server = optarg; ctx.used |= CMDOPT_SERVER; break;
+		case OPT_OUTPUT_DIR: ctx.output_dir = optarg; ctx.used |= CMDOPT_OUTPUT_DIR; break;
 		case ':':
 			cmd_error(&ctx, "option '%s' needs a value", argv[optind - 1]);
 			goto out;
@@ -285,12 +297,17 @@ main(int argc, char **argv)
 		usage_all(stderr);
 		goto out;
 	}
-	for (bit = 1; bit <= CMDOPT_IN_PLACE; bit <<= 1)
+	for (bit = 1; bit <= CMDOPT_LAST; bit <<= 1)
 		if ((ctx.used & bit) && !(e->allowed & bit)) {
 			cmd_error(&ctx, "option %s does not apply to '%s'; see 'amlhosts %s --help'",
 			    option_name(bit), e->name, e->name);
 			goto out;
 		}
+	if ((ctx.used & CMDOPT_TO) && !(e->flags & CMDF_TO_ADDRESS) &&
+	    parse_id(ctx.to_text, &ctx.to_id) != 0) {
+		cmd_error(&ctx, "--to takes a change ID from 'amlhosts history', not '%s'", ctx.to_text);
+		goto out;
+	}
 	if (ctx.args.n > 0 && !(e->flags & CMDF_TARGETS)) {
 		cmd_error(&ctx, "'%s' takes no TARGET arguments", e->name);
 		goto out;

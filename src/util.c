@@ -324,8 +324,11 @@ read_file(const char *path, size_t max, struct buf *out, char **cause)
 	struct stat st;
 	int fd, rc;
 
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. EINTR (NFS,
+	 * FUSE) is no reason to fail: retried. */
+	do {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	} while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return set_error(cause, "cannot open '%s': %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0) {

@@ -1,0 +1,835 @@
+/*
+ * inject.c - an LD_PRELOAD library that makes one chosen system call fail,
+ * to prove that amlhosts leaves the hosts file old or new, never anything
+ * else, whatever call fails (issue #4; after jq's src/inject_errors.c).
+ * Built only for the tests (tests/fault/libinject.so), never installed.
+ *
+ *   INJECT_CALL=write INJECT_N=3 INJECT_ERRNO=ENOSPC \
+ *       LD_PRELOAD=tests/fault/libinject.so amlhosts ... apply
+ *
+ * makes the third write(2) the program makes fail with ENOSPC. Calls are
+ * grouped in kinds, counted from 1 from the moment main() starts (the
+ * dynamic loader, libc and library constructors are left alone, so the
+ * numbering does not depend on them):
+ *
+ *   open       open, open64, openat, openat64, __open_2, mkostemp, mkstemp
+ *              (glibc's mkostemp opens through an internal alias that no
+ *              preload library can reach, so the call itself stands for it)
+ *   read       read, __read_chk
+ *   write      write, pwrite, pwrite64
+ *   fsync      fsync, fdatasync
+ *   rename     rename, renameat, renameat2
+ *   ftruncate  ftruncate, ftruncate64
+ *   close      close (the descriptor is closed even when close "fails",
+ *              as Linux does)
+ *   flock      flock
+ *   unlink     unlink, unlinkat
+ *   malloc     malloc, calloc, realloc (ENOMEM whatever INJECT_ERRNO says)
+ *
+ * Environment:
+ *   INJECT_CALL    kind to fail
+ *   INJECT_N       which call of that kind fails (1 = the first)
+ *   INJECT_ERRNO   EIO (default), ENOSPC, EDQUOT, EINTR, ENOMEM, EBUSY,
+ *                  EXDEV, EACCES, EPERM, EROFS, ENOLCK, EFBIG, EMFILE or a
+ *                  number
+ *   INJECT_PERSIST =1: fail call N and every later call of the kind (a disk
+ *                  that stays full)
+ *   INJECT_KILL    =1: instead of failing call N, die of SIGKILL just before
+ *                  making it: a crash at an exact point
+ *   INJECT_PREFIX  count only calls on paths under this prefix (for calls
+ *                  on a descriptor: the path /proc/self/fd says it has);
+ *                  malloc is always counted
+ *   INJECT_SKIP_CALLERS  comma list: allocations made directly by a shared
+ *                  object whose path contains one of these (say
+ *                  "libcrypto.so") are neither counted nor failed, to leave
+ *                  out a library known not to survive a failed malloc
+ *   INJECT_COUNT   FILE: at exit, write "KIND COUNT" lines, one per kind
+ *   INJECT_TRACE   FILE: append one line per counted call ("write 3 PATH"),
+ *                  and "INJECT write 3 ENOSPC" for the one made to fail
+ *   INJECT_DELAY_US  sleep this long before each counted call of the kinds
+ *                  in INJECT_DELAY_CALLS (default "write,fsync,rename"):
+ *                  a slow disk, so that a kill -9 lands inside the write
+ *                  sequence
+ *
+ * The interposed malloc resolves the real one with dlsym(), which may
+ * itself allocate: while that happens, allocations come from a static
+ * bootstrap buffer that free() recognises and ignores. Nothing in this file
+ * allocates; trace lines are formatted on the stack and written with the
+ * real write().
+ *
+ * An AddressSanitizer build must not be run under this library (ASan wants
+ * to be first and owns malloc): the tests check for that and skip.
+ */
+#define _GNU_SOURCE
+#undef _FORTIFY_SOURCE
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <link.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+enum kind {
+	K_OPEN, K_READ, K_WRITE, K_FSYNC, K_RENAME, K_FTRUNCATE, K_CLOSE,
+	K_FLOCK, K_UNLINK, K_MALLOC, K_NKINDS
+};
+
+static const char *const kind_names[K_NKINDS] = {
+	"open", "read", "write", "fsync", "rename", "ftruncate", "close",
+	"flock", "unlink", "malloc",
+};
+
+static const struct {
+	const char *name;
+	int value;
+} errno_names[] = {
+	{ "EIO", EIO }, { "ENOSPC", ENOSPC }, { "EDQUOT", EDQUOT },
+	{ "EINTR", EINTR }, { "ENOMEM", ENOMEM }, { "EBUSY", EBUSY },
+	{ "EXDEV", EXDEV }, { "EACCES", EACCES }, { "EPERM", EPERM },
+	{ "EROFS", EROFS }, { "ENOLCK", ENOLCK }, { "EFBIG", EFBIG },
+	{ "EMFILE", EMFILE }, { "EAGAIN", EAGAIN },
+};
+
+/* Set once main() is reached; cleared again while the counts are written. */
+static volatile int armed;
+static int configured;
+static int fail_kind = -1;
+static unsigned long fail_n;
+static int fail_errno = EIO;
+static int persist;
+static int kill_mode;
+static const char *prefix;
+static size_t prefix_len;
+static const char *count_path;
+static const char *skip_callers;
+static int trace_fd = -1;
+static long delay_us;
+static unsigned delay_mask = (1u << K_WRITE) | (1u << K_FSYNC) | (1u << K_RENAME);
+static unsigned long counts[K_NKINDS];
+
+/* The real functions. */
+static int (*real_open)(const char *, int, ...);
+static int (*real_openat)(int, const char *, int, ...);
+static int (*real_mkostemp)(char *, int);
+static int (*real_mkstemp)(char *);
+static ssize_t (*real_read)(int, void *, size_t);
+static ssize_t (*real_write)(int, const void *, size_t);
+static ssize_t (*real_pwrite)(int, const void *, size_t, off_t);
+static int (*real_fsync)(int);
+static int (*real_fdatasync)(int);
+static int (*real_rename)(const char *, const char *);
+static int (*real_renameat)(int, const char *, int, const char *);
+static int (*real_renameat2)(int, const char *, int, const char *, unsigned int);
+static int (*real_ftruncate)(int, off_t);
+static int (*real_close)(int);
+static int (*real_flock)(int, int);
+static int (*real_unlink)(const char *);
+static int (*real_unlinkat)(int, const char *, int);
+static void *(*real_malloc)(size_t);
+static void *(*real_calloc)(size_t, size_t);
+static void *(*real_realloc)(void *, size_t);
+static void (*real_free)(void *);
+
+static int note_skipped_object(struct dl_phdr_info *info, size_t size, void *arg);
+
+/* Memory handed out while dlsym() looks up the real malloc. */
+static _Alignas(max_align_t) unsigned char boot[16384];
+static size_t boot_used;
+static int resolving;
+
+static int
+is_boot(const void *p)
+{
+	return (const unsigned char *)p >= boot && (const unsigned char *)p < boot + sizeof boot;
+}
+
+static void *
+boot_alloc(size_t n)
+{
+	size_t a = _Alignof(max_align_t);
+	void *p;
+
+	n = (n + a - 1) / a * a;
+	if (n > sizeof boot - boot_used)
+		return NULL;
+	p = boot + boot_used;
+	boot_used += n;
+	return p;
+}
+
+/* dlsym returns an object pointer; copying it is the POSIX-blessed way to
+ * turn it into a function pointer without a cast ISO C frowns upon. */
+#define RESOLVE(var, name) do { \
+	void *sym_ = dlsym(RTLD_NEXT, name); \
+	memcpy(&(var), &sym_, sizeof (var)); \
+} while (0)
+
+static void
+resolve_all(void)
+{
+	if (real_free != NULL || resolving)
+		return;
+	resolving = 1;
+	RESOLVE(real_malloc, "malloc");
+	RESOLVE(real_calloc, "calloc");
+	RESOLVE(real_realloc, "realloc");
+	RESOLVE(real_free, "free");
+	RESOLVE(real_open, "open");
+	RESOLVE(real_openat, "openat");
+	RESOLVE(real_mkostemp, "mkostemp");
+	RESOLVE(real_mkstemp, "mkstemp");
+	RESOLVE(real_read, "read");
+	RESOLVE(real_write, "write");
+	RESOLVE(real_pwrite, "pwrite");
+	RESOLVE(real_fsync, "fsync");
+	RESOLVE(real_fdatasync, "fdatasync");
+	RESOLVE(real_rename, "rename");
+	RESOLVE(real_renameat, "renameat");
+	RESOLVE(real_renameat2, "renameat2");
+	RESOLVE(real_ftruncate, "ftruncate");
+	RESOLVE(real_close, "close");
+	RESOLVE(real_flock, "flock");
+	RESOLVE(real_unlink, "unlink");
+	RESOLVE(real_unlinkat, "unlinkat");
+	resolving = 0;
+}
+
+static int
+kind_of(const char *name)
+{
+	static const struct {
+		const char *alias;
+		int kind;
+	} aliases[] = {
+		{ "open64", K_OPEN }, { "openat", K_OPEN }, { "openat64", K_OPEN },
+		{ "mkostemp", K_OPEN }, { "mkstemp", K_OPEN }, { "pwrite", K_WRITE },
+		{ "fdatasync", K_FSYNC }, { "renameat", K_RENAME },
+		{ "unlinkat", K_UNLINK }, { "calloc", K_MALLOC }, { "realloc", K_MALLOC },
+	};
+	size_t i;
+
+	for (i = 0; i < K_NKINDS; i++)
+		if (strcmp(name, kind_names[i]) == 0)
+			return (int)i;
+	for (i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+		if (strcmp(name, aliases[i].alias) == 0)
+			return aliases[i].kind;
+	return -1;
+}
+
+static void
+say(const char *msg)
+{
+	if (real_write != NULL && real_write(STDERR_FILENO, msg, strlen(msg)) < 0) {
+		/* nowhere else to say it */
+	}
+}
+
+static void
+configure(void)
+{
+	const char *s;
+	char *end;
+	size_t i;
+
+	if (configured)
+		return;
+	configured = 1;
+	resolve_all();
+	if ((s = getenv("INJECT_CALL")) != NULL && *s != '\0') {
+		fail_kind = kind_of(s);
+		if (fail_kind < 0) {
+			say("libinject: unknown INJECT_CALL\n");
+			_exit(99);
+		}
+		s = getenv("INJECT_N");
+		fail_n = s != NULL ? strtoul(s, &end, 10) : 1;
+		if (s != NULL && (*end != '\0' || fail_n == 0)) {
+			say("libinject: INJECT_N must be a number from 1\n");
+			_exit(99);
+		}
+	}
+	if ((s = getenv("INJECT_ERRNO")) != NULL && *s != '\0') {
+		fail_errno = 0;
+		for (i = 0; i < sizeof errno_names / sizeof errno_names[0]; i++)
+			if (strcmp(s, errno_names[i].name) == 0)
+				fail_errno = errno_names[i].value;
+		if (fail_errno == 0)
+			fail_errno = (int)strtol(s, &end, 10);
+		if (fail_errno <= 0) {
+			say("libinject: unknown INJECT_ERRNO\n");
+			_exit(99);
+		}
+	}
+	if (fail_kind == K_MALLOC)
+		fail_errno = ENOMEM;
+	s = getenv("INJECT_PERSIST");
+	persist = s != NULL && strcmp(s, "1") == 0;
+	s = getenv("INJECT_KILL");
+	kill_mode = s != NULL && strcmp(s, "1") == 0;
+	prefix = getenv("INJECT_PREFIX");
+	if (prefix != NULL && *prefix == '\0')
+		prefix = NULL;
+	prefix_len = prefix ? strlen(prefix) : 0;
+	count_path = getenv("INJECT_COUNT");
+	skip_callers = getenv("INJECT_SKIP_CALLERS");
+	if (skip_callers != NULL && *skip_callers == '\0')
+		skip_callers = NULL;
+	if ((s = getenv("INJECT_TRACE")) != NULL && *s != '\0')
+		trace_fd = real_open(s, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if ((s = getenv("INJECT_DELAY_US")) != NULL)
+		delay_us = strtol(s, NULL, 10);
+	if ((s = getenv("INJECT_DELAY_CALLS")) != NULL) {
+		char name[32];
+		const char *p = s, *comma;
+		size_t len;
+		int k;
+
+		delay_mask = 0;
+		while (*p != '\0') {
+			comma = strchr(p, ',');
+			len = comma ? (size_t)(comma - p) : strlen(p);
+			if (len < sizeof name) {
+				memcpy(name, p, len);
+				name[len] = '\0';
+				if ((k = kind_of(name)) >= 0)
+					delay_mask |= 1u << k;
+			}
+			p += len;
+			if (*p == ',')
+				p++;
+		}
+	}
+}
+
+static int
+under_prefix(const char *path)
+{
+	return prefix == NULL || (path != NULL && strncmp(path, prefix, prefix_len) == 0);
+}
+
+static const char *
+fd_path(int fd, char *buf, size_t size)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, size - 1);
+	if (n < 0)
+		n = 0;
+	buf[n] = '\0';
+	return buf;
+}
+
+static void
+trace(const char *tag, int kind, unsigned long n, const char *what)
+{
+	char line[8400];
+	int len;
+
+	if (trace_fd < 0)
+		return;
+	len = snprintf(line, sizeof line, "%s%s %lu %s\n", tag, kind_names[kind], n,
+	    what ? what : "");
+	if (len > 0 && real_write(trace_fd, line, (size_t)len < sizeof line ? (size_t)len : sizeof line - 1) < 0) {
+		/* the trace is best effort */
+	}
+}
+
+static const char *
+errno_name(int e)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof errno_names / sizeof errno_names[0]; i++)
+		if (errno_names[i].value == e)
+			return errno_names[i].name;
+	return "?";
+}
+
+/*
+ * Count a call of kind on path (or, for fd >= 0, on the file fd refers to);
+ * 1 when this is the call to fail (errno is then set).
+ */
+static int
+hit(int kind, const char *path, int fd)
+{
+	char buf[4096];
+	unsigned long n;
+	int fail;
+
+	if (!armed)
+		return 0;
+	if (prefix != NULL || trace_fd >= 0) {
+		if (path == NULL && fd >= 0)
+			path = fd_path(fd, buf, sizeof buf);
+		if (kind != K_MALLOC && !under_prefix(path))
+			return 0;
+	}
+	n = __atomic_add_fetch(&counts[kind], 1, __ATOMIC_SEQ_CST);
+	if (kind != K_MALLOC)
+		trace("", kind, n, path);
+	if (delay_us > 0 && (delay_mask & (1u << kind)) != 0) {
+		struct timespec ts = { delay_us / 1000000, (delay_us % 1000000) * 1000 };
+
+		nanosleep(&ts, NULL);
+	}
+	fail = kind == fail_kind && (n == fail_n || (persist && n > fail_n));
+	if (fail) {
+		char what[4200];
+
+		snprintf(what, sizeof what, "%s %s", kill_mode ? "KILL" : errno_name(fail_errno),
+		    path ? path : "");
+		trace("INJECT ", kind, n, what);
+		if (kill_mode)
+			kill(getpid(), SIGKILL);
+		errno = fail_errno;
+	}
+	return fail;
+}
+
+static void
+write_counts(void)
+{
+	char line[64];
+	int fd, i, len;
+
+	armed = 0;
+	if (count_path == NULL || *count_path == '\0')
+		return;
+	fd = real_open(count_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	for (i = 0; i < K_NKINDS; i++) {
+		len = snprintf(line, sizeof line, "%s %lu\n", kind_names[i], counts[i]);
+		if (real_write(fd, line, (size_t)len) < 0)
+			break;
+	}
+	real_close(fd);
+}
+
+/* Arm on entry to main: what runs before it is not the program's doing. */
+typedef int (*main_fn)(int, char **, char **);
+static main_fn program_main;
+
+static int
+armed_main(int argc, char **argv, char **envp)
+{
+	configure();
+	if (skip_callers != NULL)
+		dl_iterate_phdr(note_skipped_object, NULL);
+	if (atexit(write_counts) != 0)
+		say("libinject: atexit failed; no counts will be written\n");
+	armed = 1;
+	return program_main(argc, argv, envp);
+}
+
+int __libc_start_main(main_fn main, int argc, char **argv, void (*init)(void),
+    void (*fini)(void), void (*rtld_fini)(void), void *stack_end);
+
+int
+__libc_start_main(main_fn main, int argc, char **argv, void (*init)(void),
+    void (*fini)(void), void (*rtld_fini)(void), void *stack_end)
+{
+	int (*real)(main_fn, int, char **, void (*)(void), void (*)(void),
+	    void (*)(void), void *);
+
+	RESOLVE(real, "__libc_start_main");
+	program_main = main;
+	return real(armed_main, argc, argv, init, fini, rtld_fini, stack_end);
+}
+
+/* ---- open ---- */
+
+static mode_t
+mode_arg(int flags, va_list ap)
+{
+	return (flags & (O_CREAT | O_TMPFILE)) != 0 ? (mode_t)va_arg(ap, unsigned int) : 0;
+}
+
+int
+open(const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = mode_arg(flags, ap);
+	va_end(ap);
+	resolve_all();
+	if (hit(K_OPEN, path, -1))
+		return -1;
+	return real_open(path, flags, mode);
+}
+
+int
+open64(const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = mode_arg(flags, ap);
+	va_end(ap);
+	resolve_all();
+	if (hit(K_OPEN, path, -1))
+		return -1;
+	return real_open(path, flags | O_LARGEFILE, mode);
+}
+
+int __open_2(const char *path, int flags);
+int __open64_2(const char *path, int flags);
+
+int
+__open_2(const char *path, int flags)
+{
+	resolve_all();
+	if (hit(K_OPEN, path, -1))
+		return -1;
+	return real_open(path, flags);
+}
+
+int
+__open64_2(const char *path, int flags)
+{
+	resolve_all();
+	if (hit(K_OPEN, path, -1))
+		return -1;
+	return real_open(path, flags | O_LARGEFILE);
+}
+
+int
+openat(int dirfd, const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = mode_arg(flags, ap);
+	va_end(ap);
+	resolve_all();
+	if (hit(K_OPEN, path, -1))
+		return -1;
+	return real_openat(dirfd, path, flags, mode);
+}
+
+int
+openat64(int dirfd, const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = mode_arg(flags, ap);
+	va_end(ap);
+	resolve_all();
+	if (hit(K_OPEN, path, -1))
+		return -1;
+	return real_openat(dirfd, path, flags | O_LARGEFILE, mode);
+}
+
+int
+mkostemp(char *template, int flags)
+{
+	resolve_all();
+	if (hit(K_OPEN, template, -1))
+		return -1;
+	return real_mkostemp(template, flags);
+}
+
+int
+mkostemp64(char *template, int flags)
+{
+	return mkostemp(template, flags);
+}
+
+int
+mkstemp(char *template)
+{
+	resolve_all();
+	if (hit(K_OPEN, template, -1))
+		return -1;
+	return real_mkstemp(template);
+}
+
+int
+mkstemp64(char *template)
+{
+	return mkstemp(template);
+}
+
+/* ---- read, write ---- */
+
+ssize_t
+read(int fd, void *p, size_t n)
+{
+	resolve_all();
+	if (hit(K_READ, NULL, fd))
+		return -1;
+	return real_read(fd, p, n);
+}
+
+ssize_t __read_chk(int fd, void *p, size_t n, size_t size);
+
+ssize_t
+__read_chk(int fd, void *p, size_t n, size_t size)
+{
+	if (n > size)
+		abort(); /* what glibc's own check does */
+	return read(fd, p, n);
+}
+
+ssize_t
+write(int fd, const void *p, size_t n)
+{
+	resolve_all();
+	if (hit(K_WRITE, NULL, fd))
+		return -1;
+	return real_write(fd, p, n);
+}
+
+ssize_t
+pwrite(int fd, const void *p, size_t n, off_t off)
+{
+	resolve_all();
+	if (hit(K_WRITE, NULL, fd))
+		return -1;
+	return real_pwrite(fd, p, n, off);
+}
+
+ssize_t
+pwrite64(int fd, const void *p, size_t n, off_t off)
+{
+	return pwrite(fd, p, n, off);
+}
+
+/* ---- fsync, rename, ftruncate, close, flock, unlink ---- */
+
+int
+fsync(int fd)
+{
+	resolve_all();
+	if (hit(K_FSYNC, NULL, fd))
+		return -1;
+	return real_fsync(fd);
+}
+
+int
+fdatasync(int fd)
+{
+	resolve_all();
+	if (hit(K_FSYNC, NULL, fd))
+		return -1;
+	return real_fdatasync(fd);
+}
+
+int
+rename(const char *from, const char *to)
+{
+	resolve_all();
+	if (hit(K_RENAME, to, -1))
+		return -1;
+	return real_rename(from, to);
+}
+
+int
+renameat(int fromfd, const char *from, int tofd, const char *to)
+{
+	resolve_all();
+	if (hit(K_RENAME, to, -1))
+		return -1;
+	return real_renameat(fromfd, from, tofd, to);
+}
+
+int
+renameat2(int fromfd, const char *from, int tofd, const char *to, unsigned int flags)
+{
+	resolve_all();
+	if (hit(K_RENAME, to, -1))
+		return -1;
+	return real_renameat2(fromfd, from, tofd, to, flags);
+}
+
+int
+ftruncate(int fd, off_t len)
+{
+	resolve_all();
+	if (hit(K_FTRUNCATE, NULL, fd))
+		return -1;
+	return real_ftruncate(fd, len);
+}
+
+int
+ftruncate64(int fd, off_t len)
+{
+	return ftruncate(fd, len);
+}
+
+int
+close(int fd)
+{
+	int saved;
+
+	resolve_all();
+	if (hit(K_CLOSE, NULL, fd)) {
+		/* Linux releases the descriptor whatever close returns. */
+		saved = errno;
+		real_close(fd);
+		errno = saved;
+		return -1;
+	}
+	return real_close(fd);
+}
+
+int
+flock(int fd, int op)
+{
+	resolve_all();
+	if (hit(K_FLOCK, NULL, fd))
+		return -1;
+	return real_flock(fd, op);
+}
+
+int
+unlink(const char *path)
+{
+	resolve_all();
+	if (hit(K_UNLINK, path, -1))
+		return -1;
+	return real_unlink(path);
+}
+
+int
+unlinkat(int dirfd, const char *path, int flags)
+{
+	resolve_all();
+	if (hit(K_UNLINK, path, -1))
+		return -1;
+	return real_unlinkat(dirfd, path, flags);
+}
+
+/* ---- malloc ---- */
+
+/*
+ * The code of the shared objects INJECT_SKIP_CALLERS names, found once when
+ * main() starts (libraries opened later are not looked for): a return
+ * address in one of these ranges is an allocation by that library.
+ */
+static struct {
+	uintptr_t start, end;
+} skip_ranges[64];
+static size_t nskip_ranges;
+
+static int
+note_skipped_object(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	const char *p, *comma;
+	size_t len, i;
+	int match = 0;
+
+	(void)size;
+	(void)arg;
+	if (info->dlpi_name == NULL)
+		return 0;
+	for (p = skip_callers; !match && *p != '\0'; p += len + (comma != NULL)) {
+		comma = strchr(p, ',');
+		len = comma ? (size_t)(comma - p) : strlen(p);
+		match = len > 0 && memmem(info->dlpi_name, strlen(info->dlpi_name), p, len) != NULL;
+	}
+	for (i = 0; match && i < info->dlpi_phnum; i++)
+		if (info->dlpi_phdr[i].p_type == PT_LOAD &&
+		    nskip_ranges < sizeof skip_ranges / sizeof skip_ranges[0]) {
+			skip_ranges[nskip_ranges].start = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
+			skip_ranges[nskip_ranges].end = skip_ranges[nskip_ranges].start +
+			    info->dlpi_phdr[i].p_memsz;
+			nskip_ranges++;
+		}
+	return 0;
+}
+
+static int
+skipped_caller(const void *ret)
+{
+	uintptr_t a = (uintptr_t)ret;
+	size_t i;
+
+	for (i = 0; i < nskip_ranges; i++)
+		if (a >= skip_ranges[i].start && a < skip_ranges[i].end)
+			return 1;
+	return 0;
+}
+
+void *
+malloc(size_t n)
+{
+	if (real_malloc == NULL) {
+		if (resolving)
+			return boot_alloc(n);
+		resolve_all();
+	}
+	if (!skipped_caller(__builtin_return_address(0)) && hit(K_MALLOC, NULL, -1))
+		return NULL;
+	return real_malloc(n);
+}
+
+void *
+calloc(size_t n, size_t size)
+{
+	if (real_calloc == NULL) {
+		if (resolving)
+			return size != 0 && n > (size_t)-1 / size ? NULL : boot_alloc(n * size);
+		resolve_all();
+	}
+	if (!skipped_caller(__builtin_return_address(0)) && hit(K_MALLOC, NULL, -1))
+		return NULL;
+	return real_calloc(n, size);
+}
+
+void *
+realloc(void *p, size_t n)
+{
+	void *q;
+
+	if (real_realloc == NULL) {
+		if (resolving)
+			return NULL;
+		resolve_all();
+	}
+	if (is_boot(p)) {
+		/* Its size is unknown: copy what the buffer can hold. */
+		size_t avail = (size_t)(boot + sizeof boot - (unsigned char *)p);
+
+		q = malloc(n);
+		if (q != NULL)
+			memcpy(q, p, n < avail ? n : avail);
+		return q;
+	}
+	if (!skipped_caller(__builtin_return_address(0)) && hit(K_MALLOC, NULL, -1))
+		return NULL;
+	return real_realloc(p, n);
+}
+
+void
+free(void *p)
+{
+	if (p == NULL || is_boot(p))
+		return;
+	if (real_free == NULL) {
+		if (resolving)
+			return; /* a block dlsym freed mid-lookup: leak it */
+		resolve_all();
+	}
+	real_free(p);
+}
