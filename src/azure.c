@@ -133,6 +133,24 @@ azure_error_line(long status, const char *body, size_t len)
 	return line;
 }
 
+/*
+ * A project is found twice when the target is itself a project: once as the
+ * target, once in its hub's list. The GUID is what identifies it.
+ */
+static void
+add_project(struct discovery *d, const char *name, const char *guid)
+{
+	size_t i, gl = strlen(guid), l;
+
+	for (i = 0; i < d->out->projects.n; i++) {
+		l = strlen(d->out->projects.v[i]);
+		if (l > gl && d->out->projects.v[i][l - gl - 1] == ':' &&
+		    ascii_strcasecmp(d->out->projects.v[i] + l - gl, guid) == 0)
+			return;
+	}
+	strlist_push_nocopy(&d->out->projects, xasprintf("%s:%s", name, guid));
+}
+
 static void
 queue(struct discovery *d, enum fetch_kind kind, const char *url, const char *resource)
 {
@@ -272,7 +290,7 @@ on_workspace(struct discovery *d, const struct fetch *f, json_t *ws, char **caus
 		free(list);
 	}
 	if (d->is_project)
-		strlist_push_nocopy(&d->out->projects, xasprintf("%s:%s", d->ws_name, d->ws_guid));
+		add_project(d, d->ws_name, d->ws_guid);
 	return 0;
 }
 
@@ -358,7 +376,7 @@ on_list(struct discovery *d, const struct fetch *f, json_t *root, char **cause)
 			guid = json_string_value(jprop(it, "workspaceId"));
 			if (kind && hub && guid && d->hub_id && ascii_strcasecmp(kind, "Project") == 0 &&
 			    ascii_strcasecmp(hub, d->hub_id) == 0)
-				strlist_push_nocopy(&d->out->projects, xasprintf("%s:%s", name, guid));
+				add_project(d, name, guid);
 			break;
 		default:
 			break;

@@ -16,7 +16,7 @@ core=""
 for f in "$src"/src/*.c; do
 	case "$(basename "$f")" in main.c|cmd*.c) ;; *) core="$core $f" ;; esac
 done
-libs="$(pkg-config --libs libcurl jansson inih libcrypto)"
+libs="$(pkg-config --libs libcurl jansson inih libcrypto) ${FUZZ_LIBS:-}"
 cflags="$(pkg-config --cflags libcurl jansson inih libcrypto)"
 for h in "$@"; do
 	bin="$out/fuzz_$h"
@@ -35,7 +35,11 @@ for h in "$@"; do
 	reg="$src/tests/fuzz/regressions/$h"
 	if [ -d "$reg" ] && [ -n "$(ls -A "$reg")" ]; then
 		echo "== $h: replaying regressions"
-		"$bin" -runs=0 "$reg"/* 2>&1 | tail -3
+		if ! "$bin" "$reg"/* > "$out/replay-$h.log" 2>&1; then
+			tail -40 "$out/replay-$h.log"
+			echo "FAIL: $h: a regression input fails again"
+			exit 1
+		fi
 	fi
 	echo "== $h: fuzzing for $secs s"
 	(cd "$out" && "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \

@@ -437,6 +437,22 @@ azrun $SP apply
 expect_req "GET /subscriptions/$SUB/providers/Microsoft.MachineLearningServices/workspaces?" "hub, projects = auto"
 expect_req "workspaces?api-version=2025-07-01-preview&\$skip=" "hub, projects = auto (second page)"
 
+# A project as the target: its hub's endpoints, its own names, each project once
+# (it is found as the target and again in the hub's list).
+fresh
+conf "workspace = proj-a" "projects = auto"
+azrun $SP apply
+(
+	# The computes and endpoints listed are the project's own: none here.
+	CIS="" EPS=""
+	entries AzureCloud eastus
+	for p in "proj-a $PROJ_A" "proj-b $PROJ_B"; do
+		set -- $p
+		printf '10.1.0.5\t%s\n' "$2.workspace.eastus.api.azureml.ms" "$2.workspace.eastus.cert.api.azureml.ms"
+		printf '10.1.0.6\t%s\n' "ml-$1-eastus-$2.eastus.notebooks.azure.net"
+	done
+) | expect_success "project target, projects = auto"
+
 start_server paged
 fresh
 conf

@@ -14,9 +14,12 @@ STATE="$T/state"
 NTEST=0
 NFAIL=0
 
+# A failure is also noted in a file: an assertion that runs in a subshell
+# (the end of a pipe, "( ... )") cannot change this shell's counters.
 fail() {
 	echo "FAIL: $*" >&2
 	NFAIL=$((NFAIL + 1))
+	echo "$*" >> "$T/.failures"
 }
 
 pass() {
@@ -85,6 +88,9 @@ inode_mtime() {
 }
 
 finish() {
+	if [ -f "$T/.failures" ]; then
+		NFAIL=$(wc -l < "$T/.failures")
+	fi
 	echo "$NTEST passed, $NFAIL failed"
 	[ "$NFAIL" -eq 0 ]
 }
