@@ -15,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifndef _WIN32
 #include <sys/statvfs.h>
+#endif
 #include <unistd.h>
 #ifdef HAVE_SYS_IOCTL_H
 #include <sys/ioctl.h>
@@ -28,8 +30,16 @@
 #endif
 
 #include "atomicfile.h"
+#include "platform.h"
 
 #define TEMP_TAG ".amlhosts-"
+
+#ifdef _WIN32
+/* New files in the state directory inherit its ACL. */
+#define FCHMOD(fd, mode) ((void)(fd), (void)(mode), 0)
+#else
+#define FCHMOD(fd, mode) fchmod((fd), (mode))
+#endif
 
 /*
  * open(2) may fail with EINTR (NFS, FUSE, a signal handler without
@@ -62,26 +72,44 @@ atomicfile_release(struct atomicfile *af)
 	atomicfile_init(af);
 }
 
+/* The last path separator ('/', or on Windows '\\' too), or NULL. */
+static const char *
+last_sep(const char *path)
+{
+	const char *p, *slash = NULL;
+
+	for (p = path; *p != '\0'; p++)
+		if (PLATFORM_IS_SEP(*p))
+			slash = p;
+	return slash;
+}
+
 static char *
 dir_of(const char *path)
 {
-	const char *slash = strrchr(path, '/');
+	const char *slash = last_sep(path);
 
 	if (slash == NULL)
 		return xstrdup(".");
 	if (slash == path)
 		return xstrdup("/");
+#ifdef _WIN32
+	/* "C:\hosts": the directory is "C:\", not the drive's current one. */
+	if (slash == path + 2 && path[1] == ':')
+		return xstrndup(path, 3);
+#endif
 	return xstrndup(path, (size_t)(slash - path));
 }
 
 static const char *
 base_of(const char *path)
 {
-	const char *slash = strrchr(path, '/');
+	const char *slash = last_sep(path);
 
 	return slash ? slash + 1 : path;
 }
 
+#ifndef _WIN32
 /* Undo the octal escapes mountinfo uses for blanks in paths. */
 static void
 unescape_mountinfo(char *s)
@@ -98,6 +126,7 @@ unescape_mountinfo(char *s)
 	}
 	*w = '\0';
 }
+#endif
 
 /*
  * A file that is a mount point of its own (Docker and Podman bind-mount
@@ -110,6 +139,13 @@ unescape_mountinfo(char *s)
 static int
 is_mount_point(const char *real, const struct stat *st, const char *dir)
 {
+#ifdef _WIN32
+	/* No bind mounts, and ReplaceFileW works on any NTFS/ReFS file. */
+	(void)real;
+	(void)st;
+	(void)dir;
+	return 0;
+#else
 	struct stat dst;
 	FILE *f;
 	char *line = NULL, *save, *field, *mp;
@@ -142,6 +178,7 @@ is_mount_point(const char *real, const struct stat *st, const char *dir)
 		return -1;
 	}
 	return found;
+#endif
 }
 
 int
@@ -152,8 +189,18 @@ atomicfile_open(struct atomicfile *af, const char *path, struct buf *content, ch
 
 	af->path = xstrdup(path);
 	real = realpath(path, NULL);
-	if (real == NULL)
-		return set_error(cause, "cannot open '%s': %s", path, strerror(errno));
+	if (real == NULL) {
+		int err = errno;
+#ifndef _WIN32
+		struct stat lst;
+
+		/* The link itself is there, so "No such file" alone would puzzle. */
+		if (err == ENOENT && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+			return set_error(cause, "cannot open '%s': it is a symbolic link "
+			    "to a file that does not exist (a dangling link)", path);
+#endif
+		return set_error(cause, "cannot open '%s': %s", path, strerror(err));
+	}
 	af->real = xstrdup(real);
 	free(real);
 	af->dir = dir_of(af->real);
@@ -188,12 +235,14 @@ atomicfile_open(struct atomicfile *af, const char *path, struct buf *content, ch
 			af->immutable = 1;
 	}
 #endif
+#ifndef _WIN32
 	{
 		struct statvfs vfs;
 
 		if (fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0)
 			af->readonly_fs = 1;
 	}
+#endif
 	af->bind_mount = is_mount_point(af->real, &af->st, af->dir);
 	if (af->bind_mount < 0) {
 		set_error(cause, "cannot read '/proc/self/mountinfo' to tell whether '%s' "
@@ -224,10 +273,7 @@ atomicfile_check_writable(struct atomicfile *af, int in_place, char **cause)
 		return set_error(cause, "cannot replace '%s': the file is a bind mount "
 		    "(as in a container), which rename cannot replace; use --in-place "
 		    "(write_mode = in-place) to rewrite it in place", af->path);
-	if (access(af->real, W_OK) != 0 && errno != EROFS)
-		return set_error(cause, "cannot change '%s': %s (run as root, e.g. with sudo)",
-		    af->path, strerror(errno));
-	return 0;
+	return platform_check_writable(af->path, af->real, cause);
 }
 
 int
@@ -235,6 +281,14 @@ fsync_dir(const char *dir, char **cause)
 {
 	int fd, rc = 0;
 
+#ifdef _WIN32
+	/* A directory cannot be opened to sync it; MoveFileExW's
+	 * MOVEFILE_WRITE_THROUGH and NTFS' journal make the rename durable. */
+	(void)fd;
+	(void)cause;
+	(void)dir;
+	return rc;
+#endif
 	fd = open_retry(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return set_error(cause, "cannot open directory '%s': %s", dir, strerror(errno));
@@ -257,7 +311,15 @@ fsync_retry(int fd)
 	int r;
 
 	do {
+#ifdef F_FULLFSYNC
+		/* macOS: fsync reaches the drive, not past its cache; F_FULLFSYNC
+		 * does. Filesystems that cannot (SMB, FAT) get a plain fsync. */
+		r = fcntl(fd, F_FULLFSYNC);
+		if (r != 0 && errno != EINTR)
+			r = fsync(fd);
+#else
 		r = fsync(fd);
+#endif
 	} while (r != 0 && errno == EINTR);
 	return r;
 }
@@ -282,17 +344,46 @@ create_temp(const char *target, char **tmp)
 static int
 read_back_equal(const char *path, const void *data, size_t len, char **cause)
 {
-	struct buf b = BUF_INIT;
-	int rc;
+	/* Compared a piece at a time: a second copy of a file of a million
+	 * lines would double the peak memory of the change. */
+	char piece[65536];
+	const char *p = data;
+	size_t done = 0;
+	ssize_t r;
+	int fd, rc = 0;
 
-	rc = read_file(path, ATOMICFILE_MAX_BYTES, &b, cause);
-	if (rc == 0 && (b.len != len || memcmp(b.data, data, len) != 0))
+	fd = open_retry(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
+	if (fd < 0)
+		return set_error(cause, "cannot open '%s': %s", path, strerror(errno));
+	for (;;) {
+		r = read(fd, piece, sizeof piece);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = set_error(cause, "cannot read '%s': %s", path, strerror(errno));
+			break;
+		}
+		if (r == 0 || (size_t)r > len - done || memcmp(piece, p + done, (size_t)r) != 0)
+			break;
+		done += (size_t)r;
+	}
+	if (rc == 0 && (r != 0 || done != len))
 		rc = set_error(cause, "'%s' does not hold what was written (another "
 		    "program rewrote it, or ignored the lock)", path);
-	buf_release(&b);
+	close(fd);
 	return rc;
 }
 
+#ifdef _WIN32
+/* Never called: there are no bind mounts on Windows (is_mount_point). */
+static int
+replace_in_place(struct atomicfile *af, const void *data, size_t len, char **cause)
+{
+	(void)data;
+	(void)len;
+	return set_error(cause, "cannot rewrite '%s' in place on Windows", af->path);
+}
+#else
 static int
 replace_in_place(struct atomicfile *af, const void *data, size_t len, char **cause)
 {
@@ -337,6 +428,7 @@ out:
 	}
 	return rc;
 }
+#endif
 
 #ifdef HAVE_SELINUX
 /* Give the temporary file the label the hosts file has (net_conf_t), so a
@@ -371,6 +463,8 @@ replace_by_rename(struct atomicfile *af, const void *data, size_t len, char **ca
 		set_error(cause, "cannot create a temporary file in '%s': %s", af->dir, strerror(errno));
 		goto out;
 	}
+#ifndef _WIN32
+	/* On Windows the ACL is the target's own: ReplaceFileW keeps it. */
 	af->failed_step = "fchown";
 	if ((af->st.st_uid != geteuid() || af->st.st_gid != getegid()) &&
 	    fchown(fd, af->st.st_uid, af->st.st_gid) != 0) {
@@ -382,6 +476,7 @@ replace_by_rename(struct atomicfile *af, const void *data, size_t len, char **ca
 		set_error(cause, "cannot give the new '%s' its mode: %s", af->path, strerror(errno));
 		goto fail;
 	}
+#endif
 #ifdef HAVE_SELINUX
 	af->failed_step = "selinux label";
 	if (copy_selinux_label(af->real, fd, cause) != 0)
@@ -405,8 +500,17 @@ replace_by_rename(struct atomicfile *af, const void *data, size_t len, char **ca
 		goto fail;
 	}
 	af->failed_step = "rename";
-	if (rename(tmp, af->real) != 0) {
+	if (platform_replace(tmp, af->real) != 0) {
 		err = errno;
+#ifdef _WIN32
+		/* No bind mounts there: EBUSY is a sharing violation that
+		 * platform_replace() retried for 5 s. */
+		if (err == EBUSY)
+			set_error(cause, "cannot replace '%s': another program (an antivirus "
+			    "scanner, the DNS Client service) kept it open for more than 5 s; "
+			    "try again", af->path);
+		else
+#endif
 		if (err == EBUSY || err == EXDEV)
 			set_error(cause, "cannot replace '%s': the file is a bind mount (%s); "
 			    "use --in-place (write_mode = in-place) to rewrite it in place",
@@ -484,7 +588,7 @@ atomicfile_write_new(const char *path, const void *data, size_t len, mode_t mode
 		set_error(cause, "cannot create a file in '%s': %s", dir, strerror(errno));
 		goto out;
 	}
-	if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync_retry(fd) != 0) {
+	if (FCHMOD(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync_retry(fd) != 0) {
 		set_error(cause, "cannot write '%s': %s", path, strerror(errno));
 		close(fd);
 		unlink(tmp);
@@ -495,7 +599,7 @@ atomicfile_write_new(const char *path, const void *data, size_t len, mode_t mode
 		unlink(tmp);
 		goto out;
 	}
-	if (rename(tmp, path) != 0) {
+	if (platform_replace(tmp, path) != 0) {
 		set_error(cause, "cannot write '%s': %s", path, strerror(errno));
 		unlink(tmp);
 		goto out;

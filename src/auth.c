@@ -18,7 +18,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#ifndef _WIN32
 #include <poll.h>
+#endif
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,7 +28,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#ifndef _WIN32
 #include <sys/wait.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -34,9 +38,12 @@
 
 #include "auth.h"
 #include "cloud.h"
+#include "platform.h"
 #include "util.h"
 
+#ifndef _WIN32
 extern char **environ;
+#endif
 
 enum { CRED_OK, CRED_UNAVAILABLE, CRED_FAILED };
 
@@ -464,6 +471,8 @@ auth_read_secret(const char *path, size_t max, int owner_only, char **out, char 
 		set_error(cause, "'%s' is not a regular file", path);
 		goto out;
 	}
+#ifndef _WIN32
+	/* (On Windows the file's ACL decides; the mode bits say nothing.) */
 	if (owner_only && (st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
 		set_error(cause, "'%s' is readable by group or others; chmod 600 it", path);
 		goto out;
@@ -472,6 +481,7 @@ auth_read_secret(const char *path, size_t max, int owner_only, char **out, char 
 		set_error(cause, "'%s' is writable by group or others; chmod 600 it", path);
 		goto out;
 	}
+#endif
 	if ((unsigned long long)st.st_size > max) {
 		set_error(cause, "'%s' is larger than %zu bytes", path, max);
 		goto out;
@@ -1001,6 +1011,22 @@ cred_managed(struct ctx *c, struct auth_token *out, char **reason)
 
 /* --- Azure CLI ----------------------------------------------------------- */
 
+#ifdef _WIN32
+/* The Azure CLI on Windows is az.cmd, a batch file run through cmd.exe;
+ * running it safely (quoting, a job object for the timeout) is not done
+ * yet, so "auto" goes on to the next credential. */
+static int
+cred_cli(struct ctx *c, struct auth_token *out, char **reason)
+{
+	(void)c;
+	(void)out;
+	(void)wipe_buf; /* used by the POSIX side only */
+	(void)now_ms;
+	return cred_result(CRED_UNAVAILABLE, reason, "the Azure CLI credential is not "
+	    "available in the Windows build; use a service principal (auth = env) or "
+	    "a managed identity");
+}
+#else
 /* name on PATH; empty and relative entries (the current directory) are
  * skipped, since we may run as root. */
 static char *
@@ -1279,6 +1305,7 @@ out:
 	free(az);
 	return rc;
 }
+#endif /* !_WIN32 */
 
 /* --- the chain ----------------------------------------------------------- */
 

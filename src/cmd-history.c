@@ -13,6 +13,7 @@
 #include "atomicfile.h"
 #include "cmd.h"
 #include "journal.h"
+#include "platform.h"
 
 static int
 cmd_history_exec(struct cmd_ctx *ctx)

@@ -19,6 +19,7 @@
 
 #include "atomicfile.h"
 #include "cmd.h"
+#include "platform.h"
 
 #define ZONE_MARK "; amlhosts: zone "
 

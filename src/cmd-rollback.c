@@ -106,7 +106,13 @@ rollback_compute(const struct hostsfile *hf, const char *real_path, const char *
 	newest = journal_last_for(&j, real_path);
 	sha256_hex(hf->data, hf->len, now);
 	if (arg->whole_file || (newest != NULL && strcmp(now, newest->after) == 0)) {
-		buf_append(out, old.data, old.len);
+		if (out->len == 0) {
+			/* The backup is the answer: moved, not copied (big files). */
+			buf_release(out);
+			*out = old;
+			buf_init(&old);
+		} else
+			buf_append(out, old.data, old.len);
 		rc = 0;
 		goto out;
 	}

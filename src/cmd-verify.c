@@ -15,13 +15,16 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
 #include <sys/socket.h>
+#endif
 
 #include <jansson.h>
 
 #include "atomicfile.h"
 #include "cmd.h"
 #include "dnscheck.h"
+#include "platform.h"
 
 static char *
 answers_text(const struct dnscheck_result *r)

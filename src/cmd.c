@@ -7,10 +7,13 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef HAVE_SYSLOG_H
 #include <syslog.h>
+#endif
 
 #include "cmd.h"
 #include "diff.h"
+#include "platform.h" /* Windows: no syslog */
 #include "source.h"
 
 const struct cmd_entry *const cmd_table[] = {
@@ -41,10 +44,35 @@ cmd_find(const char *name)
 static void vmessage(struct cmd_ctx *ctx, int prio, const char *kind, const char *fmt,
     va_list ap) __attribute__((format(printf, 4, 0)));
 
+/* A message is one line whatever it quotes: a control character from the
+ * command line or a file (a name with a newline) must not start a line of
+ * its own on the terminal or in syslog. Sources quote what they show; this
+ * is the net under what they do not. */
+static char *
+one_line(char *msg)
+{
+	struct buf b = BUF_INIT;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)msg; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			break;
+	if (*p == '\0')
+		return msg;
+	for (p = (const unsigned char *)msg; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			buf_printf(&b, "\\x%02x", *p);
+		else
+			buf_putc(&b, (char)*p);
+	}
+	free(msg);
+	return buf_detach(&b, NULL);
+}
+
 static void
 vmessage(struct cmd_ctx *ctx, int prio, const char *kind, const char *fmt, va_list ap)
 {
-	char *msg = xvasprintf(fmt, ap);
+	char *msg = one_line(xvasprintf(fmt, ap));
 
 	fprintf(stderr, "amlhosts: %s%s\n", kind, msg);
 	if (ctx->use_syslog)

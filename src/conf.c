@@ -16,12 +16,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifdef HAVE_INIH
 #include <ini.h>
+#endif
 
 #include "cloud.h"
 #include "conf.h"
 #include "entries.h"
 #include "hostsfile.h"
+#include "platform.h"
 
 #define CONF_MAX_BYTES (1024u * 1024)
 /* inih's default line buffer is 200 bytes including CR, LF and NUL. */
@@ -31,8 +34,8 @@ void
 config_init(struct config *c)
 {
 	memset(c, 0, sizeof *c);
-	c->hosts_file = xstrdup(DEFAULT_HOSTS_FILE);
-	c->state_dir = xstrdup(DEFAULT_STATE_DIR);
+	c->hosts_file = xstrdup(platform_default_hosts_file());
+	c->state_dir = xstrdup(platform_default_state_dir());
 	c->keep_backups = 20;
 	c->cloud = xstrdup("AzureCloud");
 	c->auth = xstrdup("auto");
@@ -200,6 +203,26 @@ global_key(struct parse_ctx *ctx, const char *key, const char *v)
 	struct config *c = ctx->c;
 
 	if (strcmp(key, "allowed_suffixes") == 0) {
+		struct strlist items = STRLIST_INIT;
+		char *norm = NULL, *why = NULL;
+		size_t i;
+
+		/* A suffix no valid name can end in (a typo, a stray blank) would
+		 * pass silently and match nothing; a bare top-level domain ("com")
+		 * would let every name in it through. Both are refused. */
+		strlist_split_commas(&items, v);
+		for (i = 0; i < items.n; i++) {
+			const char *s = items.v[i][0] == '.' ? items.v[i] + 1 : items.v[i];
+
+			if (name_normalize(s, 0, &norm, &why) != 0) {
+				ctx_error(ctx, "allowed_suffixes: %s", why);
+				free(why);
+				strlist_release(&items);
+				return 0;
+			}
+			free(norm);
+		}
+		strlist_release(&items);
 		strlist_split_commas(&c->allowed_suffixes, v);
 		return 1;
 	}
@@ -423,7 +446,17 @@ config_parse_string(struct config *c, const char *text, const char *path, char *
 	memset(&ctx, 0, sizeof ctx);
 	ctx.c = c;
 	strlist_init(&ctx.seen);
+#ifdef HAVE_INIH
 	line = ini_parse_string(text, conf_ini_handler, &ctx);
+#else
+	/* Built --without-inih (packaging/windows/build-deps when Debian's
+	 * libinih source cannot be had): no file is read, none is ignored. */
+	(void)conf_ini_handler;
+	line = -1;
+	ctx.error = xstrdup("this amlhosts was built without inih and cannot read a "
+	    "configuration file; name the target with --name and --from-json, "
+	    "or --name with --subscription, --resource-group and --workspace");
+#endif
 	if (line != 0 || ctx.error != NULL) {
 		if (line > 0 && ctx.error != NULL)
 			set_error(cause, "%s:%d: %s", path, line, ctx.error);
@@ -466,12 +499,15 @@ config_load(struct config *c, const char *path, int must_exist, char **cause)
 		set_error(cause, "configuration '%s' is not a regular file", path);
 		goto out;
 	}
-	/* It decides what goes into a system file: as root, trust only root. */
+#ifndef _WIN32
+	/* It decides what goes into a system file: as root, trust only root.
+	 * (On Windows the file's ACL decides; the mode bits say nothing.) */
 	if (geteuid() == 0 && (st.st_uid != 0 || (st.st_mode & 022) != 0)) {
 		set_error(cause, "configuration '%s' must be owned by root and not "
 		    "writable by group or others", path);
 		goto out;
 	}
+#endif
 	if (read_fd(fd, path, CONF_MAX_BYTES, &b, cause) != 0)
 		goto out;
 	if (memchr(b.data, '\0', b.len) != NULL) {

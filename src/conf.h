@@ -21,9 +21,17 @@
 #ifndef LOCALSTATEDIR
 #define LOCALSTATEDIR "/var"
 #endif
+#ifdef _WIN32
+/* For --help only: the paths themselves come from platform.h's
+ * platform_default_*() (the system and ProgramData folders). */
+#define DEFAULT_CONFIG_FILE "%ProgramData%\\amlhosts\\amlhosts.conf"
+#define DEFAULT_HOSTS_FILE "%SystemRoot%\\System32\\drivers\\etc\\hosts"
+#define DEFAULT_STATE_DIR "%ProgramData%\\amlhosts"
+#else
 #define DEFAULT_CONFIG_FILE SYSCONFDIR "/amlhosts.conf"
 #define DEFAULT_HOSTS_FILE "/etc/hosts"
 #define DEFAULT_STATE_DIR LOCALSTATEDIR "/lib/amlhosts"
+#endif
 
 enum write_mode { WRITE_REPLACE, WRITE_IN_PLACE };
 

@@ -5,17 +5,23 @@
 #include "config.h"
 
 #include <sys/types.h>
+#ifndef _WIN32
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
-#include <errno.h>
 #include <netdb.h>
 #include <resolv.h>
+#endif
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dnscheck.h"
+#include "platform.h"
+#ifdef _WIN32
+#include <windns.h>
+#endif
 
 void
 dnscheck_result_init(struct dnscheck_result *r, const char *target, const struct entry *e)
@@ -153,6 +159,7 @@ dnscheck_system(struct dnscheck_result *r)
 	struct addrinfo hints, *res = NULL, *ai;
 	int rc;
 
+	platform_net_init();
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = r->entry->addr.family;
 	hints.ai_socktype = SOCK_STREAM; /* one answer per address, not per socket type */
@@ -176,10 +183,12 @@ dnscheck_system(struct dnscheck_result *r)
 			    "IPv6" : "IPv4");
 			break;
 #endif
+#ifdef EAI_SYSTEM
 		case EAI_SYSTEM:
 			r->why = DNSCHECK_FAILED;
 			r->detail = xstrdup(strerror(errno));
 			break;
+#endif
 		default:
 			r->why = DNSCHECK_FAILED;
 			r->detail = xstrdup(gai_strerror(rc));
@@ -197,6 +206,100 @@ dnscheck_system(struct dnscheck_result *r)
 	classify(r);
 }
 
+#ifdef _WIN32
+/*
+ * No libresolv on Windows: DnsQuery_A asks the one server given, past the
+ * hosts file and the DNS Client's cache. Its server list (IP4_ARRAY) holds
+ * IPv4 addresses on port 53 only, so other servers are refused up front.
+ */
+int
+dnscheck_server_init(struct dnscheck_server *s, const char *spec, char **cause)
+{
+	memset(s, 0, sizeof *s);
+	if (dns_addr_parse(spec, &s->addr, cause) != 0)
+		return -1;
+	if (s->addr.family != AF_INET || s->addr.port != 53)
+		return set_error(cause, "verify --server on Windows asks an IPv4 server on "
+		    "port 53 only (DnsQuery), not '%s'", spec);
+	return 0;
+}
+
+void
+dnscheck_server_release(struct dnscheck_server *s)
+{
+	(void)s;
+}
+
+void
+dnscheck_server_query(struct dnscheck_server *s, struct dnscheck_result *r)
+{
+	IP4_ARRAY servers;
+	PDNS_RECORDA rec = NULL, p;
+	WORD type = r->entry->addr.family == AF_INET6 ? DNS_TYPE_AAAA : DNS_TYPE_A;
+	DNS_STATUS st;
+	char *where = dns_addr_format(&s->addr);
+	int cname = 0;
+
+	r->status = DNSCHECK_NO_ANSWER;
+	r->why = DNSCHECK_FAILED;
+	if (s->no_reply_seen) {
+		r->why = DNSCHECK_NO_REPLY;
+		r->detail = xasprintf("not asked: %s did not answer an earlier query", where);
+		goto out;
+	}
+	memset(&servers, 0, sizeof servers);
+	servers.AddrCount = 1;
+	memcpy(&servers.AddrArray[0], s->addr.bytes, 4); /* network order, as IP4_ADDRESS is */
+	st = DnsQuery_A(r->entry->name, type, DNS_QUERY_BYPASS_CACHE | DNS_QUERY_NO_HOSTS_FILE |
+	    DNS_QUERY_WIRE_ONLY, &servers, (PDNS_RECORD *)(void *)&rec, NULL);
+	switch (st) {
+	case ERROR_SUCCESS:
+	case DNS_INFO_NO_RECORDS:
+		break;
+	case DNS_ERROR_RCODE_NAME_ERROR:
+		r->why = DNSCHECK_NOT_FOUND;
+		r->detail = xstrdup("NXDOMAIN");
+		goto out;
+	case DNS_ERROR_RCODE_SERVER_FAILURE:
+		r->detail = xstrdup("SERVFAIL");
+		goto out;
+	case DNS_ERROR_RCODE_REFUSED:
+		r->detail = xstrdup("REFUSED");
+		goto out;
+	case DNS_ERROR_RCODE_NOT_IMPLEMENTED:
+		r->detail = xstrdup("NOTIMP");
+		goto out;
+	case DNS_ERROR_RCODE_FORMAT_ERROR:
+		r->detail = xstrdup("FORMERR");
+		goto out;
+	case ERROR_TIMEOUT:
+		r->why = DNSCHECK_NO_REPLY;
+		s->no_reply_seen = 1;
+		r->detail = xasprintf("%s did not answer (timed out)", where);
+		goto out;
+	default:
+		r->detail = xasprintf("%s: DnsQuery failed (error %ld)", where, (long)st);
+		goto out;
+	}
+	for (p = rec; p != NULL; p = p->pNext) {
+		if (p->Flags.S.Section != DnsSectionAnswer)
+			continue;
+		if (p->wType == DNS_TYPE_CNAME)
+			cname = 1;
+		else if (p->wType == type && type == DNS_TYPE_A && p->wDataLength >= 4)
+			add_answer(r, AF_INET, &p->Data.A.IpAddress);
+		else if (p->wType == type && type == DNS_TYPE_AAAA && p->wDataLength >= 16)
+			add_answer(r, AF_INET6, &p->Data.AAAA.Ip6Address);
+	}
+	if (r->ngot == 0)
+		r->detail = xasprintf("no %s record%s", family_rr(r), cname ? " (a CNAME without one)" : "");
+	classify(r);
+out:
+	if (rec != NULL)
+		DnsRecordListFree((PDNS_RECORD)rec, DnsFreeRecordList);
+	free(where);
+}
+#else
 int
 dnscheck_server_init(struct dnscheck_server *s, const char *spec, char **cause)
 {
@@ -332,6 +435,7 @@ out:
 	free(ans);
 	free(where);
 }
+#endif /* !_WIN32 */
 
 static int
 same_name(const char *w, const char *name, size_t n)

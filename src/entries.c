@@ -7,13 +7,18 @@
  */
 #include "config.h"
 
+#ifndef _WIN32
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
 #include <sys/socket.h>
+#endif
 
 #include "entries.h"
+#include "platform.h"
 #include "util.h"
 
 #define NAME_MAX_LEN 253

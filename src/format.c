@@ -9,15 +9,20 @@
  */
 #include "config.h"
 
+#ifndef _WIN32
 #include <arpa/inet.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
 #include <sys/socket.h>
+#endif
 
 #include <jansson.h>
 
 #include "format.h"
 #include "hostsfile.h"
+#include "platform.h"
 
 static const struct {
 	const char *name;

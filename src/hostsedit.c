@@ -7,12 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifndef _WIN32
 #include <sys/wait.h>
+#endif
 #include <unistd.h>
 
 #include "atomicfile.h"
 #include "hostsedit.h"
 #include "journal.h"
+#include "platform.h"
 
 #define K8S_HEADER "# Kubernetes-managed hosts file"
 
@@ -131,30 +134,68 @@ warn_hand_edits(const struct hostsfile *before, const struct hostsfile *after,
 	}
 }
 
+#ifdef _WIN32
 static void
 flush_dns_cache(struct strlist *warnings)
 {
-	static const char nscd[] = "/usr/sbin/nscd";
+	platform_flush_dns(warnings);
+}
+#else
+/*
+ * Runs one cache-flushing command, if it is installed; a failure is only a
+ * warning, since the hosts file itself is already right.
+ */
+static void
+run_flush(struct strlist *warnings, const char *path, char *const argv[],
+    const char *what, const char *cache)
+{
 	pid_t pid;
-	int status;
+	int status = 0;
 
-	if (access(nscd, X_OK) != 0)
+	if (access(path, X_OK) != 0)
 		return;
 	pid = fork();
 	if (pid < 0) {
-		strlist_push(warnings, "cannot run nscd to flush the hosts cache");
+		strlist_push_nocopy(warnings, xasprintf("cannot run %s to flush the "
+		    "hosts cache: %s", argv[0], strerror(errno)));
 		return;
 	}
 	if (pid == 0) {
-		execl(nscd, "nscd", "-i", "hosts", (char *)NULL);
+		execv(path, argv);
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		strlist_push(warnings, "'nscd -i hosts' failed; cached answers may be "
-		    "stale until nscd expires them");
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	}
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		strlist_push_nocopy(warnings, xasprintf("'%s' failed; cached answers may "
+		    "be stale until %s expires them", what, cache));
 }
+
+static void
+flush_dns_cache(struct strlist *warnings)
+{
+#ifdef __APPLE__
+	/* macOS answers from the directory service cache and mDNSResponder;
+	 * both must drop what they hold. */
+	static char *const dscacheutil[] = { "dscacheutil", "-flushcache", NULL };
+	static char *const killall[] = { "killall", "-HUP", "mDNSResponder", NULL };
+
+	run_flush(warnings, "/usr/bin/dscacheutil", dscacheutil,
+	    "dscacheutil -flushcache", "the directory service");
+	run_flush(warnings, "/usr/bin/killall", killall,
+	    "killall -HUP mDNSResponder", "mDNSResponder");
+#else
+	/* systemd-resolved watches the hosts file itself; nscd must be told. */
+	static char *const nscd[] = { "nscd", "-i", "hosts", NULL };
+
+	run_flush(warnings, "/usr/sbin/nscd", nscd, "nscd -i hosts", "nscd");
+#endif
+}
+#endif /* !_WIN32 */
 
 /*
  * What a run killed mid-change leaves behind, cleared under the lock before
@@ -166,13 +207,12 @@ static int
 recover_interrupted(struct state *st, struct atomicfile *af, const struct buf *content,
     struct strlist *warnings, char **cause)
 {
-	char now[65];
 	long dropped;
 
 	atomicfile_remove_stale(af);
 	journal_remove_stale(st);
-	sha256_hex(content->data ? content->data : "", content->len, now);
-	if (journal_drop_unfinished(st, af->real, now, &dropped, cause) != 0)
+	if (journal_drop_unfinished(st, af->real, content->data ? content->data : "",
+	    content->len, &dropped, cause) != 0)
 		return -1;
 	if (dropped > 0)
 		strlist_push_nocopy(warnings, xasprintf("'%s' is as it was before change "

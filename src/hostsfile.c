@@ -8,14 +8,19 @@
  */
 #include "config.h"
 
+#ifndef _WIN32
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#endif
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
 #include <sys/socket.h>
+#endif
 
 #include "hostsfile.h"
+#include "platform.h"
 
 #define BOM "\xef\xbb\xbf"
 #define BOM_LEN 3
@@ -38,6 +43,54 @@ static int
 is_target_char(char c)
 {
 	return is_alnum(c) || c == '.' || c == '_' || c == '-';
+}
+
+/*
+ * Eight bytes at a time: a list of a million lines is 40 MB, most of it
+ * names. eq_mask() has the high bit of each byte of w that equals c set,
+ * and no other bit (exact: no borrow runs from one byte into the next).
+ */
+#define ONES UINT64_C(0x0101010101010101)
+#define LOW7 UINT64_C(0x7f7f7f7f7f7f7f7f)
+
+static uint64_t
+eq_mask(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (ONES * c);
+
+	return ~(((x & LOW7) + LOW7) | x | LOW7);
+}
+
+/* Offset of the first blank or '#' in p[i..n), or n. */
+static size_t
+token_end(const char *p, size_t i, size_t n)
+{
+	uint64_t w;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		if ((eq_mask(w, ' ') | eq_mask(w, '\t') | eq_mask(w, '#')) != 0)
+			break;
+	}
+	while (i < n && !is_blank(p[i]) && p[i] != '#')
+		i++;
+	return i;
+}
+
+static size_t
+count_byte(const char *p, size_t n, unsigned char c)
+{
+	size_t i = 0, count = 0;
+	uint64_t w;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		/* one bit per match at the top of its byte: their sum */
+		count += (size_t)(((eq_mask(w, c) >> 7) * ONES) >> 56);
+	}
+	for (; i < n; i++)
+		count += (unsigned char)p[i] == c;
+	return count;
 }
 
 static int
@@ -97,6 +150,8 @@ marker_of(const char *p, size_t n, const char **name, size_t *namelen)
 	enum marker kind;
 	size_t plen;
 
+	if (n == 0 || p[0] != '#')
+		return MARK_NONE;
 	while (n > 0 && is_blank(p[n - 1]))
 		n--;
 	if (n > LIT_LEN(HOSTS_BEGIN) && memcmp(p, HOSTS_BEGIN, LIT_LEN(HOSTS_BEGIN)) == 0) {
@@ -120,7 +175,7 @@ disabled_prefix(const char *p, size_t n, const char **target, size_t *tlen)
 {
 	size_t j = LIT_LEN(HOSTS_DISABLED_PREFIX), start;
 
-	if (n < j || memcmp(p, HOSTS_DISABLED_PREFIX, j) != 0)
+	if (n < j || p[0] != '#' || memcmp(p, HOSTS_DISABLED_PREFIX, j) != 0)
 		return 0;
 	start = j;
 	while (j < n && j - start <= TARGET_MAX && is_target_char(p[j]))
@@ -143,6 +198,9 @@ kept_target(const char *p, size_t n, size_t *tlen)
 	char addr[INET6_ADDRSTRLEN + 1];
 	unsigned char bin[16];
 
+	/* Most lines of a big file have no '#' at all: one memchr rules them out. */
+	if (n <= mark || memchr(p, '#', n) == NULL)
+		return NULL;
 	while (end > 0 && (is_blank(p[end - 1]) || p[end - 1] == '\r'))
 		end--;
 	j = end;
@@ -164,15 +222,10 @@ static void
 split_lines(struct hostsfile *hf)
 {
 	const char *nl;
-	size_t off, end, count = 1;
+	size_t off, end, count;
 	struct hosts_line *l;
 
-	for (off = 0; off < hf->len; off = (size_t)(nl - hf->data) + 1) {
-		nl = memchr(hf->data + off, '\n', hf->len - off);
-		if (nl == NULL)
-			break;
-		count++;
-	}
+	count = count_byte(hf->data, hf->len, '\n') + 1;
 	hf->lines = xcalloc(count, sizeof *hf->lines);
 	for (off = 0; off < hf->len; off = end) {
 		l = &hf->lines[hf->nlines++];
@@ -226,8 +279,16 @@ hostsfile_parse(struct hostsfile *hf, const char *data, size_t len, char **cause
 	memset(hf, 0, sizeof *hf);
 	hf->data = data;
 	hf->len = len;
+	if (len > UINT32_MAX) {
+		set_error(cause, "the file is larger than 4 GiB");
+		goto out;
+	}
 	hf->bom = len >= BOM_LEN && memcmp(data, BOM, BOM_LEN) == 0;
 	split_lines(hf);
+#ifdef _WIN32
+	/* A file with no line ending yet (new, or one line) gets Windows' own. */
+	hf->crlf = 1;
+#endif
 	for (i = 0; i < hf->nlines; i++)
 		if (hf->lines[i].eol != 0) {
 			hf->crlf = hf->lines[i].eol == 2;
@@ -443,7 +504,14 @@ struct managed {
 struct nameset {
 	struct managed *slot;
 	size_t mask;
+	uint64_t lens[4]; /* bit n: some name is n bytes long (255: 255 or more) */
 };
+
+static size_t
+len_bit(size_t n)
+{
+	return n < 255 ? n : 255;
+}
 
 static char
 fold(char c)
@@ -477,6 +545,7 @@ nameset_init(struct nameset *s, size_t n)
 		cap *= 2;
 	s->slot = xcalloc(cap, sizeof *s->slot);
 	s->mask = cap - 1;
+	memset(s->lens, 0, sizeof s->lens);
 }
 
 /* The slot holding name, or the empty slot where it would go. */
@@ -506,7 +575,8 @@ nameset_find(const struct nameset *s, const char *p, size_t n)
 
 	if (n > 0 && p[n - 1] == '.')
 		n--;
-	if (n == 0)
+	/* Most names of a big file have a length no managed name has. */
+	if (n == 0 || (s->lens[len_bit(n) >> 6] & (UINT64_C(1) << (len_bit(n) & 63))) == 0)
 		return NULL;
 	m = nameset_slot(s, p, n);
 	return m->name != NULL ? m : NULL;
@@ -530,6 +600,7 @@ nameset_add(struct nameset *s, const struct entry_list *l, const char *target, i
 			m->e = &l->v[i];
 			m->target = target;
 			m->applied = applied;
+			s->lens[len_bit(m->len) >> 6] |= UINT64_C(1) << (len_bit(m->len) & 63);
 			continue;
 		}
 		if ((m->applied || applied) && ip_compare(&m->e->addr, &l->v[i].addr) != 0)
@@ -553,7 +624,36 @@ struct rewriter {
 	struct buf *out;
 	struct token *tok;
 	size_t ntok, captok;
+	const char *span; /* original bytes not yet appended to out */
+	size_t span_len;
+	char addr[INET6_ADDRSTRLEN + 1]; /* the last token is_address() accepted */
+	size_t addr_len;
 };
+
+/*
+ * Lines copied unchanged are contiguous bytes of the original: they are
+ * gathered into one span and appended with one copy, not one per line.
+ * Everything else written to out flushes the span first.
+ */
+static void
+flush_span(struct rewriter *rw)
+{
+	if (rw->span_len > 0)
+		buf_append(rw->out, rw->span, rw->span_len);
+	rw->span_len = 0;
+}
+
+static void
+emit_orig(struct rewriter *rw, const char *p, size_t n)
+{
+	if (rw->span_len > 0 && rw->span + rw->span_len == p) {
+		rw->span_len += n;
+		return;
+	}
+	flush_span(rw);
+	rw->span = p;
+	rw->span_len = n;
+}
 
 static long
 change_index(const struct rewriter *rw, const char *t, size_t n)
@@ -617,11 +717,21 @@ tokenize_live(struct rewriter *rw, const char *p, size_t n)
 		if (i == n || p[i] == '#')
 			break;
 		start = i;
-		while (i < n && !is_blank(p[i]) && p[i] != '#')
-			i++;
+		i = token_end(p, i, n);
 		push_token(rw, start, i - start);
 	}
-	return rw->ntok >= 2 && is_address(p + rw->tok[0].off, rw->tok[0].len);
+	if (rw->ntok < 2)
+		return 0;
+	/* Big lists repeat one address ("0.0.0.0") on every line. */
+	p += rw->tok[0].off;
+	n = rw->tok[0].len;
+	if (n != 0 && n == rw->addr_len && memcmp(p, rw->addr, n) == 0)
+		return 1;
+	if (!is_address(p, n))
+		return 0;
+	memcpy(rw->addr, p, n); /* is_address() takes no longer token */
+	rw->addr_len = n;
+	return 1;
 }
 
 static void
@@ -675,6 +785,7 @@ check_line(struct rewriter *rw, const char *p, size_t n, const char *eol, size_t
 			target = rw->tok[k].m->target;
 	if (target == NULL)
 		goto verbatim;
+	flush_span(rw);
 	if (kept > 0 && eollen == 0) {
 		eol = rw->nl;
 		eollen = strlen(rw->nl);
@@ -686,8 +797,8 @@ check_line(struct rewriter *rw, const char *p, size_t n, const char *eol, size_t
 		emit_kept_line(rw, p, target, eol, eollen);
 	return;
 verbatim:
-	buf_append(rw->out, p, n);
-	buf_append(rw->out, eol, eollen);
+	emit_orig(rw, p, n);
+	emit_orig(rw, eol, eollen);
 }
 
 static void
@@ -714,8 +825,8 @@ rewrite_line(struct rewriter *rw, size_t i, int restore_all)
 	kt = kept_target(q, m, &klen);
 	if (restore_all) {
 		if (kt == NULL) {
-			buf_append(rw->out, q, m);
-			buf_append(rw->out, eol, eollen);
+			emit_orig(rw, q, m);
+			emit_orig(rw, eol, eollen);
 		}
 		return;
 	}
@@ -726,7 +837,7 @@ rewrite_line(struct rewriter *rw, size_t i, int restore_all)
 	else if (change_index(rw, t0, t0len) >= 0)
 		check_line(rw, p + plen0, n - plen0, eol, eollen, 1);
 	else
-		buf_append(rw->out, p, n + eollen);
+		emit_orig(rw, p, n + eollen);
 }
 
 int
@@ -801,6 +912,7 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 				/* every block goes */
 			} else if (bchange[j] >= 0) {
 				if (changes[bchange[j]].entries != NULL) {
+					flush_span(&rw);
 					hostsfile_render_block(b->name, changes[bchange[j]].entries,
 					    hf->crlf, out);
 					written[bchange[j]] = 1;
@@ -808,7 +920,7 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 			} else {
 				p = line_text(hf, b->begin, &n);
 				start = (size_t)(p - hf->data);
-				buf_append(out, p, hf->lines[b->end].off + hf->lines[b->end].len - start);
+				emit_orig(&rw, p, hf->lines[b->end].off + hf->lines[b->end].len - start);
 			}
 			i = b->end;
 			j++;
@@ -816,6 +928,7 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 		}
 		rewrite_line(&rw, i, restore_all);
 	}
+	flush_span(&rw);
 	for (i = 0; i < rw.nchanges; i++) {
 		if (changes[i].entries == NULL || written[i])
 			continue;

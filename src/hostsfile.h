@@ -26,6 +26,7 @@
 #define AMLHOSTS_HOSTSFILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "entries.h"
 #include "util.h"
 
@@ -35,10 +36,12 @@
 #define HOSTS_DISABLED_PREFIX "#amlhosts:"  /* + target + "# " */
 #define HOSTS_KEPT_MARK "#amlhosts-kept:"   /* + target, at end of line */
 
+/* 12 bytes, not 24: a list of a million lines is indexed in 12 MB. Files
+ * are at most ATOMICFILE_MAX_BYTES; hostsfile_parse refuses 4 GiB. */
 struct hosts_line {
-	size_t off; /* offset of the first byte */
-	size_t len; /* bytes including the line ending */
-	size_t eol; /* bytes of line ending within len: 0, 1 (LF) or 2 (CRLF) */
+	uint32_t off; /* offset of the first byte */
+	uint32_t len; /* bytes including the line ending */
+	unsigned char eol; /* bytes of line ending within len: 0, 1 (LF) or 2 (CRLF) */
 };
 
 struct hosts_block {

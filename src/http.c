@@ -18,6 +18,7 @@
 #include <curl/curl.h>
 
 #include "http.h"
+#include "platform.h"
 
 struct http_client {
 	struct http_opts o;

@@ -6,16 +6,20 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
 #include <sys/file.h>
+#endif
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "atomicfile.h"
 #include "journal.h"
+#include "platform.h"
 
 #define JOURNAL_MAX_BYTES (64u * 1024 * 1024)
 
@@ -30,6 +34,10 @@ state_init(struct state *s)
 static int
 ensure_private_dir(const char *dir, char **cause)
 {
+#ifdef _WIN32
+	/* Owner and ACL, not mode bits: platform-win32.c. */
+	return platform_private_dir(dir, cause);
+#else
 	struct stat st;
 
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
@@ -45,6 +53,7 @@ ensure_private_dir(const char *dir, char **cause)
 		return set_error(cause, "state directory '%s' is writable by group or others; "
 		    "run 'chmod go-w %s'", dir, dir);
 	return 0;
+#endif
 }
 
 int
@@ -67,7 +76,7 @@ state_lock(struct state *s, int timeout, char **cause)
 {
 	char *path = xasprintf("%s/lock", s->dir);
 	struct timespec start, now, nap = { 0, 50 * 1000 * 1000 };
-	int rc = -1;
+	int rc = -1, locked;
 
 	s->lockfd = open_retry(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (s->lockfd < 0) {
@@ -76,11 +85,10 @@ state_lock(struct state *s, int timeout, char **cause)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
-		if (flock(s->lockfd, LOCK_EX | LOCK_NB) == 0)
+		locked = platform_trylock(s->lockfd);
+		if (locked == 0)
 			break;
-		if (errno == EINTR)
-			continue;
-		if (errno != EWOULDBLOCK) {
+		if (locked < 0) {
 			set_error(cause, "cannot lock '%s': %s", path, strerror(errno));
 			goto out;
 		}
@@ -298,7 +306,15 @@ fsync_retry(int fd)
 	int r;
 
 	do {
+#ifdef F_FULLFSYNC
+		/* macOS: fsync reaches the drive, not past its cache; F_FULLFSYNC
+		 * does. Filesystems that cannot (SMB, FAT) get a plain fsync. */
+		r = fcntl(fd, F_FULLFSYNC);
+		if (r != 0 && errno != EINTR)
+			r = fsync(fd);
+#else
 		r = fsync(fd);
+#endif
 	} while (r != 0 && errno == EINTR);
 	return r;
 }
@@ -449,13 +465,14 @@ journal_forget_change(struct state *s, long id)
  * taken back as journal_forget_change does after a failure seen in-process.
  */
 int
-journal_drop_unfinished(struct state *s, const char *hosts, const char *sha256,
-    long *dropped, char **cause)
+journal_drop_unfinished(struct state *s, const char *hosts, const void *content,
+    size_t len, long *dropped, char **cause)
 {
 	struct journal j;
 	const struct journal_record *last;
 	struct buf b = BUF_INIT;
-	char *path = NULL, *backup = NULL;
+	struct stat st;
+	char *path = NULL, *backup = NULL, sha256[65];
 	off_t end, start;
 	int rc = 0;
 
@@ -465,8 +482,17 @@ journal_drop_unfinished(struct state *s, const char *hosts, const char *sha256,
 	if (j.n == 0)
 		goto out;
 	last = &j.v[j.n - 1];
-	if (strcmp(last->hosts, hosts) != 0 || strcmp(last->before, sha256) != 0 ||
-	    strcmp(last->after, sha256) == 0)
+	if (strcmp(last->hosts, hosts) != 0)
+		goto out;
+	/* Every run reads this far; hashing a file of hundreds of thousands of
+	 * lines each time costs more than the rest of an unchanged apply. The
+	 * backup holds exactly the "before" bytes: a file of another size
+	 * cannot be them. */
+	backup = journal_backup_path(s->dir, last->id);
+	if (stat(backup, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size != len)
+		goto out;
+	sha256_hex(content, len, sha256);
+	if (strcmp(last->before, sha256) != 0 || strcmp(last->after, sha256) == 0)
 		goto out;
 	/* The last record is the last complete line. */
 	path = xasprintf("%s/journal", s->dir);
@@ -485,7 +511,6 @@ journal_drop_unfinished(struct state *s, const char *hosts, const char *sha256,
 		    "'%s': %s", last->id, path, strerror(errno));
 		goto out;
 	}
-	backup = journal_backup_path(s->dir, last->id);
 	unlink(backup);
 	*dropped = last->id;
 out:

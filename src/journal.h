@@ -77,11 +77,11 @@ int journal_record_change(struct state *s, struct journal_record *rec,
 /* Take back the record just appended (the change failed before it landed). */
 void journal_forget_change(struct state *s, long id);
 /* With the lock held: when the journal's last record is a change to hosts
- * that never landed (the file, whose SHA-256 is sha256, still has the
+ * that never landed (the file, whose bytes are content, still has the
  * record's "before" bytes: the run that wrote it was killed), take it back
  * and remove its backup; *dropped gets its id, or 0. */
-int journal_drop_unfinished(struct state *s, const char *hosts, const char *sha256,
-    long *dropped, char **cause);
+int journal_drop_unfinished(struct state *s, const char *hosts, const void *content,
+    size_t len, long *dropped, char **cause);
 /* With the lock held: remove temporary backup files a killed run left. */
 void journal_remove_stale(struct state *s);
 /* Keep the newest keep backups; older ones are deleted (their journal lines

@@ -732,7 +732,9 @@ jsonsrc_parse(const char *p, size_t n, const char *what, struct raw_list *out, c
 		goto out;
 	root = json_loadb(text.data ? text.data : "", text.len, JSON_REJECT_DUPLICATES, &err);
 	if (root == NULL) {
-		msg = msg_quote(err.text);
+		/* jansson's own text names its flag, which means nothing to a user. */
+		msg = json_error_code(&err) == json_error_null_character ?
+		    xstrdup("a string holds a NUL character (\\u0000)") : msg_quote(err.text);
 		set_error(cause, "'%s' line %d column %d: %s", what, err.line, err.column, msg);
 		goto out;
 	}

@@ -9,11 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef HAVE_SYSLOG_H
 #include <syslog.h>
+#endif
 #include <unistd.h>
+
+#include <curl/curl.h>
+#include <jansson.h>
 
 #include "cmd.h"
 #include "hostsfile.h"
+#include "platform.h"
 
 enum {
 	OPT_STATE_DIR = 256,
@@ -140,7 +146,7 @@ setup_config(struct cmd_ctx *ctx, const char *config_path, const char *hosts,
 	int must_exist = config_path != NULL;
 
 	config_init(&ctx->conf);
-	if (config_load(&ctx->conf, config_path ? config_path : DEFAULT_CONFIG_FILE,
+	if (config_load(&ctx->conf, config_path ? config_path : platform_default_config_file(),
 	    must_exist, &cause) != 0) {
 		cmd_error(ctx, "%s", cause);
 		free(cause);
@@ -193,6 +199,40 @@ setup_config(struct cmd_ctx *ctx, const char *config_path, const char *hosts,
 			t->workspace = xstrdup(ctx->adhoc_ws);
 		}
 	}
+	return EXIT_OK;
+}
+
+/* jansson reports a failed allocation as a syntax error in the text it was
+ * parsing, exit 2; through xmalloc it is what it is, out of memory, exit 1. */
+static void *
+json_xmalloc(size_t n)
+{
+	return xmalloc(n);
+}
+
+/*
+ * Libraries that set themselves up on first use do it here, before anything
+ * is locked or written. OpenSSL 3 does on the first digest (the SHA-256 of a
+ * journal record, in the middle of a change) and may crash, rather than
+ * fail, when an allocation fails meanwhile; libcurl sets up OpenSSL's TLS
+ * side for the commands that may talk to Azure.
+ */
+static int
+init_libraries(struct cmd_ctx *ctx, const struct cmd_entry *e)
+{
+	char digest[65];
+	CURLcode cc;
+
+	json_set_alloc_funcs(json_xmalloc, free);
+	if (e->allowed & CMDOPT_ADHOC) {
+		cc = curl_global_init(CURL_GLOBAL_DEFAULT);
+		if (cc != CURLE_OK) {
+			cmd_error(ctx, "cannot initialise libcurl: %s",
+			    cc == CURLE_OUT_OF_MEMORY ? "out of memory" : curl_easy_strerror(cc));
+			return EXIT_FAIL;
+		}
+	}
+	sha256_hex("", 0, digest);
 	return EXIT_OK;
 }
 
@@ -317,7 +357,20 @@ main(int argc, char **argv)
 		    e->name, e->name);
 		goto out;
 	}
+	if (ctx.use_syslog) {
+		char *why = NULL;
+
+		if (platform_syslog_available(&why) != 0) {
+			ctx.use_syslog = 0;
+			cmd_error(&ctx, "%s", why);
+			free(why);
+			goto out;
+		}
+	}
 	ctx.cmd_name = e->name;
+	rc = init_libraries(&ctx, e);
+	if (rc != EXIT_OK)
+		goto out;
 	if (ctx.use_syslog)
 		openlog("amlhosts", LOG_PID, LOG_USER);
 	rc = setup_config(&ctx, config_path, hosts, state_dir);

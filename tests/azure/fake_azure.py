@@ -246,6 +246,15 @@ FORBIDDEN = (403, {}, arm_error(
     "recently granted, please refresh your credentials."))
 REDIRECT = (302, {"Location": f"https://example.invalid{rid(RG, ML + '/workspaces', 'myws')}"
                   "?api-version=2025-09-01"}, None)
+# Issue #4 (secrets and transport): a redirect to another host that is really
+# this server (so that a followed redirect would show in the log, with or
+# without the token), and responses that must be bounded in size or time
+# however they arrive. Each is the name of what arm() does instead of a
+# normal answer.
+REDIRECT_HERE = "redirect-here"  # 302 to https://localhost:PORT/redirected/...
+GZIP_BOMB = "gzip-bomb"          # 200, Content-Encoding: gzip, 64 KiB -> 64 MiB
+ENDLESS = "endless"              # 200, no Content-Length, 1 MiB chunks, up to 64 MiB
+DRIP = "drip"                    # 200, a byte every 0.2 s, never complete
 
 
 SCENARIOS = {
@@ -260,6 +269,10 @@ SCENARIOS = {
     "huge": lambda: Scenario([myws()], huge_bytes=9 * 1024 * 1024),
     "stall": lambda: Scenario([myws()], faults=["stall"], fault_forever=True),
     "redirect": lambda: Scenario([myws()], faults=[REDIRECT], fault_forever=True),
+    "redirect-here": lambda: Scenario([myws()], faults=[REDIRECT_HERE], fault_forever=True),
+    "gzip-bomb": lambda: Scenario([myws()], faults=[GZIP_BOMB], fault_forever=True),
+    "endless": lambda: Scenario([myws()], faults=[ENDLESS], fault_forever=True),
+    "drip": lambda: Scenario([myws()], faults=[DRIP], fault_forever=True),
     "empty": lambda: Scenario([myws(custom_dns=False, nic_fqdns=False)]),
     "china": lambda: Scenario([myws("AzureChinaCloud", "chinanorth3")], cloud="AzureChinaCloud"),
     "usgov": lambda: Scenario([myws("AzureUSGovernment", "usgovvirginia")], cloud="AzureUSGovernment"),
@@ -802,6 +815,8 @@ class Handler(BaseHTTPRequestHandler):
                 self.app.stop.wait()
                 self.close_connection = True
                 return
+            if isinstance(fault, str):
+                return self.hostile_answer(fault)
             if fault is not None:
                 status, headers, body = fault
                 return self.arm_send(status, body, headers)
@@ -810,6 +825,42 @@ class Handler(BaseHTTPRequestHandler):
         if path in world.lists:
             return self.arm_list(path)
         return self.arm_send(404, not_found(self.url_path))
+
+    def hostile_answer(self, fault):
+        """The answers of the issue #4 transport scenarios (see GZIP_BOMB...)."""
+        if fault == REDIRECT_HERE:
+            loc = f"https://localhost:{self.app.https_port}/redirected{self.url_path}?api-version=2025-09-01"
+            return self.arm_send(302, None, {"Location": loc})
+        if fault == GZIP_BOMB:
+            import gzip
+            body = b'{"name": "myws", "properties": {"description": "' + b" " * (64 << 20) + b'"}}'
+            return self.send(200, raw=gzip.compress(body, 9),
+                             headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+        sent = 0
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            if fault == DRIP:
+                self.send_header("Content-Length", str(1 << 20))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(b'{"name": "myws", "properties": {"description": "')
+            self.close_connection = True
+            chunk = b" " * (1 << 20)
+            while not self.app.stop.is_set() and sent < (64 << 20):
+                if fault == DRIP:
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    sent += 1
+                    self.app.stop.wait(0.2)
+                else:
+                    self.wfile.write(chunk)
+                    sent += len(chunk)
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError, OSError) as e:
+            self.app.log(f"< conn={self.conn} 200 {fault}: {sent} bytes sent, then the client "
+                         f"closed ({e.__class__.__name__})")
+            return
+        self.app.log(f"< conn={self.conn} 200 {fault}: {sent} bytes sent")
 
     def arm_list(self, path):
         world = self.app.world

@@ -8,11 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
 #include <sys/wait.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
 #include "diff.h"
+#include "platform.h"
 #include "util.h"
 #include "cunit_main.h"
 

@@ -4,13 +4,18 @@
  */
 #include "config.h"
 
+#ifndef _WIN32
 #include <arpa/inet.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
 #include <sys/socket.h>
+#endif
 
 #include "dnscheck.h"
+#include "platform.h"
 #include "util.h"
 #include "cunit_main.h"
 
@@ -213,6 +218,13 @@ test_no_server(void)
 	CU_ASSERT_EQUAL(dnscheck_server_init(&srv, "dns.example.com", &cause), -1);
 	free(cause);
 	cause = NULL;
+#ifdef _WIN32
+	/* DnsQuery takes IPv4 servers on port 53 only. */
+	CU_ASSERT_EQUAL(dnscheck_server_init(&srv, "127.0.0.1:1", &cause), -1);
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "port 53") != NULL);
+	free(cause);
+	return;
+#endif
 	/* Nothing listens on port 1 of the loopback address: refused at once,
 	 * and the other names are not asked. */
 	CU_ASSERT_EQUAL_FATAL(dnscheck_server_init(&srv, "127.0.0.1:1", &cause), 0);

@@ -1,11 +1,16 @@
 #include "config.h"
 
+#ifndef _WIN32
 #include <arpa/inet.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
 #include <sys/socket.h>
+#endif
 
 #include "entries.h"
+#include "platform.h"
 #include "util.h"
 #include "cunit_main.h"
 

@@ -8,9 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
 #include <sys/socket.h>
+#endif
 
 #include "format.h"
+#include "platform.h"
 #include "util.h"
 #include "cunit_main.h"
 

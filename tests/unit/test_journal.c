@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "journal.h"
+#include "platform.h"
 #include "cunit_main.h"
 
 static char *
@@ -20,16 +21,52 @@ make_tempdir(void)
 	return xasprintf("%s/state", d);
 }
 
+#ifdef _WIN32
+#include <dirent.h>
+
+/* No rm there: the state directory is two levels deep at most. */
+static int
+remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct stat st;
+	char *p;
+	int rc = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		p = xasprintf("%s/%s", dir, de->d_name);
+		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			rc |= remove_dir(p);
+		else
+			rc |= unlink(p);
+		free(p);
+	}
+	closedir(d);
+	return rc | rmdir(dir);
+}
+#endif
+
 static void
 remove_tree(const char *state)
 {
 	char *parent = xstrndup(state, strlen(state) - strlen("/state"));
+#ifdef _WIN32
+	if (remove_dir(parent) != 0)
+		fprintf(stderr, "cannot clean %s\n", state);
+	free(parent);
+#else
 	char *cmd = xasprintf("rm -rf '%s'", parent);
 
 	free(parent);
 	if (system(cmd) != 0)
 		fprintf(stderr, "cannot clean %s\n", state);
 	free(cmd);
+#endif
 }
 
 static void
@@ -64,7 +101,10 @@ test_record_and_read(void)
 	state_init(&s);
 	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
 	CU_ASSERT_EQUAL(stat(dir, &st), 0);
+#ifndef _WIN32
+	/* (On Windows the ACL decides; the mode bits say nothing.) */
 	CU_ASSERT_EQUAL(st.st_mode & 0777, 0700);
+#endif
 	CU_ASSERT_EQUAL(state_lock(&s, 1, &cause), 0);
 	record(&s, "apply", "one\n", "two\n", "ws:" "0000000000000000000000000000000000000000000000000000000000000000", 1);
 	record(&s, "remove", "two\n", "three\n", "-", 2);
@@ -199,6 +239,11 @@ test_unsafe_state_dir(void)
 	struct state s;
 	char *dir = make_tempdir(), *cause = NULL;
 
+#ifdef _WIN32
+	/* Mode bits say nothing on Windows; the ACL decides (journal.c). */
+	free(dir);
+	return;
+#endif
 	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0777), 0);
 	CU_ASSERT_EQUAL(chmod(dir, 0777), 0);
 	state_init(&s);
