@@ -4,6 +4,7 @@
 # for SECONDS, seeded from the test data. A crash fails the run; its input
 # is kept in BUILDDIR/tests/fuzz/ and becomes a regression case under
 # tests/fuzz/regressions/HARNESS/, which every later run replays first.
+# FUZZ_JOBS harnesses run at once (default: one per CPU).
 set -eu
 src=$1 build=$2 secs=$3
 shift 3
@@ -18,20 +19,25 @@ for f in "$src"/src/*.c; do
 done
 libs="$(pkg-config --libs libcurl jansson inih libcrypto) ${FUZZ_LIBS:-}"
 cflags="$(pkg-config --cflags libcurl jansson inih libcrypto)"
+seeds_of() {
+	case $1 in
+	jsonsrc) echo "$src/tests/data/json" ;;
+	hostsfile) echo "$src/tests/data/hosts" ;;
+	conf) echo "$src/tests/fuzz/seeds/conf" ;;
+	names) echo "$src/tests/fuzz/seeds/names" ;;
+	esac
+}
+
+# Build every harness and replay its regressions first: a known crash
+# fails at once, without waiting for the fuzzing.
 for h in "$@"; do
 	bin="$out/fuzz_$h"
 	# shellcheck disable=SC2086
 	"$CC" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -fno-sanitize-recover=undefined -I"$build" -I"$src/src" $cflags \
 	    -o "$bin" "$src/tests/fuzz/fuzz_$h.c" $core $libs
-	corpus="$out/corpus-$h"
-	mkdir -p "$corpus"
-	case $h in
-	jsonsrc) seeds="$src/tests/data/json" ;;
-	hostsfile) seeds="$src/tests/data/hosts" ;;
-	conf) seeds="$src/tests/fuzz/seeds/conf" ;;
-	names) seeds="$src/tests/fuzz/seeds/names" ;;
-	esac
+	mkdir -p "$out/corpus-$h"
+	rm -f "$out/$h"-crash-* "$out/$h"-leak-* "$out/$h"-timeout-* "$out/$h"-oom-*
 	reg="$src/tests/fuzz/regressions/$h"
 	if [ -d "$reg" ] && [ -n "$(ls -A "$reg")" ]; then
 		echo "== $h: replaying regressions"
@@ -41,15 +47,36 @@ for h in "$@"; do
 			exit 1
 		fi
 	fi
+done
+
+# Then fuzz, FUZZ_JOBS harnesses at once (default: one per CPU), each for
+# SECONDS; a crash's input is kept as BUILDDIR/tests/fuzz/HARNESS-crash-*.
+jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
+running=0
+for h in "$@"; do
 	echo "== $h: fuzzing for $secs s"
-	(cd "$out" && "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-	    -max_len=65536 -print_final_stats=1 "$corpus" "$seeds") 2>&1 | \
-	    grep -E '^(#[0-9]+ *DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY|INFO: Seed)' || true
-	for f in "$out"/crash-* "$out"/leak-* "$out"/timeout-* "$out"/oom-*; do
+	"$out/fuzz_$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	    -max_len=65536 -print_final_stats=1 -artifact_prefix="$out/$h-" \
+	    "$out/corpus-$h" "$(seeds_of "$h")" > "$out/fuzz-$h.log" 2>&1 &
+	running=$((running + 1))
+	if [ "$running" -ge "$jobs" ]; then
+		wait
+		running=0
+	fi
+done
+wait
+failed=0
+for h in "$@"; do
+	echo "== $h:"
+	grep -E '^(#[0-9]+ *DONE|stat::number_of_executed_units|==[0-9]+==ERROR|SUMMARY|INFO: Seed)' \
+	    "$out/fuzz-$h.log" || true
+	for f in "$out/$h"-crash-* "$out/$h"-leak-* "$out/$h"-timeout-* "$out/$h"-oom-*; do
 		if [ -e "$f" ]; then
-			echo "FAIL: $h found a problem; inputs kept in $out"
-			exit 1
+			tail -40 "$out/fuzz-$h.log"
+			echo "FAIL: $h found a problem; its input is $f"
+			failed=1
 		fi
 	done
 done
+[ "$failed" -eq 0 ] || exit 1
 echo "fuzzing: $# harnesses, no crash"
