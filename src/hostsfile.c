@@ -169,11 +169,17 @@ marker_of(const char *p, size_t n, const char **name, size_t *namelen)
 	return kind;
 }
 
-/* Length of a leading "#amlhosts:<target># ", or 0. */
+/*
+ * Length of a leading "#amlhosts:<target># ", or 0. amlhosts never disables
+ * a marker line, so a prefix in front of one was written by someone else;
+ * taking it for ours would restore a stray marker and break the file's
+ * blocks. Such a line is a plain comment.
+ */
 static size_t
 disabled_prefix(const char *p, size_t n, const char **target, size_t *tlen)
 {
-	size_t j = LIT_LEN(HOSTS_DISABLED_PREFIX), start;
+	size_t j = LIT_LEN(HOSTS_DISABLED_PREFIX), start, nl;
+	const char *nm;
 
 	if (n < j || p[0] != '#' || memcmp(p, HOSTS_DISABLED_PREFIX, j) != 0)
 		return 0;
@@ -181,6 +187,8 @@ disabled_prefix(const char *p, size_t n, const char **target, size_t *tlen)
 	while (j < n && j - start <= TARGET_MAX && is_target_char(p[j]))
 		j++;
 	if (j + 2 > n || p[j] != '#' || p[j + 1] != ' ' || !target_valid_n(p + start, j - start))
+		return 0;
+	if (marker_of(p + j + 2, n - j - 2, &nm, &nl) != MARK_NONE)
 		return 0;
 	*target = p + start;
 	*tlen = j - start;

@@ -738,6 +738,10 @@ test_malformed_left_alone(void)
 	    "10.9.9.9\x0b" API "\n"
 	    "#amlhosts:myws#10.9.9.9 " API "\n"
 	    "#amlhosts:bad name# 10.9.9.9 " API "\n"
+	    /* amlhosts never disables a marker: restoring these would break
+	     * the file's blocks (found by fuzzing). */
+	    "#amlhosts:myws# # END amlhosts other\n"
+	    "#amlhosts:myws# # BEGIN amlhosts myws\n"
 	    "\n";
 
 	list_a(&l);
