@@ -67,7 +67,7 @@ failed=0
 
 # The unit tests, each under valgrind directly.
 nunit=0
-for t in "$build"/tests/unit/test_*; do
+for t in "$build"/tests/unit/*/test_*; do
 	case $t in *.o | *.log | *.trs | *.c) continue ;; esac
 	[ -x "$t" ] || continue
 	nunit=$((nunit + 1))

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cloud.h"
-#include "jsonsrc.h"
-#include "names.h"
+#include "hosts/cloud.h"
+#include "hosts/jsonsrc.h"
+#include "hosts/names.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,0 +1,63 @@
+/*
+ * azure.h - discover a workspace's names and private addresses from Azure
+ * Resource Manager (SPEC 5.2).
+ *
+ * Discovery runs in rounds; each round's requests go out together:
+ *   1. the workspace (and any private endpoints named in the configuration)
+ *   2. its private endpoints, compute list, online endpoint list and, for a
+ *      hub, the subscription's workspaces (to find its projects)
+ *   3. network interfaces where an endpoint's customDnsConfigs lack names
+ *      or addresses, and further pages (nextLink) of the lists
+ * so the wall time is a few round trips, whatever the number of resources.
+ *
+ * An expired or refused token is renewed once. Any other failure (403, 404,
+ * a timeout, an empty answer) fails the whole discovery with one line
+ * naming the status, ARM's error code and message and the resource: the
+ * caller then leaves the hosts file alone.
+ */
+#ifndef AMLHOSTS_AZURE_H
+#define AMLHOSTS_AZURE_H
+
+#include "azure/auth.h"
+#include "hosts/conf.h"
+#include "azure/http.h"
+#include "hosts/names.h"
+
+#define AZURE_ML_API_VERSION "2025-09-01"
+#define AZURE_NETWORK_API_VERSION "2024-05-01"
+
+struct azure_session {
+	struct http_client *hc;
+	char *arm;                 /* no trailing slash */
+	struct auth_opts auth;
+	struct auth_token token;   /* fetched on first use */
+	int have_token;
+	int renewed;
+};
+
+/* What one target's discovery found. */
+struct azure_found {
+	struct raw_list pairs;      /* names and addresses the endpoints list */
+	struct strlist computes;    /* compute instance names (when asked) */
+	struct strlist endpoints;   /* online endpoint names (when asked) */
+	struct strlist projects;    /* "NAME:GUID" of a hub's projects (when asked) */
+	struct strlist notes;
+};
+
+void azure_found_init(struct azure_found *f);
+void azure_found_release(struct azure_found *f);
+
+/* Which lists to discover: "auto" (or unset) asks Azure. */
+#define AZURE_WANT_COMPUTES  0x1u
+#define AZURE_WANT_ENDPOINTS 0x2u
+#define AZURE_WANT_PROJECTS  0x4u
+
+/* 0, -1 when Azure or the network failed, -2 when the target's settings
+ * are unusable. */
+int azure_discover(struct azure_session *s, const struct target_conf *t, unsigned want,
+    struct azure_found *out, char **cause);
+
+/* One line from an ARM error body: "403 AuthorizationFailed: The client ...". */
+char *azure_error_line(long status, const char *body, size_t len);
+
+#endif

@@ -1,0 +1,78 @@
+/*
+ * http.h - HTTPS requests for Azure, with libcurl's multi interface: the
+ * requests of one round run concurrently over reused connections.
+ *
+ * Rules on the wire, enforced here for every caller: HTTPS only (a request
+ * may allow plain HTTP only when it is flagged imds); TLS peer and host
+ * verification always on; no redirects followed; responses larger than
+ * HTTP_MAX_BYTES refused; connect and whole-request timeouts; 429 and 5xx
+ * retried up to HTTP_MAX_TRIES times with a backoff that honours
+ * Retry-After. Traces (-v) name the method, URL, status and size, never a
+ * header or body, so tokens and secrets cannot leak into them.
+ *
+ *   struct http_client *hc;
+ *   http_client_new(&hc, &opts, &cause);
+ *   struct http_request *r = http_request_new("GET", url);
+ *   http_request_header(r, "Authorization: Bearer ...");
+ *   http_perform(hc, &r, 1);         fills r->status, r->body or r->error
+ *   http_request_free(r);
+ *   http_client_free(hc);
+ */
+#ifndef AMLHOSTS_HTTP_H
+#define AMLHOSTS_HTTP_H
+
+#include <stddef.h>
+#include "base/util.h"
+
+#define HTTP_MAX_BYTES (8u * 1024 * 1024)
+#define HTTP_MAX_TRIES 3
+
+struct http_client;
+
+typedef void (*http_trace_fn)(void *arg, const char *line);
+
+struct http_opts {
+	const char *ca_file;   /* extra CA bundle, or NULL */
+	long connect_timeout;  /* seconds */
+	long request_timeout;  /* seconds */
+	int verbose;           /* 1: trace requests, 2: with timings */
+	http_trace_fn trace;   /* where traces go */
+	void *trace_arg;
+};
+
+struct http_request {
+	char *method;          /* "GET" or "POST" */
+	char *url;
+	struct strlist headers;
+	char *body;            /* POST body (wiped when freed: it may hold a secret) */
+	int imds;              /* plain HTTP allowed, short timeouts, no retries */
+	long timeout_ms;       /* overrides request_timeout when > 0 */
+	/* results */
+	long status;           /* HTTP status, 0 when no response */
+	struct buf response;
+	char *error;           /* transport failure, one line; NULL if none */
+	int tries;
+	void *user;            /* for the caller */
+};
+
+int http_client_new(struct http_client **out, const struct http_opts *o, char **cause);
+void http_client_free(struct http_client *hc);
+
+struct http_request *http_request_new(const char *method, const char *url);
+void http_request_header(struct http_request *r, const char *header);
+void http_request_free(struct http_request *r);
+/* Make r ready to be performed again (results cleared). */
+void http_request_reset(struct http_request *r);
+
+/* Perform the requests concurrently, retrying as described above. Every
+ * request ends with either a status or an error. Returns the number that
+ * got a 2xx answer. */
+size_t http_perform(struct http_client *hc, struct http_request **reqs, size_t n);
+
+/* Number of requests and new connections made so far (benchmarks, -vv). */
+void http_stats(const struct http_client *hc, unsigned long *requests, unsigned long *connections);
+
+/* "a=b&c=d" form encoding of one value (new string). */
+char *http_urlencode(const char *s);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * platform-posix.c - the platform contract (platform.h) on Linux, macOS and
+ * the BSDs: what the core did before there was a Windows side.
+ */
+#include "config.h"
+
+#ifndef _WIN32
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "base/platform.h"
+
+const char *
+platform_default_hosts_file(void)
+{
+	return DEFAULT_HOSTS_FILE;
+}
+
+const char *
+platform_default_state_dir(void)
+{
+	return DEFAULT_STATE_DIR;
+}
+
+const char *
+platform_default_config_file(void)
+{
+	return DEFAULT_CONFIG_FILE;
+}
+
+int
+platform_trylock(int fd)
+{
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		return errno == EWOULDBLOCK ? 1 : -1;
+	}
+}
+
+int
+platform_replace(const char *tmp, const char *target)
+{
+	return rename(tmp, target);
+}
+
+int
+platform_check_writable(const char *shown, const char *target, char **cause)
+{
+	if (access(target, W_OK) != 0 && errno != EROFS)
+		return set_error(cause, "cannot change '%s': %s (run as root, e.g. with sudo)",
+		    shown, strerror(errno));
+	return 0;
+}
+
+void
+platform_sha256(const void *p, size_t n, unsigned char md[32])
+{
+	unsigned char buf[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+
+	if (EVP_Digest(p, n, buf, &len, EVP_sha256(), NULL) != 1 || len != 32) {
+		/* libcrypto cannot fail here short of memory exhaustion. */
+		out_of_memory();
+	}
+	memcpy(md, buf, 32);
+}
+
+int
+platform_syslog_available(char **cause)
+{
+	(void)cause;
+	return 0;
+}
+
+void
+platform_net_init(void)
+{
+}
+
+#endif /* !_WIN32 */

@@ -1,0 +1,619 @@
+/*
+ * platform-win32.c - the platform contract (platform.h) on Windows.
+ *
+ * Paths stay narrow strings in the ANSI code page, as the C runtime's
+ * open() and stat() take them; they are widened only for the calls that
+ * exist in wide form alone or matter most (ReplaceFileW, MoveFileExW).
+ */
+#include "config.h"
+
+#ifdef _WIN32
+
+/* rand_s, for temporary file names */
+#define _CRT_RAND_S
+#include <winsock2.h>
+#include <windows.h>
+#include <aclapi.h>
+#include <bcrypt.h>
+#include <sddl.h>
+#include <shlobj.h>
+#include <knownfolders.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/platform.h"
+
+/* How long a replace keeps retrying what antivirus scanners and the DNS
+ * Client service cause by holding the hosts file open for a moment. */
+#define REPLACE_RETRY_MS 5000
+#define REPLACE_NAP_MS 50
+
+/* Every file in binary mode, before main (the tests' too): the hosts
+ * engine keeps CRLF and LF itself, byte for byte. */
+__attribute__((constructor)) static void
+binary_files(void)
+{
+	/* The C runtime's own default, which open() and fopen() consult. */
+	*__p__fmode() = _O_BINARY;
+}
+
+static wchar_t *
+widen(const char *s)
+{
+	int n = MultiByteToWideChar(CP_ACP, 0, s, -1, NULL, 0);
+	wchar_t *w;
+
+	if (n <= 0)
+		return NULL;
+	w = xmalloc((size_t)n * sizeof *w);
+	if (MultiByteToWideChar(CP_ACP, 0, s, -1, w, n) != n) {
+		free(w);
+		return NULL;
+	}
+	return w;
+}
+
+static char *
+narrow(const wchar_t *w)
+{
+	int n = WideCharToMultiByte(CP_ACP, 0, w, -1, NULL, 0, NULL, NULL);
+	char *s;
+
+	if (n <= 0)
+		return NULL;
+	s = xmalloc((size_t)n);
+	if (WideCharToMultiByte(CP_ACP, 0, w, -1, s, n, NULL, NULL) != n) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* errno for a Windows error, so callers' strerror() messages still say
+ * what happened. */
+static int
+errno_of(DWORD err)
+{
+	switch (err) {
+	case ERROR_FILE_NOT_FOUND:
+	case ERROR_PATH_NOT_FOUND:
+		return ENOENT;
+	case ERROR_ACCESS_DENIED:
+	case ERROR_PRIVILEGE_NOT_HELD:
+		return EACCES;
+	case ERROR_SHARING_VIOLATION:
+	case ERROR_LOCK_VIOLATION:
+	case ERROR_UNABLE_TO_REMOVE_REPLACED:
+	case ERROR_UNABLE_TO_MOVE_REPLACEMENT:
+	case ERROR_UNABLE_TO_MOVE_REPLACEMENT_2:
+		return EBUSY;
+	case ERROR_NOT_SAME_DEVICE:
+		return EXDEV;
+	case ERROR_DISK_FULL:
+	case ERROR_HANDLE_DISK_FULL:
+		return ENOSPC;
+	case ERROR_WRITE_PROTECT:
+		return EROFS;
+	case ERROR_NOT_ENOUGH_MEMORY:
+	case ERROR_OUTOFMEMORY:
+		return ENOMEM;
+	default:
+		return EIO;
+	}
+}
+
+const char *
+platform_default_hosts_file(void)
+{
+	static char *path;
+	wchar_t sys[MAX_PATH + 1];
+	UINT n;
+	char *s;
+
+	if (path != NULL)
+		return path;
+	/* The system directory, not %SystemRoot%\System32 spelled out: it is
+	 * where this process' view of drivers\etc lives. */
+	n = GetSystemDirectoryW(sys, MAX_PATH + 1);
+	s = n > 0 && n <= MAX_PATH ? narrow(sys) : NULL;
+	path = xasprintf("%s\\drivers\\etc\\hosts", s ? s : "C:\\Windows\\System32");
+	free(s);
+	return path;
+}
+
+const char *
+platform_default_state_dir(void)
+{
+	static char *path;
+	PWSTR w = NULL;
+	char *s = NULL;
+	char env[MAX_PATH + 1];
+	DWORD n;
+
+	if (path != NULL)
+		return path;
+	if (SHGetKnownFolderPath(&FOLDERID_ProgramData, 0, NULL, &w) == S_OK)
+		s = narrow(w);
+	CoTaskMemFree(w);
+	if (s == NULL) {
+		n = GetEnvironmentVariableA("ProgramData", env, sizeof env);
+		if (n > 0 && n < sizeof env)
+			s = xstrdup(env);
+	}
+	path = xasprintf("%s\\amlhosts", s ? s : "C:\\ProgramData");
+	free(s);
+	return path;
+}
+
+const char *
+platform_default_config_file(void)
+{
+	static char *path;
+
+	if (path == NULL)
+		path = xasprintf("%s\\amlhosts.conf", platform_default_state_dir());
+	return path;
+}
+
+int
+platform_trylock(int fd)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+	OVERLAPPED ov;
+	DWORD err;
+
+	if (h == INVALID_HANDLE_VALUE) {
+		errno = EBADF;
+		return -1;
+	}
+	memset(&ov, 0, sizeof ov);
+	/* One byte at offset 0 stands for the whole state directory; the
+	 * lock goes with the handle, so closing fd releases it. */
+	if (LockFileEx(h, LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, &ov))
+		return 0;
+	err = GetLastError();
+	if (err == ERROR_LOCK_VIOLATION || err == ERROR_IO_PENDING)
+		return 1;
+	errno = errno_of(err);
+	return -1;
+}
+
+static int
+retryable(DWORD err)
+{
+	return err == ERROR_SHARING_VIOLATION || err == ERROR_LOCK_VIOLATION ||
+	    err == ERROR_ACCESS_DENIED || err == ERROR_UNABLE_TO_REMOVE_REPLACED;
+}
+
+int
+platform_replace(const char *tmp, const char *target)
+{
+	wchar_t *wtmp = widen(tmp), *wtarget = widen(target);
+	ULONGLONG start = GetTickCount64();
+	DWORD err = ERROR_SUCCESS;
+	int rc = -1;
+
+	if (wtmp == NULL || wtarget == NULL) {
+		errno = EINVAL;
+		goto out;
+	}
+	for (;;) {
+		/* ReplaceFileW keeps the target's ACL, owner, attributes and
+		 * streams: the hosts file stays as locked down as it was. */
+		if (ReplaceFileW(wtarget, wtmp, NULL, REPLACEFILE_IGNORE_MERGE_ERRORS, NULL, NULL)) {
+			rc = 0;
+			break;
+		}
+		err = GetLastError();
+		if (err == ERROR_FILE_NOT_FOUND || err == ERROR_UNABLE_TO_MOVE_REPLACEMENT ||
+		    err == ERROR_UNABLE_TO_MOVE_REPLACEMENT_2) {
+			/* No target (a new file), or it could not take the new
+			 * bytes' name: a plain move over it, written through. */
+			if (MoveFileExW(wtmp, wtarget, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+				rc = 0;
+				break;
+			}
+			err = GetLastError();
+		}
+		if (!retryable(err) || GetTickCount64() - start >= REPLACE_RETRY_MS)
+			break;
+		Sleep(REPLACE_NAP_MS);
+	}
+	if (rc != 0)
+		errno = errno_of(err);
+out:
+	free(wtmp);
+	free(wtarget);
+	return rc;
+}
+
+/* Does this process run with an elevated (administrator) token? */
+static int
+is_elevated(void)
+{
+	HANDLE token;
+	TOKEN_ELEVATION elev;
+	DWORD len = 0;
+	int yes = 0;
+
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
+		return 0;
+	if (GetTokenInformation(token, TokenElevation, &elev, sizeof elev, &len))
+		yes = elev.TokenIsElevated != 0;
+	CloseHandle(token);
+	return yes;
+}
+
+int
+platform_check_writable(const char *shown, const char *target, char **cause)
+{
+	wchar_t *w = widen(target);
+	HANDLE h;
+	DWORD attr, err;
+	int rc = 0;
+
+	if (w == NULL)
+		return set_error(cause, "cannot change '%s': the path cannot be converted", shown);
+	attr = GetFileAttributesW(w);
+	if (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_READONLY) != 0) {
+		rc = set_error(cause, "cannot change '%s': it has the read-only attribute; "
+		    "amlhosts never clears it, run 'attrib -r \"%s\"' yourself if the "
+		    "change is wanted", shown, target);
+		goto out;
+	}
+	h = CreateFileW(w, GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+	    NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+	if (h != INVALID_HANDLE_VALUE) {
+		CloseHandle(h);
+		goto out;
+	}
+	err = GetLastError();
+	/* Someone has it open without sharing: the replace retries that. */
+	if (err == ERROR_SHARING_VIOLATION || err == ERROR_LOCK_VIOLATION)
+		goto out;
+	if (err == ERROR_ACCESS_DENIED && !is_elevated())
+		rc = set_error(cause, "cannot change '%s': access denied; run amlhosts "
+		    "from an elevated prompt (Run as administrator), or as a scheduled "
+		    "task with highest privileges", shown);
+	else if (err == ERROR_ACCESS_DENIED)
+		rc = set_error(cause, "cannot change '%s': access denied although elevated; "
+		    "an antivirus or endpoint protection product may guard the hosts file", shown);
+	else
+		rc = set_error(cause, "cannot change '%s': %s", shown, strerror(errno_of(err)));
+out:
+	free(w);
+	return rc;
+}
+
+/* The SID of the user running this process, in a malloc()ed TOKEN_USER
+ * (*buf, to be freed); NULL if it cannot be read. */
+static PSID
+current_user(void **buf)
+{
+	HANDLE token;
+	DWORD len = 0;
+	PSID sid = NULL;
+
+	*buf = NULL;
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
+		return NULL;
+	GetTokenInformation(token, TokenUser, NULL, 0, &len);
+	if (len > 0) {
+		*buf = xmalloc(len);
+		if (GetTokenInformation(token, TokenUser, *buf, len, &len))
+			sid = ((TOKEN_USER *)*buf)->User.Sid;
+	}
+	CloseHandle(token);
+	return sid;
+}
+
+/* May sid own, or write to, the state directory? */
+static int
+trusted_sid(PSID sid, PSID me)
+{
+	return IsWellKnownSid(sid, WinLocalSystemSid) ||
+	    IsWellKnownSid(sid, WinBuiltinAdministratorsSid) ||
+	    IsWellKnownSid(sid, WinCreatorOwnerSid) ||
+	    (me != NULL && EqualSid(sid, me));
+}
+
+#define DIR_WRITE_RIGHTS (FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_WRITE_EA | \
+	FILE_DELETE_CHILD | FILE_WRITE_ATTRIBUTES | DELETE | WRITE_DAC | WRITE_OWNER | \
+	GENERIC_WRITE | GENERIC_ALL)
+
+int
+platform_private_dir(const char *dir, char **cause)
+{
+	SECURITY_ATTRIBUTES sa;
+	PSECURITY_DESCRIPTOR sd = NULL, cur = NULL;
+	PSID me, owner = NULL, sid;
+	PACL dacl = NULL;
+	ACE_HEADER *ace;
+	void *tu;
+	char *me_str = NULL, *sddl;
+	struct stat st;
+	DWORD i, err;
+	int rc = -1;
+
+	me = current_user(&tu);
+	if (me == NULL || !ConvertSidToStringSidA(me, &me_str)) {
+		set_error(cause, "cannot read the user running amlhosts (for the state directory's ACL)");
+		goto out;
+	}
+	/* Protected (P): nothing inherited from the parent. */
+	sddl = xasprintf("D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;%s)", me_str);
+	if (!ConvertStringSecurityDescriptorToSecurityDescriptorA(sddl, SDDL_REVISION_1, &sd, NULL))
+		sd = NULL;
+	free(sddl);
+	if (sd == NULL) {
+		set_error(cause, "cannot build the state directory's ACL");
+		goto out;
+	}
+	sa.nLength = sizeof sa;
+	sa.lpSecurityDescriptor = sd;
+	sa.bInheritHandle = FALSE;
+	if (!CreateDirectoryA(dir, &sa) && (err = GetLastError()) != ERROR_ALREADY_EXISTS) {
+		set_error(cause, "cannot create state directory '%s': %s", dir, strerror(errno_of(err)));
+		goto out;
+	}
+	if (stat(dir, &st) != 0) {
+		set_error(cause, "cannot stat state directory '%s': %s", dir, strerror(errno));
+		goto out;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		set_error(cause, "state directory '%s' is not a directory", dir);
+		goto out;
+	}
+	/* Backups of a system file must not be replaceable by others: an
+	 * existing directory may have been made by anyone, since every user
+	 * may create folders in %ProgramData%. */
+	err = GetNamedSecurityInfoA(dir, SE_FILE_OBJECT,
+	    OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, &owner, NULL, &dacl, NULL, &cur);
+	if (err != ERROR_SUCCESS) {
+		set_error(cause, "cannot read the ACL of state directory '%s': %s", dir,
+		    strerror(errno_of(err)));
+		goto out;
+	}
+	if (owner == NULL || !trusted_sid(owner, me)) {
+		set_error(cause, "state directory '%s' is not owned by Administrators, SYSTEM or "
+		    "the user running amlhosts; remove it, or take it over with "
+		    "'takeown /F \"%s\" /A /R'", dir, dir);
+		goto out;
+	}
+	if (dacl == NULL) {
+		set_error(cause, "state directory '%s' has no ACL, so everyone may change it", dir);
+		goto out;
+	}
+	for (i = 0; i < dacl->AceCount; i++) {
+		if (!GetAce(dacl, i, (void **)&ace) || ace->AceType != ACCESS_ALLOWED_ACE_TYPE ||
+		    (ace->AceFlags & INHERIT_ONLY_ACE) != 0)
+			continue;
+		sid = (PSID)&((ACCESS_ALLOWED_ACE *)ace)->SidStart;
+		if ((((ACCESS_ALLOWED_ACE *)ace)->Mask & DIR_WRITE_RIGHTS) != 0 && !trusted_sid(sid, me)) {
+			set_error(cause, "state directory '%s' is writable by others; run "
+			    "'icacls \"%s\" /inheritance:r /grant:r *S-1-5-18:(OI)(CI)F "
+			    "*S-1-5-32-544:(OI)(CI)F' from an elevated prompt", dir, dir);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	if (cur != NULL)
+		LocalFree(cur);
+	if (sd != NULL)
+		LocalFree(sd);
+	if (me_str != NULL)
+		LocalFree(me_str);
+	free(tu);
+	return rc;
+}
+
+/* Run "<system>\ipconfig.exe /flushdns" without a window, up to 10 s. */
+static int
+run_ipconfig_flushdns(void)
+{
+	wchar_t sys[MAX_PATH + 1], cmd[MAX_PATH + 64];
+	STARTUPINFOW si;
+	PROCESS_INFORMATION pi;
+	DWORD code = 1;
+	UINT n;
+
+	n = GetSystemDirectoryW(sys, MAX_PATH + 1);
+	if (n == 0 || n > MAX_PATH)
+		return -1;
+	_snwprintf(cmd, sizeof cmd / sizeof cmd[0], L"\"%ls\\ipconfig.exe\" /flushdns", sys);
+	cmd[sizeof cmd / sizeof cmd[0] - 1] = L'\0';
+	memset(&si, 0, sizeof si);
+	si.cb = sizeof si;
+	if (!CreateProcessW(NULL, cmd, NULL, NULL, FALSE, CREATE_NO_WINDOW, NULL, NULL, &si, &pi))
+		return -1;
+	if (WaitForSingleObject(pi.hProcess, 10000) != WAIT_OBJECT_0 ||
+	    !GetExitCodeProcess(pi.hProcess, &code))
+		code = 1;
+	CloseHandle(pi.hThread);
+	CloseHandle(pi.hProcess);
+	return code == 0 ? 0 : -1;
+}
+
+void
+platform_flush_dns(struct strlist *warnings)
+{
+	typedef BOOL (WINAPI *flush_fn)(void);
+	HMODULE dnsapi;
+	flush_fn flush = NULL;
+	int done = 0;
+
+	/* Not in the import library of every SDK: looked up at run time. */
+	dnsapi = LoadLibraryW(L"dnsapi.dll");
+	if (dnsapi != NULL) {
+		flush = (flush_fn)(void (*)(void))GetProcAddress(dnsapi, "DnsFlushResolverCache");
+		done = flush != NULL && flush();
+		FreeLibrary(dnsapi);
+	}
+	if (!done && run_ipconfig_flushdns() != 0)
+		strlist_push(warnings, "cannot flush the DNS Client cache (DnsFlushResolverCache "
+		    "and 'ipconfig /flushdns' failed); cached answers may be stale for a while");
+}
+
+void
+platform_sha256(const void *p, size_t n, unsigned char md[32])
+{
+	BCRYPT_ALG_HANDLE alg = NULL;
+	BCRYPT_HASH_HANDLE hash = NULL;
+	const unsigned char *c = p;
+	ULONG chunk;
+	int ok;
+
+	ok = BCRYPT_SUCCESS(BCryptOpenAlgorithmProvider(&alg, BCRYPT_SHA256_ALGORITHM, NULL, 0)) &&
+	    BCRYPT_SUCCESS(BCryptCreateHash(alg, &hash, NULL, 0, NULL, 0, 0));
+	while (ok && n > 0) {
+		chunk = n > 0x40000000u ? 0x40000000u : (ULONG)n;
+		ok = BCRYPT_SUCCESS(BCryptHashData(hash, (PUCHAR)(uintptr_t)c, chunk, 0));
+		c += chunk;
+		n -= chunk;
+	}
+	ok = ok && BCRYPT_SUCCESS(BCryptFinishHash(hash, md, 32, 0));
+	if (hash != NULL)
+		BCryptDestroyHash(hash);
+	if (alg != NULL)
+		BCryptCloseAlgorithmProvider(alg, 0);
+	if (!ok) {
+		/* CNG's SHA-256 cannot fail short of memory exhaustion. */
+		out_of_memory();
+	}
+}
+
+int
+platform_syslog_available(char **cause)
+{
+	return set_error(cause, "--syslog is not available on Windows, which has no "
+	    "syslog; a scheduled task's history records each run's exit status");
+}
+
+void
+platform_net_init(void)
+{
+	static int started;
+	WSADATA wsa;
+
+	/* Once per process; Winsock is torn down at exit. */
+	if (!started && WSAStartup(MAKEWORD(2, 2), &wsa) == 0)
+		started = 1;
+}
+
+char *
+platform_realpath(const char *path)
+{
+	char *full = _fullpath(NULL, path, 0);
+	DWORD attr;
+
+	if (full == NULL) {
+		errno = ENOENT;
+		return NULL;
+	}
+	/* realpath(3) fails for what does not exist; so does this. */
+	attr = GetFileAttributesA(full);
+	if (attr == INVALID_FILE_ATTRIBUTES) {
+		errno = errno_of(GetLastError());
+		free(full);
+		return NULL;
+	}
+	return full;
+}
+
+/* Six random name characters for a temporary file or directory. */
+static void
+fill_random(char *x, int tries)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	unsigned int r;
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		if (rand_s(&r) != 0)
+			r = (unsigned int)(GetTickCount64() * 2654435761u +
+			    (ULONGLONG)i * 40503u + (ULONGLONG)tries);
+		x[i] = chars[r % (sizeof chars - 1)];
+	}
+}
+
+int
+platform_mkostemp(char *tmpl, int flags)
+{
+	size_t len = strlen(tmpl);
+	char *x;
+	int fd, tries;
+
+	if (len < 6 || strcmp(tmpl + len - 6, "XXXXXX") != 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	x = tmpl + len - 6;
+	for (tries = 0; tries < 100; tries++) {
+		fill_random(x, tries);
+		fd = _open(tmpl, _O_RDWR | _O_CREAT | _O_EXCL | _O_BINARY | _O_NOINHERIT |
+		    (flags & ~O_CLOEXEC), _S_IREAD | _S_IWRITE);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
+char *
+platform_mkdtemp(char *tmpl)
+{
+	size_t len = strlen(tmpl);
+	char *x;
+	int tries;
+
+	if (len < 6 || strcmp(tmpl + len - 6, "XXXXXX") != 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	x = tmpl + len - 6;
+	for (tries = 0; tries < 100; tries++) {
+		fill_random(x, tries);
+		if (_mkdir(tmpl) == 0)
+			return tmpl;
+		if (errno != EEXIST)
+			return NULL;
+	}
+	errno = EEXIST;
+	return NULL;
+}
+
+ssize_t
+platform_pread(int fd, void *buf, size_t n, off_t off)
+{
+	if (_lseeki64(fd, (long long)off, SEEK_SET) < 0)
+		return -1;
+	return read(fd, buf, n > 0x7fffffffu ? 0x7fffffffu : (unsigned int)n);
+}
+
+int
+platform_clock_gettime(int clock, struct timespec *ts)
+{
+	ULONGLONG ms = GetTickCount64();
+
+	(void)clock;
+	ts->tv_sec = (time_t)(ms / 1000);
+	ts->tv_nsec = (long)(ms % 1000) * 1000000L;
+	return 0;
+}
+
+int
+platform_nanosleep(const struct timespec *req, struct timespec *rem)
+{
+	ULONGLONG ms = (ULONGLONG)req->tv_sec * 1000 + (ULONGLONG)(req->tv_nsec + 999999) / 1000000;
+
+	Sleep(ms > 0xfffffffeu ? 0xfffffffeu : (DWORD)ms);
+	if (rem != NULL)
+		rem->tv_sec = 0, rem->tv_nsec = 0;
+	return 0;
+}
+
+#endif /* _WIN32 */

@@ -1,0 +1,206 @@
+/*
+ * platform.h - what differs between POSIX systems and Windows, behind one
+ * contract. src/base/platform-posix.c implements it for Linux, macOS and the
+ * BSDs, src/base/platform-win32.c for Windows (configure picks one by host; each
+ * file is empty on the other side, so a build that compiles every file in
+ * src/, as the fuzz harnesses do, still links).
+ *
+ * The POSIX side keeps what the core always did (rename(2), flock(2),
+ * nscd, "run as root"); the rest of the core calls these functions only
+ * where Windows needs something else, so POSIX behaviour is unchanged.
+ *
+ * The second half of this header, for Windows only, maps the few POSIX
+ * names the core uses onto the C runtime (fsync onto _commit, lstat onto
+ * stat, ...) so that the shared code compiles unchanged there.
+ */
+#ifndef AMLHOSTS_PLATFORM_H
+#define AMLHOSTS_PLATFORM_H
+
+#include <stddef.h>
+#include "base/util.h"
+
+/* The default paths as shown by --help and the man pages (configure sets
+ * SYSCONFDIR and LOCALSTATEDIR). */
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR "/var"
+#endif
+#ifdef _WIN32
+/* For --help only: the paths themselves come from platform.h's
+ * platform_default_*() (the system and ProgramData folders). */
+#define DEFAULT_CONFIG_FILE "%ProgramData%\\amlhosts\\amlhosts.conf"
+#define DEFAULT_HOSTS_FILE "%SystemRoot%\\System32\\drivers\\etc\\hosts"
+#define DEFAULT_STATE_DIR "%ProgramData%\\amlhosts"
+#else
+#define DEFAULT_CONFIG_FILE SYSCONFDIR "/amlhosts.conf"
+#define DEFAULT_HOSTS_FILE "/etc/hosts"
+#define DEFAULT_STATE_DIR LOCALSTATEDIR "/lib/amlhosts"
+#endif
+
+/* Defaults, computed once (static storage, never freed): POSIX the
+ * configure-time paths; Windows <GetSystemDirectoryW>\drivers\etc\hosts,
+ * %ProgramData%\amlhosts and %ProgramData%\amlhosts\amlhosts.conf. */
+const char *platform_default_hosts_file(void);
+const char *platform_default_state_dir(void);
+const char *platform_default_config_file(void);
+
+/* One non-blocking try at the exclusive lock on the open lock file fd:
+ * 0 taken, 1 held by another process, -1 error (errno set). POSIX flock(2),
+ * Windows LockFileEx. Closing fd releases it. */
+int platform_trylock(int fd);
+
+/* Put the complete, synced file tmp in place of target in one step.
+ * POSIX rename(2) (the caller syncs the directory); Windows ReplaceFileW,
+ * which keeps the target's ACL and attributes, or MoveFileExW(REPLACE_
+ * EXISTING | WRITE_THROUGH) where the target is gone, retrying sharing
+ * violations and access denials (antivirus, the DNS Client service reading
+ * the file) for up to 5 s. -1 with errno set on failure. */
+int platform_replace(const char *tmp, const char *target);
+
+/* Can target be opened for writing? 0 if so; else -1 and a message that
+ * says how to get the right (POSIX: "run as root, e.g. with sudo";
+ * Windows: "run from an elevated prompt" when the token is not elevated). */
+int platform_check_writable(const char *shown, const char *target, char **cause);
+
+/* Windows only: create the state directory dir (or a directory in it) if
+ * missing, with an ACL of its own (SYSTEM, Administrators and the user
+ * running amlhosts; nothing inherited from %ProgramData%, where every user
+ * may add files), and refuse one owned by someone else or that an ACL
+ * entry lets others write. (POSIX: mode 0700 and owner, in journal.c.) */
+#ifdef _WIN32
+int platform_private_dir(const char *dir, char **cause);
+#endif
+
+/* Windows only: flush the DNS Client's cache after the hosts file changed
+ * (flush_dns = yes): DnsFlushResolverCache from dnsapi.dll, else
+ * "ipconfig /flushdns". Failures become warnings. (The POSIX flush, nscd
+ * and macOS' mDNSResponder, stays in hostsedit.c.) */
+#ifdef _WIN32
+void platform_flush_dns(struct strlist *warnings);
+#endif
+
+/* SHA-256 of [p, p+n): POSIX libcrypto, Windows CNG (bcrypt.dll). */
+void platform_sha256(const void *p, size_t n, unsigned char md[32]);
+
+/* Is --syslog available? 0 if so; else -1 and why. */
+int platform_syslog_available(char **cause);
+
+/* Before the first getaddrinfo(): Windows starts Winsock (once); POSIX
+ * has nothing to do. */
+void platform_net_init(void);
+
+#ifdef _WIN32
+/* Winsock: inet_pton, inet_ntop, getaddrinfo, struct in6_addr. windows.h
+ * without GDI and min/max, whose macros clash with ordinary names. */
+#ifndef WIN32_LEAN_AND_MEAN
+#define WIN32_LEAN_AND_MEAN
+#endif
+#ifndef NOMINMAX
+#define NOMINMAX
+#endif
+#ifndef NOGDI
+#define NOGDI
+#endif
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+/*
+ * The C runtime mingw-w64 links against has most of POSIX' file calls
+ * (open, read, write, close, stat, mkdir with one argument, ftruncate,
+ * access, opendir); what it lacks is mapped here. Files are opened in
+ * binary mode throughout (platform-win32.c sets _fmode before main): the hosts engine
+ * decides about CRLF itself, byte for byte.
+ */
+#include <direct.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <io.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0
+#endif
+#ifndef O_NOFOLLOW
+#define O_NOFOLLOW 0
+#endif
+#ifndef O_NOCTTY
+#define O_NOCTTY 0
+#endif
+#ifndef O_NONBLOCK
+#define O_NONBLOCK 0
+#endif
+#ifndef O_DIRECTORY
+#define O_DIRECTORY 0
+#endif
+#ifndef S_ISLNK
+#define S_ISLNK(m) 0
+#endif
+#ifndef EWOULDBLOCK
+#define EWOULDBLOCK EAGAIN
+#endif
+
+/* Owners and modes are ACLs on Windows: st_uid is always 0 there, and so is
+ * the effective user, so ownership checks pass and the ACL decides. */
+#define geteuid() 0
+#define getegid() 0
+#define lstat(p, st) stat((p), (st))
+#define mkdir(p, mode) _mkdir(p)
+#define fsync(fd) _commit(fd)
+
+/* Paths may use either separator on Windows. */
+#define PLATFORM_IS_SEP(c) ((c) == '/' || (c) == '\\')
+
+/* Resolve path to an absolute one (no symlinks to follow for a hosts file
+ * on Windows); malloc()ed, NULL with errno set. */
+char *platform_realpath(const char *path);
+#define realpath(p, r) platform_realpath(p)
+
+/* mkostemp: the name's trailing XXXXXX replaced, created O_EXCL, binary. */
+int platform_mkostemp(char *tmpl, int flags);
+#define mkostemp(t, f) platform_mkostemp((t), (f))
+
+/* mkdtemp: the name's trailing XXXXXX replaced, the directory created. */
+char *platform_mkdtemp(char *tmpl);
+#define mkdtemp(t) platform_mkdtemp(t)
+
+/* system() and pclose() return the exit code itself. */
+#ifndef WIFEXITED
+#define WIFEXITED(status) 1
+#define WEXITSTATUS(status) (status)
+#endif
+
+ssize_t platform_pread(int fd, void *buf, size_t n, off_t off);
+#define pread(fd, b, n, o) platform_pread((fd), (b), (n), (o))
+
+/* Monotonic clock and sleep, without winpthreads. */
+#ifndef CLOCK_MONOTONIC
+#define CLOCK_MONOTONIC 1
+#endif
+int platform_clock_gettime(int clock, struct timespec *ts);
+int platform_nanosleep(const struct timespec *req, struct timespec *rem);
+#define clock_gettime(c, ts) platform_clock_gettime((c), (ts))
+#define nanosleep(req, rem) platform_nanosleep((req), (rem))
+#define gmtime_r(t, tm) (gmtime_s((tm), (t)) == 0 ? (tm) : NULL)
+
+/* No syslog: --syslog is refused (platform_syslog_available), so these
+ * are never reached with a message to log. */
+#define LOG_PID 0
+#define LOG_USER 0
+#define LOG_ERR 3
+#define LOG_WARNING 4
+#define LOG_NOTICE 5
+#define LOG_INFO 6
+#define LOG_DEBUG 7
+#define openlog(ident, opt, fac) ((void)0)
+#define closelog() ((void)0)
+#define syslog(prio, ...) ((void)0)
+#else
+#define PLATFORM_IS_SEP(c) ((c) == '/')
+#endif
+
+#endif

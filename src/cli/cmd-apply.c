@@ -1,0 +1,132 @@
+/*
+ * cmd-apply.c - resolve the targets and write each one's block.
+ *
+ * Every target is resolved before the lock is taken and anything is
+ * written: a source that fails or comes back empty stops the run, so a
+ * missing VPN or a bad export never removes entries that are there.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cmd.h"
+
+struct apply_arg {
+	const struct resolved_set *set;
+	int bad_input; /* the failure is the input's: exit 2 */
+};
+
+/* A name one target maps to an address another block in the file (one this
+ * run does not rewrite) maps elsewhere: the input contradicts the file. */
+static int
+check_other_blocks(const struct hostsfile *hf, const struct resolved_set *set, char **cause)
+{
+	struct entry_list other = ENTRY_LIST_INIT;
+	size_t b, i, k;
+	long at;
+	int rc = 0;
+
+	for (b = 0; rc == 0 && b < hf->nblocks; b++) {
+		for (i = 0; i < set->n; i++)
+			if (strcmp(set->v[i].name, hf->blocks[b].name) == 0)
+				break;
+		if (i < set->n)
+			continue;
+		entry_list_init(&other);
+		if (hostsfile_block_entries(hf, b, &other, NULL, NULL) == 0)
+			for (i = 0; rc == 0 && i < set->n; i++)
+				for (k = 0; rc == 0 && k < set->lists[i].n; k++) {
+					at = entry_list_find(&other, set->lists[i].v[k].name);
+					if (at >= 0 && strcmp(other.v[at].ip, set->lists[i].v[k].ip) != 0)
+						rc = set_error(cause, "'%s' maps to %s in target '%s' but "
+						    "to %s in block '%s' of the hosts file; remove one of "
+						    "them first", set->lists[i].v[k].name,
+						    set->lists[i].v[k].ip, set->v[i].name, other.v[at].ip,
+						    hf->blocks[b].name);
+				}
+		entry_list_release(&other);
+	}
+	return rc;
+}
+
+static int
+apply_compute(const struct hostsfile *hf, const char *real_path, const char *state_dir,
+    struct buf *out, void *varg, char **cause)
+{
+	struct apply_arg *arg = varg;
+	struct block_change *changes;
+	size_t i;
+	int rc;
+
+	(void)real_path;
+	(void)state_dir;
+	if (check_other_blocks(hf, arg->set, cause) != 0) {
+		arg->bad_input = 1;
+		return -1;
+	}
+	changes = xcalloc(arg->set->n, sizeof *changes);
+	for (i = 0; i < arg->set->n; i++) {
+		changes[i].target = arg->set->v[i].name;
+		changes[i].entries = arg->set->v[i].entries;
+	}
+	rc = hostsfile_rewrite(hf, changes, arg->set->n, 0, out, cause);
+	free(changes);
+	return rc;
+}
+
+int
+cmd_apply_or_plan(struct cmd_ctx *ctx, int plan)
+{
+	struct resolved_set set;
+	struct strlist names = STRLIST_INIT;
+	struct hostsedit_opts o;
+	struct hostsedit_result r;
+	struct apply_arg arg;
+	char *cause = NULL;
+	size_t i;
+	int rc;
+
+	rc = cmd_resolve_targets(ctx, &set);
+	if (rc != EXIT_OK)
+		return rc;
+	for (i = 0; i < set.n; i++)
+		strlist_push(&names, set.v[i].name);
+	arg.set = &set;
+	arg.bad_input = 0;
+	cmd_hostsedit_opts(ctx, "apply", &names, &o);
+	if (plan)
+		o.dry_run = 1;
+	hostsedit_result_init(&r);
+	rc = hostsedit_run(&o, apply_compute, &arg, &r, &cause);
+	if (plan)
+		rc = cmd_plan_report(ctx, rc, cause, &r);
+	else {
+		rc = cmd_report_edit(ctx, rc, cause, &r, "updated");
+		if (rc == EXIT_OK && r.changed && !ctx->dry_run)
+			for (i = 0; i < set.n; i++)
+				cmd_info(ctx, "  %s: %zu entries", set.v[i].name, set.lists[i].n);
+	}
+	if (arg.bad_input && rc == EXIT_FAIL)
+		rc = EXIT_USAGE;
+	hostsedit_result_release(&r);
+	free(cause);
+	strlist_release(&names);
+	resolved_set_release(&set);
+	return rc;
+}
+
+static int
+cmd_apply_exec(struct cmd_ctx *ctx)
+{
+	return cmd_apply_or_plan(ctx, 0);
+}
+
+const struct cmd_entry cmd_apply_entry = {
+	"apply", "[TARGET...]",
+	"resolve the targets' names and write their blocks into the hosts file",
+	"      --in-place         rewrite a bind-mounted hosts file in place\n",
+	CMDOPT_ADHOC | CMDOPT_IN_PLACE,
+	CMDF_TARGETS,
+	cmd_apply_exec,
+};

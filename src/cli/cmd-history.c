@@ -1,0 +1,87 @@
+/*
+ * cmd-history.c - list the recorded changes to the hosts file, with the IDs
+ * rollback --to takes and whether each backup is still kept.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "state/atomicfile.h"
+#include "cli/cmd.h"
+#include "state/journal.h"
+#include "base/platform.h"
+
+static int
+cmd_history_exec(struct cmd_ctx *ctx)
+{
+	struct journal j = { NULL, 0 };
+	char *cause = NULL, *real, *backup, when[32];
+	json_t *arr = NULL;
+	size_t i, shown = 0;
+	int kept, rc = EXIT_FAIL;
+
+	/* Records name the real file; a symlinked path must match them. */
+	real = realpath(ctx->conf.hosts_file, NULL);
+	if (real == NULL)
+		real = xstrdup(ctx->conf.hosts_file);
+	if (journal_read(ctx->conf.state_dir, &j, &cause) != 0) {
+		cmd_error(ctx, "%s", cause);
+		goto out;
+	}
+	if (ctx->json && (arr = json_array()) == NULL)
+		out_of_memory();
+	else if (!ctx->json && !ctx->quiet)
+		printf("%-5s %-20s %-20s %-24s %s\n", "ID", "TIME (UTC)", "COMMAND", "TARGETS", "BACKUP");
+	for (i = 0; i < j.n; i++) {
+		const struct journal_record *r = &j.v[i];
+
+		if (strcmp(r->hosts, real) != 0)
+			continue;
+		shown++;
+		backup = journal_backup_path(ctx->conf.state_dir, r->id);
+		kept = access(backup, F_OK) == 0;
+		journal_format_time(r->time, when);
+		if (ctx->json) {
+			json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s?}",
+			    "id", (json_int_t)r->id, "time", when, "command", r->command,
+			    "targets", r->targets, "hosts_file", r->hosts,
+			    "sha256_before", r->before, "sha256_after", r->after,
+			    "backup", kept ? backup : NULL);
+
+			if (o == NULL || json_array_append_new(arr, o) != 0)
+				out_of_memory();
+		} else if (!ctx->quiet)
+			printf("%-5ld %-20s %-20s %-24s %s\n", r->id, when, r->command,
+			    r->targets, kept ? "kept" : "pruned");
+		free(backup);
+	}
+	if (ctx->json) {
+		char *text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+		if (text == NULL)
+			out_of_memory();
+		printf("%s\n", text);
+		free(text);
+	} else if (shown == 0)
+		cmd_info(ctx, "no recorded changes to '%s'", real);
+	rc = EXIT_OK;
+out:
+	json_decref(arr);
+	journal_release(&j);
+	free(cause);
+	free(real);
+	return rc;
+}
+
+const struct cmd_entry cmd_history_entry = {
+	"history", "",
+	"list recorded changes with their IDs, time, command and targets",
+	NULL,
+	0,
+	0,
+	cmd_history_exec,
+};

@@ -1,0 +1,86 @@
+/*
+ * cmd-plan.c - show, as a unified diff, what apply would change.
+ *
+ * It is apply with the write left out (and no lock, so it runs without
+ * privileges against any readable hosts file); --exit-code lets scripts
+ * and monitoring ask "is the hosts file current?".
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli/cmd.h"
+#include "hosts/diff.h"
+
+static void
+count_diff_lines(const struct buf *d, size_t *added, size_t *removed)
+{
+	const char *p = d->data, *end = d->data + d->len, *nl;
+
+	*added = *removed = 0;
+	for (; p != NULL && p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		if (p[0] == '+' && strncmp(p, "+++ ", 4) != 0)
+			(*added)++;
+		else if (p[0] == '-' && strncmp(p, "--- ", 4) != 0)
+			(*removed)++;
+	}
+}
+
+int
+cmd_plan_report(struct cmd_ctx *ctx, int rc, char *cause, struct hostsedit_result *r)
+{
+	struct buf d = BUF_INIT;
+	size_t added, removed;
+	char *newname, *text;
+	json_t *j;
+
+	cmd_warnings(ctx, &r->warnings);
+	if (rc != 0) {
+		cmd_error(ctx, "%s", cause ? cause : "failed");
+		return EXIT_FAIL;
+	}
+	newname = xasprintf("%s (planned)", r->real_path);
+	diff_unified(r->before.data ? r->before.data : "", r->before.len,
+	    r->after.data ? r->after.data : "", r->after.len, r->real_path, newname, &d);
+	free(newname);
+	if (ctx->json) {
+		count_diff_lines(&d, &added, &removed);
+		j = json_pack("{s:s, s:b, s:I, s:I, s:s}", "hosts_file", r->real_path,
+		    "pending", r->changed, "lines_added", (json_int_t)added,
+		    "lines_removed", (json_int_t)removed, "diff", d.data ? d.data : "");
+		text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+		if (text == NULL)
+			out_of_memory();
+		printf("%s\n", text);
+		free(text);
+		json_decref(j);
+	} else if (r->changed)
+		cmd_write_stdout(ctx, &d);
+	else
+		cmd_info(ctx, "'%s' is up to date: nothing to change", r->real_path);
+	buf_release(&d);
+	if (ctx->exit_code_opt && r->changed)
+		return EXIT_PENDING;
+	return EXIT_OK;
+}
+
+static int
+cmd_plan_exec(struct cmd_ctx *ctx)
+{
+	return cmd_apply_or_plan(ctx, 1);
+}
+
+const struct cmd_entry cmd_plan_entry = {
+	"plan", "[TARGET...]",
+	"print the unified diff that apply would make; change nothing",
+	"      --exit-code        exit 3 when changes are pending, 0 when none\n",
+	CMDOPT_ADHOC | CMDOPT_EXIT_CODE,
+	CMDF_TARGETS,
+	cmd_plan_exec,
+};

@@ -1,0 +1,152 @@
+/*
+ * cmd-status.c - list the managed blocks of the hosts file: entries,
+ * disabled prior lines, the last change and whether the block was edited
+ * by hand since. Read-only and lock-free, so it works unprivileged.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "state/atomicfile.h"
+#include "cli/cmd.h"
+#include "state/journal.h"
+
+struct block_status {
+	const char *name;
+	size_t entries;
+	size_t disabled;
+	const struct journal_record *last; /* last change to this block */
+	const char *edited;                /* "yes", "no", "unknown" */
+};
+
+/* The newest record after which the block's recorded hash changed. */
+static const struct journal_record *
+last_change_of(const struct journal *j, const char *hosts, const char *name, char hash[65])
+{
+	const struct journal_record *last = NULL;
+	char prev[65] = "", cur[65];
+	size_t i;
+
+	hash[0] = '\0';
+	for (i = 0; i < j->n; i++) {
+		if (strcmp(j->v[i].hosts, hosts) != 0)
+			continue;
+		if (journal_block_hash(&j->v[i], name, cur) != 0)
+			cur[0] = '\0';
+		if (strcmp(cur, prev) != 0)
+			last = &j->v[i];
+		memcpy(prev, cur, sizeof prev);
+	}
+	memcpy(hash, prev, 65);
+	return last;
+}
+
+static int
+cmd_status_exec(struct cmd_ctx *ctx)
+{
+	struct atomicfile af;
+	struct buf content = BUF_INIT;
+	struct hostsfile hf;
+	struct journal j = { NULL, 0 };
+	struct entry_list el = ENTRY_LIST_INIT;
+	struct block_status *bs = NULL;
+	char *cause = NULL, recorded[65], now[65], when[32];
+	int rc = EXIT_FAIL, have_journal, parsed = 0;
+	size_t i;
+
+	atomicfile_init(&af);
+	memset(&hf, 0, sizeof hf);
+	if (atomicfile_open(&af, ctx->conf.hosts_file, &content, &cause) != 0)
+		goto out;
+	if (hostsfile_parse(&hf, content.data ? content.data : "", content.len, &cause) != 0) {
+		char *why = cause;
+
+		cause = xasprintf("'%s': %s", ctx->conf.hosts_file, why);
+		free(why);
+		goto out;
+	}
+	parsed = 1;
+	/* Without read access to the state directory, say "unknown". */
+	have_journal = journal_read(ctx->conf.state_dir, &j, NULL) == 0;
+	bs = xcalloc(hf.nblocks + 1, sizeof *bs);
+	for (i = 0; i < hf.nblocks; i++) {
+		bs[i].name = hf.blocks[i].name;
+		entry_list_init(&el);
+		hostsfile_block_entries(&hf, i, &el, NULL, NULL);
+		bs[i].entries = el.n;
+		entry_list_release(&el);
+		bs[i].disabled = hostsfile_count_disabled(&hf, bs[i].name);
+		bs[i].edited = "unknown";
+		if (have_journal) {
+			bs[i].last = last_change_of(&j, af.real, bs[i].name, recorded);
+			if (recorded[0] != '\0') {
+				hostsfile_block_hash(&hf, i, now);
+				bs[i].edited = strcmp(now, recorded) == 0 ? "no" : "yes";
+			}
+		}
+	}
+	if (ctx->json) {
+		json_t *root = json_pack("{s:s, s:[]}", "hosts_file", af.real, "blocks");
+		json_t *arr = root ? json_object_get(root, "blocks") : NULL;
+		char *text;
+
+		for (i = 0; arr != NULL && i < hf.nblocks; i++) {
+			json_t *b = json_pack("{s:s, s:I, s:I, s:s}", "target", bs[i].name,
+			    "entries", (json_int_t)bs[i].entries,
+			    "disabled_lines", (json_int_t)bs[i].disabled, "edited", bs[i].edited);
+
+			if (b != NULL && bs[i].last != NULL) {
+				journal_format_time(bs[i].last->time, when);
+				json_object_set_new(b, "last_change_id", json_integer(bs[i].last->id));
+				json_object_set_new(b, "last_change_time", json_string(when));
+			}
+			if (b == NULL || json_array_append_new(arr, b) != 0)
+				out_of_memory();
+		}
+		text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+		if (text == NULL)
+			out_of_memory();
+		printf("%s\n", text);
+		free(text);
+		json_decref(root);
+	} else if (hf.nblocks == 0) {
+		printf("no amlhosts blocks in '%s'\n", af.real);
+	} else {
+		printf("%-24s %7s %8s  %-30s %s\n", "TARGET", "ENTRIES", "DISABLED",
+		    "LAST CHANGE", "EDITED");
+		for (i = 0; i < hf.nblocks; i++) {
+			char last[64] = "unknown";
+
+			if (bs[i].last != NULL) {
+				journal_format_time(bs[i].last->time, when);
+				snprintf(last, sizeof last, "%s (#%ld)", when, bs[i].last->id);
+			}
+			printf("%-24s %7zu %8zu  %-30s %s\n", bs[i].name, bs[i].entries,
+			    bs[i].disabled, last, bs[i].edited);
+		}
+	}
+	rc = EXIT_OK;
+out:
+	if (cause != NULL)
+		cmd_error(ctx, "%s", cause);
+	free(cause);
+	free(bs);
+	journal_release(&j);
+	if (parsed)
+		hostsfile_release(&hf);
+	buf_release(&content);
+	atomicfile_release(&af);
+	return rc;
+}
+
+const struct cmd_entry cmd_status_entry = {
+	"status", "",
+	"list the managed blocks: entries, disabled lines, last change, hand edits",
+	NULL,
+	0,
+	0,
+	cmd_status_exec,
+};

@@ -1,0 +1,240 @@
+/*
+ * cmd-verify.c - ask the resolver every name the targets expect and say,
+ * per name, whether the answer is right ("ok"), another address ("wrong",
+ * noting public ones: the classic sign of a client that asks public DNS), or
+ * absent ("no answer"); then a summary and the likely causes. Exit 4 on any
+ * problem, so scripts and monitoring can use it.
+ *
+ * By default it asks the system resolver, as any program on this machine
+ * would (hosts file, nsswitch, caches, DNS servers), and reads the hosts
+ * file only to tell "not applied" from "not used". With --server it asks
+ * that DNS server directly instead (dnscheck.c). It changes nothing and
+ * takes no lock, so it runs unprivileged.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#ifndef _WIN32
+#include <sys/socket.h>
+#endif
+
+#include <jansson.h>
+
+#include "state/atomicfile.h"
+#include "cli/cmd.h"
+#include "dns/dnscheck.h"
+#include "base/platform.h"
+
+static char *
+answers_text(const struct dnscheck_result *r)
+{
+	struct buf b = BUF_INIT;
+	char ip[64];
+	size_t i;
+
+	for (i = 0; i < r->ngot; i++) {
+		ip_format(&r->got[i], ip);
+		buf_printf(&b, "%s%s", i > 0 ? ", " : "", ip);
+	}
+	return buf_detach(&b, NULL);
+}
+
+static void
+report_text(struct cmd_ctx *ctx, const struct dnscheck_result *r, size_t n,
+    const struct dnscheck_summary *sum, const struct strlist *causes, const char *resolver,
+    struct buf *out)
+{
+	size_t i, width = 0;
+	char *got;
+
+	for (i = 0; i < n; i++)
+		if (strlen(r[i].entry->name) > width)
+			width = strlen(r[i].entry->name);
+	for (i = 0; i < n; i++) {
+		if (ctx->quiet && r[i].status == DNSCHECK_OK)
+			continue;
+		buf_printf(out, "%-9s  %-*s  ", dnscheck_status_name(r[i].status), (int)width,
+		    r[i].entry->name);
+		switch (r[i].status) {
+		case DNSCHECK_OK:
+			buf_printf(out, "%s\n", r[i].entry->ip);
+			break;
+		case DNSCHECK_WRONG:
+			got = answers_text(&r[i]);
+			buf_printf(out, "%s%s, expected %s\n", got,
+			    !r[i].got_public ? "" : r[i].ngot == 1 ? " (a public address)" :
+			    " (a public address among them)", r[i].entry->ip);
+			free(got);
+			break;
+		case DNSCHECK_NO_ANSWER:
+			buf_printf(out, "%s, expected %s\n", r[i].detail ? r[i].detail : "no answer",
+			    r[i].entry->ip);
+			break;
+		}
+	}
+	if (!ctx->quiet)
+		buf_printf(out, "\n%zu %s: %zu ok, %zu wrong, %zu no answer (%s)\n", n,
+		    n == 1 ? "name" : "names", sum->ok, sum->wrong, sum->no_answer, resolver);
+	if (causes->n > 0) {
+		buf_puts(out, ctx->quiet ? "likely causes:\n" : "\nlikely causes:\n");
+		for (i = 0; i < causes->n; i++)
+			buf_printf(out, "  - %s\n", causes->v[i]);
+	}
+}
+
+static const char *
+hosts_state(enum dnscheck_hosts h)
+{
+	switch (h) {
+	case DNSCHECK_HOSTS_ABSENT: return "absent";
+	case DNSCHECK_HOSTS_RIGHT: return "right";
+	case DNSCHECK_HOSTS_OTHER: return "other";
+	case DNSCHECK_HOSTS_UNKNOWN: break;
+	}
+	return NULL;
+}
+
+static void
+report_json(const struct dnscheck_result *r, size_t n, const struct dnscheck_summary *sum,
+    const struct strlist *causes, const char *server, struct buf *out)
+{
+	json_t *root, *names, *list, *o;
+	char ip[64], *text;
+	size_t i, j;
+
+	root = json_object();
+	names = json_array();
+	if (root == NULL || names == NULL ||
+	    json_object_set_new(root, "resolver", json_string(server ? server : "system")) != 0 ||
+	    json_object_set_new(root, "names", names) != 0)
+		goto oom;
+	for (i = 0; i < n; i++) {
+		list = json_array();
+		if (list == NULL)
+			goto oom;
+		for (j = 0; j < r[i].ngot; j++) {
+			ip_format(&r[i].got[j], ip);
+			if (json_array_append_new(list, json_string(ip)) != 0) {
+				json_decref(list);
+				goto oom;
+			}
+		}
+		o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:s?, s:s?}",
+		    "target", r[i].target, "fqdn", r[i].entry->name, "expected", r[i].entry->ip,
+		    "status", dnscheck_status_name(r[i].status), "addresses", list,
+		    "public", r[i].got_public, "detail", r[i].detail,
+		    "hosts_file", server ? NULL : hosts_state(r[i].hosts));
+		if (o == NULL || json_array_append_new(names, o) != 0)
+			goto oom;
+	}
+	o = json_pack("{s:I, s:I, s:I, s:I}", "total", (json_int_t)n, "ok", (json_int_t)sum->ok,
+	    "wrong", (json_int_t)sum->wrong, "no_answer", (json_int_t)sum->no_answer);
+	if (o == NULL || json_object_set_new(root, "summary", o) != 0)
+		goto oom;
+	list = json_array();
+	if (list == NULL || json_object_set_new(root, "causes", list) != 0)
+		goto oom;
+	for (i = 0; i < causes->n; i++)
+		if (json_array_append_new(list, json_string(causes->v[i])) != 0)
+			goto oom;
+	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	if (text == NULL)
+		goto oom;
+	buf_puts(out, text);
+	buf_putc(out, '\n');
+	free(text);
+	json_decref(root);
+	return;
+oom:
+	/* jansson fails only when memory is exhausted. */
+	out_of_memory();
+}
+
+static int
+cmd_verify_exec(struct cmd_ctx *ctx)
+{
+	struct resolved_set set;
+	struct dnscheck_server srv;
+	struct dnscheck_result *res = NULL;
+	struct dnscheck_summary sum;
+	struct strlist causes = STRLIST_INIT;
+	struct buf hosts = BUF_INIT, out = BUF_INIT;
+	char *cause = NULL, *server = NULL, *resolver;
+	const char *hosts_file = NULL;
+	size_t n = 0, total = 0, i, j, k;
+	int rc;
+
+	memset(&srv, 0, sizeof srv);
+	if (ctx->server != NULL) {
+		if (dnscheck_server_init(&srv, ctx->server, &cause) != 0) {
+			cmd_error(ctx, "--server: %s", cause);
+			free(cause);
+			return EXIT_USAGE;
+		}
+		server = dns_addr_format(&srv.addr);
+	}
+	rc = cmd_resolve_targets(ctx, &set);
+	if (rc != EXIT_OK)
+		goto out;
+	for (i = 0; i < set.n; i++)
+		total += set.lists[i].n;
+	res = xcalloc(total + 1, sizeof *res);
+	for (i = 0; i < set.n; i++)
+		for (j = 0; j < set.lists[i].n; j++) {
+			/* A name two targets list is asked once. */
+			for (k = 0; k < n; k++)
+				if (strcmp(res[k].entry->name, set.lists[i].v[j].name) == 0)
+					break;
+			if (k < n)
+				continue;
+			dnscheck_result_init(&res[n], set.v[i].name, &set.lists[i].v[j]);
+			if (ctx->server != NULL)
+				dnscheck_server_query(&srv, &res[n]);
+			else
+				dnscheck_system(&res[n]);
+			n++;
+		}
+	if (n == 0) {
+		cmd_info(ctx, "nothing to verify: the targets have no entries");
+		rc = EXIT_OK;
+		goto out;
+	}
+	/* What the hosts file says tells "not applied" from "not used". */
+	if (ctx->server == NULL &&
+	    read_file(ctx->conf.hosts_file, ATOMICFILE_MAX_BYTES, &hosts, NULL) == 0) {
+		dnscheck_hosts_scan(hosts.data ? hosts.data : "", hosts.len, res, n);
+		hosts_file = ctx->conf.hosts_file;
+	}
+	dnscheck_summarize(res, n, &sum);
+	dnscheck_causes(res, n, server, hosts_file, &causes);
+	resolver = server ? xasprintf("asked %s", server) : xstrdup("system resolver");
+	if (ctx->json)
+		report_json(res, n, &sum, &causes, server, &out);
+	else
+		report_text(ctx, res, n, &sum, &causes, resolver, &out);
+	free(resolver);
+	rc = sum.ok == n ? EXIT_OK : EXIT_PROBLEM;
+	if (cmd_write_stdout(ctx, &out) != 0)
+		rc = EXIT_FAIL;
+out:
+	for (i = 0; i < n; i++)
+		dnscheck_result_release(&res[i]);
+	free(res);
+	resolved_set_release(&set);
+	dnscheck_server_release(&srv);
+	strlist_release(&causes);
+	buf_release(&hosts);
+	buf_release(&out);
+	free(server);
+	return rc;
+}
+
+const struct cmd_entry cmd_verify_entry = {
+	"verify", "[TARGET...]",
+	"check that every expected name resolves to its address here; exit 4 if not",
+	"      --server IP[:PORT] ask this DNS server (IPv4) instead of the system resolver\n",
+	CMDOPT_ADHOC | CMDOPT_SERVER,
+	CMDF_TARGETS,
+	cmd_verify_exec,
+};

@@ -1,0 +1,335 @@
+/*
+ * cmd.c - the command table and what commands share: messages, target
+ * selection and resolution, and reporting a change to the hosts file.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef HAVE_SYSLOG_H
+#include <syslog.h>
+#endif
+
+#include "cli/cmd.h"
+#include "hosts/diff.h"
+#include "base/platform.h" /* Windows: no syslog */
+#include "azure/source.h"
+
+const struct cmd_entry *const cmd_table[] = {
+	&cmd_apply_entry,
+	&cmd_plan_entry,
+	&cmd_resolve_entry,
+	&cmd_forwarders_entry,
+	&cmd_status_entry,
+	&cmd_verify_entry,
+	&cmd_remove_entry,
+	&cmd_uninstall_entry,
+	&cmd_rollback_entry,
+	&cmd_history_entry,
+	NULL
+};
+
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; cmd_table[i] != NULL; i++)
+		if (strcmp(cmd_table[i]->name, name) == 0)
+			return cmd_table[i];
+	return NULL;
+}
+
+static void vmessage(struct cmd_ctx *ctx, int prio, const char *kind, const char *fmt,
+    va_list ap) __attribute__((format(printf, 4, 0)));
+
+/* A message is one line whatever it quotes: a control character from the
+ * command line or a file (a name with a newline) must not start a line of
+ * its own on the terminal or in syslog. Sources quote what they show; this
+ * is the net under what they do not. */
+static char *
+one_line(char *msg)
+{
+	struct buf b = BUF_INIT;
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)msg; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			break;
+	if (*p == '\0')
+		return msg;
+	for (p = (const unsigned char *)msg; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			buf_printf(&b, "\\x%02x", *p);
+		else
+			buf_putc(&b, (char)*p);
+	}
+	free(msg);
+	return buf_detach(&b, NULL);
+}
+
+static void
+vmessage(struct cmd_ctx *ctx, int prio, const char *kind, const char *fmt, va_list ap)
+{
+	char *msg = one_line(xvasprintf(fmt, ap));
+
+	fprintf(stderr, "amlhosts: %s%s\n", kind, msg);
+	if (ctx->use_syslog)
+		syslog(prio, "%s%s", kind, msg);
+	free(msg);
+}
+
+void
+cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(ctx, LOG_ERR, "", fmt, ap);
+	va_end(ap);
+}
+
+void
+cmd_warn(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(ctx, LOG_WARNING, "warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+cmd_note(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->quiet)
+		return;
+	va_start(ap, fmt);
+	vmessage(ctx, LOG_NOTICE, "note: ", fmt, ap);
+	va_end(ap);
+}
+
+void
+cmd_info(struct cmd_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	if (ctx->quiet)
+		return;
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	printf("%s\n", msg);
+	if (ctx->use_syslog)
+		syslog(LOG_INFO, "%s", msg);
+	free(msg);
+}
+
+void
+cmd_warnings(struct cmd_ctx *ctx, const struct strlist *warnings)
+{
+	size_t i;
+
+	for (i = 0; i < warnings->n; i++)
+		cmd_warn(ctx, "%s", warnings->v[i]);
+}
+
+void
+resolved_set_release(struct resolved_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		entry_list_release(&s->lists[i]);
+	free(s->lists);
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
+
+/* One name at two addresses in two targets would make the hosts file answer
+ * differently depending on line order: refuse it before writing anything. */
+static int
+check_across_targets(struct cmd_ctx *ctx, const struct resolved_set *s)
+{
+	size_t i, j, k;
+	long at;
+
+	for (i = 0; i < s->n; i++)
+		for (j = i + 1; j < s->n; j++)
+			for (k = 0; k < s->lists[j].n; k++) {
+				at = entry_list_find(&s->lists[i], s->lists[j].v[k].name);
+				if (at >= 0 && strcmp(s->lists[i].v[at].ip, s->lists[j].v[k].ip) != 0) {
+					cmd_error(ctx, "'%s' maps to %s in target '%s' and to %s in "
+					    "target '%s'", s->lists[j].v[k].name, s->lists[i].v[at].ip,
+					    s->v[i].name, s->lists[j].v[k].ip, s->v[j].name);
+					return -1;
+				}
+			}
+	return 0;
+}
+
+/* -v traces of Azure requests: method, URL, status; never headers. */
+static void
+trace_http(void *arg, const char *line)
+{
+	struct cmd_ctx *ctx = arg;
+
+	fprintf(stderr, "amlhosts: http: %s\n", line);
+	if (ctx->use_syslog)
+		syslog(LOG_DEBUG, "http: %s", line);
+}
+
+int
+cmd_resolve_targets(struct cmd_ctx *ctx, struct resolved_set *out)
+{
+	struct config *c = &ctx->conf;
+	struct source_ctx sc;
+	struct target_conf **sel;
+	struct strlist notes = STRLIST_INIT;
+	char *cause = NULL;
+	size_t i, n = 0, j;
+	enum source_error err;
+	int rc = EXIT_USAGE;
+
+	memset(out, 0, sizeof *out);
+	source_ctx_init(&sc, c, ctx->verbose, trace_http, ctx);
+	sel = xcalloc(c->ntargets + ctx->args.n + 1, sizeof *sel);
+	if (ctx->adhoc_name != NULL) {
+		sel[n++] = config_find_target(c, ctx->adhoc_name);
+	} else if (ctx->args.n > 0) {
+		for (i = 0; i < ctx->args.n; i++) {
+			struct target_conf *t = config_find_target(c, ctx->args.v[i]);
+
+			if (t == NULL) {
+				cmd_error(ctx, "no target '%s' in %s", ctx->args.v[i],
+				    c->path ? c->path : "the configuration (no configuration file was read)");
+				goto out;
+			}
+			for (j = 0; j < n; j++)
+				if (sel[j] == t)
+					break;
+			if (j == n)
+				sel[n++] = t;
+		}
+	} else {
+		for (i = 0; i < c->ntargets; i++)
+			sel[n++] = &c->targets[i];
+	}
+	if (n == 0) {
+		if (c->path != NULL)
+			cmd_error(ctx, "no targets: %s has no [workspace NAME] section; "
+			    "add one, or try 'amlhosts %s --name NAME --from-json FILE'",
+			    c->path, ctx->cmd_name);
+		else
+			cmd_error(ctx, "no targets: no configuration file was read (default "
+			    DEFAULT_CONFIG_FILE "); write one, or try 'amlhosts %s --name NAME "
+			    "--from-json FILE'", ctx->cmd_name);
+		goto out;
+	}
+	out->v = xcalloc(n, sizeof *out->v);
+	out->lists = xcalloc(n, sizeof *out->lists);
+	for (i = 0; i < n; i++) {
+		entry_list_init(&out->lists[i]);
+		out->v[i].name = sel[i]->name;
+		out->v[i].entries = &out->lists[i];
+		out->n++;
+		err = source_resolve_target(&sc, sel[i], &out->lists[i], &notes, &cause);
+		for (j = 0; j < notes.n; j++)
+			cmd_note(ctx, "%s", notes.v[j]);
+		strlist_release(&notes);
+		if (err != SOURCE_OK) {
+			cmd_error(ctx, "%s", cause);
+			rc = err == SOURCE_FAILED ? EXIT_FAIL : EXIT_USAGE;
+			goto out;
+		}
+		if (ctx->verbose)
+			cmd_note(ctx, "target '%s': %zu entries", sel[i]->name, out->lists[i].n);
+	}
+	if (check_across_targets(ctx, out) != 0)
+		goto out;
+	rc = EXIT_OK;
+out:
+	if (ctx->verbose && sc.az_ready) {
+		unsigned long nreq, nconn;
+
+		http_stats(sc.az.hc, &nreq, &nconn);
+		cmd_note(ctx, "Azure: %lu requests over %lu connections%s%s", nreq, nconn,
+		    sc.az.have_token ? ", token from " : "",
+		    sc.az.have_token && sc.az.token.source ? sc.az.token.source : "");
+	}
+	source_ctx_release(&sc);
+	if (rc != EXIT_OK)
+		resolved_set_release(out);
+	free(cause);
+	free(sel);
+	return rc;
+}
+
+void
+cmd_hostsedit_opts(struct cmd_ctx *ctx, const char *command,
+    const struct strlist *targets, struct hostsedit_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->hosts_file = ctx->conf.hosts_file;
+	o->state_dir = ctx->conf.state_dir;
+	o->command = command;
+	o->targets = targets;
+	o->lock_timeout = ctx->conf.lock_timeout;
+	o->keep_backups = ctx->conf.keep_backups;
+	o->in_place = ctx->in_place || ctx->conf.write_mode == WRITE_IN_PLACE;
+	o->dry_run = ctx->dry_run;
+	o->flush_dns = ctx->conf.flush_dns;
+}
+
+void
+cmd_print_diff(struct cmd_ctx *ctx, const struct hostsedit_result *r)
+{
+	struct buf d = BUF_INIT;
+	const char *path = r->real_path ? r->real_path : ctx->conf.hosts_file;
+	char *newname = xasprintf("%s (planned)", path);
+
+	diff_unified(r->before.data ? r->before.data : "", r->before.len,
+	    r->after.data ? r->after.data : "", r->after.len, path, newname, &d);
+	cmd_write_stdout(ctx, &d);
+	free(newname);
+	buf_release(&d);
+}
+
+int
+cmd_report_edit(struct cmd_ctx *ctx, int rc, char *cause, struct hostsedit_result *r,
+    const char *what)
+{
+	cmd_warnings(ctx, &r->warnings);
+	if (rc != 0) {
+		if (ctx->verbose && r->failed_step != NULL)
+			cmd_note(ctx, "failed step: %s", r->failed_step);
+		cmd_error(ctx, "%s", cause ? cause : "failed");
+		return EXIT_FAIL;
+	}
+	if (!r->changed) {
+		cmd_info(ctx, "'%s' is up to date: nothing to change", ctx->conf.hosts_file);
+		return EXIT_OK;
+	}
+	if (ctx->dry_run) {
+		cmd_print_diff(ctx, r);
+		cmd_info(ctx, "dry run: '%s' was not changed", ctx->conf.hosts_file);
+		return EXIT_OK;
+	}
+	cmd_info(ctx, "%s '%s' (change %ld; previous contents in '%s')", what,
+	    r->real_path, r->id, r->backup);
+	return EXIT_OK;
+}
+
+int
+cmd_write_stdout(struct cmd_ctx *ctx, const struct buf *b)
+{
+	if (b->len > 0 && fwrite(b->data, 1, b->len, stdout) != b->len) {
+		cmd_error(ctx, "cannot write to standard output");
+		return -1;
+	}
+	return 0;
+}

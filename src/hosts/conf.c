@@ -1,0 +1,524 @@
+/*
+ * conf.c - read amlhosts.conf with inih into struct config.
+ *
+ * The file is read here, not by inih, so its owner and mode can be checked
+ * on the descriptor that is read (no race between check and use) and its
+ * lines measured: inih cuts lines longer than its buffer silently.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifdef HAVE_INIH
+#include <ini.h>
+#endif
+
+#include "hosts/cloud.h"
+#include "hosts/conf.h"
+#include "hosts/entries.h"
+#include "hosts/hostsfile.h"
+#include "base/platform.h"
+
+#define CONF_MAX_BYTES (1024u * 1024)
+/* inih's default line buffer is 200 bytes including CR, LF and NUL. */
+#define CONF_MAX_LINE 196
+
+void
+config_init(struct config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->hosts_file = xstrdup(platform_default_hosts_file());
+	c->state_dir = xstrdup(platform_default_state_dir());
+	c->keep_backups = 20;
+	c->cloud = xstrdup("AzureCloud");
+	c->auth = xstrdup("auto");
+	c->write_mode = WRITE_REPLACE;
+	c->lock_timeout = 30;
+	c->connect_timeout = 10;
+	c->request_timeout = 60;
+	strlist_init(&c->allowed_suffixes);
+}
+
+static void
+target_release(struct target_conf *t)
+{
+	free(t->name);
+	free(t->subscription);
+	free(t->resource_group);
+	free(t->workspace);
+	free(t->json_file);
+	free(t->cloud);
+	strlist_release(&t->private_endpoints);
+	strlist_release(&t->extra_private_endpoints);
+	strlist_release(&t->compute_instances);
+	strlist_release(&t->online_endpoints);
+	strlist_release(&t->projects);
+}
+
+void
+config_release(struct config *c)
+{
+	size_t i;
+
+	free(c->path);
+	free(c->hosts_file);
+	free(c->state_dir);
+	free(c->cloud);
+	free(c->auth);
+	free(c->tenant_id);
+	free(c->client_id);
+	free(c->client_secret_file);
+	free(c->arm_endpoint);
+	free(c->login_endpoint);
+	free(c->ca_file);
+	strlist_release(&c->allowed_suffixes);
+	free(c->allowed_networks);
+	for (i = 0; i < c->ntargets; i++)
+		target_release(&c->targets[i]);
+	free(c->targets);
+	memset(c, 0, sizeof *c);
+}
+
+struct target_conf *
+config_find_target(struct config *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->ntargets; i++)
+		if (strcmp(c->targets[i].name, name) == 0)
+			return &c->targets[i];
+	return NULL;
+}
+
+struct target_conf *
+config_add_target(struct config *c, const char *name)
+{
+	struct target_conf *t;
+
+	c->targets = xreallocarray(c->targets, c->ntargets + 1, sizeof *c->targets);
+	t = &c->targets[c->ntargets++];
+	memset(t, 0, sizeof *t);
+	t->name = xstrdup(name);
+	return t;
+}
+
+/* "workspace  NAME" -> "NAME" */
+static const char *
+section_target(const char *section)
+{
+	const char *name = section + strlen("workspace ");
+
+	while (*name == ' ')
+		name++;
+	return name;
+}
+
+/* Parser state handed to inih. */
+struct parse_ctx {
+	struct config *c;
+	char *error;           /* first error, without the line prefix */
+	struct strlist seen;   /* "section\nkey" of scalar keys already set */
+	char *section;         /* last section name seen */
+	struct target_conf *target;
+};
+
+static int
+parse_bool(const char *v, int *out)
+{
+	static const char *const yes[] = { "yes", "true", "on", "1", NULL };
+	static const char *const no[] = { "no", "false", "off", "0", NULL };
+	int i;
+
+	for (i = 0; yes[i] != NULL; i++)
+		if (ascii_strcasecmp(v, yes[i]) == 0)
+			return *out = 1, 0;
+	for (i = 0; no[i] != NULL; i++)
+		if (ascii_strcasecmp(v, no[i]) == 0)
+			return *out = 0, 0;
+	return -1;
+}
+
+static int
+parse_int(const char *v, long min, long max, int *out)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || end == v || *end != '\0' || n < min || n > max)
+		return -1;
+	*out = (int)n;
+	return 0;
+}
+
+static int
+set_string(char **slot, const char *v)
+{
+	free(*slot);
+	*slot = *v != '\0' ? xstrdup(v) : NULL;
+	return 0;
+}
+
+static int ctx_error(struct parse_ctx *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+ctx_error(struct parse_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ctx->error == NULL) {
+		va_start(ap, fmt);
+		ctx->error = xvasprintf(fmt, ap);
+		va_end(ap);
+	}
+	return 0; /* tells inih this line failed */
+}
+
+/* A scalar key given twice is almost always a mistake worth reporting. */
+static int
+first_time(struct parse_ctx *ctx, const char *section, const char *key)
+{
+	char *id = xasprintf("%s\n%s", section, key);
+
+	if (strlist_contains(&ctx->seen, id)) {
+		free(id);
+		return 0;
+	}
+	strlist_push_nocopy(&ctx->seen, id);
+	return 1;
+}
+
+static int
+global_key(struct parse_ctx *ctx, const char *key, const char *v)
+{
+	struct config *c = ctx->c;
+
+	if (strcmp(key, "allowed_suffixes") == 0) {
+		struct strlist items = STRLIST_INIT;
+		char *norm = NULL, *why = NULL;
+		size_t i;
+
+		/* A suffix no valid name can end in (a typo, a stray blank) would
+		 * pass silently and match nothing; a bare top-level domain ("com")
+		 * would let every name in it through. Both are refused. */
+		strlist_split_commas(&items, v);
+		for (i = 0; i < items.n; i++) {
+			const char *s = items.v[i][0] == '.' ? items.v[i] + 1 : items.v[i];
+
+			if (name_normalize(s, 0, &norm, &why) != 0) {
+				ctx_error(ctx, "allowed_suffixes: %s", why);
+				free(why);
+				strlist_release(&items);
+				return 0;
+			}
+			free(norm);
+		}
+		strlist_release(&items);
+		strlist_split_commas(&c->allowed_suffixes, v);
+		return 1;
+	}
+	if (strcmp(key, "allowed_networks") == 0) {
+		struct cidr_list nets;
+		char *why = NULL, *joined;
+
+		if (cidr_list_parse(v, &nets, &why) != 0) {
+			ctx_error(ctx, "allowed_networks: %s", why);
+			free(why);
+			return 0;
+		}
+		cidr_list_release(&nets);
+		/* A list: continuation lines add to it. */
+		joined = c->allowed_networks && *v ?
+		    xasprintf("%s, %s", c->allowed_networks, v) : xstrdup(v);
+		set_string(&c->allowed_networks, joined);
+		free(joined);
+		return 1;
+	}
+	if (!first_time(ctx, "global", key))
+		return ctx_error(ctx, "key '%s' in [%s] is set more than once", key, "global");
+	if (strcmp(key, "hosts_file") == 0)
+		return *v ? set_string(&c->hosts_file, v), 1 :
+		    ctx_error(ctx, "'%s' in [%s] must not be empty", key, "global");
+	if (strcmp(key, "state_dir") == 0)
+		return *v ? set_string(&c->state_dir, v), 1 :
+		    ctx_error(ctx, "'%s' in [%s] must not be empty", key, "global");
+	if (strcmp(key, "keep_backups") == 0)
+		return parse_int(v, 1, 100000, &c->keep_backups) == 0 ? 1 :
+		    ctx_error(ctx, "'%s' must be a number from 1 to 100000, not '%s'", key, v);
+	if (strcmp(key, "lock_timeout") == 0)
+		return parse_int(v, 0, 86400, &c->lock_timeout) == 0 ? 1 :
+		    ctx_error(ctx, "'%s' must be a number of seconds from 0 to 86400, not '%s'", key, v);
+	if (strcmp(key, "connect_timeout") == 0)
+		return parse_int(v, 1, 600, &c->connect_timeout) == 0 ? 1 :
+		    ctx_error(ctx, "'%s' must be a number of seconds from 1 to 600, not '%s'", key, v);
+	if (strcmp(key, "request_timeout") == 0)
+		return parse_int(v, 1, 3600, &c->request_timeout) == 0 ? 1 :
+		    ctx_error(ctx, "'%s' must be a number of seconds from 1 to 3600, not '%s'", key, v);
+	if (strcmp(key, "cloud") == 0)
+		return *v == '\0' || cloud_find(v) != NULL ?
+		    (*v ? set_string(&c->cloud, v) : 0), 1 :
+		    ctx_error(ctx, "unknown cloud '%s' (known: %s)", v, cloud_names());
+	if (strcmp(key, "auth") == 0) {
+		if (strcmp(v, "auto") && strcmp(v, "cli") && strcmp(v, "env") &&
+		    strcmp(v, "managed-identity") && strcmp(v, "workload-identity"))
+			return ctx_error(ctx, "'%s' must be auto, cli, env, managed-identity "
+			    "or workload-identity, not '%s'", key, v);
+		return set_string(&c->auth, v), 1;
+	}
+	if (strcmp(key, "tenant_id") == 0)
+		return set_string(&c->tenant_id, v), 1;
+	if (strcmp(key, "client_id") == 0)
+		return set_string(&c->client_id, v), 1;
+	if (strcmp(key, "client_secret_file") == 0)
+		return set_string(&c->client_secret_file, v), 1;
+	/* Tokens and answers that decide a system file travel only over TLS. */
+	if (strcmp(key, "arm_endpoint") == 0 || strcmp(key, "login_endpoint") == 0) {
+		if (*v != '\0' && (strncmp(v, "https://", 8) != 0 || v[8] == '\0' ||
+		    strpbrk(v, " \t?#") != NULL))
+			return ctx_error(ctx, "'%s' must be an https:// URL, not '%s'", key, v);
+		return set_string(strcmp(key, "arm_endpoint") == 0 ? &c->arm_endpoint :
+		    &c->login_endpoint, v), 1;
+	}
+	if (strcmp(key, "ca_file") == 0)
+		return set_string(&c->ca_file, v), 1;
+	if (strcmp(key, "write_mode") == 0) {
+		if (strcmp(v, "replace") == 0)
+			c->write_mode = WRITE_REPLACE;
+		else if (strcmp(v, "in-place") == 0)
+			c->write_mode = WRITE_IN_PLACE;
+		else
+			return ctx_error(ctx, "'%s' must be replace or in-place, not '%s'", key, v);
+		return 1;
+	}
+	if (strcmp(key, "flush_dns") == 0)
+		return parse_bool(v, &c->flush_dns) == 0 ? 1 :
+		    ctx_error(ctx, "'%s' must be yes or no, not '%s'", key, v);
+	return ctx_error(ctx, "unknown key '%s' in [%s]", key, "global");
+}
+
+static int
+target_key(struct parse_ctx *ctx, struct target_conf *t, const char *key, const char *v)
+{
+	struct strlist *list = NULL;
+	char **str = NULL;
+
+	if (strcmp(key, "private_endpoints") == 0)
+		list = &t->private_endpoints;
+	else if (strcmp(key, "extra_private_endpoints") == 0)
+		list = &t->extra_private_endpoints;
+	else if (strcmp(key, "compute_instances") == 0)
+		list = &t->compute_instances;
+	else if (strcmp(key, "online_endpoints") == 0)
+		list = &t->online_endpoints;
+	else if (strcmp(key, "projects") == 0)
+		list = &t->projects;
+	if (list != NULL) {
+		strlist_split_commas(list, v);
+		return 1;
+	}
+	if (!first_time(ctx, ctx->section, key))
+		return ctx_error(ctx, "key '%s' in [%s] is set more than once", key, ctx->section);
+	if (strcmp(key, "subscription") == 0)
+		str = &t->subscription;
+	else if (strcmp(key, "resource_group") == 0)
+		str = &t->resource_group;
+	else if (strcmp(key, "workspace") == 0)
+		str = &t->workspace;
+	else if (strcmp(key, "json_file") == 0)
+		str = &t->json_file;
+	else if (strcmp(key, "cloud") == 0)
+		str = &t->cloud;
+	if (str == &t->cloud && *v != '\0' && cloud_find(v) == NULL)
+		return ctx_error(ctx, "unknown cloud '%s' (known: %s)", v, cloud_names());
+	if (str != NULL)
+		return set_string(str, v), 1;
+	if (strcmp(key, "ssh_names") == 0)
+		return parse_bool(v, &t->ssh_names) == 0 ? 1 :
+		    ctx_error(ctx, "'%s' must be yes or no, not '%s'", key, v);
+	if (strcmp(key, "allow_empty") == 0)
+		return parse_bool(v, &t->allow_empty) == 0 ? 1 :
+		    ctx_error(ctx, "'%s' must be yes or no, not '%s'", key, v);
+	return ctx_error(ctx, "unknown key '%s' in [%s]", key, ctx->section);
+}
+
+static int
+conf_ini_handler(void *user, const char *section, const char *key, const char *value)
+{
+	struct parse_ctx *ctx = user;
+
+	if (ctx->error != NULL)
+		return 0;
+	if (ctx->section == NULL || strcmp(ctx->section, section) != 0) {
+		free(ctx->section);
+		ctx->section = xstrdup(section);
+		/* Section headers were checked by check_sections(). */
+		ctx->target = strncmp(section, "workspace ", 10) == 0 ?
+		    config_find_target(ctx->c, section_target(section)) : NULL;
+	}
+	if (ctx->target != NULL)
+		return target_key(ctx, ctx->target, key, value);
+	return global_key(ctx, key, value);
+}
+
+/*
+ * Check every section header and create the targets, before inih runs: inih
+ * only reports key lines, so an empty or misspelt section would otherwise
+ * pass unnoticed, and line numbers are exact here. Also refuse lines longer
+ * than inih's buffer, which it would silently split in two.
+ */
+static int
+check_sections(struct config *c, const char *text, const char *path, char **cause)
+{
+	const char *p, *nl, *s, *close;
+	struct strlist seen = STRLIST_INIT;
+	char *section = NULL;
+	size_t lineno = 1;
+	int rc = -1;
+
+	for (p = text; *p != '\0'; p = nl + 1, lineno++) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p);
+		if ((size_t)(nl - p) > CONF_MAX_LINE) {
+			set_error(cause, "%s:%zu: line is longer than %d characters "
+			    "(continue long lists on indented lines)", path, lineno, CONF_MAX_LINE);
+			goto out;
+		}
+		for (s = p; s < nl && (*s == ' ' || *s == '\t'); s++)
+			;
+		if (s < nl && *s == '[' && (close = memchr(s, ']', (size_t)(nl - s))) != NULL) {
+			free(section);
+			section = xstrndup(s + 1, (size_t)(close - s - 1));
+			if (strncmp(section, "workspace ", 10) == 0) {
+				if (!hosts_target_name_valid(section_target(section))) {
+					set_error(cause, "%s:%zu: [%s]: '%s' is not a valid workspace "
+					    "name (letters, digits, '.', '_', '-')", path, lineno,
+					    section, section_target(section));
+					goto out;
+				}
+			} else if (strcmp(section, "global") != 0) {
+				set_error(cause, "%s:%zu: unknown section [%s]; expected [global] "
+				    "or [workspace NAME]", path, lineno, section);
+				goto out;
+			}
+			if (strlist_contains(&seen, section)) {
+				set_error(cause, "%s:%zu: section [%s] appears twice", path,
+				    lineno, section);
+				goto out;
+			}
+			strlist_push(&seen, section);
+			if (strncmp(section, "workspace ", 10) == 0) {
+				if (config_find_target(c, section_target(section)) != NULL) {
+					set_error(cause, "%s:%zu: [%s] names a target twice", path,
+					    lineno, section);
+					goto out;
+				}
+				config_add_target(c, section_target(section))->line = (int)lineno;
+			}
+		}
+		if (*nl == '\0')
+			break;
+	}
+	rc = 0;
+out:
+	free(section);
+	strlist_release(&seen);
+	return rc;
+}
+
+int
+config_parse_string(struct config *c, const char *text, const char *path, char **cause)
+{
+	struct parse_ctx ctx;
+	int line;
+
+	if (check_sections(c, text, path, cause) != 0)
+		return -1;
+	memset(&ctx, 0, sizeof ctx);
+	ctx.c = c;
+	strlist_init(&ctx.seen);
+#ifdef HAVE_INIH
+	line = ini_parse_string(text, conf_ini_handler, &ctx);
+#else
+	/* Built --without-inih (packaging/windows/build-deps when Debian's
+	 * libinih source cannot be had): no file is read, none is ignored. */
+	(void)conf_ini_handler;
+	line = -1;
+	ctx.error = xstrdup("this amlhosts was built without inih and cannot read a "
+	    "configuration file; name the target with --name and --from-json, "
+	    "or --name with --subscription, --resource-group and --workspace");
+#endif
+	if (line != 0 || ctx.error != NULL) {
+		if (line > 0 && ctx.error != NULL)
+			set_error(cause, "%s:%d: %s", path, line, ctx.error);
+		else if (line > 0)
+			set_error(cause, "%s:%d: syntax error (expected [section] or key = value)",
+			    path, line);
+		else
+			set_error(cause, "%s: %s", path, ctx.error ? ctx.error : "cannot parse");
+	}
+	free(ctx.error);
+	free(ctx.section);
+	strlist_release(&ctx.seen);
+	return (line != 0 || ctx.error != NULL) ? -1 : 0;
+}
+
+int
+config_load(struct config *c, const char *path, int must_exist, char **cause)
+{
+	struct buf b = BUF_INIT;
+	struct stat st;
+	int fd, rc = -1;
+
+	/* The usual way to say "no configuration file". */
+	if (strcmp(path, "/dev/null") == 0)
+		return 0;
+	/* EINTR (NFS, FUSE) is retried, not reported. */
+	do {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	} while (fd < 0 && errno == EINTR);
+	if (fd < 0) {
+		if (errno == ENOENT && !must_exist)
+			return 0;
+		return set_error(cause, "cannot open configuration '%s': %s", path, strerror(errno));
+	}
+	if (fstat(fd, &st) != 0) {
+		set_error(cause, "cannot stat '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		set_error(cause, "configuration '%s' is not a regular file", path);
+		goto out;
+	}
+#ifndef _WIN32
+	/* It decides what goes into a system file: as root, trust only root.
+	 * (On Windows the file's ACL decides; the mode bits say nothing.) */
+	if (geteuid() == 0 && (st.st_uid != 0 || (st.st_mode & 022) != 0)) {
+		set_error(cause, "configuration '%s' must be owned by root and not "
+		    "writable by group or others", path);
+		goto out;
+	}
+#endif
+	if (read_fd(fd, path, CONF_MAX_BYTES, &b, cause) != 0)
+		goto out;
+	if (memchr(b.data, '\0', b.len) != NULL) {
+		set_error(cause, "configuration '%s' holds a NUL byte; is it a text file?", path);
+		goto out;
+	}
+	free(c->path);
+	c->path = xstrdup(path);
+	rc = config_parse_string(c, b.data, path, cause);
+out:
+	close(fd);
+	buf_release(&b);
+	return rc;
+}

@@ -1,0 +1,960 @@
+/*
+ * hostsfile.c - index a hosts file and rewrite the blocks amlhosts manages.
+ *
+ * Nothing here reformats a line it does not own: lines are copied as byte
+ * ranges of the original, and the only bytes amlhosts writes itself are its
+ * blocks, the "#amlhosts:<target># " prefixes and the kept lines. That is
+ * what makes remove and uninstall give back the original file exactly.
+ */
+#include "config.h"
+
+#ifndef _WIN32
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#endif
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#ifndef _WIN32
+#include <sys/socket.h>
+#endif
+
+#include "hosts/hostsfile.h"
+#include "base/platform.h"
+
+#define BOM "\xef\xbb\xbf"
+#define BOM_LEN 3
+#define TARGET_MAX 64
+#define LIT_LEN(s) (sizeof(s) - 1)
+
+static int
+is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static int
+is_alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+static int
+is_target_char(char c)
+{
+	return is_alnum(c) || c == '.' || c == '_' || c == '-';
+}
+
+/*
+ * Eight bytes at a time: a list of a million lines is 40 MB, most of it
+ * names. eq_mask() has the high bit of each byte of w that equals c set,
+ * and no other bit (exact: no borrow runs from one byte into the next).
+ */
+#define ONES UINT64_C(0x0101010101010101)
+#define LOW7 UINT64_C(0x7f7f7f7f7f7f7f7f)
+
+static uint64_t
+eq_mask(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (ONES * c);
+
+	return ~(((x & LOW7) + LOW7) | x | LOW7);
+}
+
+/* Offset of the first blank or '#' in p[i..n), or n. */
+static size_t
+token_end(const char *p, size_t i, size_t n)
+{
+	uint64_t w;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		if ((eq_mask(w, ' ') | eq_mask(w, '\t') | eq_mask(w, '#')) != 0)
+			break;
+	}
+	while (i < n && !is_blank(p[i]) && p[i] != '#')
+		i++;
+	return i;
+}
+
+static size_t
+count_byte(const char *p, size_t n, unsigned char c)
+{
+	size_t i = 0, count = 0;
+	uint64_t w;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		/* one bit per match at the top of its byte: their sum */
+		count += (size_t)(((eq_mask(w, c) >> 7) * ONES) >> 56);
+	}
+	for (; i < n; i++)
+		count += (unsigned char)p[i] == c;
+	return count;
+}
+
+static int
+target_valid_n(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > TARGET_MAX || !is_alnum(s[0]))
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!is_target_char(s[i]))
+			return 0;
+	return 1;
+}
+
+int
+hosts_target_name_valid(const char *s)
+{
+	return s != NULL && target_valid_n(s, strnlen(s, TARGET_MAX + 1));
+}
+
+/* Messages quote file bytes: keep them on one printable line. */
+static char *
+quote_bytes(const char *p, size_t n)
+{
+	struct buf b = BUF_INIT;
+	size_t i, max = n > 80 ? 77 : n;
+	unsigned char c;
+
+	for (i = 0; i < max; i++) {
+		c = (unsigned char)p[i];
+		buf_putc(&b, c < 0x20 || c >= 0x7f ? '?' : (char)c);
+	}
+	if (max < n)
+		buf_puts(&b, "...");
+	return buf_detach(&b, NULL);
+}
+
+/* A line's text: without the BOM on line 0 (so markers and prefixes are
+ * seen there too) and without its line ending. */
+static const char *
+line_text(const struct hostsfile *hf, size_t i, size_t *n)
+{
+	const struct hosts_line *l = &hf->lines[i];
+	size_t skip = i == 0 && hf->bom ? BOM_LEN : 0;
+
+	*n = l->len - l->eol - skip;
+	return hf->data + l->off + skip;
+}
+
+enum marker { MARK_NONE, MARK_BEGIN, MARK_END };
+
+/* Returns the marker kind; *name is NULL when the marker's name is invalid. */
+static enum marker
+marker_of(const char *p, size_t n, const char **name, size_t *namelen)
+{
+	enum marker kind;
+	size_t plen;
+
+	if (n == 0 || p[0] != '#')
+		return MARK_NONE;
+	while (n > 0 && is_blank(p[n - 1]))
+		n--;
+	if (n > LIT_LEN(HOSTS_BEGIN) && memcmp(p, HOSTS_BEGIN, LIT_LEN(HOSTS_BEGIN)) == 0) {
+		kind = MARK_BEGIN;
+		plen = LIT_LEN(HOSTS_BEGIN);
+	} else if (n > LIT_LEN(HOSTS_END) && memcmp(p, HOSTS_END, LIT_LEN(HOSTS_END)) == 0) {
+		kind = MARK_END;
+		plen = LIT_LEN(HOSTS_END);
+	} else
+		return MARK_NONE;
+	*name = p + plen;
+	*namelen = n - plen;
+	if (!target_valid_n(*name, *namelen))
+		*name = NULL;
+	return kind;
+}
+
+/*
+ * Length of a leading "#amlhosts:<target># ", or 0. amlhosts never disables
+ * a marker line, so a prefix in front of one was written by someone else;
+ * taking it for ours would restore a stray marker and break the file's
+ * blocks. Such a line is a plain comment.
+ */
+static size_t
+disabled_prefix(const char *p, size_t n, const char **target, size_t *tlen)
+{
+	size_t j = LIT_LEN(HOSTS_DISABLED_PREFIX), start, nl;
+	const char *nm;
+
+	if (n < j || p[0] != '#' || memcmp(p, HOSTS_DISABLED_PREFIX, j) != 0)
+		return 0;
+	start = j;
+	while (j < n && j - start <= TARGET_MAX && is_target_char(p[j]))
+		j++;
+	if (j + 2 > n || p[j] != '#' || p[j + 1] != ' ' || !target_valid_n(p + start, j - start))
+		return 0;
+	if (marker_of(p + j + 2, n - j - 2, &nm, &nl) != MARK_NONE)
+		return 0;
+	*target = p + start;
+	*tlen = j - start;
+	return j + 2;
+}
+
+/* The target of a line amlhosts wrote as "<ip>\t<names>\t#amlhosts-kept:<target>"
+ * (trailing blanks or a stray CR allowed), or NULL. Only that exact form
+ * counts: uninstall deletes these lines, so a user's line that merely ends
+ * in the mark must not look like one. */
+static const char *
+kept_target(const char *p, size_t n, size_t *tlen)
+{
+	size_t end = n, j, k, mark = LIT_LEN(HOSTS_KEPT_MARK);
+	char addr[INET6_ADDRSTRLEN + 1];
+	unsigned char bin[16];
+
+	/* Most lines of a big file have no '#' at all: one memchr rules them out. */
+	if (n <= mark || memchr(p, '#', n) == NULL)
+		return NULL;
+	while (end > 0 && (is_blank(p[end - 1]) || p[end - 1] == '\r'))
+		end--;
+	j = end;
+	while (j > 0 && end - j <= TARGET_MAX && is_target_char(p[j - 1]))
+		j--;
+	if (j < mark + 1 || !target_valid_n(p + j, end - j) ||
+	    memcmp(p + j - mark, HOSTS_KEPT_MARK, mark) != 0 || p[j - mark - 1] != '\t')
+		return NULL;
+	for (k = 0; k < n && k < INET6_ADDRSTRLEN && !is_blank(p[k]); k++)
+		addr[k] = p[k];
+	addr[k] = '\0';
+	if (k == 0 || (inet_pton(AF_INET, addr, bin) != 1 && inet_pton(AF_INET6, addr, bin) != 1))
+		return NULL;
+	*tlen = end - j;
+	return p + j;
+}
+
+static void
+split_lines(struct hostsfile *hf)
+{
+	const char *nl;
+	size_t off, end, count;
+	struct hosts_line *l;
+
+	count = count_byte(hf->data, hf->len, '\n') + 1;
+	hf->lines = xcalloc(count, sizeof *hf->lines);
+	for (off = 0; off < hf->len; off = end) {
+		l = &hf->lines[hf->nlines++];
+		l->off = off;
+		nl = memchr(hf->data + off, '\n', hf->len - off);
+		if (nl == NULL) {
+			end = hf->len;
+			l->eol = 0;
+		} else {
+			end = (size_t)(nl - hf->data) + 1;
+			l->eol = end - off >= 2 && hf->data[end - 2] == '\r' ? 2 : 1;
+		}
+		l->len = end - off;
+	}
+}
+
+static void
+release_blocks(struct hostsfile *hf)
+{
+	size_t i;
+
+	for (i = 0; i < hf->nblocks; i++)
+		free(hf->blocks[i].name);
+	free(hf->blocks);
+	hf->blocks = NULL;
+	hf->nblocks = 0;
+}
+
+static long
+find_block_n(const struct hostsfile *hf, const char *name, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < hf->nblocks; i++)
+		if (strlen(hf->blocks[i].name) == n && memcmp(hf->blocks[i].name, name, n) == 0)
+			return (long)i;
+	return -1;
+}
+
+int
+hostsfile_parse(struct hostsfile *hf, const char *data, size_t len, char **cause)
+{
+	const char *p, *name;
+	size_t i, n, nlen, cap = 0;
+	long open = -1, dup;
+	enum marker kind;
+	struct hosts_block *b;
+	char *q;
+	int rc = -1;
+
+	memset(hf, 0, sizeof *hf);
+	hf->data = data;
+	hf->len = len;
+	if (len > UINT32_MAX) {
+		set_error(cause, "the file is larger than 4 GiB");
+		goto out;
+	}
+	hf->bom = len >= BOM_LEN && memcmp(data, BOM, BOM_LEN) == 0;
+	split_lines(hf);
+#ifdef _WIN32
+	/* A file with no line ending yet (new, or one line) gets Windows' own. */
+	hf->crlf = 1;
+#endif
+	for (i = 0; i < hf->nlines; i++)
+		if (hf->lines[i].eol != 0) {
+			hf->crlf = hf->lines[i].eol == 2;
+			break;
+		}
+
+	for (i = 0; i < hf->nlines; i++) {
+		p = line_text(hf, i, &n);
+		kind = marker_of(p, n, &name, &nlen);
+		if (kind == MARK_NONE)
+			continue;
+		if (name == NULL) {
+			while (n > 0 && is_blank(p[n - 1]))
+				n--;
+			q = quote_bytes(p, n);
+			set_error(cause, "line %zu: '%s' does not name a valid block", i + 1, q);
+			free(q);
+			goto out;
+		}
+		if (kind == MARK_END) {
+			if (open < 0) {
+				set_error(cause, "line %zu: '%s%.*s' has no matching BEGIN", i + 1,
+				    HOSTS_END, (int)nlen, name);
+				goto out;
+			}
+			b = &hf->blocks[open];
+			if (strlen(b->name) != nlen || memcmp(b->name, name, nlen) != 0) {
+				set_error(cause, "lines %zu and %zu: block '%s' ends with '%s%.*s'",
+				    b->begin + 1, i + 1, b->name, HOSTS_END, (int)nlen, name);
+				goto out;
+			}
+			b->end = i;
+			open = -1;
+			continue;
+		}
+		if (open >= 0) {
+			b = &hf->blocks[open];
+			if (strlen(b->name) == nlen && memcmp(b->name, name, nlen) == 0)
+				set_error(cause, "lines %zu and %zu: two BEGIN lines for '%s'",
+				    b->begin + 1, i + 1, b->name);
+			else
+				set_error(cause, "lines %zu and %zu: block '%s' has no END before '%s%.*s'",
+				    b->begin + 1, i + 1, b->name, HOSTS_BEGIN, (int)nlen, name);
+			goto out;
+		}
+		dup = find_block_n(hf, name, nlen);
+		if (dup >= 0) {
+			set_error(cause, "lines %zu and %zu: two blocks named '%s'",
+			    hf->blocks[dup].begin + 1, i + 1, hf->blocks[dup].name);
+			goto out;
+		}
+		if (hf->nblocks == cap) {
+			cap = cap ? 2 * cap : 4;
+			hf->blocks = xreallocarray(hf->blocks, cap, sizeof *hf->blocks);
+		}
+		b = &hf->blocks[hf->nblocks];
+		b->name = xstrndup(name, nlen);
+		b->begin = i;
+		b->end = i;
+		open = (long)hf->nblocks++;
+	}
+	if (open >= 0) {
+		b = &hf->blocks[open];
+		set_error(cause, "line %zu: '%s%s' has no matching END", b->begin + 1, HOSTS_BEGIN,
+		    b->name);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc != 0) {
+		hostsfile_release(hf);
+		hf->data = data;
+		hf->len = len;
+	}
+	return rc;
+}
+
+void
+hostsfile_release(struct hostsfile *hf)
+{
+	if (hf == NULL)
+		return;
+	release_blocks(hf);
+	free(hf->lines);
+	memset(hf, 0, sizeof *hf);
+}
+
+long
+hostsfile_find_block(const struct hostsfile *hf, const char *target)
+{
+	return find_block_n(hf, target, strlen(target));
+}
+
+/* "ip name... [# comment]" into out, all or nothing: a line with one bad
+ * name is not what amlhosts wrote, so none of it is trusted. */
+static int
+parse_block_line(const char *p, size_t n, struct entry_list *out)
+{
+	struct strlist toks = STRLIST_INIT, names = STRLIST_INIT;
+	struct ipaddr addr;
+	size_t i = 0, start;
+	char *norm;
+	int rc = -1;
+
+	for (;;) {
+		while (i < n && is_blank(p[i]))
+			i++;
+		if (i == n || p[i] == '#')
+			break;
+		start = i;
+		while (i < n && !is_blank(p[i]) && p[i] != '#')
+			i++;
+		strlist_push_nocopy(&toks, xstrndup(p + start, i - start));
+	}
+	if (toks.n < 2 || ip_parse(toks.v[0], 0, &addr, NULL) != 0)
+		goto out;
+	for (i = 1; i < toks.n; i++) {
+		if (name_normalize(toks.v[i], 0, &norm, NULL) != 0)
+			goto out;
+		strlist_push_nocopy(&names, norm);
+	}
+	for (i = 0; i < names.n; i++)
+		entry_list_add(out, names.v[i], &addr);
+	rc = 0;
+out:
+	strlist_release(&toks);
+	strlist_release(&names);
+	return rc;
+}
+
+int
+hostsfile_block_entries(const struct hostsfile *hf, size_t block,
+    struct entry_list *out, size_t *skipped, char **cause)
+{
+	const struct hosts_block *b = &hf->blocks[block];
+	const char *p;
+	size_t i, n, count = 0;
+
+	(void)cause;
+	for (i = b->begin + 1; i < b->end; i++) {
+		p = line_text(hf, i, &n);
+		while (n > 0 && is_blank(p[n - 1]))
+			n--;
+		while (n > 0 && is_blank(*p)) {
+			p++;
+			n--;
+		}
+		if (n == 0 || (n == LIT_LEN(HOSTS_NOTICE) && memcmp(p, HOSTS_NOTICE, n) == 0))
+			continue;
+		if (parse_block_line(p, n, out) != 0)
+			count++;
+	}
+	if (skipped != NULL)
+		*skipped = count;
+	return 0;
+}
+
+void
+hostsfile_block_hash(const struct hostsfile *hf, size_t block, char out[65])
+{
+	const struct hosts_block *b = &hf->blocks[block];
+	const struct hosts_line *last = &hf->lines[b->end];
+	size_t n, start;
+
+	start = (size_t)(line_text(hf, b->begin, &n) - hf->data);
+	sha256_hex(hf->data + start, last->off + last->len - start, out);
+}
+
+size_t
+hostsfile_count_disabled(const struct hostsfile *hf, const char *target)
+{
+	const char *p, *t;
+	size_t i, n, tlen, bi = 0, count = 0, want = strlen(target);
+
+	for (i = 0; i < hf->nlines; i++) {
+		if (bi < hf->nblocks && hf->blocks[bi].begin == i) {
+			i = hf->blocks[bi++].end;
+			continue;
+		}
+		p = line_text(hf, i, &n);
+		if (disabled_prefix(p, n, &t, &tlen) > 0 && tlen == want && memcmp(t, target, tlen) == 0)
+			count++;
+	}
+	return count;
+}
+
+void
+hostsfile_render_block(const char *target, const struct entry_list *entries,
+    int crlf, struct buf *out)
+{
+	const char *nl = crlf ? "\r\n" : "\n";
+	size_t i;
+
+	buf_printf(out, "%s%s%s%s%s", HOSTS_BEGIN, target, nl, HOSTS_NOTICE, nl);
+	for (i = 0; entries != NULL && i < entries->n; i++)
+		buf_printf(out, "%s\t%s%s", entries->v[i].ip, entries->v[i].name, nl);
+	buf_printf(out, "%s%s%s", HOSTS_END, target, nl);
+}
+
+/*
+ * The names the new file's blocks manage, for one lookup per name on each
+ * of possibly 200,000 lines: open addressing, keys compared the way a
+ * resolver does (ASCII case-insensitively, one trailing dot ignored).
+ */
+struct managed {
+	const char *name; /* NULL: empty slot */
+	size_t len;
+	const struct entry *e;
+	const char *target;
+	int applied; /* from a change being applied, not a block that stays */
+};
+
+struct nameset {
+	struct managed *slot;
+	size_t mask;
+	uint64_t lens[4]; /* bit n: some name is n bytes long (255: 255 or more) */
+};
+
+static size_t
+len_bit(size_t n)
+{
+	return n < 255 ? n : 255;
+}
+
+static char
+fold(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+}
+
+static uint64_t
+name_hash(const char *p, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)fold(p[i]);
+		h *= 1099511628211ULL;
+	}
+	/* The slot comes from the low bits, which FNV alone mixes poorly. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+static void
+nameset_init(struct nameset *s, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap / 2 < n)
+		cap *= 2;
+	s->slot = xcalloc(cap, sizeof *s->slot);
+	s->mask = cap - 1;
+	memset(s->lens, 0, sizeof s->lens);
+}
+
+/* The slot holding name, or the empty slot where it would go. */
+static struct managed *
+nameset_slot(const struct nameset *s, const char *p, size_t n)
+{
+	size_t i = (size_t)name_hash(p, n) & s->mask, k;
+	struct managed *m;
+
+	for (;; i = (i + 1) & s->mask) {
+		m = &s->slot[i];
+		if (m->name == NULL)
+			return m;
+		if (m->len != n)
+			continue;
+		for (k = 0; k < n && fold(p[k]) == fold(m->name[k]); k++)
+			;
+		if (k == n)
+			return m;
+	}
+}
+
+static const struct managed *
+nameset_find(const struct nameset *s, const char *p, size_t n)
+{
+	const struct managed *m;
+
+	if (n > 0 && p[n - 1] == '.')
+		n--;
+	/* Most names of a big file have a length no managed name has. */
+	if (n == 0 || (s->lens[len_bit(n) >> 6] & (UINT64_C(1) << (len_bit(n) & 63))) == 0)
+		return NULL;
+	m = nameset_slot(s, p, n);
+	return m->name != NULL ? m : NULL;
+}
+
+/* Add a list's names; a name already there at another address is an error
+ * unless neither side is being applied (two blocks that both stay are the
+ * user's business). */
+static int
+nameset_add(struct nameset *s, const struct entry_list *l, const char *target, int applied,
+    char **cause)
+{
+	struct managed *m;
+	size_t i;
+
+	for (i = 0; l != NULL && i < l->n; i++) {
+		m = nameset_slot(s, l->v[i].name, strlen(l->v[i].name));
+		if (m->name == NULL) {
+			m->name = l->v[i].name;
+			m->len = strlen(m->name);
+			m->e = &l->v[i];
+			m->target = target;
+			m->applied = applied;
+			s->lens[len_bit(m->len) >> 6] |= UINT64_C(1) << (len_bit(m->len) & 63);
+			continue;
+		}
+		if ((m->applied || applied) && ip_compare(&m->e->addr, &l->v[i].addr) != 0)
+			return set_error(cause, "name '%s' is %s in block '%s' but %s in block '%s'",
+			    m->name, m->e->ip, m->target, l->v[i].ip, target);
+	}
+	return 0;
+}
+
+struct token {
+	size_t off, len;
+	const struct managed *m;
+};
+
+struct rewriter {
+	const struct hostsfile *hf;
+	const struct block_change *changes;
+	size_t nchanges;
+	struct nameset set;
+	const char *nl;
+	struct buf *out;
+	struct token *tok;
+	size_t ntok, captok;
+	const char *span; /* original bytes not yet appended to out */
+	size_t span_len;
+	char addr[INET6_ADDRSTRLEN + 1]; /* the last token is_address() accepted */
+	size_t addr_len;
+};
+
+/*
+ * Lines copied unchanged are contiguous bytes of the original: they are
+ * gathered into one span and appended with one copy, not one per line.
+ * Everything else written to out flushes the span first.
+ */
+static void
+flush_span(struct rewriter *rw)
+{
+	if (rw->span_len > 0)
+		buf_append(rw->out, rw->span, rw->span_len);
+	rw->span_len = 0;
+}
+
+static void
+emit_orig(struct rewriter *rw, const char *p, size_t n)
+{
+	if (rw->span_len > 0 && rw->span + rw->span_len == p) {
+		rw->span_len += n;
+		return;
+	}
+	flush_span(rw);
+	rw->span = p;
+	rw->span_len = n;
+}
+
+static long
+change_index(const struct rewriter *rw, const char *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < rw->nchanges; i++)
+		if (strlen(rw->changes[i].target) == n && memcmp(rw->changes[i].target, t, n) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* An address as resolvers read hosts files (inet_pton, with an IPv6 zone
+ * such as macOS's "fe80::1%lo0"); longer tokens cannot be addresses. */
+static int
+is_address(const char *p, size_t n)
+{
+	char s[INET6_ADDRSTRLEN + 1];
+	unsigned char bin[sizeof(struct in6_addr)];
+	const char *zone;
+
+	if (n == 0 || n >= sizeof s || memchr(p, '\0', n) != NULL)
+		return 0;
+	zone = memchr(p, '%', n);
+	if (zone != NULL) {
+		if (zone + 1 == p + n)
+			return 0;
+		n = (size_t)(zone - p);
+	}
+	memcpy(s, p, n);
+	s[n] = '\0';
+	if (zone == NULL && inet_pton(AF_INET, s, bin) == 1)
+		return 1;
+	return inet_pton(AF_INET6, s, bin) == 1;
+}
+
+static void
+push_token(struct rewriter *rw, size_t off, size_t len)
+{
+	if (rw->ntok == rw->captok) {
+		rw->captok = rw->captok ? 2 * rw->captok : 16;
+		rw->tok = xreallocarray(rw->tok, rw->captok, sizeof *rw->tok);
+	}
+	rw->tok[rw->ntok].off = off;
+	rw->tok[rw->ntok].len = len;
+	rw->tok[rw->ntok].m = NULL;
+	rw->ntok++;
+}
+
+/* Split "ws* IP ws+ name (ws+ name)* (ws* #comment)?" into rw->tok, the
+ * address first; 0 if the line is not of that shape. */
+static int
+tokenize_live(struct rewriter *rw, const char *p, size_t n)
+{
+	size_t i = 0, start;
+
+	rw->ntok = 0;
+	for (;;) {
+		while (i < n && is_blank(p[i]))
+			i++;
+		if (i == n || p[i] == '#')
+			break;
+		start = i;
+		i = token_end(p, i, n);
+		push_token(rw, start, i - start);
+	}
+	if (rw->ntok < 2)
+		return 0;
+	/* Big lists repeat one address ("0.0.0.0") on every line. */
+	p += rw->tok[0].off;
+	n = rw->tok[0].len;
+	if (n != 0 && n == rw->addr_len && memcmp(p, rw->addr, n) == 0)
+		return 1;
+	if (!is_address(p, n))
+		return 0;
+	memcpy(rw->addr, p, n); /* is_address() takes no longer token */
+	rw->addr_len = n;
+	return 1;
+}
+
+static void
+emit_kept_line(struct rewriter *rw, const char *p, const char *target, const char *eol,
+    size_t eollen)
+{
+	struct buf *out = rw->out;
+	const char *sep = "\t";
+	size_t k;
+
+	buf_append(out, p + rw->tok[0].off, rw->tok[0].len);
+	for (k = 1; k < rw->ntok; k++) {
+		if (rw->tok[k].m != NULL)
+			continue;
+		buf_puts(out, sep);
+		buf_append(out, p + rw->tok[k].off, rw->tok[k].len);
+		sep = " ";
+	}
+	buf_printf(out, "\t%s%s", HOSTS_KEPT_MARK, target);
+	buf_append(out, eol, eollen);
+}
+
+/*
+ * A live line (or one just restored): disable it if it maps a name a block
+ * manages. The target named in the prefix is the first applied one that
+ * manages a name of the line, so that re-applying the same change gives
+ * the same bytes; a restored line that only maps names of blocks that stay
+ * is disabled for them, as it would have been had it been live when they
+ * were applied. A last line without a line ending that needs a kept line
+ * below it gets the file's line ending, and so does the kept line: a second
+ * run, seeing the line ended, then writes the same bytes.
+ */
+static void
+check_line(struct rewriter *rw, const char *p, size_t n, const char *eol, size_t eollen,
+    int restored)
+{
+	const char *target = NULL;
+	size_t k, kept = 0;
+
+	if (!tokenize_live(rw, p, n))
+		goto verbatim;
+	for (k = 1; k < rw->ntok; k++) {
+		rw->tok[k].m = nameset_find(&rw->set, p + rw->tok[k].off, rw->tok[k].len);
+		if (rw->tok[k].m == NULL)
+			kept++;
+		else if (target == NULL && rw->tok[k].m->applied)
+			target = rw->tok[k].m->target;
+	}
+	for (k = 1; restored && target == NULL && k < rw->ntok; k++)
+		if (rw->tok[k].m != NULL)
+			target = rw->tok[k].m->target;
+	if (target == NULL)
+		goto verbatim;
+	flush_span(rw);
+	if (kept > 0 && eollen == 0) {
+		eol = rw->nl;
+		eollen = strlen(rw->nl);
+	}
+	buf_printf(rw->out, "%s%s# ", HOSTS_DISABLED_PREFIX, target);
+	buf_append(rw->out, p, n);
+	buf_append(rw->out, eol, eollen);
+	if (kept > 0)
+		emit_kept_line(rw, p, target, eol, eollen);
+	return;
+verbatim:
+	emit_orig(rw, p, n);
+	emit_orig(rw, eol, eollen);
+}
+
+static void
+rewrite_line(struct rewriter *rw, size_t i, int restore_all)
+{
+	const char *p, *q, *t, *t0 = NULL, *kt;
+	size_t n, m, plen, tlen, t0len = 0, plen0 = 0, klen = 0, depth = 0, eollen;
+	const char *eol;
+
+	p = line_text(rw->hf, i, &n);
+	eol = p + n;
+	eollen = rw->hf->lines[i].eol;
+	q = p;
+	m = n;
+	while ((plen = disabled_prefix(q, m, &t, &tlen)) > 0) {
+		if (depth++ == 0) {
+			t0 = t;
+			t0len = tlen;
+			plen0 = plen;
+		}
+		q += plen;
+		m -= plen;
+	}
+	kt = kept_target(q, m, &klen);
+	if (restore_all) {
+		if (kt == NULL) {
+			emit_orig(rw, q, m);
+			emit_orig(rw, eol, eollen);
+		}
+		return;
+	}
+	if (kt != NULL && change_index(rw, kt, klen) >= 0)
+		return;
+	if (depth == 0)
+		check_line(rw, p, n, eol, eollen, 0);
+	else if (change_index(rw, t0, t0len) >= 0)
+		check_line(rw, p + plen0, n - plen0, eol, eollen, 1);
+	else
+		emit_orig(rw, p, n + eollen);
+}
+
+int
+hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes,
+    size_t nchanges, int restore_all, struct buf *out, char **cause)
+{
+	struct rewriter rw;
+	struct entry_list *stay = NULL;
+	long *bchange = NULL;
+	unsigned char *written = NULL;
+	const struct hosts_block *b;
+	const char *p;
+	size_t i, j, n, total = 0, body, start;
+	int rc = -1, eol_checked = 0;
+	char *q;
+
+	memset(&rw, 0, sizeof rw);
+	rw.hf = hf;
+	rw.out = out;
+	rw.nl = hf->crlf ? "\r\n" : "\n";
+	if (!restore_all) {
+		rw.changes = changes;
+		rw.nchanges = nchanges;
+	}
+	for (i = 0; i < rw.nchanges; i++) {
+		if (!hosts_target_name_valid(changes[i].target)) {
+			q = quote_bytes(changes[i].target, strlen(changes[i].target));
+			set_error(cause, "invalid block name '%s'", q);
+			free(q);
+			goto out;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(changes[i].target, changes[j].target) == 0) {
+				set_error(cause, "block '%s' is changed twice", changes[i].target);
+				goto out;
+			}
+	}
+
+	bchange = xcalloc(hf->nblocks + 1, sizeof *bchange);
+	stay = xcalloc(hf->nblocks + 1, sizeof *stay);
+	written = xcalloc(rw.nchanges + 1, 1);
+	for (i = 0; i < hf->nblocks; i++) {
+		entry_list_init(&stay[i]);
+		bchange[i] = change_index(&rw, hf->blocks[i].name, strlen(hf->blocks[i].name));
+		if (!restore_all && bchange[i] < 0) {
+			if (hostsfile_block_entries(hf, i, &stay[i], NULL, cause) != 0)
+				goto out;
+			total += stay[i].n;
+		}
+	}
+	for (i = 0; i < rw.nchanges; i++)
+		if (changes[i].entries != NULL)
+			total += changes[i].entries->n;
+	nameset_init(&rw.set, total);
+	/* Applied names first: they own a name both sides list. */
+	for (i = 0; i < rw.nchanges; i++)
+		if (nameset_add(&rw.set, changes[i].entries, changes[i].target, 1, cause) != 0)
+			goto out;
+	for (i = 0; i < hf->nblocks; i++)
+		if (nameset_add(&rw.set, &stay[i], hf->blocks[i].name, 0, cause) != 0)
+			goto out;
+
+	/* Nothing can fail from here on: out only grows. */
+	buf_reserve(out, hf->len + 4096);
+	if (hf->bom)
+		buf_append(out, BOM, BOM_LEN);
+	body = out->len;
+	for (i = 0, j = 0; i < hf->nlines; i++) {
+		if (j < hf->nblocks && hf->blocks[j].begin == i) {
+			b = &hf->blocks[j];
+			if (restore_all) {
+				/* every block goes */
+			} else if (bchange[j] >= 0) {
+				if (changes[bchange[j]].entries != NULL) {
+					flush_span(&rw);
+					hostsfile_render_block(b->name, changes[bchange[j]].entries,
+					    hf->crlf, out);
+					written[bchange[j]] = 1;
+				}
+			} else {
+				p = line_text(hf, b->begin, &n);
+				start = (size_t)(p - hf->data);
+				emit_orig(&rw, p, hf->lines[b->end].off + hf->lines[b->end].len - start);
+			}
+			i = b->end;
+			j++;
+			continue;
+		}
+		rewrite_line(&rw, i, restore_all);
+	}
+	flush_span(&rw);
+	for (i = 0; i < rw.nchanges; i++) {
+		if (changes[i].entries == NULL || written[i])
+			continue;
+		/* The one place a line ending is added: appending after a last
+		 * line that has none. */
+		if (!eol_checked && out->len > body && out->data[out->len - 1] != '\n')
+			buf_puts(out, rw.nl);
+		eol_checked = 1;
+		hostsfile_render_block(changes[i].target, changes[i].entries, hf->crlf, out);
+	}
+	rc = 0;
+out:
+	for (i = 0; stay != NULL && i < hf->nblocks; i++)
+		entry_list_release(&stay[i]);
+	free(stay);
+	free(bchange);
+	free(written);
+	free(rw.set.slot);
+	free(rw.tok);
+	return rc;
+}

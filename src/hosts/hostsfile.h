@@ -1,0 +1,120 @@
+/*
+ * hostsfile.h - parse a hosts file and rewrite the blocks amlhosts manages,
+ * preserving every byte it does not own (SPEC 6).
+ *
+ * The file is kept as its original bytes plus an index of lines; a rewrite
+ * copies untouched lines verbatim (BOM, CRLF, comments, a missing final
+ * newline included) and emits only managed lines itself:
+ *
+ *   # BEGIN amlhosts <target>
+ *   # Managed by amlhosts. Change the configuration, not these lines.
+ *   <ip>\t<name>
+ *   # END amlhosts <target>
+ *
+ * A line outside the blocks that maps a name a block manages is disabled as
+ * "#amlhosts:<target># <original bytes>"; if it also carried names amlhosts
+ * does not manage, those stay alive on a line of their own just below it:
+ *
+ *   <ip>\t<name> <name>\t#amlhosts-kept:<target>
+ *
+ * Removing a block restores disabled lines exactly and drops the kept lines.
+ *
+ * Ownership: struct hostsfile borrows the bytes passed to hostsfile_parse();
+ * they must outlive it. Output goes to a caller-owned struct buf.
+ */
+#ifndef AMLHOSTS_HOSTSFILE_H
+#define AMLHOSTS_HOSTSFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "hosts/entries.h"
+#include "base/util.h"
+
+#define HOSTS_BEGIN "# BEGIN amlhosts "
+#define HOSTS_END "# END amlhosts "
+#define HOSTS_NOTICE "# Managed by amlhosts. Change the configuration, not these lines."
+#define HOSTS_DISABLED_PREFIX "#amlhosts:"  /* + target + "# " */
+#define HOSTS_KEPT_MARK "#amlhosts-kept:"   /* + target, at end of line */
+
+/* 12 bytes, not 24: a list of a million lines is indexed in 12 MB. Files
+ * are at most ATOMICFILE_MAX_BYTES; hostsfile_parse refuses 4 GiB. */
+struct hosts_line {
+	uint32_t off; /* offset of the first byte */
+	uint32_t len; /* bytes including the line ending */
+	unsigned char eol; /* bytes of line ending within len: 0, 1 (LF) or 2 (CRLF) */
+};
+
+struct hosts_block {
+	char *name;
+	size_t begin; /* line index of BEGIN */
+	size_t end;   /* line index of END */
+};
+
+struct hostsfile {
+	const char *data; /* borrowed */
+	size_t len;
+	struct hosts_line *lines;
+	size_t nlines;
+	int crlf; /* the file's line ending is CRLF (from its first line ending) */
+	int bom;  /* the file starts with a UTF-8 BOM */
+	struct hosts_block *blocks;
+	size_t nblocks;
+};
+
+/* Is s a valid target name: 1-64 of [A-Za-z0-9._-], starting alphanumeric? */
+int hosts_target_name_valid(const char *s);
+
+/*
+ * Index data. A broken block structure (BEGIN without END, a second BEGIN
+ * inside a block, END without BEGIN, END naming another block, two blocks of
+ * one name) fails with a message giving the line numbers (1-based).
+ */
+int hostsfile_parse(struct hostsfile *hf, const char *data, size_t len, char **cause);
+void hostsfile_release(struct hostsfile *hf);
+
+/* Index of the block named target, or -1. */
+long hostsfile_find_block(const struct hostsfile *hf, const char *target);
+
+/* The entries written in a block (lines "ip name..." between the markers;
+ * lines that do not parse are skipped and counted in *skipped if not NULL). */
+int hostsfile_block_entries(const struct hostsfile *hf, size_t block,
+    struct entry_list *out, size_t *skipped, char **cause);
+
+/* SHA-256 (hex) of a block's bytes, BEGIN through END line endings included:
+ * the journal keeps it to tell when a block was edited by hand. */
+void hostsfile_block_hash(const struct hostsfile *hf, size_t block, char out[65]);
+
+/* Number of lines disabled on behalf of target ("#amlhosts:<target># ..."). */
+size_t hostsfile_count_disabled(const struct hostsfile *hf, const char *target);
+
+/* Render a block with the given line ending into out (appends). */
+void hostsfile_render_block(const char *target, const struct entry_list *entries,
+    int crlf, struct buf *out);
+
+/*
+ * One rewrite: apply or remove blocks in a single pass over the file.
+ * For each change, entries != NULL writes that target's block (replacing it
+ * where it stands, or appending it at the end, adding a line ending to a
+ * last line that has none) and disables prior lines mapping its names;
+ * entries == NULL removes the block. Lines disabled for a changed target are
+ * first restored and re-checked against its new names, and its kept lines
+ * dropped, so the result never depends on what an earlier run disabled.
+ * With restore_all (uninstall), every block is removed and every disabled
+ * line of any target is restored, changes being ignored.
+ *
+ * A restored line that maps a name of a block that stays is disabled for
+ * that block: removing one block never brings back a line that shadows
+ * another. A last line without a line ending that is disabled with a kept
+ * line below it gets the file's line ending, and so does the kept line.
+ *
+ * A name mapped to one address in one block and another in a block that
+ * stays is an error. Blocks must name valid targets.
+ */
+struct block_change {
+	const char *target;
+	const struct entry_list *entries; /* NULL: remove */
+};
+int hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes,
+    size_t nchanges, int restore_all, struct buf *out, char **cause);
+
+#endif

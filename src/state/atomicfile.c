@@ -1,0 +1,612 @@
+/*
+ * atomicfile.c - safe replacement of a file others read at any moment.
+ *
+ * The order of operations is the whole point: nothing touches the target
+ * until a complete, synced copy of the new bytes exists beside it, and the
+ * only step that changes what readers see is rename(2), which is atomic.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#ifndef _WIN32
+#include <sys/statvfs.h>
+#endif
+#include <unistd.h>
+#ifdef HAVE_SYS_IOCTL_H
+#include <sys/ioctl.h>
+#endif
+#ifdef HAVE_LINUX_FS_H
+#include <linux/fs.h>
+#endif
+#ifdef HAVE_SELINUX
+#include <selinux/selinux.h>
+#endif
+
+#include "state/atomicfile.h"
+#include "base/platform.h"
+
+#define TEMP_TAG ".amlhosts-"
+
+#ifdef _WIN32
+/* New files in the state directory inherit its ACL. */
+#define FCHMOD(fd, mode) ((void)(fd), (void)(mode), 0)
+#else
+#define FCHMOD(fd, mode) fchmod((fd), (mode))
+#endif
+
+/*
+ * open(2) may fail with EINTR (NFS, FUSE, a signal handler without
+ * SA_RESTART); that is no reason to give up a change half way, so every
+ * open on the write path is retried.
+ */
+int
+open_retry(const char *path, int flags, mode_t mode)
+{
+	int fd;
+
+	do {
+		fd = open(path, flags, mode);
+	} while (fd < 0 && errno == EINTR);
+	return fd;
+}
+
+void
+atomicfile_init(struct atomicfile *af)
+{
+	memset(af, 0, sizeof *af);
+}
+
+void
+atomicfile_release(struct atomicfile *af)
+{
+	free(af->path);
+	free(af->real);
+	free(af->dir);
+	atomicfile_init(af);
+}
+
+/* The last path separator ('/', or on Windows '\\' too), or NULL. */
+static const char *
+last_sep(const char *path)
+{
+	const char *p, *slash = NULL;
+
+	for (p = path; *p != '\0'; p++)
+		if (PLATFORM_IS_SEP(*p))
+			slash = p;
+	return slash;
+}
+
+static char *
+dir_of(const char *path)
+{
+	const char *slash = last_sep(path);
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+#ifdef _WIN32
+	/* "C:\hosts": the directory is "C:\", not the drive's current one. */
+	if (slash == path + 2 && path[1] == ':')
+		return xstrndup(path, 3);
+#endif
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+static const char *
+base_of(const char *path)
+{
+	const char *slash = last_sep(path);
+
+	return slash ? slash + 1 : path;
+}
+
+#ifndef _WIN32
+/* Undo the octal escapes mountinfo uses for blanks in paths. */
+static void
+unescape_mountinfo(char *s)
+{
+	char *r = s, *w = s;
+
+	while (*r != '\0') {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' &&
+		    r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 4;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+}
+#endif
+
+/*
+ * A file that is a mount point of its own (Docker and Podman bind-mount
+ * /etc/hosts into containers) cannot be renamed over. A different device
+ * than its directory tells in most cases; mountinfo also catches a bind
+ * mount from the same filesystem. 1 if it is, 0 if not, -1 (errno set)
+ * when mountinfo exists but cannot be read: guessing "no" there would
+ * send an --in-place run to rename and tell it to use --in-place.
+ */
+static int
+is_mount_point(const char *real, const struct stat *st, const char *dir)
+{
+#ifdef _WIN32
+	/* No bind mounts, and ReplaceFileW works on any NTFS/ReFS file. */
+	(void)real;
+	(void)st;
+	(void)dir;
+	return 0;
+#else
+	struct stat dst;
+	FILE *f;
+	char *line = NULL, *save, *field, *mp;
+	size_t cap = 0;
+	int i, found = 0, err;
+
+	if (stat(dir, &dst) == 0 && dst.st_dev != st->st_dev)
+		return 1;
+	f = fopen("/proc/self/mountinfo", "re");
+	if (f == NULL)
+		/* No /proc here: the device test is all there is. */
+		return errno == ENOENT || errno == EACCES || errno == EPERM ? 0 : -1;
+	errno = 0;
+	while (!found && getline(&line, &cap, f) > 0) {
+		mp = NULL;
+		field = strtok_r(line, " ", &save);
+		for (i = 1; field != NULL && i < 5; i++)
+			field = strtok_r(NULL, " ", &save);
+		mp = field;
+		if (mp != NULL) {
+			unescape_mountinfo(mp);
+			found = strcmp(mp, real) == 0;
+		}
+	}
+	err = !found && (ferror(f) || errno == ENOMEM) ? (errno ? errno : EIO) : 0;
+	free(line);
+	fclose(f);
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	return found;
+#endif
+}
+
+int
+atomicfile_open(struct atomicfile *af, const char *path, struct buf *content, char **cause)
+{
+	int fd = -1, rc = -1;
+	char *real;
+
+	af->path = xstrdup(path);
+	real = realpath(path, NULL);
+	if (real == NULL) {
+		int err = errno;
+#ifndef _WIN32
+		struct stat lst;
+
+		/* The link itself is there, so "No such file" alone would puzzle. */
+		if (err == ENOENT && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+			return set_error(cause, "cannot open '%s': it is a symbolic link "
+			    "to a file that does not exist (a dangling link)", path);
+#endif
+		return set_error(cause, "cannot open '%s': %s", path, strerror(err));
+	}
+	af->real = xstrdup(real);
+	free(real);
+	af->dir = dir_of(af->real);
+
+	fd = open_retry(af->real, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
+	if (fd < 0) {
+		set_error(cause, "cannot open '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (fstat(fd, &af->st) < 0) {
+		set_error(cause, "cannot stat '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (S_ISDIR(af->st.st_mode)) {
+		set_error(cause, "'%s' is a directory, not a hosts file", path);
+		goto out;
+	}
+	if (!S_ISREG(af->st.st_mode)) {
+		set_error(cause, "'%s' is not a regular file", path);
+		goto out;
+	}
+	if ((unsigned long long)af->st.st_size > ATOMICFILE_MAX_BYTES) {
+		set_error(cause, "'%s' is larger than %u bytes", path, ATOMICFILE_MAX_BYTES);
+		goto out;
+	}
+#if defined(FS_IOC_GETFLAGS) && defined(FS_IMMUTABLE_FL)
+	{
+		int flags = 0;
+
+		if (ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 &&
+		    (flags & (FS_IMMUTABLE_FL | FS_APPEND_FL)) != 0)
+			af->immutable = 1;
+	}
+#endif
+#ifndef _WIN32
+	{
+		struct statvfs vfs;
+
+		if (fstatvfs(fd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY) != 0)
+			af->readonly_fs = 1;
+	}
+#endif
+	af->bind_mount = is_mount_point(af->real, &af->st, af->dir);
+	if (af->bind_mount < 0) {
+		set_error(cause, "cannot read '/proc/self/mountinfo' to tell whether '%s' "
+		    "is a bind mount: %s", path, strerror(errno));
+		goto out;
+	}
+	buf_reserve(content, (size_t)af->st.st_size);
+	if (read_fd(fd, path, ATOMICFILE_MAX_BYTES, content, cause) != 0)
+		goto out;
+	rc = 0;
+out:
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+int
+atomicfile_check_writable(struct atomicfile *af, int in_place, char **cause)
+{
+	if (af->immutable)
+		return set_error(cause, "cannot change '%s': the file is immutable or "
+		    "append-only (chattr +i/+a); amlhosts never clears that flag, "
+		    "run 'chattr -i %s' yourself if the change is wanted", af->path, af->real);
+	if (af->readonly_fs)
+		return set_error(cause, "cannot change '%s': its filesystem is mounted "
+		    "read-only", af->path);
+	if (af->bind_mount && !in_place)
+		return set_error(cause, "cannot replace '%s': the file is a bind mount "
+		    "(as in a container), which rename cannot replace; use --in-place "
+		    "(write_mode = in-place) to rewrite it in place", af->path);
+	return platform_check_writable(af->path, af->real, cause);
+}
+
+int
+fsync_dir(const char *dir, char **cause)
+{
+	int fd, rc = 0;
+
+#ifdef _WIN32
+	/* A directory cannot be opened to sync it; MoveFileExW's
+	 * MOVEFILE_WRITE_THROUGH and NTFS' journal make the rename durable. */
+	(void)fd;
+	(void)cause;
+	(void)dir;
+	return rc;
+#endif
+	fd = open_retry(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return set_error(cause, "cannot open directory '%s': %s", dir, strerror(errno));
+	while (fsync(fd) != 0) {
+		if (errno == EINTR)
+			continue;
+		/* Some filesystems cannot sync a directory; that is no failure. */
+		if (errno != EINVAL && errno != ENOTSUP)
+			rc = set_error(cause, "cannot sync directory '%s': %s", dir, strerror(errno));
+		break;
+	}
+	if (close(fd) != 0 && rc == 0 && errno != EINTR)
+		rc = set_error(cause, "cannot sync directory '%s': %s", dir, strerror(errno));
+	return rc;
+}
+
+static int
+fsync_retry(int fd)
+{
+	int r;
+
+	do {
+#ifdef F_FULLFSYNC
+		/* macOS: fsync reaches the drive, not past its cache; F_FULLFSYNC
+		 * does. Filesystems that cannot (SMB, FAT) get a plain fsync. */
+		r = fcntl(fd, F_FULLFSYNC);
+		if (r != 0 && errno != EINTR)
+			r = fsync(fd);
+#else
+		r = fsync(fd);
+#endif
+	} while (r != 0 && errno == EINTR);
+	return r;
+}
+
+/* Create "<dir>/.<base>.amlhosts-XXXXXX" with O_EXCL; *tmp gets its path. */
+static int
+create_temp(const char *target, char **tmp)
+{
+	char *dir = dir_of(target);
+	int fd;
+
+	*tmp = xasprintf("%s/.%s" TEMP_TAG "XXXXXX", dir, base_of(target));
+	free(dir);
+	/* mkostemp retries only a name that exists, not an interrupted open. */
+	do {
+		memcpy(*tmp + strlen(*tmp) - 6, "XXXXXX", 6);
+		fd = mkostemp(*tmp, O_CLOEXEC);
+	} while (fd < 0 && errno == EINTR);
+	return fd;
+}
+
+static int
+read_back_equal(const char *path, const void *data, size_t len, char **cause)
+{
+	/* Compared a piece at a time: a second copy of a file of a million
+	 * lines would double the peak memory of the change. */
+	char piece[65536];
+	const char *p = data;
+	size_t done = 0;
+	ssize_t r;
+	int fd, rc = 0;
+
+	fd = open_retry(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
+	if (fd < 0)
+		return set_error(cause, "cannot open '%s': %s", path, strerror(errno));
+	for (;;) {
+		r = read(fd, piece, sizeof piece);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = set_error(cause, "cannot read '%s': %s", path, strerror(errno));
+			break;
+		}
+		if (r == 0 || (size_t)r > len - done || memcmp(piece, p + done, (size_t)r) != 0)
+			break;
+		done += (size_t)r;
+	}
+	if (rc == 0 && (r != 0 || done != len))
+		rc = set_error(cause, "'%s' does not hold what was written (another "
+		    "program rewrote it, or ignored the lock)", path);
+	close(fd);
+	return rc;
+}
+
+#ifdef _WIN32
+/* Never called: there are no bind mounts on Windows (is_mount_point). */
+static int
+replace_in_place(struct atomicfile *af, const void *data, size_t len, char **cause)
+{
+	(void)data;
+	(void)len;
+	return set_error(cause, "cannot rewrite '%s' in place on Windows", af->path);
+}
+#else
+static int
+replace_in_place(struct atomicfile *af, const void *data, size_t len, char **cause)
+{
+	int fd, rc = -1;
+	const char *p = data;
+	size_t done = 0;
+	ssize_t w;
+
+	af->failed_step = "open";
+	fd = open_retry(af->real, O_WRONLY | O_CLOEXEC | O_NOCTTY, 0);
+	if (fd < 0)
+		return set_error(cause, "cannot open '%s' for writing: %s", af->path, strerror(errno));
+	af->failed_step = "write";
+	while (done < len) {
+		w = pwrite(fd, p + done, len - done, (off_t)done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			set_error(cause, "cannot write '%s': %s", af->path,
+			    w < 0 ? strerror(errno) : "short write");
+			goto out;
+		}
+		done += (size_t)w;
+	}
+	af->failed_step = "ftruncate";
+	while (ftruncate(fd, (off_t)len) != 0) {
+		if (errno == EINTR)
+			continue;
+		set_error(cause, "cannot truncate '%s': %s", af->path, strerror(errno));
+		goto out;
+	}
+	af->failed_step = "fsync";
+	if (fsync_retry(fd) != 0) {
+		set_error(cause, "cannot sync '%s': %s", af->path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	if (close(fd) != 0 && rc == 0 && errno != EINTR) {
+		af->failed_step = "close";
+		rc = set_error(cause, "cannot write '%s': %s", af->path, strerror(errno));
+	}
+	return rc;
+}
+#endif
+
+#ifdef HAVE_SELINUX
+/* Give the temporary file the label the hosts file has (net_conf_t), so a
+ * rename does not leave it with the directory's default label. */
+static int
+copy_selinux_label(const char *from, int tofd, char **cause)
+{
+	char *con = NULL;
+	int rc = 0;
+
+	if (is_selinux_enabled() <= 0)
+		return 0;
+	if (getfilecon(from, &con) < 0)
+		return errno == ENOTSUP || errno == ENODATA ? 0 :
+		    set_error(cause, "cannot read the SELinux label of '%s': %s", from, strerror(errno));
+	if (fsetfilecon(tofd, con) < 0)
+		rc = set_error(cause, "cannot set the SELinux label '%s': %s", con, strerror(errno));
+	freecon(con);
+	return rc;
+}
+#endif
+
+static int
+replace_by_rename(struct atomicfile *af, const void *data, size_t len, char **cause)
+{
+	char *tmp = NULL;
+	int fd, rc = -1, err;
+
+	af->failed_step = "create temporary file";
+	fd = create_temp(af->real, &tmp);
+	if (fd < 0) {
+		set_error(cause, "cannot create a temporary file in '%s': %s", af->dir, strerror(errno));
+		goto out;
+	}
+#ifndef _WIN32
+	/* On Windows the ACL is the target's own: ReplaceFileW keeps it. */
+	af->failed_step = "fchown";
+	if ((af->st.st_uid != geteuid() || af->st.st_gid != getegid()) &&
+	    fchown(fd, af->st.st_uid, af->st.st_gid) != 0) {
+		set_error(cause, "cannot give the new '%s' its owner: %s", af->path, strerror(errno));
+		goto fail;
+	}
+	af->failed_step = "fchmod";
+	if (fchmod(fd, af->st.st_mode & 07777) != 0) {
+		set_error(cause, "cannot give the new '%s' its mode: %s", af->path, strerror(errno));
+		goto fail;
+	}
+#endif
+#ifdef HAVE_SELINUX
+	af->failed_step = "selinux label";
+	if (copy_selinux_label(af->real, fd, cause) != 0)
+		goto fail;
+#endif
+	af->failed_step = "write";
+	if (write_all(fd, data, len) != 0) {
+		set_error(cause, "cannot write a temporary copy of '%s': %s", af->path, strerror(errno));
+		goto fail;
+	}
+	af->failed_step = "fsync";
+	if (fsync_retry(fd) != 0) {
+		set_error(cause, "cannot sync a temporary copy of '%s': %s", af->path, strerror(errno));
+		goto fail;
+	}
+	af->failed_step = "close";
+	err = close(fd);
+	fd = -1;
+	if (err != 0 && errno != EINTR) {
+		set_error(cause, "cannot write a temporary copy of '%s': %s", af->path, strerror(errno));
+		goto fail;
+	}
+	af->failed_step = "rename";
+	if (platform_replace(tmp, af->real) != 0) {
+		err = errno;
+#ifdef _WIN32
+		/* No bind mounts there: EBUSY is a sharing violation that
+		 * platform_replace() retried for 5 s. */
+		if (err == EBUSY)
+			set_error(cause, "cannot replace '%s': another program (an antivirus "
+			    "scanner, the DNS Client service) kept it open for more than 5 s; "
+			    "try again", af->path);
+		else
+#endif
+		if (err == EBUSY || err == EXDEV)
+			set_error(cause, "cannot replace '%s': the file is a bind mount (%s); "
+			    "use --in-place (write_mode = in-place) to rewrite it in place",
+			    af->path, strerror(err));
+		else
+			set_error(cause, "cannot replace '%s': %s", af->path, strerror(err));
+		goto fail;
+	}
+	free(tmp);
+	tmp = NULL;
+	af->failed_step = "directory fsync";
+	if (fsync_dir(af->dir, cause) != 0)
+		goto out;
+	rc = 0;
+	goto out;
+fail:
+	if (fd >= 0)
+		close(fd);
+	if (tmp != NULL)
+		unlink(tmp);
+out:
+	free(tmp);
+	return rc;
+}
+
+int
+atomicfile_replace(struct atomicfile *af, const void *data, size_t len, int in_place, char **cause)
+{
+	int rc;
+
+	if (af->bind_mount && in_place)
+		rc = replace_in_place(af, data, len, cause);
+	else
+		rc = replace_by_rename(af, data, len, cause);
+	if (rc != 0)
+		return rc;
+	af->failed_step = "read back";
+	return read_back_equal(af->real, data, len, cause);
+}
+
+void
+atomicfile_remove_stale(struct atomicfile *af)
+{
+	DIR *d;
+	struct dirent *de;
+	struct stat st;
+	char *prefix, *p;
+	size_t plen;
+
+	prefix = xasprintf(".%s" TEMP_TAG, base_of(af->real));
+	plen = strlen(prefix);
+	d = opendir(af->dir);
+	if (d != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			if (strncmp(de->d_name, prefix, plen) != 0 || strlen(de->d_name) != plen + 6)
+				continue;
+			p = xasprintf("%s/%s", af->dir, de->d_name);
+			if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
+				unlink(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	free(prefix);
+}
+
+int
+atomicfile_write_new(const char *path, const void *data, size_t len, mode_t mode, char **cause)
+{
+	char *tmp = NULL, *dir = dir_of(path);
+	int fd, rc = -1;
+
+	fd = create_temp(path, &tmp);
+	if (fd < 0) {
+		set_error(cause, "cannot create a file in '%s': %s", dir, strerror(errno));
+		goto out;
+	}
+	if (FCHMOD(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync_retry(fd) != 0) {
+		set_error(cause, "cannot write '%s': %s", path, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	if (close(fd) != 0 && errno != EINTR) {
+		set_error(cause, "cannot write '%s': %s", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	if (platform_replace(tmp, path) != 0) {
+		set_error(cause, "cannot write '%s': %s", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = fsync_dir(dir, cause);
+out:
+	free(tmp);
+	free(dir);
+	return rc;
+}

@@ -1,0 +1,74 @@
+/*
+ * atomicfile.h - read a system file and replace it so that, whatever fails,
+ * the file holds either its old bytes or its new bytes (SPEC 6.3).
+ *
+ * Calling sequence (the caller holds the state lock throughout):
+ *
+ *   struct atomicfile af;
+ *   atomicfile_open(&af, "/etc/hosts", &content, &cause);   read + checks
+ *   ... compute new bytes; save a backup; journal ...
+ *   atomicfile_check_writable(&af, in_place, &cause);        before journaling
+ *   atomicfile_replace(&af, data, len, in_place, &cause);    write + verify
+ *   atomicfile_release(&af);
+ *
+ * Replacement writes a temporary file next to the target (O_EXCL), gives it
+ * the target's mode, owner and (with libselinux) label, fsyncs it, renames it
+ * over the target and fsyncs the directory. A temporary file whose write or
+ * fsync failed is removed and never renamed. Symlinks are followed, so the
+ * real file is replaced and the link stays. A bind-mounted file cannot be
+ * renamed over (EBUSY/EXDEV): it is refused unless in_place is set, which
+ * rewrites the file through its own descriptor instead.
+ *
+ * Errors: -1 and a message naming the file and what to do. errno-like detail
+ * is in the message; af->failed_step names the step ("fsync", "rename", ...).
+ */
+#ifndef AMLHOSTS_ATOMICFILE_H
+#define AMLHOSTS_ATOMICFILE_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+#include "base/util.h"
+
+/* Hosts files larger than this are refused. */
+#define ATOMICFILE_MAX_BYTES (512u * 1024 * 1024)
+
+struct atomicfile {
+	char *path;       /* as given */
+	char *real;       /* symlinks resolved */
+	char *dir;        /* directory of real */
+	struct stat st;   /* of real, when opened */
+	int bind_mount;   /* real is a mount point of its own */
+	int immutable;    /* chattr +i / +a */
+	int readonly_fs;  /* the filesystem is mounted read-only */
+	const char *failed_step;
+};
+
+void atomicfile_init(struct atomicfile *af);
+void atomicfile_release(struct atomicfile *af);
+
+/* Resolve, stat and read path into content (appended). Refuses anything but
+ * a regular file. */
+int atomicfile_open(struct atomicfile *af, const char *path, struct buf *content, char **cause);
+
+/* Can the file be replaced? Immutable, read-only filesystem and bind mount
+ * without in_place each give their own message. */
+int atomicfile_check_writable(struct atomicfile *af, int in_place, char **cause);
+
+/* Replace the file's contents with [data, data+len), then read it back and
+ * compare. */
+int atomicfile_replace(struct atomicfile *af, const void *data, size_t len, int in_place, char **cause);
+
+/* Remove temporary files a killed run left next to the file. */
+void atomicfile_remove_stale(struct atomicfile *af);
+
+/* Write data to path atomically (temp + fsync + rename + dir fsync), mode
+ * 0600: used for backups in the state directory. */
+int atomicfile_write_new(const char *path, const void *data, size_t len, mode_t mode, char **cause);
+
+/* fsync a directory. */
+int fsync_dir(const char *dir, char **cause);
+
+/* open(2), retried while it fails with EINTR. */
+int open_retry(const char *path, int flags, mode_t mode);
+
+#endif

@@ -1,0 +1,340 @@
+/*
+ * hostsedit.c - the one path by which amlhosts changes a hosts file.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#ifndef _WIN32
+#include <sys/wait.h>
+#endif
+#include <unistd.h>
+
+#include "state/atomicfile.h"
+#include "state/hostsedit.h"
+#include "state/journal.h"
+#include "base/platform.h"
+
+#define K8S_HEADER "# Kubernetes-managed hosts file"
+
+void
+hostsedit_result_init(struct hostsedit_result *r)
+{
+	memset(r, 0, sizeof *r);
+	buf_init(&r->before);
+	buf_init(&r->after);
+	strlist_init(&r->warnings);
+}
+
+void
+hostsedit_result_release(struct hostsedit_result *r)
+{
+	free(r->backup);
+	free(r->real_path);
+	buf_release(&r->before);
+	buf_release(&r->after);
+	strlist_release(&r->warnings);
+	memset(r, 0, sizeof *r);
+}
+
+static int
+file_contains(const char *path, const char *needle)
+{
+	struct buf b = BUF_INIT;
+	int found = 0;
+
+	if (read_file(path, 1024 * 1024, &b, NULL) == 0)
+		found = strstr(b.data, needle) != NULL;
+	buf_release(&b);
+	return found;
+}
+
+int
+hostsedit_check_managed_elsewhere(const char *real_path, const struct buf *content,
+    struct strlist *warnings, char **cause)
+{
+	const char *p = content->data ? content->data : "";
+
+	if (content->len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	/* The kubelet rewrites this file whenever the pod restarts. */
+	if (strncmp(p, K8S_HEADER, strlen(K8S_HEADER)) == 0)
+		return set_error(cause, "'%s' is managed by Kubernetes, which will overwrite "
+		    "any change; add the names with the pod's hostAliases instead", real_path);
+	if (strcmp(real_path, "/etc/hosts") != 0)
+		return 0;
+	if (file_contains("/etc/cloud/cloud.cfg", "manage_etc_hosts: true") ||
+	    file_contains("/etc/cloud/cloud.cfg", "manage_etc_hosts: localhost"))
+		strlist_push(warnings, "cloud-init manages /etc/hosts here "
+		    "(manage_etc_hosts) and may rewrite it at boot; run amlhosts from a "
+		    "timer or disable manage_etc_hosts");
+	if (access("/proc/sys/fs/binfmt_misc/WSLInterop", F_OK) == 0 &&
+	    !file_contains("/etc/wsl.conf", "generateHosts = false") &&
+	    !file_contains("/etc/wsl.conf", "generateHosts=false"))
+		strlist_push(warnings, "WSL regenerates /etc/hosts at start "
+		    "(generateHosts); set 'generateHosts = false' in /etc/wsl.conf "
+		    "or manage the Windows hosts file instead");
+	return 0;
+}
+
+/* "name:sha256,..." of every block, as the journal keeps them. */
+static char *
+blocks_summary(const struct hostsfile *hf)
+{
+	struct buf b = BUF_INIT;
+	char hex[65];
+	size_t i;
+
+	for (i = 0; i < hf->nblocks; i++) {
+		hostsfile_block_hash(hf, i, hex);
+		buf_printf(&b, "%s%s:%s", i ? "," : "", hf->blocks[i].name, hex);
+	}
+	if (b.len == 0)
+		buf_puts(&b, "-");
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * A block whose bytes differ from what the journal says amlhosts wrote was
+ * edited by hand. It is still replaced (the configuration is the truth), but
+ * the user is told, and the edited bytes are in the backup.
+ */
+static void
+warn_hand_edits(const struct hostsfile *before, const struct hostsfile *after,
+    const struct journal_record *last, long id, struct strlist *warnings)
+{
+	char was[65], now[65], later[65];
+	long j;
+	size_t i;
+
+	if (last == NULL)
+		return;
+	for (i = 0; i < before->nblocks; i++) {
+		if (journal_block_hash(last, before->blocks[i].name, was) != 0)
+			continue;
+		hostsfile_block_hash(before, i, now);
+		if (strcmp(was, now) == 0)
+			continue;
+		j = hostsfile_find_block(after, before->blocks[i].name);
+		if (j >= 0) {
+			hostsfile_block_hash(after, (size_t)j, later);
+			if (strcmp(later, now) == 0)
+				continue;
+		}
+		if (id > 0)
+			strlist_push_nocopy(warnings, xasprintf("block '%s' was edited by hand "
+			    "since amlhosts wrote it; the edited lines are kept in the backup of "
+			    "change %ld", before->blocks[i].name, id));
+		else
+			strlist_push_nocopy(warnings, xasprintf("block '%s' was edited by hand "
+			    "since amlhosts wrote it; those edits will be replaced",
+			    before->blocks[i].name));
+	}
+}
+
+#ifdef _WIN32
+static void
+flush_dns_cache(struct strlist *warnings)
+{
+	platform_flush_dns(warnings);
+}
+#else
+/*
+ * Runs one cache-flushing command, if it is installed; a failure is only a
+ * warning, since the hosts file itself is already right.
+ */
+static void
+run_flush(struct strlist *warnings, const char *path, char *const argv[],
+    const char *what, const char *cache)
+{
+	pid_t pid;
+	int status = 0;
+
+	if (access(path, X_OK) != 0)
+		return;
+	pid = fork();
+	if (pid < 0) {
+		strlist_push_nocopy(warnings, xasprintf("cannot run %s to flush the "
+		    "hosts cache: %s", argv[0], strerror(errno)));
+		return;
+	}
+	if (pid == 0) {
+		execv(path, argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
+	}
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		strlist_push_nocopy(warnings, xasprintf("'%s' failed; cached answers may "
+		    "be stale until %s expires them", what, cache));
+}
+
+static void
+flush_dns_cache(struct strlist *warnings)
+{
+#ifdef __APPLE__
+	/* macOS answers from the directory service cache and mDNSResponder;
+	 * both must drop what they hold. */
+	static char *const dscacheutil[] = { "dscacheutil", "-flushcache", NULL };
+	static char *const killall[] = { "killall", "-HUP", "mDNSResponder", NULL };
+
+	run_flush(warnings, "/usr/bin/dscacheutil", dscacheutil,
+	    "dscacheutil -flushcache", "the directory service");
+	run_flush(warnings, "/usr/bin/killall", killall,
+	    "killall -HUP mDNSResponder", "mDNSResponder");
+#else
+	/* systemd-resolved watches the hosts file itself; nscd must be told. */
+	static char *const nscd[] = { "nscd", "-i", "hosts", NULL };
+
+	run_flush(warnings, "/usr/sbin/nscd", nscd, "nscd -i hosts", "nscd");
+#endif
+}
+#endif /* !_WIN32 */
+
+/*
+ * What a run killed mid-change leaves behind, cleared under the lock before
+ * anything reads the journal, whether or not this run changes anything: its
+ * temporary files, and the journal record of a change that never landed
+ * (which rollback would otherwise "undo" to no effect).
+ */
+static int
+recover_interrupted(struct state *st, struct atomicfile *af, const struct buf *content,
+    struct strlist *warnings, char **cause)
+{
+	long dropped;
+
+	atomicfile_remove_stale(af);
+	journal_remove_stale(st);
+	if (journal_drop_unfinished(st, af->real, content->data ? content->data : "",
+	    content->len, &dropped, cause) != 0)
+		return -1;
+	if (dropped > 0)
+		strlist_push_nocopy(warnings, xasprintf("'%s' is as it was before change "
+		    "%ld (the run that made it was interrupted, or the change was undone "
+		    "by hand): its record is taken back", af->path, dropped));
+	return 0;
+}
+
+int
+hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
+    struct hostsedit_result *r, char **cause)
+{
+	struct state st;
+	struct atomicfile af;
+	struct hostsfile before, after;
+	struct journal journal = { NULL, 0 };
+	struct journal_record rec;
+	char *why = NULL, *blocks = NULL, *targets = NULL;
+	int rc = -1, locked = 0, have_after = 0, recorded = 0;
+
+	state_init(&st);
+	atomicfile_init(&af);
+	memset(&before, 0, sizeof before);
+	memset(&after, 0, sizeof after);
+	memset(&rec, 0, sizeof rec);
+
+	if (!o->dry_run) {
+		if (state_open(&st, o->state_dir, cause) != 0 ||
+		    state_lock(&st, o->lock_timeout, cause) != 0)
+			goto out;
+		locked = 1;
+	}
+	if (atomicfile_open(&af, o->hosts_file, &r->before, cause) != 0)
+		goto out;
+	r->real_path = xstrdup(af.real);
+	if (locked && recover_interrupted(&st, &af, &r->before, &r->warnings, cause) != 0)
+		goto out;
+	if (hostsedit_check_managed_elsewhere(af.real, &r->before, &r->warnings, cause) != 0)
+		goto out;
+	if (hostsfile_parse(&before, r->before.data ? r->before.data : "", r->before.len, &why) != 0) {
+		set_error(cause, "'%s': %s; fix the markers by hand (no change was made)",
+		    o->hosts_file, why);
+		goto out;
+	}
+	if (compute(&before, af.real, locked ? st.dir : NULL, &r->after, arg, cause) != 0)
+		goto out;
+	if (r->after.data == NULL)
+		buf_reserve(&r->after, 0);
+	if (r->after.len == r->before.len &&
+	    memcmp(r->after.data, r->before.data ? r->before.data : "", r->after.len) == 0) {
+		rc = 0;
+		goto out;
+	}
+	r->changed = 1;
+	if (hostsfile_parse(&after, r->after.data, r->after.len, &why) != 0) {
+		set_error(cause, "internal error: the new hosts file does not parse: %s", why);
+		goto out;
+	}
+	have_after = 1;
+	if (journal_read(o->state_dir, &journal, NULL) != 0)
+		journal.n = 0;
+	if (o->dry_run) {
+		warn_hand_edits(&before, &after, journal_last_for(&journal, af.real), 0, &r->warnings);
+		rc = 0;
+		goto out;
+	}
+	if (atomicfile_check_writable(&af, o->in_place, cause) != 0)
+		goto out;
+
+	blocks = blocks_summary(&after);
+	targets = o->targets && o->targets->n ? strlist_join(o->targets, ",") : xstrdup("-");
+	rec.command = (char *)o->command;
+	rec.targets = targets;
+	rec.hosts = af.real;
+	rec.blocks = blocks;
+	sha256_hex(r->before.data ? r->before.data : "", r->before.len, rec.before);
+	sha256_hex(r->after.data, r->after.len, rec.after);
+	if (journal_record_change(&st, &rec, r->before.data ? r->before.data : "",
+	    r->before.len, cause) != 0)
+		goto out;
+	recorded = 1;
+	r->id = rec.id;
+	r->backup = journal_backup_path(st.dir, rec.id);
+	warn_hand_edits(&before, &after, journal_last_for(&journal, af.real), rec.id, &r->warnings);
+
+	if (atomicfile_replace(&af, r->after.data, r->after.len, o->in_place, cause) != 0) {
+		r->failed_step = af.failed_step;
+		if (strcmp(af.failed_step, "read back") == 0 ||
+		    strcmp(af.failed_step, "directory fsync") == 0) {
+			/* The new file is in place: the record stays true. */
+			set_error(cause, "%s; the previous contents are in '%s'",
+			    *cause, r->backup);
+			goto out;
+		}
+		if (o->in_place && af.bind_mount &&
+		    atomicfile_replace(&af, r->before.data ? r->before.data : "",
+		    r->before.len, 1, NULL) != 0) {
+			set_error(cause, "%s; restoring the old contents failed too: "
+			    "copy '%s' back by hand", *cause, r->backup);
+			goto out;
+		}
+		journal_forget_change(&st, rec.id);
+		free(r->backup);
+		r->backup = NULL;
+		r->id = 0;
+		goto out;
+	}
+	if (journal_prune(&st, &journal, o->keep_backups, &why) != 0)
+		strlist_push_nocopy(&r->warnings, xasprintf("%s", why));
+	if (o->flush_dns)
+		flush_dns_cache(&r->warnings);
+	rc = 0;
+out:
+	(void)recorded;
+	free(why);
+	free(blocks);
+	free(targets);
+	journal_release(&journal);
+	hostsfile_release(&before);
+	if (have_after)
+		hostsfile_release(&after);
+	atomicfile_release(&af);
+	state_close(&st);
+	return rc;
+}

@@ -1,0 +1,65 @@
+/*
+ * hostsedit.h - one change to the hosts file, done the safe way: lock, read,
+ * compute, back up, journal, replace, verify (SPEC 6.3). Every command that
+ * writes goes through hostsedit_run(); the commands only say how the new
+ * bytes follow from the old ones.
+ *
+ *   struct hostsedit_opts o = { ... };
+ *   struct hostsedit_result r;
+ *   hostsedit_result_init(&r);
+ *   rc = hostsedit_run(&o, compute, arg, &r, &cause);
+ *   ... r.changed, r.id, r.before/r.after for a diff, r.warnings ...
+ *   hostsedit_result_release(&r);
+ *
+ * compute() runs with the lock held (unless dry_run) and gets the parsed
+ * current file and the state directory (NULL when dry_run).
+ *
+ * Nothing is written when the new bytes equal the old: same inode, same
+ * mtime, no backup, no journal record. With dry_run the state directory is
+ * neither created nor locked, so plans work unprivileged.
+ */
+#ifndef AMLHOSTS_HOSTSEDIT_H
+#define AMLHOSTS_HOSTSEDIT_H
+
+#include "hosts/hostsfile.h"
+#include "base/util.h"
+
+struct hostsedit_opts {
+	const char *hosts_file;
+	const char *state_dir;
+	const char *command;          /* journal: "apply", "remove", ... */
+	const struct strlist *targets; /* journal: what the change is about */
+	int lock_timeout;
+	int keep_backups;
+	int in_place;
+	int dry_run;
+	int flush_dns;
+};
+
+struct hostsedit_result {
+	int changed;
+	long id;             /* journal id of the change, 0 if none */
+	char *backup;        /* path of the backup of the old bytes */
+	char *real_path;     /* the hosts file with symlinks resolved */
+	struct buf before;
+	struct buf after;
+	struct strlist warnings;
+	const char *failed_step; /* on failure, when known */
+};
+
+void hostsedit_result_init(struct hostsedit_result *r);
+void hostsedit_result_release(struct hostsedit_result *r);
+
+typedef int (*hostsedit_fn)(const struct hostsfile *hf, const char *real_path,
+    const char *state_dir, struct buf *out, void *arg, char **cause);
+
+/* Returns 0, or -1 with cause. A failure of compute() is returned as is, so
+ * its caller can tell bad input from a failed write through its own arg. */
+int hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
+    struct hostsedit_result *r, char **cause);
+
+/* Hosts files that something else regenerates: refused or warned about. */
+int hostsedit_check_managed_elsewhere(const char *real_path, const struct buf *content,
+    struct strlist *warnings, char **cause);
+
+#endif

@@ -1,0 +1,639 @@
+/*
+ * journal.c - lock, backups and the change journal in the state directory.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#ifndef _WIN32
+#include <sys/file.h>
+#endif
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "state/atomicfile.h"
+#include "state/journal.h"
+#include "base/platform.h"
+
+#define JOURNAL_MAX_BYTES (64u * 1024 * 1024)
+
+void
+state_init(struct state *s)
+{
+	s->dir = NULL;
+	s->lockfd = -1;
+	s->journal_size = 0;
+}
+
+static int
+ensure_private_dir(const char *dir, char **cause)
+{
+#ifdef _WIN32
+	/* Owner and ACL, not mode bits: platform-win32.c. */
+	return platform_private_dir(dir, cause);
+#else
+	struct stat st;
+
+	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+		return set_error(cause, "cannot create state directory '%s': %s", dir, strerror(errno));
+	if (lstat(dir, &st) != 0)
+		return set_error(cause, "cannot stat state directory '%s': %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return set_error(cause, "state directory '%s' is not a directory", dir);
+	/* Backups of a system file must not be replaceable by others. */
+	if (st.st_uid != geteuid())
+		return set_error(cause, "state directory '%s' is not owned by the user running amlhosts", dir);
+	if ((st.st_mode & 022) != 0)
+		return set_error(cause, "state directory '%s' is writable by group or others; "
+		    "run 'chmod go-w %s'", dir, dir);
+	return 0;
+#endif
+}
+
+int
+state_open(struct state *s, const char *dir, char **cause)
+{
+	char *backups;
+	int rc;
+
+	s->dir = xstrdup(dir);
+	if (ensure_private_dir(dir, cause) != 0)
+		return -1;
+	backups = xasprintf("%s/backups", dir);
+	rc = ensure_private_dir(backups, cause);
+	free(backups);
+	return rc;
+}
+
+int
+state_lock(struct state *s, int timeout, char **cause)
+{
+	char *path = xasprintf("%s/lock", s->dir);
+	struct timespec start, now, nap = { 0, 50 * 1000 * 1000 };
+	int rc = -1, locked;
+
+	s->lockfd = open_retry(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (s->lockfd < 0) {
+		set_error(cause, "cannot open lock file '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		locked = platform_trylock(s->lockfd);
+		if (locked == 0)
+			break;
+		if (locked < 0) {
+			set_error(cause, "cannot lock '%s': %s", path, strerror(errno));
+			goto out;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		/* Milliseconds, not whole seconds: a second counter that ticks
+		 * just after start would give up a 1 s wait at once. */
+		if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >=
+		    (long long)timeout * 1000) {
+			set_error(cause, "busy: another amlhosts run holds the lock '%s' "
+			    "(waited %d s; see lock_timeout)", path, timeout);
+			goto out;
+		}
+		nanosleep(&nap, NULL);
+	}
+	rc = 0;
+out:
+	if (rc != 0 && s->lockfd >= 0) {
+		close(s->lockfd);
+		s->lockfd = -1;
+	}
+	free(path);
+	return rc;
+}
+
+void
+state_close(struct state *s)
+{
+	if (s->lockfd >= 0)
+		close(s->lockfd); /* releases the flock */
+	free(s->dir);
+	state_init(s);
+}
+
+static void
+record_release(struct journal_record *r)
+{
+	free(r->command);
+	free(r->targets);
+	free(r->hosts);
+	free(r->blocks);
+}
+
+void
+journal_release(struct journal *j)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		record_release(&j->v[i]);
+	free(j->v);
+	j->v = NULL;
+	j->n = 0;
+}
+
+static int
+is_hex64(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[64] == '\0';
+}
+
+/* One line: id time command targets hosts before after blocks, tab-separated. */
+static int
+parse_record(char *line, struct journal_record *r)
+{
+	char *f[8], *p = line, *tab, *end;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		f[i] = p;
+		tab = strchr(p, '\t');
+		if (i < 7) {
+			if (tab == NULL)
+				return -1;
+			*tab = '\0';
+			p = tab + 1;
+		} else if (tab != NULL)
+			return -1;
+	}
+	memset(r, 0, sizeof *r);
+	errno = 0;
+	r->id = strtol(f[0], &end, 10);
+	if (errno != 0 || *end != '\0' || r->id <= 0)
+		return -1;
+	r->time = strtoll(f[1], &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	if (!is_hex64(f[5]) || !is_hex64(f[6]))
+		return -1;
+	memcpy(r->before, f[5], 65);
+	memcpy(r->after, f[6], 65);
+	r->command = xstrdup(f[2]);
+	r->targets = xstrdup(f[3]);
+	r->hosts = xstrdup(f[4]);
+	r->blocks = xstrdup(f[7]);
+	return 0;
+}
+
+int
+journal_read(const char *dir, struct journal *j, char **cause)
+{
+	struct buf b = BUF_INIT;
+	char *path = xasprintf("%s/journal", dir), *line, *nl;
+	size_t cap = 0, lineno = 0;
+	int rc = -1;
+
+	j->v = NULL;
+	j->n = 0;
+	if (access(path, F_OK) != 0 && errno == ENOENT) {
+		rc = 0;
+		goto out;
+	}
+	if (read_file(path, JOURNAL_MAX_BYTES, &b, cause) != 0)
+		goto out;
+	for (line = b.data; line < b.data + b.len; line = nl + 1) {
+		nl = strchr(line, '\n');
+		lineno++;
+		if (nl == NULL) {
+			/* A run killed mid-append leaves a partial last line; it
+			 * named no change that happened, so it is ignored. */
+			break;
+		}
+		*nl = '\0';
+		if (*line == '\0')
+			continue;
+		if (j->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			j->v = xreallocarray(j->v, cap, sizeof *j->v);
+		}
+		if (parse_record(line, &j->v[j->n]) != 0) {
+			set_error(cause, "'%s' line %zu: malformed journal record", path, lineno);
+			goto out;
+		}
+		j->n++;
+	}
+	rc = 0;
+out:
+	if (rc != 0)
+		journal_release(j);
+	buf_release(&b);
+	free(path);
+	return rc;
+}
+
+const struct journal_record *
+journal_last_for(const struct journal *j, const char *hosts)
+{
+	size_t i;
+
+	for (i = j->n; i > 0; i--)
+		if (strcmp(j->v[i - 1].hosts, hosts) == 0)
+			return &j->v[i - 1];
+	return NULL;
+}
+
+const struct journal_record *
+journal_find(const struct journal *j, long id)
+{
+	size_t i;
+
+	for (i = 0; i < j->n; i++)
+		if (j->v[i].id == id)
+			return &j->v[i];
+	return NULL;
+}
+
+int
+journal_block_hash(const struct journal_record *r, const char *target, char out[65])
+{
+	size_t tlen = strlen(target);
+	const char *p = r->blocks;
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, target, tlen) == 0 && p[tlen] == ':' && strlen(p + tlen + 1) >= 64) {
+			memcpy(out, p + tlen + 1, 64);
+			out[64] = '\0';
+			return 0;
+		}
+		p = strchr(p, ',');
+		if (p != NULL)
+			p++;
+	}
+	return -1;
+}
+
+char *
+journal_backup_path(const char *dir, long id)
+{
+	return xasprintf("%s/backups/%ld.hosts", dir, id);
+}
+
+static long
+next_id(const char *dir, char **cause)
+{
+	struct journal j;
+	long id = 0;
+	size_t i;
+
+	if (journal_read(dir, &j, cause) != 0)
+		return -1;
+	for (i = 0; i < j.n; i++)
+		if (j.v[i].id > id)
+			id = j.v[i].id;
+	journal_release(&j);
+	return id + 1;
+}
+
+static int
+fsync_retry(int fd)
+{
+	int r;
+
+	do {
+#ifdef F_FULLFSYNC
+		/* macOS: fsync reaches the drive, not past its cache; F_FULLFSYNC
+		 * does. Filesystems that cannot (SMB, FAT) get a plain fsync. */
+		r = fcntl(fd, F_FULLFSYNC);
+		if (r != 0 && errno != EINTR)
+			r = fsync(fd);
+#else
+		r = fsync(fd);
+#endif
+	} while (r != 0 && errno == EINTR);
+	return r;
+}
+
+/* The length of the journal up to and including its last newline: what
+ * journal_read takes for records (a partial last line is no record); -1 if
+ * it cannot be read. */
+static off_t
+complete_length(const char *path, off_t size)
+{
+	struct buf b = BUF_INIT;
+	off_t len = -1;
+	size_t i;
+	char last = 0;
+	int fd;
+
+	/* The common case: the last byte is a newline. */
+	fd = open_retry(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	if (fd >= 0) {
+		if (size > 0 && pread(fd, &last, 1, size - 1) == 1 && last == '\n')
+			len = size;
+		close(fd);
+		if (len > 0)
+			return len;
+	}
+	if (read_file(path, JOURNAL_MAX_BYTES, &b, NULL) == 0) {
+		for (i = b.len; i > 0 && b.data[i - 1] != '\n'; i--)
+			;
+		len = (off_t)i;
+	}
+	buf_release(&b);
+	return len;
+}
+
+/* Cut the journal back to size bytes, synced. */
+static int
+truncate_journal(const char *dir, off_t size)
+{
+	char *path = xasprintf("%s/journal", dir);
+	int fd, rc = -1;
+
+	fd = open_retry(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	if (fd >= 0) {
+		while ((rc = ftruncate(fd, size)) != 0 && errno == EINTR)
+			;
+		if (rc == 0)
+			rc = fsync_retry(fd);
+		close(fd);
+	}
+	free(path);
+	return rc;
+}
+
+static int
+field_ok(const char *s)
+{
+	return s != NULL && *s != '\0' && strpbrk(s, "\t\n\r") == NULL;
+}
+
+int
+journal_record_change(struct state *s, struct journal_record *rec,
+    const void *before, size_t len, char **cause)
+{
+	char *path = NULL, *backup = NULL, *line = NULL;
+	struct stat st;
+	int fd = -1, rc = -1;
+
+	if (!field_ok(rec->command) || !field_ok(rec->targets) ||
+	    !field_ok(rec->hosts) || !field_ok(rec->blocks))
+		return set_error(cause, "cannot journal a path or name holding a tab or newline");
+	rec->id = next_id(s->dir, cause);
+	if (rec->id < 0)
+		return -1;
+	rec->time = (long long)time(NULL);
+	backup = journal_backup_path(s->dir, rec->id);
+	/* A failure after the rename (syncing the directory) leaves the backup
+	 * in place: the fail path removes it, so no backup lacks its record. */
+	if (atomicfile_write_new(backup, before, len, 0600, cause) != 0)
+		goto fail;
+
+	path = xasprintf("%s/journal", s->dir);
+	fd = open_retry(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		set_error(cause, "cannot open journal '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	s->journal_size = st.st_size;
+	/* A partial last line (a crash or a full disk mid-append) would run
+	 * into this record and make the journal unreadable: cut it off first
+	 * (journal_read already ignores it). */
+	if (st.st_size > 0 && complete_length(path, st.st_size) != st.st_size) {
+		off_t complete = complete_length(path, st.st_size);
+
+		if (complete < 0 || ftruncate(fd, complete) != 0) {
+			set_error(cause, "cannot repair journal '%s': %s", path, strerror(errno));
+			goto fail;
+		}
+		s->journal_size = complete;
+	}
+	line = xasprintf("%ld\t%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", rec->id, rec->time,
+	    rec->command, rec->targets, rec->hosts, rec->before, rec->after, rec->blocks);
+	if (write_all(fd, line, strlen(line)) != 0 || fsync_retry(fd) != 0) {
+		set_error(cause, "cannot write journal '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	if (close(fd) != 0 && errno != EINTR) {
+		/* The descriptor is gone, but the record is not: take it back
+		 * through the path, or it would name a backup removed below. */
+		fd = -1;
+		set_error(cause, "cannot write journal '%s': %s", path, strerror(errno));
+		(void)truncate_journal(s->dir, s->journal_size);
+		goto fail;
+	}
+	fd = -1;
+	rc = 0;
+	goto out;
+fail:
+	if (fd >= 0) {
+		while (ftruncate(fd, s->journal_size) != 0 && errno == EINTR)
+			;
+		/* if that failed, journal_read ignores a partial last line */
+		close(fd);
+	}
+	unlink(backup);
+out:
+	free(line);
+	free(path);
+	free(backup);
+	return rc;
+}
+
+void
+journal_forget_change(struct state *s, long id)
+{
+	char *backup = journal_backup_path(s->dir, id);
+
+	(void)truncate_journal(s->dir, s->journal_size);
+	unlink(backup);
+	free(backup);
+}
+
+/*
+ * A run killed (or out of memory) after appending its record but before
+ * the hosts file was replaced leaves a record of a change that never
+ * landed: the file still holds that record's "before" bytes. Left in place
+ * it would be the change "rollback" undoes (to no effect) and would make
+ * every block look edited by hand. The caller holds the lock; the record is
+ * taken back as journal_forget_change does after a failure seen in-process.
+ */
+int
+journal_drop_unfinished(struct state *s, const char *hosts, const void *content,
+    size_t len, long *dropped, char **cause)
+{
+	struct journal j;
+	const struct journal_record *last;
+	struct buf b = BUF_INIT;
+	struct stat st;
+	char *path = NULL, *backup = NULL, sha256[65];
+	off_t end, start;
+	int rc = 0;
+
+	*dropped = 0;
+	if (journal_read(s->dir, &j, NULL) != 0)
+		return 0; /* a broken journal gets its own error where it is used */
+	if (j.n == 0)
+		goto out;
+	last = &j.v[j.n - 1];
+	if (strcmp(last->hosts, hosts) != 0)
+		goto out;
+	/* Every run reads this far; hashing a file of hundreds of thousands of
+	 * lines each time costs more than the rest of an unchanged apply. The
+	 * backup holds exactly the "before" bytes: a file of another size
+	 * cannot be them. */
+	backup = journal_backup_path(s->dir, last->id);
+	if (stat(backup, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size != len)
+		goto out;
+	sha256_hex(content, len, sha256);
+	if (strcmp(last->before, sha256) != 0 || strcmp(last->after, sha256) == 0)
+		goto out;
+	/* The last record is the last complete line. */
+	path = xasprintf("%s/journal", s->dir);
+	if (read_file(path, JOURNAL_MAX_BYTES, &b, cause) != 0) {
+		rc = -1;
+		goto out;
+	}
+	for (end = (off_t)b.len; end > 0 && b.data[end - 1] != '\n'; end--)
+		;
+	if (end == 0)
+		goto out;
+	for (start = end - 1; start > 0 && b.data[start - 1] != '\n'; start--)
+		;
+	if (truncate_journal(s->dir, start) != 0) {
+		rc = set_error(cause, "cannot take back the unfinished change %ld in "
+		    "'%s': %s", last->id, path, strerror(errno));
+		goto out;
+	}
+	unlink(backup);
+	*dropped = last->id;
+out:
+	free(backup);
+	free(path);
+	buf_release(&b);
+	journal_release(&j);
+	return rc;
+}
+
+void
+journal_remove_stale(struct state *s)
+{
+	char *dirpath = xasprintf("%s/backups", s->dir), *p;
+	DIR *d;
+	struct dirent *de;
+	struct stat st;
+	size_t len;
+
+	/* ".<id>.hosts.amlhosts-XXXXXX": atomicfile_write_new's temporary
+	 * files, which only a run killed while writing a backup leaves. */
+	d = opendir(dirpath);
+	if (d != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			len = strlen(de->d_name);
+			if (de->d_name[0] != '.' || len < 24 ||
+			    strncmp(de->d_name + len - 22, ".hosts.amlhosts-", 16) != 0)
+				continue;
+			p = xasprintf("%s/%s", dirpath, de->d_name);
+			if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
+				unlink(p);
+			free(p);
+		}
+		closedir(d);
+	}
+	free(dirpath);
+}
+
+static int
+cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return (x > y) - (x < y);
+}
+
+int
+journal_prune(struct state *s, const struct journal *j, int keep, char **cause)
+{
+	char *dirpath = xasprintf("%s/backups", s->dir), *p, *end;
+	DIR *d;
+	struct dirent *de;
+	long *ids = NULL, id;
+	size_t n = 0, cap = 0, i;
+	int rc = 0;
+
+	(void)j;
+	d = opendir(dirpath);
+	if (d == NULL) {
+		rc = set_error(cause, "cannot read '%s': %s", dirpath, strerror(errno));
+		goto out;
+	}
+	while ((de = readdir(d)) != NULL) {
+		errno = 0;
+		id = strtol(de->d_name, &end, 10);
+		if (errno != 0 || id <= 0 || strcmp(end, ".hosts") != 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			ids = xreallocarray(ids, cap, sizeof *ids);
+		}
+		ids[n++] = id;
+	}
+	closedir(d);
+	if (keep < 1)
+		keep = 1;
+	if (n <= (size_t)keep)
+		goto out;
+	qsort(ids, n, sizeof *ids, cmp_long);
+	for (i = 0; i < n - (size_t)keep; i++) {
+		p = journal_backup_path(s->dir, ids[i]);
+		if (unlink(p) != 0 && errno != ENOENT)
+			rc = set_error(cause, "cannot remove old backup '%s': %s", p, strerror(errno));
+		free(p);
+	}
+out:
+	free(ids);
+	free(dirpath);
+	return rc;
+}
+
+int
+journal_load_backup(const char *dir, const struct journal_record *r, struct buf *out, char **cause)
+{
+	char *path = journal_backup_path(dir, r->id);
+	char hex[65];
+	int rc = -1;
+
+	if (access(path, F_OK) != 0) {
+		set_error(cause, "the backup of change %ld is gone (only the newest "
+		    "keep_backups are kept)", r->id);
+		goto out;
+	}
+	if (read_file(path, ATOMICFILE_MAX_BYTES, out, cause) != 0)
+		goto out;
+	sha256_hex(out->data, out->len, hex);
+	if (strcmp(hex, r->before) != 0) {
+		set_error(cause, "backup '%s' does not match the journal (sha256 %s, "
+		    "expected %s)", path, hex, r->before);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(path);
+	return rc;
+}
+
+void
+journal_format_time(long long t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "%lld", t);
+}

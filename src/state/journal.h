@@ -1,0 +1,100 @@
+/*
+ * journal.h - the state directory: the lock that serializes every writer,
+ * the backups of each earlier hosts file and the journal of changes
+ * (SPEC 6.3).
+ *
+ *   <state_dir>/lock              flock()ed around read-modify-write
+ *   <state_dir>/journal           one line per change (append + fsync)
+ *   <state_dir>/backups/<id>.hosts  the bytes before change <id>
+ *
+ * Calling sequence for a change:
+ *
+ *   state_open(&s, dir, &cause);          creates the directory (0700)
+ *   state_lock(&s, timeout, &cause);      waits, then fails "busy"
+ *   journal_read(s.dir, &j, &cause);
+ *   ... read the hosts file, compute the new bytes ...
+ *   journal_record_change(&s, &rec, before, len, &id, &cause);
+ *   ... replace the hosts file ...
+ *   on failure: journal_forget_change(&s, id);    the record never happened
+ *   journal_prune(&s, keep_backups, &cause);
+ *   state_close(&s);                        releases the lock
+ *
+ * The backup is written and synced before the journal line names it, and
+ * both before the hosts file changes, so every state the file was ever in
+ * stays restorable.
+ */
+#ifndef AMLHOSTS_JOURNAL_H
+#define AMLHOSTS_JOURNAL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include "base/util.h"
+
+struct state {
+	char *dir;
+	int lockfd;
+	off_t journal_size; /* before the last record appended, for forgetting it */
+};
+
+void state_init(struct state *s);
+/* Open (creating if needed) the state directory. It must be a directory
+ * owned by us that group and others cannot write. */
+int state_open(struct state *s, const char *dir, char **cause);
+/* Take the exclusive lock, waiting up to timeout seconds. */
+int state_lock(struct state *s, int timeout, char **cause);
+void state_close(struct state *s);
+
+struct journal_record {
+	long id;
+	long long time;  /* seconds since the epoch, UTC */
+	char *command;   /* "apply", "remove", ... */
+	char *targets;   /* comma list; "-" for none */
+	char *hosts;     /* real path of the hosts file */
+	char before[65]; /* SHA-256 of the file before */
+	char after[65];  /* and after */
+	char *blocks;    /* "name:sha256,..." of the blocks after; "-" for none */
+};
+
+struct journal {
+	struct journal_record *v;
+	size_t n;
+};
+
+/* Read the journal of dir; a missing journal is an empty one. Malformed lines
+ * are an error naming the line. */
+int journal_read(const char *dir, struct journal *j, char **cause);
+void journal_release(struct journal *j);
+/* The newest record for this hosts file, or NULL. */
+const struct journal_record *journal_last_for(const struct journal *j, const char *hosts);
+const struct journal_record *journal_find(const struct journal *j, long id);
+/* The hash recorded for target's block in r; 0 if found. */
+int journal_block_hash(const struct journal_record *r, const char *target, char out[65]);
+
+/* Save before as the backup of a new change and append rec (its id and time
+ * are assigned here and stored in *id). */
+int journal_record_change(struct state *s, struct journal_record *rec,
+    const void *before, size_t len, char **cause);
+/* Take back the record just appended (the change failed before it landed). */
+void journal_forget_change(struct state *s, long id);
+/* With the lock held: when the journal's last record is a change to hosts
+ * that never landed (the file, whose bytes are content, still has the
+ * record's "before" bytes: the run that wrote it was killed), take it back
+ * and remove its backup; *dropped gets its id, or 0. */
+int journal_drop_unfinished(struct state *s, const char *hosts, const void *content,
+    size_t len, long *dropped, char **cause);
+/* With the lock held: remove temporary backup files a killed run left. */
+void journal_remove_stale(struct state *s);
+/* Keep the newest keep backups; older ones are deleted (their journal lines
+ * stay, so history still lists them). */
+int journal_prune(struct state *s, const struct journal *j, int keep, char **cause);
+
+/* Path of the backup of change id (new string). */
+char *journal_backup_path(const char *dir, long id);
+/* Load the backup of a record, checking it still has the recorded hash. */
+int journal_load_backup(const char *dir, const struct journal_record *r,
+    struct buf *out, char **cause);
+
+/* "2026-11-25T21:12:01Z" */
+void journal_format_time(long long t, char out[32]);
+
+#endif

@@ -1,0 +1,85 @@
+#!/bin/sh
+# layers.sh - the layers of src/ are linked only downward.
+#
+# Every undefined symbol of a layer's library must be defined by that
+# library or by a layer below it (or by no layer at all: the C library,
+# libcurl, jansson, ...). The programs already link each layer with only
+# its own and lower libraries (Makefile.am's *_LIBS), so an upward call
+# fails to link there; this test names the symbol and the two layers, and
+# also catches a call between siblings (dns -> state, azure -> dns).
+#
+# Then it shows once that the check bites: a copy of libhosts.a with one
+# more object that calls up into the state layer must be refused.
+set -eu
+build=${BUILDDIR:-.}
+CC=${CC:-cc}
+command -v nm >/dev/null 2>&1 || { echo "SKIP: nm (binutils) not found"; exit 77; }
+
+# layer: the layers it may use
+below() {
+	case $1 in
+	base) echo "" ;;
+	hosts) echo "base" ;;
+	state | dns | azure) echo "hosts base" ;;
+	esac
+}
+lib() { echo "$build/src/$1/lib$1.a"; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/layers.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+for l in base hosts state dns azure; do
+	[ -f "$(lib $l)" ] || { echo "FAIL: $(lib $l) not built"; exit 1; }
+	nm -g --defined-only "$(lib $l)" 2>/dev/null | awk 'NF == 3 { print $3 }' | sort -u > "$tmp/def.$l"
+done
+
+# check LAYER LIBRARY: prints each upward or sideways call, returns 1 if any.
+check() {
+	layer=$1 archive=$2 bad=0
+	allowed="$tmp/allowed.$layer"
+	: > "$allowed"
+	cat "$tmp/def.$layer" >> "$allowed"
+	for b in $(below "$layer"); do cat "$tmp/def.$b" >> "$allowed"; done
+	sort -u -o "$allowed" "$allowed"
+	nm -u "$archive" 2>/dev/null | awk '$1 == "U" { print $2 }' | sort -u > "$tmp/undef.$layer"
+	for other in base hosts state dns azure; do
+		comm -12 "$tmp/undef.$layer" "$tmp/def.$other" | comm -23 - "$allowed" > "$tmp/up" || true
+		while read -r sym; do
+			echo "layer violation: $layer ($archive) uses $sym from $other"
+			bad=1
+		done < "$tmp/up"
+	done
+	return $bad
+}
+
+failed=0
+for l in base hosts state dns azure; do
+	if check "$l" "$(lib $l)"; then
+		echo "ok: $l uses only $(below "$l" | sed 's/^$/(no other layer)/')"
+	else
+		failed=1
+	fi
+done
+
+# The check must refuse a deliberate upward call: hosts -> state.
+cat > "$tmp/upward.c" <<'C'
+int hostsedit_upward_probe(void);
+extern int journal_read();
+int hostsedit_upward_probe(void) { return journal_read() != 0; }
+C
+if "$CC" -c -o "$tmp/upward.o" "$tmp/upward.c" 2>"$tmp/cc.err"; then
+	cp "$(lib hosts)" "$tmp/libhosts.a"
+	ar rc "$tmp/libhosts.a" "$tmp/upward.o"
+	grep -qx journal_read "$tmp/def.state" || { echo "FAIL: journal_read is no longer in libstate.a: update this probe"; exit 1; }
+	if check hosts "$tmp/libhosts.a" > "$tmp/probe.out"; then
+		echo "FAIL: an upward call (hosts -> state: journal_read) was not caught"
+		failed=1
+	else
+		echo "ok: a deliberate upward call is refused: $(cat "$tmp/probe.out")"
+	fi
+else
+	cat "$tmp/cc.err"
+	echo "FAIL: cannot compile the probe with $CC"
+	failed=1
+fi
+exit $failed

@@ -1,0 +1,170 @@
+/* Unit tests of the configuration reader. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "hosts/conf.h"
+#include "unit/cunit_main.h"
+
+static int
+parse(const char *text, struct config *c, char **cause)
+{
+	config_init(c);
+	return config_parse_string(c, text, "test.conf", cause);
+}
+
+static void
+test_full(void)
+{
+	struct config c;
+	char *cause = NULL;
+	struct target_conf *t;
+
+	CU_ASSERT_EQUAL_FATAL(parse(
+	    "[global]\n"
+	    "hosts_file = /tmp/h   ; inline comment\n"
+	    "state_dir = /tmp/s\n"
+	    "keep_backups = 5\n"
+	    "cloud = AzureChinaCloud\n"
+	    "allowed_suffixes = corp.example, lab.example\n"
+	    "allowed_networks = 10.0.0.0/8\n"
+	    "write_mode = in-place\n"
+	    "flush_dns = yes\n"
+	    "lock_timeout = 3\n"
+	    "tenant_id =\n"
+	    "\n"
+	    "[workspace myws]\n"
+	    "json_file = /tmp/nic.json\n"
+	    "compute_instances = ci-one, ci-two\n"
+	    "  ci-three\n"
+	    "ssh_names = yes\n"
+	    "online_endpoints = ep1\n"
+	    "projects = proj:fb7e20a0-8891-458b-b969-55ddb3382f51\n"
+	    "[workspace other.ws]\n"
+	    "json_file = -\n", &c, &cause), 0);
+	CU_ASSERT_STRING_EQUAL(c.hosts_file, "/tmp/h");
+	CU_ASSERT_STRING_EQUAL(c.state_dir, "/tmp/s");
+	CU_ASSERT_EQUAL(c.keep_backups, 5);
+	CU_ASSERT_STRING_EQUAL(c.cloud, "AzureChinaCloud");
+	CU_ASSERT_EQUAL(c.allowed_suffixes.n, 2);
+	CU_ASSERT_EQUAL(c.write_mode, WRITE_IN_PLACE);
+	CU_ASSERT_EQUAL(c.flush_dns, 1);
+	CU_ASSERT_EQUAL(c.lock_timeout, 3);
+	CU_ASSERT_PTR_NULL(c.tenant_id);
+	CU_ASSERT_EQUAL(c.ntargets, 2);
+	t = config_find_target(&c, "myws");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_STRING_EQUAL(t->json_file, "/tmp/nic.json");
+	CU_ASSERT_EQUAL(t->compute_instances.n, 3);
+	CU_ASSERT_STRING_EQUAL(t->compute_instances.v[2], "ci-three");
+	CU_ASSERT_EQUAL(t->ssh_names, 1);
+	CU_ASSERT_EQUAL(t->projects.n, 1);
+	CU_ASSERT_PTR_NOT_NULL(config_find_target(&c, "other.ws"));
+	config_release(&c);
+
+	/* An empty section is still a target; a network list continues. */
+	CU_ASSERT_EQUAL_FATAL(parse("[global]\nallowed_networks = 10.0.0.0/8,\n"
+	    "  192.168.0.0/16\n[workspace empty]\n", &c, &cause), 0);
+	CU_ASSERT_PTR_NOT_NULL(config_find_target(&c, "empty"));
+	CU_ASSERT_STRING_EQUAL(c.allowed_networks, "10.0.0.0/8,, 192.168.0.0/16");
+	config_release(&c);
+	free(cause);
+}
+
+static void
+test_defaults(void)
+{
+	struct config c;
+	char *cause = NULL;
+
+	CU_ASSERT_EQUAL(parse("", &c, &cause), 0);
+	CU_ASSERT_STRING_EQUAL(c.hosts_file, "/etc/hosts");
+	CU_ASSERT_EQUAL(c.keep_backups, 20);
+	CU_ASSERT_EQUAL(c.lock_timeout, 30);
+	CU_ASSERT_EQUAL(c.write_mode, WRITE_REPLACE);
+	CU_ASSERT_STRING_EQUAL(c.cloud, "AzureCloud");
+	config_release(&c);
+	free(cause);
+}
+
+struct bad_case {
+	const char *text;
+	const char *expect; /* substring of the message */
+};
+
+static void
+test_errors(void)
+{
+	static const struct bad_case cases[] = {
+		{ "[global]\nbogus = 1\n", "test.conf:2: unknown key 'bogus' in [global]" },
+		{ "[workspace a]\njson = x\n", "test.conf:2: unknown key 'json' in [workspace a]" },
+		{ "[other]\nx = 1\n", "unknown section [other]" },
+		{ "[global]\nkeep_backups = many\n", "test.conf:2: 'keep_backups' must be a number" },
+		{ "[global]\nkeep_backups = 0\n", "'keep_backups' must be a number" },
+		{ "[global]\nlock_timeout = -1\n", "'lock_timeout'" },
+		{ "[global]\nwrite_mode = sometimes\n", "'write_mode' must be replace or in-place" },
+		{ "[global]\nflush_dns = maybe\n", "'flush_dns' must be yes or no" },
+		{ "[global]\nauth = magic\n", "'auth' must be" },
+		{ "[global]\nhosts_file = /a\nhosts_file = /b\n", "test.conf:3: key 'hosts_file' in [global] is set more than once" },
+		{ "[workspace a]\n[workspace a]\n", "appears twice" },
+		{ "[workspace bad name!]\njson_file = x\n", "test.conf:1: [workspace bad name!]: 'bad name!' is not a valid workspace name" },
+		{ "[global]\n[workspace empty]\n[bogus]\n", "test.conf:3: unknown section [bogus]" },
+		{ "[workspace a]\njson_file = x\n[workspace a]\n", "test.conf:3: section [workspace a] appears twice" },
+		{ "[global]\ncloud = Mars\n", "test.conf:2: unknown cloud 'Mars'" },
+		{ "[workspace a]\ncloud = Mars\n", "test.conf:2: unknown cloud 'Mars'" },
+		{ "[global]\nallowed_networks = 10.0.0.0/33\n", "test.conf:2: allowed_networks:" },
+		{ "[global\n", "test.conf:1: syntax error" },
+		{ "just words\n", "test.conf:1: syntax error" },
+		{ "[workspace a]\nssh_names = perhaps\n", "'ssh_names' must be yes or no" },
+		{ NULL, NULL }
+	};
+	const struct bad_case *b;
+	struct config c;
+	char *cause;
+
+	for (b = cases; b->text != NULL; b++) {
+		cause = NULL;
+		CU_ASSERT_NOT_EQUAL(parse(b->text, &c, &cause), 0);
+		CU_ASSERT_PTR_NOT_NULL(cause);
+		if (cause == NULL || strstr(cause, b->expect) == NULL) {
+			fprintf(stderr, "\n  for %s  got: %s\n  want: %s\n", b->text,
+			    cause ? cause : "(none)", b->expect);
+			CU_FAIL("message");
+		}
+		config_release(&c);
+		free(cause);
+	}
+}
+
+static void
+test_long_line(void)
+{
+	struct config c;
+	struct buf b = BUF_INIT;
+	char *cause = NULL;
+	int i;
+
+	buf_puts(&b, "[workspace a]\ncompute_instances = ");
+	for (i = 0; i < 100; i++)
+		buf_printf(&b, "ci%d, ", i);
+	buf_puts(&b, "\n");
+	CU_ASSERT_NOT_EQUAL(parse(b.data, &c, &cause), 0);
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "test.conf:2: line is longer than") != NULL);
+	config_release(&c);
+	buf_release(&b);
+	free(cause);
+}
+
+static const struct unit_test conf_tests[] = {
+	{ "full", test_full },
+	{ "defaults", test_defaults },
+	{ "errors", test_errors },
+	{ "long_line", test_long_line },
+	{ NULL, NULL }
+};
+static const struct unit_suite suites[] = {
+	{ "conf", conf_tests },
+	{ NULL, NULL }
+};
+UNIT_MAIN(suites)

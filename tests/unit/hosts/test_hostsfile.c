@@ -1,0 +1,1150 @@
+/*
+ * Unit tests of the hosts-file engine: parsing real-world files, broken
+ * blocks, and rewrites compared byte for byte (SPEC 6).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#ifndef _WIN32
+#include <sys/wait.h>
+#endif
+#include <time.h>
+#include <unistd.h>
+
+#include "hosts/entries.h"
+#include "hosts/hostsfile.h"
+#include "base/platform.h"
+#include "base/util.h"
+#include "unit/cunit_main.h"
+
+#define WS "fb7e20a0-8891-458b-b969-55ddb3382f51"
+#define API WS ".workspace.eastus.api.azureml.ms"
+#define CERT WS ".workspace.eastus.cert.api.azureml.ms"
+#define NB "ml-myws-eastus-" WS ".eastus.notebooks.azure.net"
+#define NOTICE HOSTS_NOTICE
+#define BOM "\xef\xbb\xbf"
+
+/* The block of "myws" with list_a(), as SPEC 6.1 shows it. */
+#define BLOCK_A(nl) \
+	"# BEGIN amlhosts myws" nl \
+	NOTICE nl \
+	"10.1.0.5\t" API nl \
+	"10.1.0.5\t" CERT nl \
+	"10.1.0.6\t" NB nl \
+	"# END amlhosts myws" nl
+
+static const char *
+testdata(void)
+{
+	const char *d = getenv("TESTDATA");
+
+	return d != NULL && *d != '\0' ? d : "tests/data";
+}
+
+static void
+load(const char *name, struct buf *b)
+{
+	char *path = xasprintf("%s/hosts/%s", testdata(), name);
+	char *cause = NULL;
+
+	buf_init(b);
+	if (read_file(path, 64u << 20, b, &cause) != 0) {
+		fprintf(stderr, "\n%s: %s\n", path, cause);
+		CU_FAIL_FATAL("cannot read test data");
+	}
+	free(cause);
+	free(path);
+}
+
+/* Entries from "ip", "name", ..., NULL pairs. */
+static void
+list_of(struct entry_list *l, ...)
+{
+	struct ipaddr a;
+	const char *ip, *name;
+	va_list ap;
+
+	entry_list_init(l);
+	va_start(ap, l);
+	while ((ip = va_arg(ap, const char *)) != NULL) {
+		name = va_arg(ap, const char *);
+		CU_ASSERT_EQUAL_FATAL(ip_parse(ip, 0, &a, NULL), 0);
+		entry_list_add(l, name, &a);
+	}
+	va_end(ap);
+}
+
+static void
+list_a(struct entry_list *l)
+{
+	list_of(l, "10.1.0.5", API, "10.1.0.5", CERT, "10.1.0.6", NB, NULL);
+}
+
+static void
+show(const char *what, const char *p, size_t n)
+{
+	size_t i;
+
+	fprintf(stderr, "\n--- %s (%zu bytes):\n", what, n);
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\r')
+			fputs("\\r", stderr);
+		else if (p[i] == '\t')
+			fputs("\\t", stderr);
+		else if ((unsigned char)p[i] >= 0x80)
+			fprintf(stderr, "\\x%02x", (unsigned char)p[i]);
+		else
+			fputc(p[i], stderr);
+	}
+}
+
+#define ASSERT_BYTES(got, gotlen, exp, explen) \
+	assert_bytes((got), (gotlen), (exp), (explen), __LINE__)
+
+static void
+assert_bytes(const char *got, size_t gotlen, const char *exp, size_t explen, int line)
+{
+	int same = gotlen == explen && memcmp(got, exp, explen) == 0;
+
+	if (!same) {
+		fprintf(stderr, "\nbytes differ at test_hostsfile.c:%d", line);
+		show("expected", exp, explen);
+		show("got", got, gotlen);
+	}
+	CU_ASSERT_TRUE(same);
+}
+
+/* One rewrite of text; the result in out (emptied first). */
+static int
+rewrite(const char *text, size_t len, const struct block_change *ch, size_t n,
+    int all, struct buf *out, char **cause)
+{
+	struct hostsfile hf;
+	int rc;
+
+	buf_release(out);
+	if (hostsfile_parse(&hf, text, len, cause) != 0)
+		return -1;
+	rc = hostsfile_rewrite(&hf, ch, n, all, out, cause);
+	hostsfile_release(&hf);
+	return rc;
+}
+
+/* Apply (entries) or remove (NULL) one target; must succeed. */
+static void
+rewrite1(const char *text, size_t len, const char *target, const struct entry_list *l,
+    struct buf *out)
+{
+	struct block_change ch = { target, l };
+	char *cause = NULL;
+
+	if (rewrite(text, len, &ch, 1, 0, out, &cause) != 0) {
+		fprintf(stderr, "\nrewrite failed: %s\n", cause);
+		CU_FAIL_FATAL("rewrite failed");
+	}
+}
+
+static void
+restore_all(const char *text, size_t len, struct buf *out)
+{
+	char *cause = NULL;
+
+	if (rewrite(text, len, NULL, 0, 1, out, &cause) != 0) {
+		fprintf(stderr, "\nuninstall failed: %s\n", cause);
+		CU_FAIL_FATAL("uninstall failed");
+	}
+}
+
+static const struct sample {
+	const char *name;
+	size_t nlines;
+	int crlf, bom, final_eol;
+} samples[] = {
+	{ "debian", 7, 0, 0, 1 },
+	{ "macos", 9, 0, 0, 1 },
+	{ "windows", 21, 1, 0, 1 },
+	{ "container", 7, 0, 0, 1 },
+	{ "kubernetes", 11, 0, 0, 1 },
+	{ "no-final-newline", 3, 0, 0, 0 },
+	{ "bom-crlf", 5, 1, 1, 1 },
+	{ "prior-entries", 12, 0, 0, 1 },
+	{ NULL, 0, 0, 0, 0 }
+};
+
+static void
+test_parse_samples(void)
+{
+	const struct sample *s;
+	struct hostsfile hf;
+	struct buf b;
+	char *cause = NULL;
+	size_t i, total;
+
+	for (s = samples; s->name != NULL; s++) {
+		load(s->name, &b);
+		CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, b.data, b.len, &cause), 0);
+		if (hf.nlines != s->nlines)
+			fprintf(stderr, "\n%s: %zu lines\n", s->name, hf.nlines);
+		CU_ASSERT_EQUAL(hf.nlines, s->nlines);
+		CU_ASSERT_EQUAL(hf.crlf, s->crlf);
+		CU_ASSERT_EQUAL(hf.bom, s->bom);
+		CU_ASSERT_EQUAL(hf.nblocks, 0);
+		CU_ASSERT_EQUAL(hf.lines[hf.nlines - 1].eol != 0, s->final_eol);
+		for (i = 0, total = 0; i < hf.nlines; i++) {
+			CU_ASSERT_EQUAL(hf.lines[i].off, total);
+			CU_ASSERT_EQUAL(hf.lines[i].eol, hf.lines[i].len == 0 ? 0 :
+			    i + 1 == hf.nlines && !s->final_eol ? 0 : s->crlf ? 2 : 1);
+			total += hf.lines[i].len;
+		}
+		CU_ASSERT_EQUAL(total, b.len);
+		hostsfile_release(&hf);
+		buf_release(&b);
+	}
+}
+
+/* A file with no line ending yet: CRLF on Windows (hostsfile.c). */
+#ifdef _WIN32
+#define NO_EOL_CRLF 1
+#define NO_EOL_NL "\r\n"
+#else
+#define NO_EOL_CRLF 0
+#define NO_EOL_NL "\n"
+#endif
+
+static void
+test_parse_edges(void)
+{
+	static const char marked[] =
+	    BOM "# BEGIN amlhosts my-ws.1 \t\r\nx\r\n# END amlhosts my-ws.1\t\r\n";
+	struct hostsfile hf;
+	char *cause = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, "", 0, &cause), 0);
+	CU_ASSERT_EQUAL(hf.nlines, 0);
+	CU_ASSERT_EQUAL(hf.crlf, NO_EOL_CRLF);
+	hostsfile_release(&hf);
+
+	CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, "abc", 3, &cause), 0);
+	CU_ASSERT_EQUAL(hf.nlines, 1);
+	CU_ASSERT_EQUAL(hf.lines[0].eol, 0);
+	CU_ASSERT_EQUAL(hf.crlf, NO_EOL_CRLF);
+	hostsfile_release(&hf);
+
+	/* The first line ending decides. */
+	CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, "a\nb\r\n", 5, &cause), 0);
+	CU_ASSERT_EQUAL(hf.crlf, 0);
+	CU_ASSERT_EQUAL(hf.lines[1].eol, 2);
+	hostsfile_release(&hf);
+	CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, "a\r\nb\n\n", 6, &cause), 0);
+	CU_ASSERT_EQUAL(hf.crlf, 1);
+	CU_ASSERT_EQUAL(hf.nlines, 3);
+	CU_ASSERT_EQUAL(hf.lines[1].eol, 1);
+	CU_ASSERT_EQUAL(hf.lines[2].len, 1);
+	hostsfile_release(&hf);
+
+	CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, BOM, 3, &cause), 0);
+	CU_ASSERT_EQUAL(hf.bom, 1);
+	CU_ASSERT_EQUAL(hf.nlines, 1);
+	hostsfile_release(&hf);
+
+	/* Markers past a BOM, with trailing blanks, in a CRLF file. */
+	CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, marked, sizeof marked - 1, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(hf.nblocks, 1);
+	CU_ASSERT_STRING_EQUAL(hf.blocks[0].name, "my-ws.1");
+	CU_ASSERT_EQUAL(hf.blocks[0].begin, 0);
+	CU_ASSERT_EQUAL(hf.blocks[0].end, 2);
+	CU_ASSERT_EQUAL(hostsfile_find_block(&hf, "my-ws.1"), 0);
+	CU_ASSERT_EQUAL(hostsfile_find_block(&hf, "my-ws"), -1);
+	hostsfile_release(&hf);
+
+	/* Not markers: no exact prefix. */
+	{
+		static const char text[] =
+		    "#BEGIN amlhosts a\n"
+		    " # BEGIN amlhosts a\n"
+		    "# BEGIN amlhosts\n"
+		    "# BEGIN amlhosts   \n"
+		    "# begin amlhosts a\n"
+		    "# BEGIN amlhostsa\n"
+		    "#amlhosts:a# # END amlhosts a\n";
+
+		CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, text, sizeof text - 1, &cause), 0);
+		CU_ASSERT_EQUAL(hf.nblocks, 0);
+		hostsfile_release(&hf);
+	}
+	free(cause);
+}
+
+static void
+test_target_names(void)
+{
+	char longname[70];
+
+	CU_ASSERT_TRUE(hosts_target_name_valid("myws"));
+	CU_ASSERT_TRUE(hosts_target_name_valid("My_WS.prod-2"));
+	CU_ASSERT_TRUE(hosts_target_name_valid("9"));
+	CU_ASSERT_FALSE(hosts_target_name_valid(""));
+	CU_ASSERT_FALSE(hosts_target_name_valid("-x"));
+	CU_ASSERT_FALSE(hosts_target_name_valid(".x"));
+	CU_ASSERT_FALSE(hosts_target_name_valid("a b"));
+	CU_ASSERT_FALSE(hosts_target_name_valid("a#"));
+	CU_ASSERT_FALSE(hosts_target_name_valid("a\n"));
+	CU_ASSERT_FALSE(hosts_target_name_valid(NULL));
+	memset(longname, 'a', 64);
+	longname[64] = '\0';
+	CU_ASSERT_TRUE(hosts_target_name_valid(longname));
+	longname[64] = 'a';
+	longname[65] = '\0';
+	CU_ASSERT_FALSE(hosts_target_name_valid(longname));
+}
+
+static const struct broken {
+	const char *text;
+	const char *cause;
+} broken[] = {
+	{ "127.0.0.1 localhost\n# BEGIN amlhosts a\n10.1.0.5\tx.example\n",
+	  "line 2: '# BEGIN amlhosts a' has no matching END" },
+	{ "x\n\n# END amlhosts a\n",
+	  "line 3: '# END amlhosts a' has no matching BEGIN" },
+	{ "# BEGIN amlhosts a\n# END amlhosts a\n# END amlhosts a\n",
+	  "line 3: '# END amlhosts a' has no matching BEGIN" },
+	{ "x\n\n# BEGIN amlhosts a\n1\n2\n3\n4\n5\n# BEGIN amlhosts a\n# END amlhosts a\n",
+	  "lines 3 and 9: two BEGIN lines for 'a'" },
+	{ "# BEGIN amlhosts a\n\n# BEGIN amlhosts b\n# END amlhosts b\n# END amlhosts a\n",
+	  "lines 1 and 3: block 'a' has no END before '# BEGIN amlhosts b'" },
+	{ "# BEGIN amlhosts a\nx\n# END amlhosts b\n",
+	  "lines 1 and 3: block 'a' ends with '# END amlhosts b'" },
+	{ "# BEGIN amlhosts a\n# END amlhosts a\nx\n# BEGIN amlhosts a\n# END amlhosts a\n",
+	  "lines 1 and 4: two blocks named 'a'" },
+	{ "x\n# BEGIN amlhosts -bad  \n",
+	  "line 2: '# BEGIN amlhosts -bad' does not name a valid block" },
+	{ "# END amlhosts a b\n",
+	  "line 1: '# END amlhosts a b' does not name a valid block" },
+	{ "# BEGIN amlhosts a\x01\x7f\xc3\xa9\n",
+	  "line 1: '# BEGIN amlhosts a?\?\?\?' does not name a valid block" },
+	{ BOM "# BEGIN amlhosts a\r\nx\r\n",
+	  "line 1: '# BEGIN amlhosts a' has no matching END" },
+	{ "a\r\nb\r\n# BEGIN amlhosts a \r\n# END amlhosts a\r\n# BEGIN amlhosts b\r\n",
+	  "line 5: '# BEGIN amlhosts b' has no matching END" },
+	{ NULL, NULL }
+};
+
+static void
+test_broken_blocks(void)
+{
+	const struct broken *t;
+	struct hostsfile hf;
+	char *cause = NULL;
+
+	for (t = broken; t->text != NULL; t++) {
+		CU_ASSERT_EQUAL(hostsfile_parse(&hf, t->text, strlen(t->text), &cause), -1);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(cause);
+		if (strcmp(cause, t->cause) != 0)
+			fprintf(stderr, "\nexpected: %s\ngot:      %s\n", t->cause, cause);
+		CU_ASSERT_STRING_EQUAL(cause, t->cause);
+		CU_ASSERT_EQUAL(hf.nblocks, 0);
+		hostsfile_release(&hf); /* safe after a failure */
+		free(cause);
+		cause = NULL;
+	}
+}
+
+static void
+test_render(void)
+{
+	struct entry_list l;
+	struct buf b = BUF_INIT;
+	static const char lf[] = BLOCK_A("\n");
+	static const char crlf[] = BLOCK_A("\r\n");
+
+	list_a(&l);
+	hostsfile_render_block("myws", &l, 0, &b);
+	ASSERT_BYTES(b.data, b.len, lf, sizeof lf - 1);
+	buf_release(&b);
+	hostsfile_render_block("myws", &l, 1, &b);
+	ASSERT_BYTES(b.data, b.len, crlf, sizeof crlf - 1);
+	buf_release(&b);
+	hostsfile_render_block("e", NULL, 0, &b);
+	CU_ASSERT_STRING_EQUAL(b.data, "# BEGIN amlhosts e\n" NOTICE "\n# END amlhosts e\n");
+	buf_release(&b);
+	entry_list_release(&l);
+}
+
+/* Apply to every sample without prior lines: bytes outside the block are
+ * untouched, the block uses the file's line ending, remove and uninstall
+ * give the original back. */
+static void
+test_apply_samples(void)
+{
+	const struct sample *s;
+	struct entry_list l;
+	struct buf in, out = BUF_INIT, again = BUF_INIT, exp = BUF_INIT;
+	struct hostsfile hf;
+	struct entry_list got;
+	char *cause = NULL, hex[65], want[65];
+	size_t skipped, n;
+	const char *nl;
+
+	list_a(&l);
+	for (s = samples; s->name != NULL; s++) {
+		if (strcmp(s->name, "prior-entries") == 0)
+			continue;
+		load(s->name, &in);
+		nl = s->crlf ? "\r\n" : "\n";
+		buf_release(&exp);
+		buf_append(&exp, in.data, in.len);
+		if (!s->final_eol)
+			buf_puts(&exp, nl);
+		n = exp.len;
+		if (s->crlf)
+			buf_puts(&exp, BLOCK_A("\r\n"));
+		else
+			buf_puts(&exp, BLOCK_A("\n"));
+
+		rewrite1(in.data, in.len, "myws", &l, &out);
+		ASSERT_BYTES(out.data, out.len, exp.data, exp.len);
+
+		/* The block reads back as written. */
+		CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, out.data, out.len, &cause), 0);
+		CU_ASSERT_EQUAL_FATAL(hf.nblocks, 1);
+		entry_list_init(&got);
+		CU_ASSERT_EQUAL(hostsfile_block_entries(&hf, 0, &got, &skipped, &cause), 0);
+		CU_ASSERT_EQUAL(skipped, 0);
+		CU_ASSERT_EQUAL_FATAL(got.n, 3);
+		CU_ASSERT_STRING_EQUAL(got.v[0].name, API);
+		CU_ASSERT_STRING_EQUAL(got.v[2].ip, "10.1.0.6");
+		entry_list_release(&got);
+		hostsfile_block_hash(&hf, 0, hex);
+		sha256_hex(exp.data + n, exp.len - n, want);
+		CU_ASSERT_STRING_EQUAL(hex, want);
+		hostsfile_release(&hf);
+
+		/* Idempotent. */
+		rewrite1(out.data, out.len, "myws", &l, &again);
+		ASSERT_BYTES(again.data, again.len, out.data, out.len);
+
+		/* Remove and uninstall restore the original (plus the one line
+		 * ending added before the block). */
+		rewrite1(out.data, out.len, "myws", NULL, &again);
+		ASSERT_BYTES(again.data, again.len, exp.data, n);
+		restore_all(out.data, out.len, &again);
+		ASSERT_BYTES(again.data, again.len, exp.data, n);
+		if (s->final_eol)
+			ASSERT_BYTES(again.data, again.len, in.data, in.len);
+		buf_release(&in);
+	}
+	buf_release(&out);
+	buf_release(&again);
+	buf_release(&exp);
+	entry_list_release(&l);
+	free(cause);
+}
+
+static void
+test_empty_file(void)
+{
+	struct entry_list l;
+	struct buf out = BUF_INIT, back = BUF_INIT;
+	static const char block[] = BLOCK_A(NO_EOL_NL);
+	static const char bomblock[] = BOM BLOCK_A(NO_EOL_NL);
+
+	list_a(&l);
+	rewrite1("", 0, "myws", &l, &out);
+	ASSERT_BYTES(out.data, out.len, block, sizeof block - 1);
+	rewrite1(out.data, out.len, "myws", NULL, &back);
+	CU_ASSERT_EQUAL(back.len, 0);
+	/* A file holding only a BOM has no line to end. */
+	rewrite1(BOM, 3, "myws", &l, &out);
+	ASSERT_BYTES(out.data, out.len, bomblock, sizeof bomblock - 1);
+	rewrite1(out.data, out.len, "myws", NULL, &back);
+	ASSERT_BYTES(back.data, back.len, BOM, 3);
+	/* Removing what is not there changes nothing. */
+	rewrite1("a\nb", 3, "myws", NULL, &back);
+	ASSERT_BYTES(back.data, back.len, "a\nb", 3);
+	buf_release(&out);
+	buf_release(&back);
+	entry_list_release(&l);
+}
+
+static void
+test_replace_in_place(void)
+{
+	struct entry_list l, old;
+	struct buf out = BUF_INIT;
+	static const char before[] =
+	    "127.0.0.1 localhost\r\n"
+	    "# BEGIN amlhosts other\r\n"
+	    "10.2.0.1\tfoo.privatelink.example   # hand edit kept verbatim\r\n"
+	    "# END amlhosts other\r\n"
+	    "# BEGIN amlhosts myws  \r\n"
+	    NOTICE "\r\n"
+	    "10.1.0.4\t" API "\r\n"
+	    "# END amlhosts myws\r\n"
+	    "# user line after the block\r\n"
+	    "192.168.1.5 nas";
+	static const char after[] =
+	    "127.0.0.1 localhost\r\n"
+	    "# BEGIN amlhosts other\r\n"
+	    "10.2.0.1\tfoo.privatelink.example   # hand edit kept verbatim\r\n"
+	    "# END amlhosts other\r\n"
+	    BLOCK_A("\r\n")
+	    "# user line after the block\r\n"
+	    "192.168.1.5 nas";
+	static const char removed[] =
+	    "127.0.0.1 localhost\r\n"
+	    "# BEGIN amlhosts other\r\n"
+	    "10.2.0.1\tfoo.privatelink.example   # hand edit kept verbatim\r\n"
+	    "# END amlhosts other\r\n"
+	    "# user line after the block\r\n"
+	    "192.168.1.5 nas";
+
+	list_a(&l);
+	rewrite1(before, sizeof before - 1, "myws", &l, &out);
+	ASSERT_BYTES(out.data, out.len, after, sizeof after - 1);
+	rewrite1(after, sizeof after - 1, "myws", NULL, &out);
+	ASSERT_BYTES(out.data, out.len, removed, sizeof removed - 1);
+	/* An empty list still writes the (empty) block. */
+	list_of(&old, NULL);
+	rewrite1(before, sizeof before - 1, "myws", &old, &out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.data, "# BEGIN amlhosts myws\r\n" NOTICE
+	    "\r\n# END amlhosts myws\r\n# user"));
+	entry_list_release(&old);
+	buf_release(&out);
+	entry_list_release(&l);
+}
+
+/* What apply makes of tests/data/hosts/prior-entries with list_a(). */
+static const char prior_applied[] =
+    "127.0.0.1\tlocalhost\n"
+    "::1\tlocalhost ip6-localhost ip6-loopback\n"
+    "\n"
+    "# AML names pasted by hand last year\n"
+    "#amlhosts:myws# 10.9.9.9 " API " myalias.internal   # old manual line\n"
+    "10.9.9.9\tmyalias.internal\t#amlhosts-kept:myws\n"
+    "#amlhosts:myws# 10.9.9.9\t" CERT "\n"
+    "#amlhosts:myws#   10.9.9.10   ML-MYWS-EASTUS-FB7E20A0-8891-458B-B969-55DDB3382F51"
+    ".EASTUS.NOTEBOOKS.AZURE.NET.   \n"
+    "# 10.9.9.9 " API "\n"
+    "10.9.9.9\n"
+    "not-an-ip " API "\n"
+    "10.9.9.9#" API "\n"
+    "192.168.1.5\tnas.home nas\n"
+    BLOCK_A("\n");
+
+static void
+test_prior_lines(void)
+{
+	struct entry_list l;
+	struct buf in, out = BUF_INIT, back = BUF_INIT;
+	struct hostsfile hf;
+	char *cause = NULL;
+
+	load("prior-entries", &in);
+	list_a(&l);
+	rewrite1(in.data, in.len, "myws", &l, &out);
+	ASSERT_BYTES(out.data, out.len, prior_applied, sizeof prior_applied - 1);
+
+	CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, out.data, out.len, &cause), 0);
+	CU_ASSERT_EQUAL(hostsfile_count_disabled(&hf, "myws"), 3);
+	CU_ASSERT_EQUAL(hostsfile_count_disabled(&hf, "other"), 0);
+	hostsfile_release(&hf);
+
+	rewrite1(out.data, out.len, "myws", &l, &back);
+	ASSERT_BYTES(back.data, back.len, out.data, out.len);
+	rewrite1(out.data, out.len, "myws", NULL, &back);
+	ASSERT_BYTES(back.data, back.len, in.data, in.len);
+	restore_all(out.data, out.len, &back);
+	ASSERT_BYTES(back.data, back.len, in.data, in.len);
+
+	buf_release(&in);
+	buf_release(&out);
+	buf_release(&back);
+	entry_list_release(&l);
+}
+
+/* A changed list gives the same bytes as applying it to the original: a
+ * name no longer managed gets its line back, a kept line is not doubled. */
+static void
+test_reapply_changed(void)
+{
+	struct entry_list l, l2;
+	struct buf in, a1 = BUF_INIT, a2 = BUF_INIT, fresh = BUF_INIT;
+
+	load("prior-entries", &in);
+	list_a(&l);
+	list_of(&l2, "10.1.0.5", API, "10.1.0.7", NB, "10.1.0.8", "nas.home", NULL);
+	rewrite1(in.data, in.len, "myws", &l, &a1);
+	rewrite1(a1.data, a1.len, "myws", &l2, &a2);
+	rewrite1(in.data, in.len, "myws", &l2, &fresh);
+	ASSERT_BYTES(a2.data, a2.len, fresh.data, fresh.len);
+	/* The cert line is live again, exactly as it was. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(a2.data, "\n10.9.9.9\t" CERT "\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(a2.data, "\n#amlhosts:myws# 192.168.1.5\tnas.home nas\n"
+	    "192.168.1.5\tnas\t#amlhosts-kept:myws\n"));
+	CU_ASSERT_PTR_NULL(strstr(strstr(a2.data, "kept:myws") + 1,
+	    "myalias.internal\t#amlhosts-kept"));
+	/* And back. */
+	rewrite1(a2.data, a2.len, "myws", &l, &fresh);
+	ASSERT_BYTES(fresh.data, fresh.len, a1.data, a1.len);
+	rewrite1(a2.data, a2.len, "myws", NULL, &fresh);
+	ASSERT_BYTES(fresh.data, fresh.len, in.data, in.len);
+	buf_release(&in);
+	buf_release(&a1);
+	buf_release(&a2);
+	buf_release(&fresh);
+	entry_list_release(&l);
+	entry_list_release(&l2);
+}
+
+static void
+test_two_targets(void)
+{
+	struct entry_list la, lb;
+	struct buf in, s1 = BUF_INIT, s2 = BUF_INIT, s3 = BUF_INIT, s4 = BUF_INIT;
+	struct block_change both[2];
+	char *cause = NULL;
+	static const char after_remove_a[] =
+	    "#amlhosts:proj# 10.9.9.9 " API " myalias.internal   # old manual line\n"
+	    "10.9.9.9\t" API "\t#amlhosts-kept:proj\n"
+	    "10.9.9.9\t" CERT "\n";
+
+	load("prior-entries", &in);
+	list_a(&la);
+	/* proj manages a name myws left on its kept line. */
+	list_of(&lb, "10.3.0.1", "myalias.internal", "10.3.0.2", "proj.example", NULL);
+	rewrite1(in.data, in.len, "myws", &la, &s1);
+	rewrite1(s1.data, s1.len, "proj", &lb, &s2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s2.data,
+	    "\n#amlhosts:proj# 10.9.9.9\tmyalias.internal\t#amlhosts-kept:myws\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s2.data, "# END amlhosts myws\n# BEGIN amlhosts proj\n"));
+
+	/* Removing myws brings its line back, which proj then disables. */
+	rewrite1(s2.data, s2.len, "myws", NULL, &s3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s3.data, after_remove_a));
+	CU_ASSERT_PTR_NULL(strstr(s3.data, "kept:myws"));
+	CU_ASSERT_PTR_NULL(strstr(s3.data, "amlhosts myws"));
+	rewrite1(s3.data, s3.len, "proj", NULL, &s4);
+	ASSERT_BYTES(s4.data, s4.len, in.data, in.len);
+
+	/* The other order. */
+	rewrite1(s2.data, s2.len, "proj", NULL, &s3);
+	ASSERT_BYTES(s3.data, s3.len, s1.data, s1.len);
+	rewrite1(s3.data, s3.len, "myws", NULL, &s4);
+	ASSERT_BYTES(s4.data, s4.len, in.data, in.len);
+	restore_all(s2.data, s2.len, &s4);
+	ASSERT_BYTES(s4.data, s4.len, in.data, in.len);
+
+	/* Both in one rewrite: appended in the order given. */
+	both[0].target = "proj";
+	both[0].entries = &lb;
+	both[1].target = "myws";
+	both[1].entries = &la;
+	CU_ASSERT_EQUAL_FATAL(rewrite(in.data, in.len, both, 2, 0, &s3, &cause), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s3.data, "# END amlhosts proj\n# BEGIN amlhosts myws\n"));
+	/* myalias.internal is proj's now: no kept line. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(s3.data, "#amlhosts:myws# 10.9.9.9 " API
+	    " myalias.internal   # old manual line\n#amlhosts:myws# 10.9.9.9\t" CERT "\n"));
+	/* The sequential result converges to it (blocks stay where they are). */
+	CU_ASSERT_EQUAL_FATAL(rewrite(s2.data, s2.len, both, 2, 0, &s1, &cause), 0);
+	ASSERT_BYTES(s1.data, (size_t)(strstr(s1.data, "# BEGIN") - s1.data),
+	    s3.data, (size_t)(strstr(s3.data, "# BEGIN") - s3.data));
+	both[0].entries = NULL;
+	both[1].entries = NULL;
+	CU_ASSERT_EQUAL_FATAL(rewrite(s3.data, s3.len, both, 2, 0, &s4, &cause), 0);
+	ASSERT_BYTES(s4.data, s4.len, in.data, in.len);
+
+	buf_release(&in);
+	buf_release(&s1);
+	buf_release(&s2);
+	buf_release(&s3);
+	buf_release(&s4);
+	entry_list_release(&la);
+	entry_list_release(&lb);
+	free(cause);
+}
+
+static void
+test_conflict(void)
+{
+	struct entry_list l, same, other;
+	struct buf out = BUF_INIT;
+	struct block_change two[2];
+	char *cause = NULL;
+	static const char text[] =
+	    "# BEGIN amlhosts stays\n"
+	    NOTICE "\n"
+	    "10.1.0.9\t" API "\n"
+	    "# END amlhosts stays\n";
+
+	list_a(&l);
+	CU_ASSERT_EQUAL(rewrite(text, sizeof text - 1, &(struct block_change){ "myws", &l }, 1,
+	    0, &out, &cause), -1);
+	CU_ASSERT_STRING_EQUAL(cause, "name '" API "' is 10.1.0.5 in block 'myws' but "
+	    "10.1.0.9 in block 'stays'");
+	/* Replacing or removing the other block lifts the conflict. */
+	two[0].target = "stays";
+	two[0].entries = NULL;
+	two[1].target = "myws";
+	two[1].entries = &l;
+	CU_ASSERT_EQUAL(rewrite(text, sizeof text - 1, two, 2, 0, &out, &cause), 0);
+	CU_ASSERT_PTR_NULL(strstr(out.data, "stays"));
+	/* The same address in both is fine. */
+	list_of(&same, "10.1.0.9", API, NULL);
+	CU_ASSERT_EQUAL(rewrite(text, sizeof text - 1, &(struct block_change){ "x", &same }, 1,
+	    0, &out, &cause), 0);
+	/* Two blocks applied at once. */
+	list_of(&other, "10.1.0.8", CERT, NULL);
+	two[0].target = "other";
+	two[0].entries = &other;
+	CU_ASSERT_EQUAL(rewrite("", 0, two, 2, 0, &out, &cause), -1);
+	CU_ASSERT_STRING_EQUAL(cause, "name '" CERT "' is 10.1.0.8 in block 'other' but "
+	    "10.1.0.5 in block 'myws'");
+	/* Uninstall ignores everything. */
+	CU_ASSERT_EQUAL(rewrite(text, sizeof text - 1, two, 2, 1, &out, &cause), 0);
+	CU_ASSERT_EQUAL(out.len, 0);
+
+	/* Bad changes. */
+	two[0].target = "myws";
+	CU_ASSERT_EQUAL(rewrite("", 0, two, 2, 0, &out, &cause), -1);
+	CU_ASSERT_STRING_EQUAL(cause, "block 'myws' is changed twice");
+	two[0].target = "bad name\n";
+	CU_ASSERT_EQUAL(rewrite("", 0, two, 1, 0, &out, &cause), -1);
+	CU_ASSERT_STRING_EQUAL(cause, "invalid block name 'bad name?'");
+	buf_release(&out);
+	entry_list_release(&l);
+	entry_list_release(&same);
+	entry_list_release(&other);
+	free(cause);
+}
+
+/* Lines that are not "ip name..." are never touched, whatever they hold. */
+static void
+test_malformed_left_alone(void)
+{
+	struct entry_list l;
+	struct buf out = BUF_INIT;
+	static const char text[] =
+	    "10.9.9.9\n"
+	    "   10.9.9.9   \n"
+	    "garbage\n"
+	    API "\n"
+	    "999.1.1.1 " API "\n"
+	    "10.9.9 " API "\n"
+	    "10.9.9.9 # " API "\n"
+	    "\t# 10.9.9.9 " API "\n"
+	    "10.9.9.9\x0b" API "\n"
+	    "#amlhosts:myws#10.9.9.9 " API "\n"
+	    "#amlhosts:bad name# 10.9.9.9 " API "\n"
+	    /* amlhosts never disables a marker: restoring these would break
+	     * the file's blocks (found by fuzzing). */
+	    "#amlhosts:myws# # END amlhosts other\n"
+	    "#amlhosts:myws# # BEGIN amlhosts myws\n"
+	    "\n";
+
+	list_a(&l);
+	rewrite1(text, sizeof text - 1, "myws", &l, &out);
+	CU_ASSERT_EQUAL_FATAL(out.len, sizeof text - 1 + sizeof BLOCK_A("\n") - 1);
+	ASSERT_BYTES(out.data, sizeof text - 1, text, sizeof text - 1);
+	restore_all(text, sizeof text - 1, &out);
+	ASSERT_BYTES(out.data, out.len, text, sizeof text - 1);
+	buf_release(&out);
+	entry_list_release(&l);
+}
+
+/* Lines that do parse: every spelling a resolver accepts. */
+static void
+test_live_spellings(void)
+{
+	struct entry_list l;
+	struct buf out = BUF_INIT, back = BUF_INIT;
+	static const char text[] =
+	    "fe80::1%lo0 " API "\n"
+	    "127.0.0.1\t" CERT "#comment\n"
+	    "::ffff:10.1.1.1 " API ".\n"
+	    "0.0.0.0 \tNB.example " NB " other\t\n";
+	static const char want[] =
+	    "#amlhosts:myws# fe80::1%lo0 " API "\n"
+	    "#amlhosts:myws# 127.0.0.1\t" CERT "#comment\n"
+	    "#amlhosts:myws# ::ffff:10.1.1.1 " API ".\n"
+	    "#amlhosts:myws# 0.0.0.0 \tNB.example " NB " other\t\n"
+	    "0.0.0.0\tNB.example other\t#amlhosts-kept:myws\n"
+	    BLOCK_A("\n");
+
+	list_a(&l);
+	rewrite1(text, sizeof text - 1, "myws", &l, &out);
+	ASSERT_BYTES(out.data, out.len, want, sizeof want - 1);
+	rewrite1(out.data, out.len, "myws", NULL, &back);
+	ASSERT_BYTES(back.data, back.len, text, sizeof text - 1);
+	buf_release(&out);
+	buf_release(&back);
+	entry_list_release(&l);
+}
+
+/*
+ * A last line without a line ending: disabled alone, it keeps having none;
+ * with a kept line below it, both take the file's line ending, so that a
+ * second apply gives the same bytes; remove then leaves the line ended.
+ */
+static void
+test_no_eol_last_line(void)
+{
+	struct entry_list l;
+	struct buf out = BUF_INIT, back = BUF_INIT;
+	static const char mid[] =
+	    "a\r\n"
+	    BLOCK_A("\r\n")
+	    "10.9.9.9 " API;
+	static const char mid_applied[] =
+	    "a\r\n"
+	    BLOCK_A("\r\n")
+	    "#amlhosts:myws# 10.9.9.9 " API;
+	static const char mid_kept[] =
+	    "a\r\n"
+	    BLOCK_A("\r\n")
+	    "10.9.9.9 " API " alias";
+	static const char mid_kept_applied[] =
+	    "a\r\n"
+	    BLOCK_A("\r\n")
+	    "#amlhosts:myws# 10.9.9.9 " API " alias\r\n"
+	    "10.9.9.9\talias\t#amlhosts-kept:myws\r\n";
+	static const char end_kept[] =
+	    "a\n"
+	    "10.9.9.9 " API " alias";
+	static const char end_kept_applied[] =
+	    "a\n"
+	    "#amlhosts:myws# 10.9.9.9 " API " alias\n"
+	    "10.9.9.9\talias\t#amlhosts-kept:myws\n"
+	    BLOCK_A("\n");
+
+	list_a(&l);
+	rewrite1(mid, sizeof mid - 1, "myws", &l, &out);
+	ASSERT_BYTES(out.data, out.len, mid_applied, sizeof mid_applied - 1);
+	rewrite1(out.data, out.len, "myws", &l, &back);
+	ASSERT_BYTES(back.data, back.len, mid_applied, sizeof mid_applied - 1);
+	rewrite1(out.data, out.len, "myws", NULL, &back);
+	ASSERT_BYTES(back.data, back.len, "a\r\n10.9.9.9 " API, strlen("a\r\n10.9.9.9 " API));
+
+	rewrite1(mid_kept, sizeof mid_kept - 1, "myws", &l, &out);
+	ASSERT_BYTES(out.data, out.len, mid_kept_applied, sizeof mid_kept_applied - 1);
+	rewrite1(out.data, out.len, "myws", &l, &back);
+	ASSERT_BYTES(back.data, back.len, mid_kept_applied, sizeof mid_kept_applied - 1);
+	restore_all(out.data, out.len, &back);
+	ASSERT_BYTES(back.data, back.len, "a\r\n10.9.9.9 " API " alias\r\n",
+	    strlen("a\r\n10.9.9.9 " API " alias\r\n"));
+
+	rewrite1(end_kept, sizeof end_kept - 1, "myws", &l, &out);
+	ASSERT_BYTES(out.data, out.len, end_kept_applied, sizeof end_kept_applied - 1);
+	rewrite1(out.data, out.len, "myws", &l, &back);
+	ASSERT_BYTES(back.data, back.len, end_kept_applied, sizeof end_kept_applied - 1);
+	rewrite1(out.data, out.len, "myws", NULL, &back);
+	ASSERT_BYTES(back.data, back.len, "a\n10.9.9.9 " API " alias\n",
+	    strlen("a\n10.9.9.9 " API " alias\n"));
+	buf_release(&out);
+	buf_release(&back);
+	entry_list_release(&l);
+}
+
+/* The BOM stays first: the prefix goes after it, a block at line 0 is
+ * replaced or removed behind it. */
+static void
+test_bom_line0(void)
+{
+	struct entry_list l;
+	struct buf out = BUF_INIT, back = BUF_INIT;
+	static const char text[] = BOM "10.9.9.9 " API " x\r\nb\r\n";
+	static const char want[] =
+	    BOM "#amlhosts:myws# 10.9.9.9 " API " x\r\n"
+	    "10.9.9.9\tx\t#amlhosts-kept:myws\r\n"
+	    "b\r\n"
+	    BLOCK_A("\r\n");
+	static const char block0[] = BOM "# BEGIN amlhosts myws\r\nold\r\n# END amlhosts myws\r\nb";
+	static const char block0_applied[] = BOM BLOCK_A("\r\n") "b";
+	struct hostsfile hf;
+	char *cause = NULL, hex[65], exp[65];
+
+	list_a(&l);
+	rewrite1(text, sizeof text - 1, "myws", &l, &out);
+	ASSERT_BYTES(out.data, out.len, want, sizeof want - 1);
+	CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, out.data, out.len, &cause), 0);
+	CU_ASSERT_EQUAL(hostsfile_count_disabled(&hf, "myws"), 1);
+	hostsfile_release(&hf);
+	rewrite1(out.data, out.len, "myws", NULL, &back);
+	ASSERT_BYTES(back.data, back.len, text, sizeof text - 1);
+	restore_all(out.data, out.len, &back);
+	ASSERT_BYTES(back.data, back.len, text, sizeof text - 1);
+
+	rewrite1(block0, sizeof block0 - 1, "myws", &l, &out);
+	ASSERT_BYTES(out.data, out.len, block0_applied, sizeof block0_applied - 1);
+	rewrite1(block0, sizeof block0 - 1, "myws", NULL, &out);
+	ASSERT_BYTES(out.data, out.len, BOM "b", 4);
+	restore_all(block0, sizeof block0 - 1, &out);
+	ASSERT_BYTES(out.data, out.len, BOM "b", 4);
+	/* The hash does not cover the BOM. */
+	CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, block0, sizeof block0 - 1, &cause), 0);
+	hostsfile_block_hash(&hf, 0, hex);
+	sha256_hex(block0 + 3, sizeof block0 - 1 - 4, exp);
+	CU_ASSERT_STRING_EQUAL(hex, exp);
+	hostsfile_release(&hf);
+	buf_release(&out);
+	buf_release(&back);
+	entry_list_release(&l);
+}
+
+static void
+test_block_entries(void)
+{
+	struct hostsfile hf;
+	struct entry_list l;
+	size_t skipped = 99;
+	char *cause = NULL, hex[65], exp[65];
+	static const char text[] =
+	    "x\n"
+	    "# BEGIN amlhosts a\n"
+	    NOTICE "\n"
+	    "10.1.0.5\t" API "\n"
+	    "  10.1.0.6 One.Example. two.example   # two names\r\n"
+	    "\n"
+	    "# a comment\n"
+	    "garbage\n"
+	    "10.1.0.7\n"
+	    "10.1.0.7 bad_name.example good.example\n"
+	    "127.0.0.1 loopback.example\n"
+	    "# END amlhosts a\n"
+	    "y\n";
+
+	CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, text, sizeof text - 1, &cause), 0);
+	entry_list_init(&l);
+	CU_ASSERT_EQUAL(hostsfile_block_entries(&hf, 0, &l, &skipped, &cause), 0);
+	CU_ASSERT_EQUAL(skipped, 5);
+	CU_ASSERT_EQUAL_FATAL(l.n, 3);
+	CU_ASSERT_STRING_EQUAL(l.v[0].name, API);
+	CU_ASSERT_STRING_EQUAL(l.v[1].name, "one.example");
+	CU_ASSERT_STRING_EQUAL(l.v[1].ip, "10.1.0.6");
+	CU_ASSERT_STRING_EQUAL(l.v[2].name, "two.example");
+	entry_list_release(&l);
+	hostsfile_block_hash(&hf, 0, hex);
+	sha256_hex(text + 2, sizeof text - 1 - 4, exp);
+	CU_ASSERT_STRING_EQUAL(hex, exp);
+	hostsfile_release(&hf);
+	free(cause);
+}
+
+/* Disabled lines of a target that is not being changed stay as they are;
+ * removing that target (even without a block) restores them. */
+static void
+test_orphan_disabled(void)
+{
+	struct entry_list l;
+	struct buf out = BUF_INIT;
+	static const char text[] =
+	    "#amlhosts:gone# 10.9.9.9 " API " keep.example\n"
+	    "10.9.9.9\tkeep.example\t#amlhosts-kept:gone   \n"
+	    "#amlhosts:gone# #amlhosts:older# 10.9.9.8 z.example\n";
+	static const char applied[] =
+	    "#amlhosts:gone# 10.9.9.9 " API " keep.example\n"
+	    "10.9.9.9\tkeep.example\t#amlhosts-kept:gone   \n"
+	    "#amlhosts:gone# #amlhosts:older# 10.9.9.8 z.example\n"
+	    BLOCK_A("\n");
+	static const char removed[] =
+	    "10.9.9.9 " API " keep.example\n"
+	    "#amlhosts:older# 10.9.9.8 z.example\n";
+	static const char uninstalled[] =
+	    "10.9.9.9 " API " keep.example\n"
+	    "10.9.9.8 z.example\n";
+	struct hostsfile hf;
+	char *cause = NULL;
+
+	list_a(&l);
+	rewrite1(text, sizeof text - 1, "myws", &l, &out);
+	ASSERT_BYTES(out.data, out.len, applied, sizeof applied - 1);
+	CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, out.data, out.len, &cause), 0);
+	CU_ASSERT_EQUAL(hostsfile_count_disabled(&hf, "gone"), 2);
+	CU_ASSERT_EQUAL(hostsfile_count_disabled(&hf, "myws"), 0);
+	CU_ASSERT_EQUAL(hostsfile_count_disabled(&hf, "older"), 0);
+	hostsfile_release(&hf);
+	rewrite1(text, sizeof text - 1, "gone", NULL, &out);
+	ASSERT_BYTES(out.data, out.len, removed, sizeof removed - 1);
+	restore_all(text, sizeof text - 1, &out);
+	ASSERT_BYTES(out.data, out.len, uninstalled, sizeof uninstalled - 1);
+	buf_release(&out);
+	entry_list_release(&l);
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+run_generator(const char *n, const char *path)
+{
+#ifdef _WIN32
+	/* The generator is a shell script: there is no sh to run it. */
+	(void)n;
+	(void)path;
+	return -1;
+#else
+	char *script = xasprintf("%s/hosts/make-adblock.sh", testdata());
+	int status = -1;
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0) {
+		execlp("sh", "sh", script, n, path, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	free(script);
+	return pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+#endif
+}
+
+static void
+test_large_file(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir, *path, *cause = NULL;
+	struct buf in = BUF_INIT, out = BUF_INIT, back = BUF_INIT;
+	struct entry_list l;
+	struct hostsfile hf;
+	double t0, t1, t2;
+
+#ifdef _WIN32
+	/* Its input comes from a shell script (run_generator). */
+	return;
+#endif
+	dir = xasprintf("%s/amlhosts-test-XXXXXX", tmp != NULL && *tmp != '\0' ? tmp : "/tmp");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	path = xasprintf("%s/hosts", dir);
+	CU_ASSERT_EQUAL(run_generator("200000", path), 0);
+	CU_ASSERT_EQUAL(read_file(path, 64u << 20, &in, &cause), 0);
+	unlink(path);
+	rmdir(dir);
+	free(dir);
+	if (in.len == 0) {
+		free(path);
+		free(cause);
+		CU_FAIL_FATAL("cannot generate the large file");
+	}
+
+	/* One managed name is also an ad-block line in the middle. */
+	list_of(&l, "10.1.0.5", API, "10.1.0.6", "adserver100000.example.com", NULL);
+	t0 = now();
+	CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, in.data, in.len, &cause), 0);
+	CU_ASSERT_EQUAL(hf.nlines, 200000);
+	CU_ASSERT_EQUAL(hostsfile_rewrite(&hf, &(struct block_change){ "myws", &l }, 1, 0,
+	    &out, &cause), 0);
+	hostsfile_release(&hf);
+	t1 = now();
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.data,
+	    "\n#amlhosts:myws# 0.0.0.0 adserver100000.example.com\n"
+	    "0.0.0.0 adserver100001.example.com\n"));
+	CU_ASSERT_EQUAL(out.len, in.len + strlen("#amlhosts:myws# ") +
+	    strlen("# BEGIN amlhosts myws\n" NOTICE "\n10.1.0.5\t" API
+	    "\n10.1.0.6\tadserver100000.example.com\n# END amlhosts myws\n"));
+	rewrite1(out.data, out.len, "myws", &l, &back);
+	ASSERT_BYTES(back.data, back.len, out.data, out.len);
+	t2 = now();
+	rewrite1(out.data, out.len, "myws", NULL, &back);
+	CU_ASSERT_TRUE(back.len == in.len && memcmp(back.data, in.data, in.len) == 0);
+	printf("\n    200,000 lines: apply %.0f ms, re-apply %.0f ms ", (t1 - t0) * 1e3,
+	    (t2 - t1) * 1e3);
+	buf_release(&in);
+	buf_release(&out);
+	buf_release(&back);
+	entry_list_release(&l);
+	free(path);
+	free(cause);
+}
+
+static const struct unit_test parse_tests[] = {
+	{ "samples", test_parse_samples },
+	{ "edges", test_parse_edges },
+	{ "target names", test_target_names },
+	{ "broken blocks", test_broken_blocks },
+	{ "block entries", test_block_entries },
+	{ NULL, NULL }
+};
+/*
+ * Names ending at every offset around the 8-byte words the scanner reads,
+ * after each separator: only whole names outside comments are matched.
+ */
+static void
+test_scan_offsets(void)
+{
+	static const char *const seps[] = { " ", "\t", " \t" };
+	struct buf in = BUF_INIT, want = BUF_INIT, out = BUF_INIT;
+	struct entry_list l;
+	struct hostsfile hf;
+	char *cause = NULL, filler[24];
+	const char *sp;
+	size_t k, s;
+
+	list_of(&l, "10.1.0.5", "m.example.com", NULL);
+	for (k = 0; k < 20; k++) {
+		memset(filler, 'a' + (int)k, k);
+		filler[k] = '\0';
+		for (s = 0; s < 3; s++) {
+			sp = seps[s];
+			buf_printf(&in, "0.0.0.0%s%s%sm.example.com\n", sp, filler, k ? sp : "");
+			buf_printf(&want, "#amlhosts:t# 0.0.0.0%s%s%sm.example.com\n", sp, filler,
+			    k ? sp : "");
+			if (k > 0)
+				buf_printf(&want, "0.0.0.0\t%s\t#amlhosts-kept:t\n", filler);
+			buf_printf(&in, "0.0.0.0%sx%s%s#m.example.com\n", sp, filler, sp);
+			buf_printf(&want, "0.0.0.0%sx%s%s#m.example.com\n", sp, filler, sp);
+			buf_printf(&in, "0.0.0.0%sx%sm.example.com%s# c\n", sp, filler, sp);
+			buf_printf(&want, "0.0.0.0%sx%sm.example.com%s# c\n", sp, filler, sp);
+			buf_printf(&in, "0.0.0.0%s%sM.Example.COM.\n", filler, sp);
+			if (k == 0)
+				buf_printf(&want, "#amlhosts:t# 0.0.0.0%sM.Example.COM.\n", sp);
+			else
+				buf_printf(&want, "0.0.0.0%s%sM.Example.COM.\n", filler, sp);
+		}
+	}
+	buf_puts(&want, "# BEGIN amlhosts t\n" NOTICE "\n10.1.0.5\tm.example.com\n"
+	    "# END amlhosts t\n");
+	CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, in.data, in.len, &cause), 0);
+	CU_ASSERT_EQUAL(hostsfile_rewrite(&hf, &(struct block_change){ "t", &l }, 1, 0,
+	    &out, &cause), 0);
+	ASSERT_BYTES(out.data, out.len, want.data, want.len);
+	hostsfile_release(&hf);
+	buf_release(&in);
+	buf_release(&want);
+	buf_release(&out);
+	entry_list_release(&l);
+	free(cause);
+}
+
+static const struct unit_test rewrite_tests[] = {
+	{ "render", test_render },
+	{ "apply samples", test_apply_samples },
+	{ "empty file", test_empty_file },
+	{ "replace in place", test_replace_in_place },
+	{ "prior lines", test_prior_lines },
+	{ "re-apply changed list", test_reapply_changed },
+	{ "two targets", test_two_targets },
+	{ "conflict", test_conflict },
+	{ "malformed lines", test_malformed_left_alone },
+	{ "live spellings", test_live_spellings },
+	{ "no line ending at end", test_no_eol_last_line },
+	{ "bom on line 0", test_bom_line0 },
+	{ "orphan disabled lines", test_orphan_disabled },
+	{ "200,000 lines", test_large_file },
+	{ "names at every word offset", test_scan_offsets },
+	{ NULL, NULL }
+};
+static const struct unit_suite suites[] = {
+	{ "hostsfile parse", parse_tests },
+	{ "hostsfile rewrite", rewrite_tests },
+	{ NULL, NULL }
+};
+UNIT_MAIN(suites)

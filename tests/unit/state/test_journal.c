@@ -1,0 +1,282 @@
+/* Unit tests of the journal: records, backups, pruning, the lock. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "state/journal.h"
+#include "base/platform.h"
+#include "unit/cunit_main.h"
+
+static char *
+make_tempdir(void)
+{
+	char tmpl[] = "/tmp/amlhosts-unit.XXXXXX";
+	char *d = mkdtemp(tmpl);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	return xasprintf("%s/state", d);
+}
+
+#ifdef _WIN32
+#include <dirent.h>
+
+/* No rm there: the state directory is two levels deep at most. */
+static int
+remove_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	struct stat st;
+	char *p;
+	int rc = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		p = xasprintf("%s/%s", dir, de->d_name);
+		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			rc |= remove_dir(p);
+		else
+			rc |= unlink(p);
+		free(p);
+	}
+	closedir(d);
+	return rc | rmdir(dir);
+}
+#endif
+
+static void
+remove_tree(const char *state)
+{
+	char *parent = xstrndup(state, strlen(state) - strlen("/state"));
+#ifdef _WIN32
+	if (remove_dir(parent) != 0)
+		fprintf(stderr, "cannot clean %s\n", state);
+	free(parent);
+#else
+	char *cmd = xasprintf("rm -rf '%s'", parent);
+
+	free(parent);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot clean %s\n", state);
+	free(cmd);
+#endif
+}
+
+static void
+record(struct state *s, const char *cmd, const char *before, const char *after,
+    const char *blocks, long want_id)
+{
+	struct journal_record r;
+	char *cause = NULL;
+
+	memset(&r, 0, sizeof r);
+	r.command = (char *)cmd;
+	r.targets = (char *)"ws";
+	r.hosts = (char *)"/tmp/hosts";
+	r.blocks = (char *)blocks;
+	sha256_hex(before, strlen(before), r.before);
+	sha256_hex(after, strlen(after), r.after);
+	CU_ASSERT_EQUAL(journal_record_change(s, &r, before, strlen(before), &cause), 0);
+	CU_ASSERT_EQUAL(r.id, want_id);
+	free(cause);
+}
+
+static void
+test_record_and_read(void)
+{
+	struct state s;
+	struct journal j;
+	struct buf b = BUF_INIT;
+	char *dir = make_tempdir(), *cause = NULL, hash[65];
+	const struct journal_record *last;
+	struct stat st;
+
+	state_init(&s);
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
+	CU_ASSERT_EQUAL(stat(dir, &st), 0);
+#ifndef _WIN32
+	/* (On Windows the ACL decides; the mode bits say nothing.) */
+	CU_ASSERT_EQUAL(st.st_mode & 0777, 0700);
+#endif
+	CU_ASSERT_EQUAL(state_lock(&s, 1, &cause), 0);
+	record(&s, "apply", "one\n", "two\n", "ws:" "0000000000000000000000000000000000000000000000000000000000000000", 1);
+	record(&s, "remove", "two\n", "three\n", "-", 2);
+
+	CU_ASSERT_EQUAL_FATAL(journal_read(dir, &j, &cause), 0);
+	CU_ASSERT_EQUAL(j.n, 2);
+	last = journal_last_for(&j, "/tmp/hosts");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(last);
+	CU_ASSERT_EQUAL(last->id, 2);
+	CU_ASSERT_STRING_EQUAL(last->command, "remove");
+	CU_ASSERT_PTR_NULL(journal_last_for(&j, "/etc/other"));
+	CU_ASSERT_EQUAL(journal_block_hash(&j.v[0], "ws", hash), 0);
+	CU_ASSERT_EQUAL(hash[0], '0');
+	CU_ASSERT_NOT_EQUAL(journal_block_hash(&j.v[1], "ws", hash), 0);
+
+	CU_ASSERT_EQUAL(journal_load_backup(dir, &j.v[0], &b, &cause), 0);
+	CU_ASSERT_STRING_EQUAL(b.data, "one\n");
+	buf_release(&b);
+
+	/* forgetting the last record takes back both line and backup */
+	record(&s, "apply", "three\n", "four\n", "-", 3);
+	journal_forget_change(&s, 3);
+	journal_release(&j);
+	CU_ASSERT_EQUAL(journal_read(dir, &j, &cause), 0);
+	CU_ASSERT_EQUAL(j.n, 2);
+	journal_release(&j);
+
+	state_close(&s);
+	remove_tree(dir);
+	free(dir);
+	free(cause);
+}
+
+static void
+test_prune_and_tamper(void)
+{
+	struct state s;
+	struct journal j;
+	struct buf b = BUF_INIT;
+	char *dir = make_tempdir(), *cause = NULL, *p;
+	FILE *f;
+	int i;
+
+	state_init(&s);
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
+	for (i = 1; i <= 5; i++)
+		record(&s, "apply", i % 2 ? "a\n" : "b\n", "x\n", "-", i);
+	CU_ASSERT_EQUAL(journal_read(dir, &j, &cause), 0);
+	CU_ASSERT_EQUAL(journal_prune(&s, &j, 2, &cause), 0);
+	for (i = 1; i <= 5; i++) {
+		p = journal_backup_path(dir, i);
+		CU_ASSERT_EQUAL(access(p, F_OK) == 0, i >= 4);
+		free(p);
+	}
+	/* a pruned backup is reported as gone */
+	CU_ASSERT_NOT_EQUAL(journal_load_backup(dir, &j.v[0], &b, &cause), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(cause, "gone"));
+	/* a backup that no longer matches its hash is refused */
+	p = journal_backup_path(dir, 5);
+	f = fopen(p, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("tampered\n", f);
+	fclose(f);
+	free(p);
+	buf_release(&b);
+	CU_ASSERT_NOT_EQUAL(journal_load_backup(dir, &j.v[4], &b, &cause), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(cause, "does not match"));
+	buf_release(&b);
+	journal_release(&j);
+	state_close(&s);
+	remove_tree(dir);
+	free(dir);
+	free(cause);
+}
+
+static void
+test_malformed_and_partial(void)
+{
+	struct state s;
+	struct journal j;
+	char *dir = make_tempdir(), *cause = NULL, *p;
+	FILE *f;
+
+	state_init(&s);
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
+	record(&s, "apply", "a\n", "b\n", "-", 1);
+	p = xasprintf("%s/journal", dir);
+	/* a run killed mid-append leaves a partial line: ignored */
+	f = fopen(p, "a");
+	fputs("2\t17", f);
+	fclose(f);
+	CU_ASSERT_EQUAL(journal_read(dir, &j, &cause), 0);
+	CU_ASSERT_EQUAL(j.n, 1);
+	journal_release(&j);
+	/* a complete but malformed line is an error naming the line */
+	f = fopen(p, "a");
+	fputs("\ngarbage\n", f);
+	fclose(f);
+	CU_ASSERT_NOT_EQUAL(journal_read(dir, &j, &cause), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(cause, "line 2"));
+	free(p);
+	state_close(&s);
+	remove_tree(dir);
+	free(dir);
+	free(cause);
+}
+
+static void
+test_lock_busy(void)
+{
+	struct state a, b;
+	char *dir = make_tempdir(), *cause = NULL;
+
+	state_init(&a);
+	state_init(&b);
+	CU_ASSERT_EQUAL_FATAL(state_open(&a, dir, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(state_open(&b, dir, &cause), 0);
+	CU_ASSERT_EQUAL(state_lock(&a, 1, &cause), 0);
+	CU_ASSERT_NOT_EQUAL(state_lock(&b, 0, &cause), 0);
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "busy") != NULL);
+	state_close(&a);
+	CU_ASSERT_EQUAL(state_lock(&b, 0, &cause), 0);
+	state_close(&b);
+	remove_tree(dir);
+	free(dir);
+	free(cause);
+}
+
+static void
+test_unsafe_state_dir(void)
+{
+	struct state s;
+	char *dir = make_tempdir(), *cause = NULL;
+
+#ifdef _WIN32
+	/* Mode bits say nothing on Windows; the ACL decides (journal.c). */
+	free(dir);
+	return;
+#endif
+	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0777), 0);
+	CU_ASSERT_EQUAL(chmod(dir, 0777), 0);
+	state_init(&s);
+	CU_ASSERT_NOT_EQUAL(state_open(&s, dir, &cause), 0);
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "writable by group or others") != NULL);
+	state_close(&s);
+	remove_tree(dir);
+	free(dir);
+	free(cause);
+}
+
+static void
+test_time_format(void)
+{
+	char out[32];
+
+	journal_format_time(0, out);
+	CU_ASSERT_STRING_EQUAL(out, "1970-01-01T00:00:00Z");
+	journal_format_time(1795000000LL, out);
+	CU_ASSERT_STRING_EQUAL(out, "2026-11-18T11:06:40Z");
+}
+
+static const struct unit_test journal_tests[] = {
+	{ "record_and_read", test_record_and_read },
+	{ "prune_and_tamper", test_prune_and_tamper },
+	{ "malformed_and_partial", test_malformed_and_partial },
+	{ "lock_busy", test_lock_busy },
+	{ "unsafe_state_dir", test_unsafe_state_dir },
+	{ "time_format", test_time_format },
+	{ NULL, NULL }
+};
+static const struct unit_suite suites[] = {
+	{ "journal", journal_tests },
+	{ NULL, NULL }
+};
+UNIT_MAIN(suites)
