@@ -6,11 +6,23 @@ run "$AMLHOSTS" --help
 expect_rc 0 "--help"
 expect_out "^Usage: amlhosts"
 cp "$T/out" "$T/help"
-for c in apply plan resolve status remove uninstall rollback history; do
+# Every command in the command table (one src/cli/cmd-NAME.c each, with its
+# cmd_NAME_entry): listed by --help, in amlhosts(1), and with a --help of
+# its own. The list comes from the sources, so a new command is covered.
+srcdir=$(cd "$TESTDATA/../.." && pwd)
+commands=$(sed -n 's/^const struct cmd_entry cmd_\([a-z]*\)_entry = {$/\1/p' "$srcdir"/src/cli/cmd-*.c)
+[ "$(echo "$commands" | wc -w)" -ge 10 ] || fail "cannot list the commands from $srcdir/src/cli: got '$commands'"
+for c in $commands; do
 	grep -q "^  $c " "$T/help" || fail "--help lacks $c"
+	grep -q "^\.SS \"\\{0,1\}$c\b" "$srcdir/man/amlhosts.1" ||
+		fail "amlhosts(1) lacks the command $c"
 	run "$AMLHOSTS" "$c" --help
 	expect_rc 0 "$c --help"
 	expect_out "^Usage: amlhosts \[OPTIONS\] $c"
+done
+# And --help lists no command that the table lacks.
+for c in $(sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z]*\) .*/\1/p' "$T/help"); do
+	echo "$commands" | grep -qx "$c" || fail "--help lists $c, which is no command"
 done
 run "$AMLHOSTS" -V
 expect_rc 0 "-V"
