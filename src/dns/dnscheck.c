@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "dns/dnscheck.h"
+#include "hosts/hostsline.h"
 #include "base/platform.h"
 #ifdef _WIN32
 #include <windns.h>
@@ -437,85 +438,37 @@ out:
 }
 #endif /* !_WIN32 */
 
-static int
-same_name(const char *w, const char *name, size_t n)
-{
-	size_t i;
-	char a, b;
-
-	if (strlen(name) != n)
-		return 0;
-	for (i = 0; i < n; i++) {
-		a = w[i] >= 'A' && w[i] <= 'Z' ? (char)(w[i] + ('a' - 'A')) : w[i];
-		b = name[i];
-		if (a != b)
-			return 0;
-	}
-	return 1;
-}
-
-static int
-is_blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
+/* The first line that maps a name answers it: fields as hostsline.h reads
+ * them, the same reading apply gives the file. */
 void
 dnscheck_hosts_scan(const char *data, size_t len, struct dnscheck_result *r, size_t n)
 {
-	const char *p = data, *end = data + len, *eol, *q, *w;
-	char ip[INET6_ADDRSTRLEN + 1];
+	const char *p, *end = data + len, *eol;
+	struct hostsline_field f;
 	struct ipaddr a;
-	size_t i, wlen, done = 0;
-	int first;
+	size_t i, pos, done = 0;
 
 	for (i = 0; i < n; i++)
 		r[i].hosts = DNSCHECK_HOSTS_ABSENT;
-	while (p < end && done < n) {
+	for (p = data + hostsline_bom(data, len); p < end && done < n; p = eol + 1) {
 		eol = memchr(p, '\n', (size_t)(end - p));
 		if (eol == NULL)
 			eol = end;
-		q = memchr(p, '#', (size_t)(eol - p));
-		if (q == NULL)
-			q = eol;
-		/* Fields: address, then names. */
-		first = 1;
-		memset(&a, 0, sizeof a);
-		for (w = p; w < q;) {
-			while (w < q && is_blank(*w))
-				w++;
-			if (w >= q)
-				break;
-			for (wlen = 0; w + wlen < q && !is_blank(w[wlen]); wlen++)
-				;
-			if (first) {
-				first = 0;
-				if (wlen >= sizeof ip)
-					break;
-				memcpy(ip, w, wlen);
-				ip[wlen] = '\0';
-				if (inet_pton(AF_INET, ip, a.bytes) == 1)
-					a.family = AF_INET;
-				else if (inet_pton(AF_INET6, ip, a.bytes) == 1)
-					a.family = AF_INET6;
-				else
-					break;
-			} else {
-				for (i = 0; i < n; i++) {
-					const char *name = r[i].entry->name;
-
-					if (r[i].hosts != DNSCHECK_HOSTS_ABSENT ||
-					    a.family != r[i].entry->addr.family || !same_name(w, name, wlen))
-						continue;
-					r[i].hosts = ip_compare(&a, &r[i].entry->addr) == 0 ?
-					    DNSCHECK_HOSTS_RIGHT : DNSCHECK_HOSTS_OTHER;
-					r[i].hosts_addr = a;
-					done++;
-				}
+		pos = 0;
+		if (!hostsline_next(p, (size_t)(eol - p), &pos, &f) ||
+		    !hostsline_addr(p + f.off, f.len, &a))
+			continue;
+		while (hostsline_next(p, (size_t)(eol - p), &pos, &f))
+			for (i = 0; i < n; i++) {
+				if (r[i].hosts != DNSCHECK_HOSTS_ABSENT ||
+				    a.family != r[i].entry->addr.family ||
+				    !hostsline_names(p + f.off, f.len, r[i].entry->name))
+					continue;
+				r[i].hosts = ip_compare(&a, &r[i].entry->addr) == 0 ?
+				    DNSCHECK_HOSTS_RIGHT : DNSCHECK_HOSTS_OTHER;
+				r[i].hosts_addr = a;
+				done++;
 			}
-			w += wlen;
-		}
-		p = eol + 1;
 	}
 }
 

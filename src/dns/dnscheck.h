@@ -104,7 +104,8 @@ void dnscheck_server_release(struct dnscheck_server *s);
 int dnscheck_ip_is_public(const struct ipaddr *a);
 
 /* Fill r->hosts from a hosts file's text: the first line that maps the
- * name (as glibc's files backend answers), comments ignored. */
+ * name (as glibc's files backend answers), fields, comments, addresses and
+ * names read by hostsline.h's rules, as apply reads them. */
 void dnscheck_hosts_scan(const char *data, size_t len, struct dnscheck_result *r, size_t n);
 
 /* Summary counts. */

@@ -20,6 +20,7 @@
 #endif
 
 #include "hosts/hostsfile.h"
+#include "hosts/hostsline.h"
 #include "base/platform.h"
 
 #define BOM "\xef\xbb\xbf"
@@ -46,8 +47,7 @@ is_target_char(char c)
 }
 
 /*
- * Eight bytes at a time: a list of a million lines is 40 MB, most of it
- * names. eq_mask() has the high bit of each byte of w that equals c set,
+ * Eight bytes at a time: a list of a million lines is 40 MB. eq_mask() has the high bit of each byte of w that equals c set,
  * and no other bit (exact: no borrow runs from one byte into the next).
  */
 #define ONES UINT64_C(0x0101010101010101)
@@ -59,22 +59,6 @@ eq_mask(uint64_t w, unsigned char c)
 	uint64_t x = w ^ (ONES * c);
 
 	return ~(((x & LOW7) + LOW7) | x | LOW7);
-}
-
-/* Offset of the first blank or '#' in p[i..n), or n. */
-static size_t
-token_end(const char *p, size_t i, size_t n)
-{
-	uint64_t w;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, 8);
-		if ((eq_mask(w, ' ') | eq_mask(w, '\t') | eq_mask(w, '#')) != 0)
-			break;
-	}
-	while (i < n && !is_blank(p[i]) && p[i] != '#')
-		i++;
-	return i;
 }
 
 static size_t
@@ -202,9 +186,8 @@ disabled_prefix(const char *p, size_t n, const char **target, size_t *tlen)
 static const char *
 kept_target(const char *p, size_t n, size_t *tlen)
 {
-	size_t end = n, j, k, mark = LIT_LEN(HOSTS_KEPT_MARK);
-	char addr[INET6_ADDRSTRLEN + 1];
-	unsigned char bin[16];
+	size_t end = n, j, pos = 0, mark = LIT_LEN(HOSTS_KEPT_MARK);
+	struct hostsline_field f;
 
 	/* Most lines of a big file have no '#' at all: one memchr rules them out. */
 	if (n <= mark || memchr(p, '#', n) == NULL)
@@ -217,10 +200,8 @@ kept_target(const char *p, size_t n, size_t *tlen)
 	if (j < mark + 1 || !target_valid_n(p + j, end - j) ||
 	    memcmp(p + j - mark, HOSTS_KEPT_MARK, mark) != 0 || p[j - mark - 1] != '\t')
 		return NULL;
-	for (k = 0; k < n && k < INET6_ADDRSTRLEN && !is_blank(p[k]); k++)
-		addr[k] = p[k];
-	addr[k] = '\0';
-	if (k == 0 || (inet_pton(AF_INET, addr, bin) != 1 && inet_pton(AF_INET6, addr, bin) != 1))
+	/* amlhosts writes the address first, as the line it came from had it. */
+	if (!hostsline_next(p, n, &pos, &f) || f.off != 0 || !hostsline_addr(p, f.len, NULL))
 		return NULL;
 	*tlen = end - j;
 	return p + j;
@@ -291,7 +272,7 @@ hostsfile_parse(struct hostsfile *hf, const char *data, size_t len, char **cause
 		set_error(cause, "the file is larger than 4 GiB");
 		goto out;
 	}
-	hf->bom = len >= BOM_LEN && memcmp(data, BOM, BOM_LEN) == 0;
+	hf->bom = hostsline_bom(data, len) != 0;
 	split_lines(hf);
 #ifdef _WIN32
 	/* A file with no line ending yet (new, or one line) gets Windows' own. */
@@ -396,21 +377,14 @@ static int
 parse_block_line(const char *p, size_t n, struct entry_list *out)
 {
 	struct strlist toks = STRLIST_INIT, names = STRLIST_INIT;
+	struct hostsline_field f;
 	struct ipaddr addr;
-	size_t i = 0, start;
+	size_t i = 0;
 	char *norm;
 	int rc = -1;
 
-	for (;;) {
-		while (i < n && is_blank(p[i]))
-			i++;
-		if (i == n || p[i] == '#')
-			break;
-		start = i;
-		while (i < n && !is_blank(p[i]) && p[i] != '#')
-			i++;
-		strlist_push_nocopy(&toks, xstrndup(p + start, i - start));
-	}
+	while (hostsline_next(p, n, &i, &f))
+		strlist_push_nocopy(&toks, xstrndup(p + f.off, f.len));
 	if (toks.n < 2 || ip_parse(toks.v[0], 0, &addr, NULL) != 0)
 		goto out;
 	for (i = 1; i < toks.n; i++) {
@@ -499,7 +473,8 @@ hostsfile_render_block(const char *target, const struct entry_list *entries,
 /*
  * The names the new file's blocks manage, for one lookup per name on each
  * of possibly 200,000 lines: open addressing, keys compared the way a
- * resolver does (ASCII case-insensitively, one trailing dot ignored).
+ * line names a name by hostsline.h's rule (ASCII case-insensitively, one
+ * trailing dot ignored).
  */
 struct managed {
 	const char *name; /* NULL: empty slot */
@@ -521,12 +496,6 @@ len_bit(size_t n)
 	return n < 255 ? n : 255;
 }
 
-static char
-fold(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
-}
-
 static uint64_t
 name_hash(const char *p, size_t n)
 {
@@ -534,7 +503,7 @@ name_hash(const char *p, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)fold(p[i]);
+		h ^= (unsigned char)hostsline_fold(p[i]);
 		h *= 1099511628211ULL;
 	}
 	/* The slot comes from the low bits, which FNV alone mixes poorly. */
@@ -560,18 +529,14 @@ nameset_init(struct nameset *s, size_t n)
 static struct managed *
 nameset_slot(const struct nameset *s, const char *p, size_t n)
 {
-	size_t i = (size_t)name_hash(p, n) & s->mask, k;
+	size_t i = (size_t)name_hash(p, n) & s->mask;
 	struct managed *m;
 
 	for (;; i = (i + 1) & s->mask) {
 		m = &s->slot[i];
 		if (m->name == NULL)
 			return m;
-		if (m->len != n)
-			continue;
-		for (k = 0; k < n && fold(p[k]) == fold(m->name[k]); k++)
-			;
-		if (k == n)
+		if (m->len == n && hostsline_name_eq(p, m->name, n))
 			return m;
 	}
 }
@@ -581,8 +546,7 @@ nameset_find(const struct nameset *s, const char *p, size_t n)
 {
 	const struct managed *m;
 
-	if (n > 0 && p[n - 1] == '.')
-		n--;
+	n = hostsline_name_len(p, n);
 	/* Most names of a big file have a length no managed name has. */
 	if (n == 0 || (s->lens[len_bit(n) >> 6] & (UINT64_C(1) << (len_bit(n) & 63))) == 0)
 		return NULL;
@@ -634,7 +598,7 @@ struct rewriter {
 	size_t ntok, captok;
 	const char *span; /* original bytes not yet appended to out */
 	size_t span_len;
-	char addr[INET6_ADDRSTRLEN + 1]; /* the last token is_address() accepted */
+	char addr[INET6_ADDRSTRLEN + 1]; /* the last address field seen, if it fits */
 	size_t addr_len;
 };
 
@@ -674,30 +638,6 @@ change_index(const struct rewriter *rw, const char *t, size_t n)
 	return -1;
 }
 
-/* An address as resolvers read hosts files (inet_pton, with an IPv6 zone
- * such as macOS's "fe80::1%lo0"); longer tokens cannot be addresses. */
-static int
-is_address(const char *p, size_t n)
-{
-	char s[INET6_ADDRSTRLEN + 1];
-	unsigned char bin[sizeof(struct in6_addr)];
-	const char *zone;
-
-	if (n == 0 || n >= sizeof s || memchr(p, '\0', n) != NULL)
-		return 0;
-	zone = memchr(p, '%', n);
-	if (zone != NULL) {
-		if (zone + 1 == p + n)
-			return 0;
-		n = (size_t)(zone - p);
-	}
-	memcpy(s, p, n);
-	s[n] = '\0';
-	if (zone == NULL && inet_pton(AF_INET, s, bin) == 1)
-		return 1;
-	return inet_pton(AF_INET6, s, bin) == 1;
-}
-
 static void
 push_token(struct rewriter *rw, size_t off, size_t len)
 {
@@ -711,23 +651,17 @@ push_token(struct rewriter *rw, size_t off, size_t len)
 	rw->ntok++;
 }
 
-/* Split "ws* IP ws+ name (ws+ name)* (ws* #comment)?" into rw->tok, the
- * address first; 0 if the line is not of that shape. */
+/* The line's fields into rw->tok, the address first (hostsline.h); 0 if
+ * it maps no name. */
 static int
 tokenize_live(struct rewriter *rw, const char *p, size_t n)
 {
-	size_t i = 0, start;
+	struct hostsline_field f;
+	size_t i = 0;
 
 	rw->ntok = 0;
-	for (;;) {
-		while (i < n && is_blank(p[i]))
-			i++;
-		if (i == n || p[i] == '#')
-			break;
-		start = i;
-		i = token_end(p, i, n);
-		push_token(rw, start, i - start);
-	}
+	while (hostsline_next(p, n, &i, &f))
+		push_token(rw, f.off, f.len);
 	if (rw->ntok < 2)
 		return 0;
 	/* Big lists repeat one address ("0.0.0.0") on every line. */
@@ -735,10 +669,13 @@ tokenize_live(struct rewriter *rw, const char *p, size_t n)
 	n = rw->tok[0].len;
 	if (n != 0 && n == rw->addr_len && memcmp(p, rw->addr, n) == 0)
 		return 1;
-	if (!is_address(p, n))
+	if (!hostsline_addr(p, n, NULL))
 		return 0;
-	memcpy(rw->addr, p, n); /* is_address() takes no longer token */
-	rw->addr_len = n;
+	/* A zone id can make an address longer than the cache. */
+	if (n < sizeof rw->addr) {
+		memcpy(rw->addr, p, n);
+		rw->addr_len = n;
+	}
 	return 1;
 }
 

@@ -3,7 +3,8 @@
  * parsed file rewrites to bytes that parse again with the block holding
  * exactly our entries, and everything amlhosts does not own is unchanged
  * (uninstalling before and after gives the same bytes, but for a newline
- * added to a last line that had none).
+ * added to a last line that had none), and no live line outside the
+ * blocks maps a managed name as hostsline.h (and so verify) reads it.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "hosts/hostsfile.h"
+#include "hosts/hostsline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,6 +27,34 @@ restore_all(const char *p, size_t n, struct buf *out)
 	if (hostsfile_rewrite(&hf, NULL, 0, 1, out, NULL) != 0)
 		abort();
 	hostsfile_release(&hf);
+}
+
+#define NAME_X "x.workspace.eastus.api.azureml.ms"
+#define NAME_Y "y.workspace.eastus.api.azureml.ms"
+
+static void
+check_none_live(const struct hostsfile *hf)
+{
+	struct hostsline_field f;
+	const char *p;
+	size_t i, j = 0, n, pos, skip;
+
+	for (i = 0; i < hf->nlines; i++) {
+		if (j < hf->nblocks && hf->blocks[j].begin == i) {
+			i = hf->blocks[j++].end;
+			continue;
+		}
+		skip = i == 0 ? hostsline_bom(hf->data, hf->len) : 0;
+		p = hf->data + hf->lines[i].off + skip;
+		n = hf->lines[i].len - hf->lines[i].eol - skip;
+		pos = 0;
+		if (!hostsline_next(p, n, &pos, &f) || !hostsline_addr(p + f.off, f.len, NULL))
+			continue;
+		while (hostsline_next(p, n, &pos, &f))
+			if (hostsline_names(p + f.off, f.len, NAME_X) ||
+			    hostsline_names(p + f.off, f.len, NAME_Y))
+				abort();
+	}
 }
 
 int
@@ -46,8 +76,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (ip_parse("10.1.0.5", 0, &a, NULL) != 0)
 		abort();
-	entry_list_add(&el, "x.workspace.eastus.api.azureml.ms", &a);
-	entry_list_add(&el, "y.workspace.eastus.api.azureml.ms", &a);
+	entry_list_add(&el, NAME_X, &a);
+	entry_list_add(&el, NAME_Y, &a);
 	ch.entries = &el;
 	if (hostsfile_rewrite(&hf, &ch, 1, 0, &out, &cause) == 0) {
 		if (hostsfile_parse(&again, out.data, out.len, NULL) != 0)
@@ -58,6 +88,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hostsfile_block_entries(&again, (size_t)b, &back, NULL, NULL);
 		if (back.n != 2)
 			abort();
+		check_none_live(&again);
 		hostsfile_release(&again);
 		restore_all((const char *)data, size, &u1);
 		restore_all(out.data, out.len, &u2);

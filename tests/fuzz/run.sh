@@ -20,7 +20,7 @@ mkdir -p "$out"
 # libcurl: a hosts-layer module that called up into azure would not link.
 base_src="$src/src/base/util.c $src/src/base/platform-posix.c"
 hosts_src="$src/src/hosts/entries.c $src/src/hosts/cloud.c $src/src/hosts/names.c
-	$src/src/hosts/jsonsrc.c $src/src/hosts/hostsfile.c $src/src/hosts/diff.c
+	$src/src/hosts/jsonsrc.c $src/src/hosts/hostsline.c $src/src/hosts/hostsfile.c $src/src/hosts/diff.c
 	$src/src/hosts/format.c $src/src/hosts/conf.c"
 sources_of() {
 	case $1 in

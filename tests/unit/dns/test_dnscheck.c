@@ -127,6 +127,35 @@ test_hosts_scan(void)
 	three_release(&t);
 }
 
+/* The scan reads lines as apply does (hostsline.h): a BOM before the first
+ * line, every separator, a NUL or a glued '#' ending the line, one trailing
+ * dot, an IPv6 zone. */
+static void
+test_hosts_scan_rules(void)
+{
+	struct three t;
+	static const char hosts[] =
+	    "\xef\xbb\xbf" "10.1.0.5\va.workspace.eastus.api.azureml.ms\r\n"
+	    "20.1.2.3 x\0 a.workspace.eastus.cert.api.azureml.ms\n"
+	    "20.1.2.3#x a.workspace.eastus.cert.api.azureml.ms\n"
+	    "20.1.2.3 y#a.workspace.eastus.cert.api.azureml.ms\n"
+	    "20.1.2.4\fA.Workspace.EastUS.cert.api.azureml.ms.\r\n"
+	    "fd00::7%eth0 nb.eastus.notebooks.azure.net\n"
+	    "10.1.0.5 a.workspace.eastus.cert.api.azureml.ms\n";
+
+	three_init(&t);
+	dnscheck_hosts_scan(hosts, sizeof hosts - 1, t.r, 3);
+	CU_ASSERT_EQUAL(t.r[0].hosts, DNSCHECK_HOSTS_RIGHT);
+	CU_ASSERT_EQUAL(t.r[1].hosts, DNSCHECK_HOSTS_OTHER);
+	CU_ASSERT_EQUAL(t.r[1].hosts_addr.family, AF_INET);
+	CU_ASSERT_EQUAL(t.r[1].hosts_addr.bytes[3], 4);
+	CU_ASSERT_EQUAL(t.r[2].hosts, DNSCHECK_HOSTS_OTHER);
+	CU_ASSERT_EQUAL(t.r[2].hosts_addr.family, AF_INET6);
+	CU_ASSERT_EQUAL(t.r[2].hosts_addr.bytes[0], 0xfd);
+	CU_ASSERT_EQUAL(t.r[2].hosts_addr.bytes[15], 7);
+	three_release(&t);
+}
+
 static int
 has(const struct strlist *l, const char *what)
 {
@@ -245,6 +274,7 @@ test_no_server(void)
 static const struct unit_test dnscheck_tests[] = {
 	{ "public addresses", test_public },
 	{ "hosts scan", test_hosts_scan },
+	{ "hosts scan reads as apply", test_hosts_scan_rules },
 	{ "causes", test_causes },
 	{ "no server", test_no_server },
 	{ NULL, NULL }

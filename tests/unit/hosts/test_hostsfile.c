@@ -735,7 +735,11 @@ test_malformed_left_alone(void)
 	    "10.9.9 " API "\n"
 	    "10.9.9.9 # " API "\n"
 	    "\t# 10.9.9.9 " API "\n"
-	    "10.9.9.9\x0b" API "\n"
+	    "10.9.9.9 x#" API "\n"
+	    "10.9.9.9#" API "\n"
+	    "10.9.9.9\0 " API "\n"
+	    "10.9.9.9 x\0 " API "\n"
+	    "fe80::1% " API "\n"
 	    "#amlhosts:myws#10.9.9.9 " API "\n"
 	    "#amlhosts:bad name# 10.9.9.9 " API "\n"
 	    /* amlhosts never disables a marker: restoring these would break
@@ -777,6 +781,51 @@ test_live_spellings(void)
 	rewrite1(text, sizeof text - 1, "myws", &l, &out);
 	ASSERT_BYTES(out.data, out.len, want, sizeof want - 1);
 	rewrite1(out.data, out.len, "myws", NULL, &back);
+	ASSERT_BYTES(back.data, back.len, text, sizeof text - 1);
+	buf_release(&out);
+	buf_release(&back);
+	entry_list_release(&l);
+}
+
+/*
+ * Every separator glibc's files backend splits on (\v, \f, \r besides
+ * blanks) and a NUL ending the line: such a line maps the name for
+ * getent, so apply disables it like any other, a kept line carries its
+ * other names, and remove gives every byte back.
+ */
+static void
+test_glibc_separators(void)
+{
+	struct entry_list l;
+	struct buf out = BUF_INIT, back = BUF_INIT;
+	static const char text[] =
+	    "10.9.9.9\v" API "\n"
+	    "10.9.9.9\f" CERT "\fother.example\n"
+	    "10.9.9.9\r" NB "\r\r\n"
+	    "10.9.9.9 " API "\0junk\n"
+	    "10.9.9.9 " API "#glued comment\n"
+	    "10.9.9.9 ok.example\v\f\r\n";
+	static const char want[] =
+	    "#amlhosts:myws# 10.9.9.9\v" API "\n"
+	    "#amlhosts:myws# 10.9.9.9\f" CERT "\fother.example\n"
+	    "10.9.9.9\tother.example\t#amlhosts-kept:myws\n"
+	    "#amlhosts:myws# 10.9.9.9\r" NB "\r\r\n"
+	    "#amlhosts:myws# 10.9.9.9 " API "\0junk\n"
+	    "#amlhosts:myws# 10.9.9.9 " API "#glued comment\n"
+	    "10.9.9.9 ok.example\v\f\r\n"
+	    BLOCK_A("\n");
+
+	list_a(&l);
+	rewrite1(text, sizeof text - 1, "myws", &l, &out);
+	ASSERT_BYTES(out.data, out.len, want, sizeof want - 1);
+	/* idempotent */
+	rewrite1(out.data, out.len, "myws", &l, &back);
+	ASSERT_BYTES(back.data, back.len, want, sizeof want - 1);
+	buf_release(&back);
+	rewrite1(out.data, out.len, "myws", NULL, &back);
+	ASSERT_BYTES(back.data, back.len, text, sizeof text - 1);
+	buf_release(&back);
+	restore_all(out.data, out.len, &back);
 	ASSERT_BYTES(back.data, back.len, text, sizeof text - 1);
 	buf_release(&out);
 	buf_release(&back);
@@ -1135,6 +1184,7 @@ static const struct unit_test rewrite_tests[] = {
 	{ "conflict", test_conflict },
 	{ "malformed lines", test_malformed_left_alone },
 	{ "live spellings", test_live_spellings },
+	{ "glibc's separators", test_glibc_separators },
 	{ "no line ending at end", test_no_eol_last_line },
 	{ "bom on line 0", test_bom_line0 },
 	{ "orphan disabled lines", test_orphan_disabled },
