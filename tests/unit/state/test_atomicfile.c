@@ -18,8 +18,7 @@
 
 /* A fresh directory holding "hosts" with the given bytes and mode. */
 struct fixture {
-	char *dir;
-	char *hosts;
+	struct unit_hosts t;
 	struct atomicfile af;
 	struct buf content;
 	char *cause;
@@ -28,20 +27,18 @@ struct fixture {
 static void
 fixture_init(struct fixture *fx, const char *bytes, mode_t mode)
 {
-	fx->dir = unit_tempdir();
-	fx->hosts = xasprintf("%s/hosts", fx->dir);
+	unit_hosts_init(&fx->t, bytes);
 	fx->cause = NULL;
 	buf_init(&fx->content);
 	atomicfile_init(&fx->af);
-	unit_write_file(fx->hosts, bytes);
-	CU_ASSERT_EQUAL_FATAL(chmod(fx->hosts, mode), 0);
+	CU_ASSERT_EQUAL_FATAL(chmod(fx->t.hosts, mode), 0);
 }
 
 /* Open the hosts file as a change does; its bytes must read back. */
 static void
 fixture_open(struct fixture *fx, const char *want)
 {
-	CU_ASSERT_EQUAL_FATAL(atomicfile_open(&fx->af, fx->hosts, &fx->content, &fx->cause), 0);
+	CU_ASSERT_EQUAL_FATAL(atomicfile_open(&fx->af, fx->t.hosts, &fx->content, &fx->cause), 0);
 	CU_ASSERT_EQUAL(fx->content.len, strlen(want));
 	CU_ASSERT_TRUE(fx->content.len == strlen(want) &&
 	    memcmp(fx->content.data, want, fx->content.len) == 0);
@@ -59,9 +56,7 @@ fixture_release(struct fixture *fx)
 {
 	atomicfile_release(&fx->af);
 	buf_release(&fx->content);
-	unit_remove_tree(fx->dir);
-	free(fx->dir);
-	free(fx->hosts);
+	unit_hosts_release(&fx->t);
 	free(fx->cause);
 }
 
@@ -75,21 +70,21 @@ test_replace_bytes_mode_owner(void)
 	gid_t gid = geteuid() == 0 ? 4322 : getegid();
 
 	fixture_init(&fx, "127.0.0.1\tlocalhost\n", 0640);
-	CU_ASSERT_EQUAL_FATAL(chown(fx.hosts, uid, gid), 0);
-	CU_ASSERT_EQUAL_FATAL(stat(fx.hosts, &before), 0);
+	CU_ASSERT_EQUAL_FATAL(chown(fx.t.hosts, uid, gid), 0);
+	CU_ASSERT_EQUAL_FATAL(stat(fx.t.hosts, &before), 0);
 	fixture_open(&fx, "127.0.0.1\tlocalhost\n");
 	CU_ASSERT_EQUAL(atomicfile_check_writable(&fx.af, 0, &fx.cause), 0);
 	CU_ASSERT_EQUAL(replace(&fx, "127.0.0.1\tlocalhost\n10.0.0.1\tws.example\n", 0), 0);
 
-	CU_ASSERT_TRUE(unit_file_is(fx.hosts, "127.0.0.1\tlocalhost\n10.0.0.1\tws.example\n"));
-	CU_ASSERT_EQUAL_FATAL(stat(fx.hosts, &after), 0);
+	CU_ASSERT_TRUE(unit_file_is(fx.t.hosts, "127.0.0.1\tlocalhost\n10.0.0.1\tws.example\n"));
+	CU_ASSERT_EQUAL_FATAL(stat(fx.t.hosts, &after), 0);
 	CU_ASSERT_EQUAL(after.st_mode & 07777, 0640);
 	CU_ASSERT_EQUAL(after.st_uid, uid);
 	CU_ASSERT_EQUAL(after.st_gid, gid);
 	/* replaced by rename: a new inode, so readers never see half a file */
 	CU_ASSERT_NOT_EQUAL(after.st_ino, before.st_ino);
 	/* only the hosts file: the temporary copy became it */
-	CU_ASSERT_EQUAL(unit_count_entries(fx.dir), 1);
+	CU_ASSERT_EQUAL(unit_count_entries(fx.t.dir), 1);
 	fixture_release(&fx);
 }
 
@@ -101,15 +96,15 @@ test_replace_through_symlink(void)
 	char *link;
 
 	fixture_init(&fx, "old\n", 0644);
-	link = xasprintf("%s/link", fx.dir);
+	link = xasprintf("%s/link", fx.t.dir);
 	CU_ASSERT_EQUAL_FATAL(symlink("hosts", link), 0);
 	CU_ASSERT_EQUAL_FATAL(atomicfile_open(&fx.af, link, &fx.content, &fx.cause), 0);
 	CU_ASSERT_EQUAL(replace(&fx, "new\n", 0), 0);
 	/* the link stays a link; the file it names has the new bytes */
 	CU_ASSERT_EQUAL(lstat(link, &st), 0);
 	CU_ASSERT_TRUE(S_ISLNK(st.st_mode));
-	CU_ASSERT_TRUE(unit_file_is(fx.hosts, "new\n"));
-	CU_ASSERT_EQUAL(unit_count_entries(fx.dir), 2);
+	CU_ASSERT_TRUE(unit_file_is(fx.t.hosts, "new\n"));
+	CU_ASSERT_EQUAL(unit_count_entries(fx.t.dir), 2);
 	free(link);
 	fixture_release(&fx);
 }
@@ -123,13 +118,13 @@ test_fail_missing_directory(void)
 	char *sub, *gone, *hosts_gone;
 
 	fixture_init(&fx, "unused\n", 0644);
-	sub = xasprintf("%s/sub", fx.dir);
-	gone = xasprintf("%s/sub.gone", fx.dir);
+	sub = xasprintf("%s/sub", fx.t.dir);
+	gone = xasprintf("%s/sub.gone", fx.t.dir);
 	hosts_gone = xasprintf("%s/hosts", gone);
 	CU_ASSERT_EQUAL_FATAL(mkdir(sub, 0755), 0);
-	free(fx.hosts);
-	fx.hosts = xasprintf("%s/hosts", sub);
-	unit_write_file(fx.hosts, "old\n");
+	free(fx.t.hosts);
+	fx.t.hosts = xasprintf("%s/hosts", sub);
+	unit_write_file(fx.t.hosts, "old\n");
 	fixture_open(&fx, "old\n");
 	CU_ASSERT_EQUAL_FATAL(rename(sub, gone), 0);
 
@@ -156,11 +151,11 @@ test_fail_readonly_directory(void)
 		return;
 	fixture_init(&fx, "old\n", 0644);
 	fixture_open(&fx, "old\n");
-	CU_ASSERT_EQUAL_FATAL(chmod(fx.dir, 0555), 0);
+	CU_ASSERT_EQUAL_FATAL(chmod(fx.t.dir, 0555), 0);
 	CU_ASSERT_NOT_EQUAL(replace(&fx, "new\n", 0), 0);
 	CU_ASSERT_EQUAL(fx.af.failed_step, ATOMICFILE_STEP_CREATE_TEMP);
-	CU_ASSERT_TRUE(unit_file_is(fx.hosts, "old\n"));
-	CU_ASSERT_EQUAL(unit_count_entries(fx.dir), 1);
+	CU_ASSERT_TRUE(unit_file_is(fx.t.hosts, "old\n"));
+	CU_ASSERT_EQUAL(unit_count_entries(fx.t.dir), 1);
 	fixture_release(&fx);
 }
 
@@ -175,9 +170,9 @@ test_fail_rename_leaves_no_temp(void)
 	fixture_init(&fx, "old\n", 0644);
 	fixture_open(&fx, "old\n");
 	/* a directory where the file was: rename(2) cannot replace it */
-	keep = xasprintf("%s/hosts.old", fx.dir);
-	CU_ASSERT_EQUAL_FATAL(rename(fx.hosts, keep), 0);
-	CU_ASSERT_EQUAL_FATAL(mkdir(fx.hosts, 0755), 0);
+	keep = xasprintf("%s/hosts.old", fx.t.dir);
+	CU_ASSERT_EQUAL_FATAL(rename(fx.t.hosts, keep), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(fx.t.hosts, 0755), 0);
 
 	CU_ASSERT_NOT_EQUAL(replace(&fx, "new\n", 0), 0);
 	CU_ASSERT_EQUAL(fx.af.failed_step, ATOMICFILE_STEP_RENAME);
@@ -185,8 +180,8 @@ test_fail_rename_leaves_no_temp(void)
 	CU_ASSERT_TRUE(fx.cause != NULL && strstr(fx.cause, "cannot replace") != NULL);
 	CU_ASSERT_TRUE(unit_file_is(keep, "old\n"));
 	/* "hosts" (the directory) and "hosts.old": no ".hosts.amlhosts-*" */
-	CU_ASSERT_EQUAL(unit_count_entries(fx.dir), 2);
-	CU_ASSERT_EQUAL(unit_count_entries(fx.hosts), 0);
+	CU_ASSERT_EQUAL(unit_count_entries(fx.t.dir), 2);
+	CU_ASSERT_EQUAL(unit_count_entries(fx.t.hosts), 0);
 	free(keep);
 	fixture_release(&fx);
 }
@@ -200,18 +195,18 @@ test_in_place(void)
 	struct stat before, after;
 
 	fixture_init(&fx, "a much longer old content\n", 0600);
-	CU_ASSERT_EQUAL_FATAL(stat(fx.hosts, &before), 0);
+	CU_ASSERT_EQUAL_FATAL(stat(fx.t.hosts, &before), 0);
 	fixture_open(&fx, "a much longer old content\n");
 	fx.af.bind_mount = 1; /* as atomicfile_open finds in a container */
 	CU_ASSERT_NOT_EQUAL(atomicfile_check_writable(&fx.af, 0, &fx.cause), 0);
 	CU_ASSERT_TRUE(fx.cause != NULL && strstr(fx.cause, "--in-place") != NULL);
 	CU_ASSERT_EQUAL(atomicfile_check_writable(&fx.af, 1, &fx.cause), 0);
 	CU_ASSERT_EQUAL(replace(&fx, "short\n", 1), 0);
-	CU_ASSERT_TRUE(unit_file_is(fx.hosts, "short\n"));
-	CU_ASSERT_EQUAL_FATAL(stat(fx.hosts, &after), 0);
+	CU_ASSERT_TRUE(unit_file_is(fx.t.hosts, "short\n"));
+	CU_ASSERT_EQUAL_FATAL(stat(fx.t.hosts, &after), 0);
 	CU_ASSERT_EQUAL(after.st_ino, before.st_ino);
 	CU_ASSERT_EQUAL(after.st_mode & 07777, 0600);
-	CU_ASSERT_EQUAL(unit_count_entries(fx.dir), 1);
+	CU_ASSERT_EQUAL(unit_count_entries(fx.t.dir), 1);
 	fixture_release(&fx);
 }
 
@@ -222,11 +217,11 @@ test_open_refuses(void)
 	char *missing;
 
 	fixture_init(&fx, "x\n", 0644);
-	missing = xasprintf("%s/nothing", fx.dir);
+	missing = xasprintf("%s/nothing", fx.t.dir);
 	CU_ASSERT_NOT_EQUAL(atomicfile_open(&fx.af, missing, &fx.content, &fx.cause), 0);
 	CU_ASSERT_TRUE(fx.cause != NULL && strstr(fx.cause, "cannot open") != NULL);
 	atomicfile_release(&fx.af);
-	CU_ASSERT_NOT_EQUAL(atomicfile_open(&fx.af, fx.dir, &fx.content, &fx.cause), 0);
+	CU_ASSERT_NOT_EQUAL(atomicfile_open(&fx.af, fx.t.dir, &fx.content, &fx.cause), 0);
 	CU_ASSERT_TRUE(fx.cause != NULL && strstr(fx.cause, "is a directory") != NULL);
 	free(missing);
 	fixture_release(&fx);
@@ -268,9 +263,9 @@ test_remove_stale(void)
 	char *stale, *other, *near;
 
 	fixture_init(&fx, "x\n", 0644);
-	stale = xasprintf("%s/.hosts" ATOMICFILE_TEMP_TAG "AbC123", fx.dir);
-	near = xasprintf("%s/.hosts" ATOMICFILE_TEMP_TAG "AbC1234", fx.dir);
-	other = xasprintf("%s/.other" ATOMICFILE_TEMP_TAG "AbC123", fx.dir);
+	stale = xasprintf("%s/.hosts" ATOMICFILE_TEMP_TAG "AbC123", fx.t.dir);
+	near = xasprintf("%s/.hosts" ATOMICFILE_TEMP_TAG "AbC1234", fx.t.dir);
+	other = xasprintf("%s/.other" ATOMICFILE_TEMP_TAG "AbC123", fx.t.dir);
 	unit_write_file(stale, "half");
 	unit_write_file(near, "not ours");
 	unit_write_file(other, "another file's");
@@ -279,7 +274,7 @@ test_remove_stale(void)
 	CU_ASSERT_EQUAL(access(stale, F_OK), -1);
 	CU_ASSERT_EQUAL(access(near, F_OK), 0);
 	CU_ASSERT_EQUAL(access(other, F_OK), 0);
-	CU_ASSERT_TRUE(unit_file_is(fx.hosts, "x\n"));
+	CU_ASSERT_TRUE(unit_file_is(fx.t.hosts, "x\n"));
 	free(stale);
 	free(near);
 	free(other);

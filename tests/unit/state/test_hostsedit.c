@@ -26,9 +26,8 @@
 #define BLOCK "# BEGIN amlhosts ws\n10.0.0.4\tws.api.azureml.ms\n# END amlhosts ws\n"
 
 struct env {
-	char *dir;    /* the temporary directory */
-	char *hosts;  /* <dir>/hosts */
-	char *state;  /* <dir>/state */
+	struct unit_hosts t;
+	char *state;  /* <t.dir>/state */
 	struct strlist targets;
 	struct hostsedit_opts o;
 };
@@ -65,16 +64,14 @@ compute(const struct hostsfile *hf, const char *real_path, const char *state_dir
 static void
 env_init(struct env *e, const char *hosts_bytes)
 {
-	e->dir = unit_tempdir();
-	e->hosts = xasprintf("%s/hosts", e->dir);
-	e->state = xasprintf("%s/state", e->dir);
-	unit_write_file(e->hosts, hosts_bytes);
+	unit_hosts_init(&e->t, hosts_bytes);
+	e->state = xasprintf("%s/state", e->t.dir);
 	strlist_init(&e->targets);
 	strlist_push(&e->targets, "ws");
 	strlist_push(&e->targets, "other");
 	/* as cmd_hostsedit_opts() fills them */
 	memset(&e->o, 0, sizeof e->o);
-	e->o.hosts_file = e->hosts;
+	e->o.hosts_file = e->t.hosts;
 	e->o.state_dir = e->state;
 	e->o.command = "apply";
 	e->o.targets = &e->targets;
@@ -86,9 +83,7 @@ static void
 env_release(struct env *e)
 {
 	strlist_release(&e->targets);
-	unit_remove_tree(e->dir);
-	free(e->dir);
-	free(e->hosts);
+	unit_hosts_release(&e->t);
 	free(e->state);
 }
 
@@ -109,7 +104,7 @@ test_change_writes_file_backup_record(void)
 	char *cause = NULL, *backup, *real, sha[65], hash[65];
 
 	env_init(&e, OLD);
-	real = realpath(e.hosts, NULL);
+	real = realpath(e.t.hosts, NULL);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(real);
 	CU_ASSERT_EQUAL_FATAL(run(&e, &arg, &r, &cause), 0);
 	CU_ASSERT_EQUAL(arg.calls, 1);
@@ -119,7 +114,7 @@ test_change_writes_file_backup_record(void)
 	CU_ASSERT_EQUAL(r.failed_step, ATOMICFILE_STEP_NONE);
 	CU_ASSERT_STRING_EQUAL(r.real_path, real);
 	/* the hosts file has the new bytes, the backup the old ones */
-	CU_ASSERT_TRUE(unit_file_is(e.hosts, OLD BLOCK));
+	CU_ASSERT_TRUE(unit_file_is(e.t.hosts, OLD BLOCK));
 	backup = statedir_backup_path(e.state, 1);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r.backup);
 	CU_ASSERT_STRING_EQUAL(r.backup, backup);
@@ -145,7 +140,7 @@ test_change_writes_file_backup_record(void)
 	e.o.command = "remove";
 	CU_ASSERT_EQUAL_FATAL(run(&e, &arg, &r, &cause), 0);
 	CU_ASSERT_EQUAL(r.id, 2);
-	CU_ASSERT_TRUE(unit_file_is(e.hosts, OLD));
+	CU_ASSERT_TRUE(unit_file_is(e.t.hosts, OLD));
 	CU_ASSERT_TRUE(unit_file_is(r.backup, OLD BLOCK));
 	CU_ASSERT_EQUAL_FATAL(journal_read(e.state, &j, &cause), 0);
 	CU_ASSERT_EQUAL(j.n, 2);
@@ -201,16 +196,16 @@ test_unchanged_writes_nothing(void)
 	char *cause = NULL, *journal, *backups;
 
 	env_init(&e, OLD);
-	CU_ASSERT_EQUAL_FATAL(stat(e.hosts, &before), 0);
+	CU_ASSERT_EQUAL_FATAL(stat(e.t.hosts, &before), 0);
 	CU_ASSERT_EQUAL(run(&e, &arg, &r, &cause), 0);
 	CU_ASSERT_EQUAL(arg.calls, 1);
 	CU_ASSERT_EQUAL(r.changed, 0);
 	CU_ASSERT_EQUAL(r.id, 0);
 	CU_ASSERT_PTR_NULL(r.backup);
-	CU_ASSERT_EQUAL_FATAL(stat(e.hosts, &after), 0);
+	CU_ASSERT_EQUAL_FATAL(stat(e.t.hosts, &after), 0);
 	CU_ASSERT_EQUAL(after.st_ino, before.st_ino);
 	CU_ASSERT_EQUAL(after.st_mtime, before.st_mtime);
-	CU_ASSERT_TRUE(unit_file_is(e.hosts, OLD));
+	CU_ASSERT_TRUE(unit_file_is(e.t.hosts, OLD));
 	/* no journal, no backup (the directory and its lock exist) */
 	journal = statedir_journal_path(e.state);
 	backups = statedir_backups_dir(e.state);
@@ -239,7 +234,7 @@ test_dry_run_creates_no_state(void)
 	CU_ASSERT_FALSE(arg.had_state_dir);
 	CU_ASSERT_TRUE(r.after.len == strlen(OLD BLOCK) &&
 	    memcmp(r.after.data, OLD BLOCK, r.after.len) == 0);
-	CU_ASSERT_TRUE(unit_file_is(e.hosts, OLD));
+	CU_ASSERT_TRUE(unit_file_is(e.t.hosts, OLD));
 	CU_ASSERT_EQUAL(access(e.state, F_OK), -1);
 	hostsedit_result_release(&r);
 	free(cause);
@@ -288,7 +283,7 @@ test_lock_held_by_other_process(void)
 	CU_ASSERT_EQUAL(arg.calls, 0);
 	CU_ASSERT_EQUAL(r.changed, 0);
 	CU_ASSERT_EQUAL(r.failed_step, ATOMICFILE_STEP_NONE);
-	CU_ASSERT_TRUE(unit_file_is(e.hosts, OLD));
+	CU_ASSERT_TRUE(unit_file_is(e.t.hosts, OLD));
 	journal = statedir_journal_path(e.state);
 	CU_ASSERT_EQUAL(access(journal, F_OK), -1);
 	hostsedit_result_release(&r);
@@ -301,7 +296,7 @@ test_lock_held_by_other_process(void)
 	close(to_child[1]);
 	CU_ASSERT_EQUAL(run(&e, &arg, &r, &cause), 0);
 	CU_ASSERT_EQUAL(r.id, 1);
-	CU_ASSERT_TRUE(unit_file_is(e.hosts, OLD BLOCK));
+	CU_ASSERT_TRUE(unit_file_is(e.t.hosts, OLD BLOCK));
 	CU_ASSERT_EQUAL(access(journal, F_OK), 0);
 	hostsedit_result_release(&r);
 	free(journal);

@@ -24,8 +24,14 @@ test_paths(void)
 	check_path(statedir_backups_dir("/var/lib/amlhosts"), "/var/lib/amlhosts/backups");
 	check_path(statedir_backup_path("/var/lib/amlhosts", 1), "/var/lib/amlhosts/backups/1.hosts");
 	check_path(statedir_backup_path("/s", 1234567890L), "/s/backups/1234567890.hosts");
-	/* a relative --state-dir stays relative */
+}
+
+/* A relative --state-dir stays relative: nothing is resolved here. */
+static void
+test_relative(void)
+{
 	check_path(statedir_journal_path("state"), "state/journal");
+	check_path(statedir_backup_path("./s", 7), "./s/backups/7.hosts");
 }
 
 static void
@@ -69,6 +75,7 @@ test_backup_temp(void)
 
 static const struct unit_test statedir_tests[] = {
 	{ "paths", test_paths },
+	{ "relative", test_relative },
 	{ "backup_id", test_backup_id },
 	{ "backup_temp", test_backup_temp },
 	{ NULL, NULL }

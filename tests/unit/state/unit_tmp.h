@@ -119,4 +119,27 @@ unit_remove_tree(const char *dir)
 #endif
 }
 
+/* A temporary directory holding a file "hosts". */
+struct unit_hosts {
+	char *dir;
+	char *hosts; /* <dir>/hosts */
+};
+
+static inline void
+unit_hosts_init(struct unit_hosts *u, const char *bytes)
+{
+	u->dir = unit_tempdir();
+	u->hosts = xasprintf("%s/hosts", u->dir);
+	unit_write_file(u->hosts, bytes);
+}
+
+/* Remove the directory and everything in it. */
+static inline void
+unit_hosts_release(struct unit_hosts *u)
+{
+	unit_remove_tree(u->dir);
+	free(u->dir);
+	free(u->hosts);
+}
+
 #endif
