@@ -13,6 +13,7 @@
 #include "state/atomicfile.h"
 #include "cli/cmd.h"
 #include "state/journal.h"
+#include "state/statedir.h"
 #include "base/platform.h"
 
 static int
@@ -42,7 +43,7 @@ cmd_history_exec(struct cmd_ctx *ctx)
 		if (strcmp(r->hosts, real) != 0)
 			continue;
 		shown++;
-		backup = journal_backup_path(ctx->conf.state_dir, r->id);
+		backup = statedir_backup_path(ctx->conf.state_dir, r->id);
 		kept = access(backup, F_OK) == 0;
 		journal_format_time(r->time, when);
 		if (ctx->json) {

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cmd.h"
-#include "state/journal.h"
+#include "state/statedir.h"
 
 static int
 uninstall_compute(const struct hostsfile *hf, const char *real_path, const char *state_dir,
@@ -29,18 +29,20 @@ uninstall_compute(const struct hostsfile *hf, const char *real_path, const char 
 static int
 purge_state(const char *dir, char **cause)
 {
-	char *backups = xasprintf("%s/backups", dir), *p;
+	char *backups = statedir_backups_dir(dir), *p;
 	DIR *d;
 	struct dirent *de;
-	size_t len;
+	size_t len, slen = strlen(STATEDIR_BACKUP_SUFFIX);
 	int rc = 0;
 
 	d = opendir(backups);
 	if (d != NULL) {
 		while ((de = readdir(d)) != NULL) {
 			len = strlen(de->d_name);
-			if (de->d_name[0] == '.' || len < 7 ||
-			    strcmp(de->d_name + len - 6, ".hosts") != 0)
+			/* Any visible "*.hosts", not only "<id>.hosts": a stray
+			 * one would keep rmdir from removing the directory. */
+			if (de->d_name[0] == '.' || len <= slen ||
+			    strcmp(de->d_name + len - slen, STATEDIR_BACKUP_SUFFIX) != 0)
 				continue;
 			p = xasprintf("%s/%s", backups, de->d_name);
 			if (unlink(p) != 0)
@@ -54,11 +56,11 @@ purge_state(const char *dir, char **cause)
 	free(backups);
 	if (rc != 0)
 		return rc;
-	p = xasprintf("%s/journal", dir);
+	p = statedir_journal_path(dir);
 	if (unlink(p) != 0 && errno != ENOENT)
 		rc = set_error(cause, "cannot remove '%s': %s", p, strerror(errno));
 	free(p);
-	p = xasprintf("%s/lock", dir);
+	p = statedir_lock_path(dir);
 	if (rc == 0 && unlink(p) != 0 && errno != ENOENT)
 		rc = set_error(cause, "cannot remove '%s': %s", p, strerror(errno));
 	free(p);

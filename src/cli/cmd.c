@@ -305,8 +305,8 @@ cmd_report_edit(struct cmd_ctx *ctx, int rc, char *cause, struct hostsedit_resul
 {
 	cmd_warnings(ctx, &r->warnings);
 	if (rc != 0) {
-		if (ctx->verbose && r->failed_step != NULL)
-			cmd_note(ctx, "failed step: %s", r->failed_step);
+		if (ctx->verbose && r->failed_step != ATOMICFILE_STEP_NONE)
+			cmd_note(ctx, "failed step: %s", atomicfile_step_name(r->failed_step));
 		cmd_error(ctx, "%s", cause ? cause : "failed");
 		return EXIT_FAIL;
 	}

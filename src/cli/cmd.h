@@ -36,7 +36,7 @@ enum exit_code {
 #define CMDOPT_OUTPUT_DIR 0x0200u /* resolve --format bind --output-dir */
 #define CMDOPT_LAST       CMDOPT_OUTPUT_DIR /* main.c checks bits up to here */
 
-/* What a command does, checked in one place (cmd.c). */
+/* What a command does, checked in one place (main.c, before exec). */
 #define CMDF_TARGETS      0x01u /* takes TARGET arguments */
 #define CMDF_NEEDS_TARGET 0x02u /* at least one TARGET */
 #define CMDF_TO_ADDRESS   0x04u /* --to is a DNS server address, not a change ID */

@@ -32,8 +32,6 @@
 #include "state/atomicfile.h"
 #include "base/platform.h"
 
-#define TEMP_TAG ".amlhosts-"
-
 #ifdef _WIN32
 /* New files in the state directory inherit its ACL. */
 #define FCHMOD(fd, mode) ((void)(fd), (void)(mode), 0)
@@ -55,6 +53,27 @@ open_retry(const char *path, int flags, mode_t mode)
 		fd = open(path, flags, mode);
 	} while (fd < 0 && errno == EINTR);
 	return fd;
+}
+
+const char *
+atomicfile_step_name(enum atomicfile_step step)
+{
+	switch (step) {
+	case ATOMICFILE_STEP_NONE: return "none";
+	case ATOMICFILE_STEP_CREATE_TEMP: return "create temporary file";
+	case ATOMICFILE_STEP_OPEN: return "open";
+	case ATOMICFILE_STEP_FCHOWN: return "fchown";
+	case ATOMICFILE_STEP_FCHMOD: return "fchmod";
+	case ATOMICFILE_STEP_SELINUX: return "selinux label";
+	case ATOMICFILE_STEP_WRITE: return "write";
+	case ATOMICFILE_STEP_FTRUNCATE: return "ftruncate";
+	case ATOMICFILE_STEP_FSYNC: return "fsync";
+	case ATOMICFILE_STEP_CLOSE: return "close";
+	case ATOMICFILE_STEP_RENAME: return "rename";
+	case ATOMICFILE_STEP_DIR_FSYNC: return "directory fsync";
+	case ATOMICFILE_STEP_READ_BACK: return "read back";
+	}
+	return "unknown";
 }
 
 void
@@ -305,7 +324,7 @@ fsync_dir(const char *dir, char **cause)
 	return rc;
 }
 
-static int
+int
 fsync_retry(int fd)
 {
 	int r;
@@ -331,7 +350,7 @@ create_temp(const char *target, char **tmp)
 	char *dir = dir_of(target);
 	int fd;
 
-	*tmp = xasprintf("%s/.%s" TEMP_TAG "XXXXXX", dir, base_of(target));
+	*tmp = xasprintf("%s/.%s" ATOMICFILE_TEMP_TAG "XXXXXX", dir, base_of(target));
 	free(dir);
 	/* mkostemp retries only a name that exists, not an interrupted open. */
 	do {
@@ -392,11 +411,11 @@ replace_in_place(struct atomicfile *af, const void *data, size_t len, char **cau
 	size_t done = 0;
 	ssize_t w;
 
-	af->failed_step = "open";
+	af->failed_step = ATOMICFILE_STEP_OPEN;
 	fd = open_retry(af->real, O_WRONLY | O_CLOEXEC | O_NOCTTY, 0);
 	if (fd < 0)
 		return set_error(cause, "cannot open '%s' for writing: %s", af->path, strerror(errno));
-	af->failed_step = "write";
+	af->failed_step = ATOMICFILE_STEP_WRITE;
 	while (done < len) {
 		w = pwrite(fd, p + done, len - done, (off_t)done);
 		if (w < 0 && errno == EINTR)
@@ -408,14 +427,14 @@ replace_in_place(struct atomicfile *af, const void *data, size_t len, char **cau
 		}
 		done += (size_t)w;
 	}
-	af->failed_step = "ftruncate";
+	af->failed_step = ATOMICFILE_STEP_FTRUNCATE;
 	while (ftruncate(fd, (off_t)len) != 0) {
 		if (errno == EINTR)
 			continue;
 		set_error(cause, "cannot truncate '%s': %s", af->path, strerror(errno));
 		goto out;
 	}
-	af->failed_step = "fsync";
+	af->failed_step = ATOMICFILE_STEP_FSYNC;
 	if (fsync_retry(fd) != 0) {
 		set_error(cause, "cannot sync '%s': %s", af->path, strerror(errno));
 		goto out;
@@ -423,7 +442,7 @@ replace_in_place(struct atomicfile *af, const void *data, size_t len, char **cau
 	rc = 0;
 out:
 	if (close(fd) != 0 && rc == 0 && errno != EINTR) {
-		af->failed_step = "close";
+		af->failed_step = ATOMICFILE_STEP_CLOSE;
 		rc = set_error(cause, "cannot write '%s': %s", af->path, strerror(errno));
 	}
 	return rc;
@@ -457,7 +476,7 @@ replace_by_rename(struct atomicfile *af, const void *data, size_t len, char **ca
 	char *tmp = NULL;
 	int fd, rc = -1, err;
 
-	af->failed_step = "create temporary file";
+	af->failed_step = ATOMICFILE_STEP_CREATE_TEMP;
 	fd = create_temp(af->real, &tmp);
 	if (fd < 0) {
 		set_error(cause, "cannot create a temporary file in '%s': %s", af->dir, strerror(errno));
@@ -465,41 +484,41 @@ replace_by_rename(struct atomicfile *af, const void *data, size_t len, char **ca
 	}
 #ifndef _WIN32
 	/* On Windows the ACL is the target's own: ReplaceFileW keeps it. */
-	af->failed_step = "fchown";
+	af->failed_step = ATOMICFILE_STEP_FCHOWN;
 	if ((af->st.st_uid != geteuid() || af->st.st_gid != getegid()) &&
 	    fchown(fd, af->st.st_uid, af->st.st_gid) != 0) {
 		set_error(cause, "cannot give the new '%s' its owner: %s", af->path, strerror(errno));
 		goto fail;
 	}
-	af->failed_step = "fchmod";
+	af->failed_step = ATOMICFILE_STEP_FCHMOD;
 	if (fchmod(fd, af->st.st_mode & 07777) != 0) {
 		set_error(cause, "cannot give the new '%s' its mode: %s", af->path, strerror(errno));
 		goto fail;
 	}
 #endif
 #ifdef HAVE_SELINUX
-	af->failed_step = "selinux label";
+	af->failed_step = ATOMICFILE_STEP_SELINUX;
 	if (copy_selinux_label(af->real, fd, cause) != 0)
 		goto fail;
 #endif
-	af->failed_step = "write";
+	af->failed_step = ATOMICFILE_STEP_WRITE;
 	if (write_all(fd, data, len) != 0) {
 		set_error(cause, "cannot write a temporary copy of '%s': %s", af->path, strerror(errno));
 		goto fail;
 	}
-	af->failed_step = "fsync";
+	af->failed_step = ATOMICFILE_STEP_FSYNC;
 	if (fsync_retry(fd) != 0) {
 		set_error(cause, "cannot sync a temporary copy of '%s': %s", af->path, strerror(errno));
 		goto fail;
 	}
-	af->failed_step = "close";
+	af->failed_step = ATOMICFILE_STEP_CLOSE;
 	err = close(fd);
 	fd = -1;
 	if (err != 0 && errno != EINTR) {
 		set_error(cause, "cannot write a temporary copy of '%s': %s", af->path, strerror(errno));
 		goto fail;
 	}
-	af->failed_step = "rename";
+	af->failed_step = ATOMICFILE_STEP_RENAME;
 	if (platform_replace(tmp, af->real) != 0) {
 		err = errno;
 #ifdef _WIN32
@@ -521,7 +540,7 @@ replace_by_rename(struct atomicfile *af, const void *data, size_t len, char **ca
 	}
 	free(tmp);
 	tmp = NULL;
-	af->failed_step = "directory fsync";
+	af->failed_step = ATOMICFILE_STEP_DIR_FSYNC;
 	if (fsync_dir(af->dir, cause) != 0)
 		goto out;
 	rc = 0;
@@ -547,7 +566,7 @@ atomicfile_replace(struct atomicfile *af, const void *data, size_t len, int in_p
 		rc = replace_by_rename(af, data, len, cause);
 	if (rc != 0)
 		return rc;
-	af->failed_step = "read back";
+	af->failed_step = ATOMICFILE_STEP_READ_BACK;
 	return read_back_equal(af->real, data, len, cause);
 }
 
@@ -560,7 +579,7 @@ atomicfile_remove_stale(struct atomicfile *af)
 	char *prefix, *p;
 	size_t plen;
 
-	prefix = xasprintf(".%s" TEMP_TAG, base_of(af->real));
+	prefix = xasprintf(".%s" ATOMICFILE_TEMP_TAG, base_of(af->real));
 	plen = strlen(prefix);
 	d = opendir(af->dir);
 	if (d != NULL) {

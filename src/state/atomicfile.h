@@ -20,7 +20,9 @@
  * rewrites the file through its own descriptor instead.
  *
  * Errors: -1 and a message naming the file and what to do. errno-like detail
- * is in the message; af->failed_step names the step ("fsync", "rename", ...).
+ * is in the message; af->failed_step tells which step of atomicfile_replace()
+ * failed, so a caller can tell whether the new bytes are already in place
+ * (ATOMICFILE_STEP_DIR_FSYNC, ATOMICFILE_STEP_READ_BACK) or not (any other).
  */
 #ifndef AMLHOSTS_ATOMICFILE_H
 #define AMLHOSTS_ATOMICFILE_H
@@ -32,6 +34,30 @@
 /* Hosts files larger than this are refused. */
 #define ATOMICFILE_MAX_BYTES (512u * 1024 * 1024)
 
+/* Temporary files are named ".<base name of the target>" ATOMICFILE_TEMP_TAG
+ * "XXXXXX" and live beside their target. */
+#define ATOMICFILE_TEMP_TAG ".amlhosts-"
+
+/* The steps of atomicfile_replace(), in the order they run. */
+enum atomicfile_step {
+	ATOMICFILE_STEP_NONE = 0,     /* nothing failed (yet) */
+	ATOMICFILE_STEP_CREATE_TEMP,  /* create the temporary file */
+	ATOMICFILE_STEP_OPEN,         /* in place: open the file for writing */
+	ATOMICFILE_STEP_FCHOWN,       /* give the temporary file the owner */
+	ATOMICFILE_STEP_FCHMOD,       /* and the mode */
+	ATOMICFILE_STEP_SELINUX,      /* and the SELinux label */
+	ATOMICFILE_STEP_WRITE,
+	ATOMICFILE_STEP_FTRUNCATE,    /* in place: cut off the old tail */
+	ATOMICFILE_STEP_FSYNC,
+	ATOMICFILE_STEP_CLOSE,
+	ATOMICFILE_STEP_RENAME,       /* the new file over the old one */
+	ATOMICFILE_STEP_DIR_FSYNC,    /* the new file is in place from here on */
+	ATOMICFILE_STEP_READ_BACK,    /* compare what the file now holds */
+};
+
+/* What -v prints for a step ("fsync", "directory fsync", ...); never NULL. */
+const char *atomicfile_step_name(enum atomicfile_step step);
+
 struct atomicfile {
 	char *path;       /* as given */
 	char *real;       /* symlinks resolved */
@@ -40,7 +66,7 @@ struct atomicfile {
 	int bind_mount;   /* real is a mount point of its own */
 	int immutable;    /* chattr +i / +a */
 	int readonly_fs;  /* the filesystem is mounted read-only */
-	const char *failed_step;
+	enum atomicfile_step failed_step; /* after a failed atomicfile_replace() */
 };
 
 void atomicfile_init(struct atomicfile *af);
@@ -70,5 +96,8 @@ int fsync_dir(const char *dir, char **cause);
 
 /* open(2), retried while it fails with EINTR. */
 int open_retry(const char *path, int flags, mode_t mode);
+
+/* fsync(2) (F_FULLFSYNC on macOS), retried while it fails with EINTR. */
+int fsync_retry(int fd);
 
 #endif

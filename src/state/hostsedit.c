@@ -15,6 +15,7 @@
 #include "state/atomicfile.h"
 #include "state/hostsedit.h"
 #include "state/journal.h"
+#include "state/statedir.h"
 #include "base/platform.h"
 
 #define K8S_HEADER "# Kubernetes-managed hosts file"
@@ -295,13 +296,13 @@ hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		goto out;
 	recorded = 1;
 	r->id = rec.id;
-	r->backup = journal_backup_path(st.dir, rec.id);
+	r->backup = statedir_backup_path(st.dir, rec.id);
 	warn_hand_edits(&before, &after, journal_last_for(&journal, af.real), rec.id, &r->warnings);
 
 	if (atomicfile_replace(&af, r->after.data, r->after.len, o->in_place, cause) != 0) {
 		r->failed_step = af.failed_step;
-		if (strcmp(af.failed_step, "read back") == 0 ||
-		    strcmp(af.failed_step, "directory fsync") == 0) {
+		if (af.failed_step == ATOMICFILE_STEP_READ_BACK ||
+		    af.failed_step == ATOMICFILE_STEP_DIR_FSYNC) {
 			/* The new file is in place: the record stays true. */
 			set_error(cause, "%s; the previous contents are in '%s'",
 			    *cause, r->backup);
@@ -320,7 +321,7 @@ hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		r->id = 0;
 		goto out;
 	}
-	if (journal_prune(&st, &journal, o->keep_backups, &why) != 0)
+	if (journal_prune(&st, o->keep_backups, &why) != 0)
 		strlist_push_nocopy(&r->warnings, xasprintf("%s", why));
 	if (o->flush_dns)
 		flush_dns_cache(&r->warnings);

@@ -22,6 +22,7 @@
 #define AMLHOSTS_HOSTSEDIT_H
 
 #include "hosts/hostsfile.h"
+#include "state/atomicfile.h"
 #include "base/util.h"
 
 struct hostsedit_opts {
@@ -44,7 +45,9 @@ struct hostsedit_result {
 	struct buf before;
 	struct buf after;
 	struct strlist warnings;
-	const char *failed_step; /* on failure, when known */
+	/* The step of replacing the file that failed; ATOMICFILE_STEP_NONE
+	 * when the run failed elsewhere (or did not fail). */
+	enum atomicfile_step failed_step;
 };
 
 void hostsedit_result_init(struct hostsedit_result *r);

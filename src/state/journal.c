@@ -19,6 +19,7 @@
 
 #include "state/atomicfile.h"
 #include "state/journal.h"
+#include "state/statedir.h"
 #include "base/platform.h"
 
 #define JOURNAL_MAX_BYTES (64u * 1024 * 1024)
@@ -65,7 +66,7 @@ state_open(struct state *s, const char *dir, char **cause)
 	s->dir = xstrdup(dir);
 	if (ensure_private_dir(dir, cause) != 0)
 		return -1;
-	backups = xasprintf("%s/backups", dir);
+	backups = statedir_backups_dir(dir);
 	rc = ensure_private_dir(backups, cause);
 	free(backups);
 	return rc;
@@ -74,7 +75,7 @@ state_open(struct state *s, const char *dir, char **cause)
 int
 state_lock(struct state *s, int timeout, char **cause)
 {
-	char *path = xasprintf("%s/lock", s->dir);
+	char *path = statedir_lock_path(s->dir);
 	struct timespec start, now, nap = { 0, 50 * 1000 * 1000 };
 	int rc = -1, locked;
 
@@ -195,7 +196,7 @@ int
 journal_read(const char *dir, struct journal *j, char **cause)
 {
 	struct buf b = BUF_INIT;
-	char *path = xasprintf("%s/journal", dir), *line, *nl;
+	char *path = statedir_journal_path(dir), *line, *nl;
 	size_t cap = 0, lineno = 0;
 	int rc = -1;
 
@@ -278,12 +279,6 @@ journal_block_hash(const struct journal_record *r, const char *target, char out[
 	return -1;
 }
 
-char *
-journal_backup_path(const char *dir, long id)
-{
-	return xasprintf("%s/backups/%ld.hosts", dir, id);
-}
-
 static long
 next_id(const char *dir, char **cause)
 {
@@ -298,25 +293,6 @@ next_id(const char *dir, char **cause)
 			id = j.v[i].id;
 	journal_release(&j);
 	return id + 1;
-}
-
-static int
-fsync_retry(int fd)
-{
-	int r;
-
-	do {
-#ifdef F_FULLFSYNC
-		/* macOS: fsync reaches the drive, not past its cache; F_FULLFSYNC
-		 * does. Filesystems that cannot (SMB, FAT) get a plain fsync. */
-		r = fcntl(fd, F_FULLFSYNC);
-		if (r != 0 && errno != EINTR)
-			r = fsync(fd);
-#else
-		r = fsync(fd);
-#endif
-	} while (r != 0 && errno == EINTR);
-	return r;
 }
 
 /* The length of the journal up to and including its last newline: what
@@ -353,7 +329,7 @@ complete_length(const char *path, off_t size)
 static int
 truncate_journal(const char *dir, off_t size)
 {
-	char *path = xasprintf("%s/journal", dir);
+	char *path = statedir_journal_path(dir);
 	int fd, rc = -1;
 
 	fd = open_retry(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0);
@@ -389,13 +365,13 @@ journal_record_change(struct state *s, struct journal_record *rec,
 	if (rec->id < 0)
 		return -1;
 	rec->time = (long long)time(NULL);
-	backup = journal_backup_path(s->dir, rec->id);
+	backup = statedir_backup_path(s->dir, rec->id);
 	/* A failure after the rename (syncing the directory) leaves the backup
 	 * in place: the fail path removes it, so no backup lacks its record. */
 	if (atomicfile_write_new(backup, before, len, 0600, cause) != 0)
 		goto fail;
 
-	path = xasprintf("%s/journal", s->dir);
+	path = statedir_journal_path(s->dir);
 	fd = open_retry(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		set_error(cause, "cannot open journal '%s': %s", path, strerror(errno));
@@ -449,7 +425,7 @@ out:
 void
 journal_forget_change(struct state *s, long id)
 {
-	char *backup = journal_backup_path(s->dir, id);
+	char *backup = statedir_backup_path(s->dir, id);
 
 	(void)truncate_journal(s->dir, s->journal_size);
 	unlink(backup);
@@ -488,14 +464,14 @@ journal_drop_unfinished(struct state *s, const char *hosts, const void *content,
 	 * lines each time costs more than the rest of an unchanged apply. The
 	 * backup holds exactly the "before" bytes: a file of another size
 	 * cannot be them. */
-	backup = journal_backup_path(s->dir, last->id);
+	backup = statedir_backup_path(s->dir, last->id);
 	if (stat(backup, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size != len)
 		goto out;
 	sha256_hex(content, len, sha256);
 	if (strcmp(last->before, sha256) != 0 || strcmp(last->after, sha256) == 0)
 		goto out;
 	/* The last record is the last complete line. */
-	path = xasprintf("%s/journal", s->dir);
+	path = statedir_journal_path(s->dir);
 	if (read_file(path, JOURNAL_MAX_BYTES, &b, cause) != 0) {
 		rc = -1;
 		goto out;
@@ -524,20 +500,17 @@ out:
 void
 journal_remove_stale(struct state *s)
 {
-	char *dirpath = xasprintf("%s/backups", s->dir), *p;
+	char *dirpath = statedir_backups_dir(s->dir), *p;
 	DIR *d;
 	struct dirent *de;
 	struct stat st;
-	size_t len;
 
-	/* ".<id>.hosts.amlhosts-XXXXXX": atomicfile_write_new's temporary
-	 * files, which only a run killed while writing a backup leaves. */
+	/* atomicfile_write_new's temporary files, which only a run killed
+	 * while writing a backup leaves. */
 	d = opendir(dirpath);
 	if (d != NULL) {
 		while ((de = readdir(d)) != NULL) {
-			len = strlen(de->d_name);
-			if (de->d_name[0] != '.' || len < 24 ||
-			    strncmp(de->d_name + len - 22, ".hosts.amlhosts-", 16) != 0)
+			if (!statedir_is_backup_temp(de->d_name))
 				continue;
 			p = xasprintf("%s/%s", dirpath, de->d_name);
 			if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
@@ -558,25 +531,23 @@ cmp_long(const void *a, const void *b)
 }
 
 int
-journal_prune(struct state *s, const struct journal *j, int keep, char **cause)
+journal_prune(struct state *s, int keep, char **cause)
 {
-	char *dirpath = xasprintf("%s/backups", s->dir), *p, *end;
+	char *dirpath = statedir_backups_dir(s->dir), *p;
 	DIR *d;
 	struct dirent *de;
 	long *ids = NULL, id;
 	size_t n = 0, cap = 0, i;
 	int rc = 0;
 
-	(void)j;
 	d = opendir(dirpath);
 	if (d == NULL) {
 		rc = set_error(cause, "cannot read '%s': %s", dirpath, strerror(errno));
 		goto out;
 	}
 	while ((de = readdir(d)) != NULL) {
-		errno = 0;
-		id = strtol(de->d_name, &end, 10);
-		if (errno != 0 || id <= 0 || strcmp(end, ".hosts") != 0)
+		id = statedir_backup_id(de->d_name);
+		if (id == 0)
 			continue;
 		if (n == cap) {
 			cap = cap ? cap * 2 : 32;
@@ -591,7 +562,7 @@ journal_prune(struct state *s, const struct journal *j, int keep, char **cause)
 		goto out;
 	qsort(ids, n, sizeof *ids, cmp_long);
 	for (i = 0; i < n - (size_t)keep; i++) {
-		p = journal_backup_path(s->dir, ids[i]);
+		p = statedir_backup_path(s->dir, ids[i]);
 		if (unlink(p) != 0 && errno != ENOENT)
 			rc = set_error(cause, "cannot remove old backup '%s': %s", p, strerror(errno));
 		free(p);
@@ -605,7 +576,7 @@ out:
 int
 journal_load_backup(const char *dir, const struct journal_record *r, struct buf *out, char **cause)
 {
-	char *path = journal_backup_path(dir, r->id);
+	char *path = statedir_backup_path(dir, r->id);
 	char hex[65];
 	int rc = -1;
 

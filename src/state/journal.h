@@ -1,23 +1,25 @@
 /*
  * journal.h - the state directory: the lock that serializes every writer,
  * the backups of each earlier hosts file and the journal of changes
- * (SPEC 6.3).
+ * (SPEC 6.3). Where each of them lives: statedir.h.
  *
- *   <state_dir>/lock              flock()ed around read-modify-write
- *   <state_dir>/journal           one line per change (append + fsync)
- *   <state_dir>/backups/<id>.hosts  the bytes before change <id>
- *
- * Calling sequence for a change:
+ * Calling sequence for a change, as hostsedit_run() makes it (hostsedit.c;
+ * af is the hosts file's struct atomicfile):
  *
  *   state_open(&s, dir, &cause);          creates the directory (0700)
  *   state_lock(&s, timeout, &cause);      waits, then fails "busy"
- *   journal_read(s.dir, &j, &cause);
- *   ... read the hosts file, compute the new bytes ...
- *   journal_record_change(&s, &rec, before, len, &id, &cause);
- *   ... replace the hosts file ...
- *   on failure: journal_forget_change(&s, id);    the record never happened
+ *   ... atomicfile_open(&af, ...): read the hosts file ...
+ *   journal_remove_stale(&s);             what a killed run left
+ *   journal_drop_unfinished(&s, af.real, content, len, &dropped, &cause);
+ *   ... compute the new bytes; unchanged: stop here, nothing is written ...
+ *   journal_read(s.dir, &j, NULL);        the last record, for hand edits
+ *   journal_record_change(&s, &rec, before, len, &cause);   sets rec.id
+ *   ... atomicfile_replace(&af, ...) ...
+ *   on failure before the new file is in place:
+ *       journal_forget_change(&s, rec.id);   the record never happened
  *   journal_prune(&s, keep_backups, &cause);
- *   state_close(&s);                        releases the lock
+ *   journal_release(&j);
+ *   state_close(&s);                      releases the lock
  *
  * The backup is written and synced before the journal line names it, and
  * both before the hosts file changes, so every state the file was ever in
@@ -84,12 +86,10 @@ int journal_drop_unfinished(struct state *s, const char *hosts, const void *cont
     size_t len, long *dropped, char **cause);
 /* With the lock held: remove temporary backup files a killed run left. */
 void journal_remove_stale(struct state *s);
-/* Keep the newest keep backups; older ones are deleted (their journal lines
- * stay, so history still lists them). */
-int journal_prune(struct state *s, const struct journal *j, int keep, char **cause);
+/* Keep the newest keep backups found in the backups directory; older ones
+ * are deleted (their journal lines stay, so history still lists them). */
+int journal_prune(struct state *s, int keep, char **cause);
 
-/* Path of the backup of change id (new string). */
-char *journal_backup_path(const char *dir, long id);
 /* Load the backup of a record, checking it still has the recorded hash. */
 int journal_load_backup(const char *dir, const struct journal_record *r,
     struct buf *out, char **cause);

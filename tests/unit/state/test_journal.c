@@ -8,65 +8,28 @@
 #include <unistd.h>
 
 #include "state/journal.h"
+#include "state/statedir.h"
 #include "base/platform.h"
 #include "unit/cunit_main.h"
+#include "unit/state/unit_tmp.h"
 
+/* "<a new temporary directory>/state", not yet created. */
 static char *
 make_tempdir(void)
 {
-	char tmpl[] = "/tmp/amlhosts-unit.XXXXXX";
-	char *d = mkdtemp(tmpl);
+	char *tmp = unit_tempdir(), *state = xasprintf("%s/state", tmp);
 
-	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
-	return xasprintf("%s/state", d);
+	free(tmp);
+	return state;
 }
-
-#ifdef _WIN32
-#include <dirent.h>
-
-/* No rm there: the state directory is two levels deep at most. */
-static int
-remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	struct stat st;
-	char *p;
-	int rc = 0;
-
-	if (d == NULL)
-		return -1;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		p = xasprintf("%s/%s", dir, de->d_name);
-		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			rc |= remove_dir(p);
-		else
-			rc |= unlink(p);
-		free(p);
-	}
-	closedir(d);
-	return rc | rmdir(dir);
-}
-#endif
 
 static void
 remove_tree(const char *state)
 {
 	char *parent = xstrndup(state, strlen(state) - strlen("/state"));
-#ifdef _WIN32
-	if (remove_dir(parent) != 0)
-		fprintf(stderr, "cannot clean %s\n", state);
-	free(parent);
-#else
-	char *cmd = xasprintf("rm -rf '%s'", parent);
 
+	unit_remove_tree(parent);
 	free(parent);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot clean %s\n", state);
-	free(cmd);
-#endif
 }
 
 static void
@@ -153,9 +116,9 @@ test_prune_and_tamper(void)
 	for (i = 1; i <= 5; i++)
 		record(&s, "apply", i % 2 ? "a\n" : "b\n", "x\n", "-", i);
 	CU_ASSERT_EQUAL(journal_read(dir, &j, &cause), 0);
-	CU_ASSERT_EQUAL(journal_prune(&s, &j, 2, &cause), 0);
+	CU_ASSERT_EQUAL(journal_prune(&s, 2, &cause), 0);
 	for (i = 1; i <= 5; i++) {
-		p = journal_backup_path(dir, i);
+		p = statedir_backup_path(dir, i);
 		CU_ASSERT_EQUAL(access(p, F_OK) == 0, i >= 4);
 		free(p);
 	}
@@ -163,7 +126,7 @@ test_prune_and_tamper(void)
 	CU_ASSERT_NOT_EQUAL(journal_load_backup(dir, &j.v[0], &b, &cause), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(cause, "gone"));
 	/* a backup that no longer matches its hash is refused */
-	p = journal_backup_path(dir, 5);
+	p = statedir_backup_path(dir, 5);
 	f = fopen(p, "w");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	fputs("tampered\n", f);
@@ -191,7 +154,7 @@ test_malformed_and_partial(void)
 	state_init(&s);
 	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
 	record(&s, "apply", "a\n", "b\n", "-", 1);
-	p = xasprintf("%s/journal", dir);
+	p = statedir_journal_path(dir);
 	/* a run killed mid-append leaves a partial line: ignored */
 	f = fopen(p, "a");
 	fputs("2\t17", f);

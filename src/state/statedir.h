@@ -1,0 +1,36 @@
+/*
+ * statedir.h - where things live in the state directory (SPEC 6.3). This is
+ * the only place that spells these names; journal.c, hostsedit.c and the
+ * command line ask here.
+ *
+ *   <state_dir>/                       0700, owned by the user running amlhosts
+ *   <state_dir>/lock                   flock()ed around every read-modify-write
+ *   <state_dir>/journal                one line per change (append + fsync)
+ *   <state_dir>/backups/               0700
+ *   <state_dir>/backups/<id>.hosts     the hosts file's bytes before change <id>
+ *   <state_dir>/backups/.<id>.hosts.amlhosts-XXXXXX
+ *                                      a backup being written (atomicfile's
+ *                                      temporary file); only a killed run
+ *                                      leaves one behind
+ *
+ * The path functions return new strings (free them); they only join names
+ * and never touch the disk.
+ */
+#ifndef AMLHOSTS_STATEDIR_H
+#define AMLHOSTS_STATEDIR_H
+
+/* What every backup file name ends in. */
+#define STATEDIR_BACKUP_SUFFIX ".hosts"
+
+char *statedir_lock_path(const char *dir);
+char *statedir_journal_path(const char *dir);
+char *statedir_backups_dir(const char *dir);
+/* <dir>/backups/<id>.hosts */
+char *statedir_backup_path(const char *dir, long id);
+
+/* The id of a backups/ entry named "<id>.hosts" (id > 0), else 0. */
+long statedir_backup_id(const char *name);
+/* Is a backups/ entry the temporary file of a backup being written? */
+int statedir_is_backup_temp(const char *name);
+
+#endif

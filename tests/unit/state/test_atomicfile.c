@@ -1,0 +1,329 @@
+/*
+ * Unit tests of atomicfile: a replaced file has the new bytes and keeps its
+ * mode and owner; a failed replacement leaves the old file and no temporary
+ * file behind, and says which step failed.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "state/atomicfile.h"
+#include "unit/cunit_main.h"
+#include "unit/state/unit_tmp.h"
+
+/* A fresh directory holding "hosts" with the given bytes and mode. */
+struct fixture {
+	struct unit_hosts t;
+	struct atomicfile af;
+	struct buf content;
+	char *cause;
+};
+
+static void
+fixture_init(struct fixture *fx, const char *bytes, mode_t mode)
+{
+	unit_hosts_init(&fx->t, bytes);
+	fx->cause = NULL;
+	buf_init(&fx->content);
+	atomicfile_init(&fx->af);
+	CU_ASSERT_EQUAL_FATAL(chmod(fx->t.hosts, mode), 0);
+}
+
+/* Open the hosts file as a change does; its bytes must read back. */
+static void
+fixture_open(struct fixture *fx, const char *want)
+{
+	CU_ASSERT_EQUAL_FATAL(atomicfile_open(&fx->af, fx->t.hosts, &fx->content, &fx->cause), 0);
+	CU_ASSERT_EQUAL(fx->content.len, strlen(want));
+	CU_ASSERT_TRUE(fx->content.len == strlen(want) &&
+	    memcmp(fx->content.data, want, fx->content.len) == 0);
+	CU_ASSERT_EQUAL(fx->af.failed_step, ATOMICFILE_STEP_NONE);
+}
+
+static int
+replace(struct fixture *fx, const char *bytes, int in_place)
+{
+	return atomicfile_replace(&fx->af, bytes, strlen(bytes), in_place, &fx->cause);
+}
+
+static void
+fixture_release(struct fixture *fx)
+{
+	atomicfile_release(&fx->af);
+	buf_release(&fx->content);
+	unit_hosts_release(&fx->t);
+	free(fx->cause);
+}
+
+static void
+test_replace_bytes_mode_owner(void)
+{
+	struct fixture fx;
+	struct stat before, after;
+	/* root can hand the file to someone else; others keep their own */
+	uid_t uid = geteuid() == 0 ? 4321 : geteuid();
+	gid_t gid = geteuid() == 0 ? 4322 : getegid();
+
+	fixture_init(&fx, "127.0.0.1\tlocalhost\n", 0640);
+	CU_ASSERT_EQUAL_FATAL(chown(fx.t.hosts, uid, gid), 0);
+	CU_ASSERT_EQUAL_FATAL(stat(fx.t.hosts, &before), 0);
+	fixture_open(&fx, "127.0.0.1\tlocalhost\n");
+	CU_ASSERT_EQUAL(atomicfile_check_writable(&fx.af, 0, &fx.cause), 0);
+	CU_ASSERT_EQUAL(replace(&fx, "127.0.0.1\tlocalhost\n10.0.0.1\tws.example\n", 0), 0);
+
+	CU_ASSERT_TRUE(unit_file_is(fx.t.hosts, "127.0.0.1\tlocalhost\n10.0.0.1\tws.example\n"));
+	CU_ASSERT_EQUAL_FATAL(stat(fx.t.hosts, &after), 0);
+	CU_ASSERT_EQUAL(after.st_mode & 07777, 0640);
+	CU_ASSERT_EQUAL(after.st_uid, uid);
+	CU_ASSERT_EQUAL(after.st_gid, gid);
+	/* replaced by rename: a new inode, so readers never see half a file */
+	CU_ASSERT_NOT_EQUAL(after.st_ino, before.st_ino);
+	/* only the hosts file: the temporary copy became it */
+	CU_ASSERT_EQUAL(unit_count_entries(fx.t.dir), 1);
+	fixture_release(&fx);
+}
+
+static void
+test_replace_through_symlink(void)
+{
+	struct fixture fx;
+	struct stat st;
+	char *link;
+
+	fixture_init(&fx, "old\n", 0644);
+	link = xasprintf("%s/link", fx.t.dir);
+	CU_ASSERT_EQUAL_FATAL(symlink("hosts", link), 0);
+	CU_ASSERT_EQUAL_FATAL(atomicfile_open(&fx.af, link, &fx.content, &fx.cause), 0);
+	CU_ASSERT_EQUAL(replace(&fx, "new\n", 0), 0);
+	/* the link stays a link; the file it names has the new bytes */
+	CU_ASSERT_EQUAL(lstat(link, &st), 0);
+	CU_ASSERT_TRUE(S_ISLNK(st.st_mode));
+	CU_ASSERT_TRUE(unit_file_is(fx.t.hosts, "new\n"));
+	CU_ASSERT_EQUAL(unit_count_entries(fx.t.dir), 2);
+	free(link);
+	fixture_release(&fx);
+}
+
+/* The directory disappears between reading and replacing: nothing can be
+ * created, and the old file (moved with its directory) is untouched. */
+static void
+test_fail_missing_directory(void)
+{
+	struct fixture fx;
+	char *sub, *gone, *hosts_gone;
+
+	fixture_init(&fx, "unused\n", 0644);
+	sub = xasprintf("%s/sub", fx.t.dir);
+	gone = xasprintf("%s/sub.gone", fx.t.dir);
+	hosts_gone = xasprintf("%s/hosts", gone);
+	CU_ASSERT_EQUAL_FATAL(mkdir(sub, 0755), 0);
+	free(fx.t.hosts);
+	fx.t.hosts = xasprintf("%s/hosts", sub);
+	unit_write_file(fx.t.hosts, "old\n");
+	fixture_open(&fx, "old\n");
+	CU_ASSERT_EQUAL_FATAL(rename(sub, gone), 0);
+
+	CU_ASSERT_NOT_EQUAL(replace(&fx, "new\n", 0), 0);
+	CU_ASSERT_EQUAL(fx.af.failed_step, ATOMICFILE_STEP_CREATE_TEMP);
+	CU_ASSERT_STRING_EQUAL(atomicfile_step_name(fx.af.failed_step), "create temporary file");
+	CU_ASSERT_TRUE(fx.cause != NULL && strstr(fx.cause, "cannot create a temporary file") != NULL);
+	CU_ASSERT_TRUE(unit_file_is(hosts_gone, "old\n"));
+	CU_ASSERT_EQUAL(unit_count_entries(gone), 1);
+	CU_ASSERT_EQUAL(access(sub, F_OK), -1);
+	free(sub);
+	free(gone);
+	free(hosts_gone);
+	fixture_release(&fx);
+}
+
+/* A directory the user cannot write: root can, so only others test this. */
+static void
+test_fail_readonly_directory(void)
+{
+	struct fixture fx;
+
+	if (geteuid() == 0)
+		return;
+	fixture_init(&fx, "old\n", 0644);
+	fixture_open(&fx, "old\n");
+	CU_ASSERT_EQUAL_FATAL(chmod(fx.t.dir, 0555), 0);
+	CU_ASSERT_NOT_EQUAL(replace(&fx, "new\n", 0), 0);
+	CU_ASSERT_EQUAL(fx.af.failed_step, ATOMICFILE_STEP_CREATE_TEMP);
+	CU_ASSERT_TRUE(unit_file_is(fx.t.hosts, "old\n"));
+	CU_ASSERT_EQUAL(unit_count_entries(fx.t.dir), 1);
+	fixture_release(&fx);
+}
+
+/* The rename fails after the temporary copy was written and synced: that
+ * copy must be removed, not left beside the target. */
+static void
+test_fail_rename_leaves_no_temp(void)
+{
+	struct fixture fx;
+	char *keep;
+
+	fixture_init(&fx, "old\n", 0644);
+	fixture_open(&fx, "old\n");
+	/* a directory where the file was: rename(2) cannot replace it */
+	keep = xasprintf("%s/hosts.old", fx.t.dir);
+	CU_ASSERT_EQUAL_FATAL(rename(fx.t.hosts, keep), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(fx.t.hosts, 0755), 0);
+
+	CU_ASSERT_NOT_EQUAL(replace(&fx, "new\n", 0), 0);
+	CU_ASSERT_EQUAL(fx.af.failed_step, ATOMICFILE_STEP_RENAME);
+	CU_ASSERT_STRING_EQUAL(atomicfile_step_name(fx.af.failed_step), "rename");
+	CU_ASSERT_TRUE(fx.cause != NULL && strstr(fx.cause, "cannot replace") != NULL);
+	CU_ASSERT_TRUE(unit_file_is(keep, "old\n"));
+	/* "hosts" (the directory) and "hosts.old": no ".hosts.amlhosts-*" */
+	CU_ASSERT_EQUAL(unit_count_entries(fx.t.dir), 2);
+	CU_ASSERT_EQUAL(unit_count_entries(fx.t.hosts), 0);
+	free(keep);
+	fixture_release(&fx);
+}
+
+/* A bind-mounted file is refused unless in_place, which rewrites it through
+ * its own inode, cutting off what the new bytes do not cover. */
+static void
+test_in_place(void)
+{
+	struct fixture fx;
+	struct stat before, after;
+
+	fixture_init(&fx, "a much longer old content\n", 0600);
+	CU_ASSERT_EQUAL_FATAL(stat(fx.t.hosts, &before), 0);
+	fixture_open(&fx, "a much longer old content\n");
+	fx.af.bind_mount = 1; /* as atomicfile_open finds in a container */
+	CU_ASSERT_NOT_EQUAL(atomicfile_check_writable(&fx.af, 0, &fx.cause), 0);
+	CU_ASSERT_TRUE(fx.cause != NULL && strstr(fx.cause, "--in-place") != NULL);
+	CU_ASSERT_EQUAL(atomicfile_check_writable(&fx.af, 1, &fx.cause), 0);
+	CU_ASSERT_EQUAL(replace(&fx, "short\n", 1), 0);
+	CU_ASSERT_TRUE(unit_file_is(fx.t.hosts, "short\n"));
+	CU_ASSERT_EQUAL_FATAL(stat(fx.t.hosts, &after), 0);
+	CU_ASSERT_EQUAL(after.st_ino, before.st_ino);
+	CU_ASSERT_EQUAL(after.st_mode & 07777, 0600);
+	CU_ASSERT_EQUAL(unit_count_entries(fx.t.dir), 1);
+	fixture_release(&fx);
+}
+
+static void
+test_open_refuses(void)
+{
+	struct fixture fx;
+	char *missing;
+
+	fixture_init(&fx, "x\n", 0644);
+	missing = xasprintf("%s/nothing", fx.t.dir);
+	CU_ASSERT_NOT_EQUAL(atomicfile_open(&fx.af, missing, &fx.content, &fx.cause), 0);
+	CU_ASSERT_TRUE(fx.cause != NULL && strstr(fx.cause, "cannot open") != NULL);
+	atomicfile_release(&fx.af);
+	CU_ASSERT_NOT_EQUAL(atomicfile_open(&fx.af, fx.t.dir, &fx.content, &fx.cause), 0);
+	CU_ASSERT_TRUE(fx.cause != NULL && strstr(fx.cause, "is a directory") != NULL);
+	free(missing);
+	fixture_release(&fx);
+}
+
+static void
+test_write_new(void)
+{
+	char *dir = unit_tempdir(), *path = xasprintf("%s/1.hosts", dir);
+	char *bad = xasprintf("%s/missing/1.hosts", dir), *cause = NULL;
+	struct stat st;
+
+	CU_ASSERT_EQUAL(atomicfile_write_new(path, "before\n", 7, 0600, &cause), 0);
+	CU_ASSERT_TRUE(unit_file_is(path, "before\n"));
+	CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0600);
+	/* over an existing file, which gets the mode asked for */
+	CU_ASSERT_EQUAL(chmod(path, 0644), 0);
+	CU_ASSERT_EQUAL(atomicfile_write_new(path, "again\n", 6, 0600, &cause), 0);
+	CU_ASSERT_TRUE(unit_file_is(path, "again\n"));
+	CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 07777, 0600);
+	CU_ASSERT_EQUAL(unit_count_entries(dir), 1);
+	/* a missing directory is an error, and nothing is created */
+	CU_ASSERT_NOT_EQUAL(atomicfile_write_new(bad, "x", 1, 0600, &cause), 0);
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "cannot create a file") != NULL);
+	CU_ASSERT_EQUAL(unit_count_entries(dir), 1);
+	unit_remove_tree(dir);
+	free(dir);
+	free(path);
+	free(bad);
+	free(cause);
+}
+
+static void
+test_remove_stale(void)
+{
+	struct fixture fx;
+	char *stale, *other, *near;
+
+	fixture_init(&fx, "x\n", 0644);
+	stale = xasprintf("%s/.hosts" ATOMICFILE_TEMP_TAG "AbC123", fx.t.dir);
+	near = xasprintf("%s/.hosts" ATOMICFILE_TEMP_TAG "AbC1234", fx.t.dir);
+	other = xasprintf("%s/.other" ATOMICFILE_TEMP_TAG "AbC123", fx.t.dir);
+	unit_write_file(stale, "half");
+	unit_write_file(near, "not ours");
+	unit_write_file(other, "another file's");
+	fixture_open(&fx, "x\n");
+	atomicfile_remove_stale(&fx.af);
+	CU_ASSERT_EQUAL(access(stale, F_OK), -1);
+	CU_ASSERT_EQUAL(access(near, F_OK), 0);
+	CU_ASSERT_EQUAL(access(other, F_OK), 0);
+	CU_ASSERT_TRUE(unit_file_is(fx.t.hosts, "x\n"));
+	free(stale);
+	free(near);
+	free(other);
+	fixture_release(&fx);
+}
+
+/* -v prints these after "failed step: "; the text is what it always was. */
+static void
+test_step_names(void)
+{
+	static const struct {
+		enum atomicfile_step step;
+		const char *name;
+	} names[] = {
+		{ ATOMICFILE_STEP_CREATE_TEMP, "create temporary file" },
+		{ ATOMICFILE_STEP_OPEN, "open" },
+		{ ATOMICFILE_STEP_FCHOWN, "fchown" },
+		{ ATOMICFILE_STEP_FCHMOD, "fchmod" },
+		{ ATOMICFILE_STEP_SELINUX, "selinux label" },
+		{ ATOMICFILE_STEP_WRITE, "write" },
+		{ ATOMICFILE_STEP_FTRUNCATE, "ftruncate" },
+		{ ATOMICFILE_STEP_FSYNC, "fsync" },
+		{ ATOMICFILE_STEP_CLOSE, "close" },
+		{ ATOMICFILE_STEP_RENAME, "rename" },
+		{ ATOMICFILE_STEP_DIR_FSYNC, "directory fsync" },
+		{ ATOMICFILE_STEP_READ_BACK, "read back" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		CU_ASSERT_STRING_EQUAL(atomicfile_step_name(names[i].step), names[i].name);
+	CU_ASSERT_PTR_NOT_NULL(atomicfile_step_name(ATOMICFILE_STEP_NONE));
+}
+
+static const struct unit_test atomicfile_tests[] = {
+	{ "replace_bytes_mode_owner", test_replace_bytes_mode_owner },
+	{ "replace_through_symlink", test_replace_through_symlink },
+	{ "fail_missing_directory", test_fail_missing_directory },
+	{ "fail_readonly_directory", test_fail_readonly_directory },
+	{ "fail_rename_leaves_no_temp", test_fail_rename_leaves_no_temp },
+	{ "in_place", test_in_place },
+	{ "open_refuses", test_open_refuses },
+	{ "write_new", test_write_new },
+	{ "remove_stale", test_remove_stale },
+	{ "step_names", test_step_names },
+	{ NULL, NULL }
+};
+static const struct unit_suite suites[] = {
+	{ "atomicfile", atomicfile_tests },
+	{ NULL, NULL }
+};
+UNIT_MAIN(suites)
