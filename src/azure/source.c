@@ -35,16 +35,6 @@ source_ctx_release(struct source_ctx *sc)
 	memset(sc, 0, sizeof *sc);
 }
 
-static char *
-without_trailing_slash(const char *s)
-{
-	size_t n = strlen(s);
-
-	while (n > 0 && s[n - 1] == '/')
-		n--;
-	return xstrndup(s, n);
-}
-
 /* One HTTP client and token for the run, for the cloud of the first target
  * that needs Azure. */
 static int
@@ -55,7 +45,7 @@ azure_session_for(struct source_ctx *sc, const struct cloud *cl, struct azure_se
 	struct http_opts ho;
 	char *arm;
 
-	arm = without_trailing_slash(c->arm_endpoint ? c->arm_endpoint : cl->arm_endpoint);
+	arm = http_url_trim(c->arm_endpoint ? c->arm_endpoint : cl->arm_endpoint);
 	if (sc->az_ready && strcmp(sc->az.arm, arm) != 0) {
 		free(arm);
 		return set_error(cause, "targets of different clouds cannot be resolved in one "
@@ -84,7 +74,7 @@ azure_session_for(struct source_ctx *sc, const struct cloud *cl, struct azure_se
 		sc->az.auth.tenant_id = c->tenant_id;
 		sc->az.auth.client_id = c->client_id;
 		sc->az.auth.client_secret_file = c->client_secret_file;
-		sc->az.auth.login_endpoint = without_trailing_slash(
+		sc->az.auth.login_endpoint = http_url_trim(
 		    c->login_endpoint ? c->login_endpoint : cl->login_endpoint);
 		sc->az.auth.arm_endpoint = sc->az.arm;
 		/* The audience az and managed identity ask for; an overridden
