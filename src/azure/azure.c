@@ -476,14 +476,15 @@ out:
 	return rc;
 }
 
-int
+enum azure_error
 azure_discover(struct azure_session *s, const struct target_conf *t, unsigned want,
     struct azure_found *out, char **cause)
 {
 	struct discovery d;
 	char *id;
 	size_t i;
-	int rc = -1, rounds = 0;
+	enum azure_error rc = AZURE_FAILED;
+	int rounds = 0;
 
 	memset(&d, 0, sizeof d);
 	d.s = s;
@@ -494,7 +495,7 @@ azure_discover(struct azure_session *s, const struct target_conf *t, unsigned wa
 	if (t->workspace != NULL) {
 		if (!name_is_safe(t->subscription) || !name_is_safe(t->resource_group) ||
 		    !name_is_safe(t->workspace)) {
-			rc = -2;
+			rc = AZURE_BAD_TARGET;
 			set_error(cause, "target '%s': subscription, resource_group and workspace "
 			    "must all be set, without '/', '?', '#', '%%', '&' or blanks", t->name);
 			goto out;
@@ -514,12 +515,12 @@ azure_discover(struct azure_session *s, const struct target_conf *t, unsigned wa
 	}
 	for (i = 0; i < t->private_endpoints.n; i++)
 		if (queue_endpoint(&d, t->private_endpoints.v[i], cause) != 0) {
-			rc = -2;
+			rc = AZURE_BAD_TARGET;
 			goto out;
 		}
 	for (i = 0; i < t->extra_private_endpoints.n; i++)
 		if (queue_endpoint(&d, t->extra_private_endpoints.v[i], cause) != 0) {
-			rc = -2;
+			rc = AZURE_BAD_TARGET;
 			goto out;
 		}
 	while (d.nq > 0) {
@@ -532,7 +533,7 @@ azure_discover(struct azure_session *s, const struct target_conf *t, unsigned wa
 		if (run_round(&d, cause) != 0)
 			goto out;
 	}
-	rc = 0;
+	rc = AZURE_OK;
 out:
 	for (i = 0; i < d.nq; i++) {
 		free(d.q[i].url);

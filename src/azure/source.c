@@ -123,7 +123,8 @@ source_resolve_target(struct source_ctx *sc, const struct target_conf *t,
 	struct azure_found found;
 	struct azure_session *az = NULL;
 	unsigned want = 0;
-	int from_azure = 0, arc;
+	int from_azure = 0;
+	enum azure_error arc;
 	size_t i;
 	struct derive_opts o;
 	struct cidr_list nets = { NULL, 0 };
@@ -175,8 +176,8 @@ source_resolve_target(struct source_ctx *sc, const struct target_conf *t,
 			goto out;
 		}
 		arc = azure_discover(az, t, want, &found, cause);
-		if (arc != 0) {
-			rc = arc == -2 ? SOURCE_BAD_INPUT : SOURCE_FAILED;
+		if (arc != AZURE_OK) {
+			rc = arc == AZURE_BAD_TARGET ? SOURCE_BAD_INPUT : SOURCE_FAILED;
 			goto out;
 		}
 		for (i = 0; i < found.notes.n; i++)
@@ -205,11 +206,17 @@ source_resolve_target(struct source_ctx *sc, const struct target_conf *t,
 		}
 	} else {
 		o.source = strcmp(t->json_file, "-") == 0 ? "standard input" : t->json_file;
-		if (jsonsrc_load(t->json_file, &raw, cause) != 0) {
+		switch (jsonsrc_load(t->json_file, &raw, cause)) {
+		case JSONSRC_OK:
+			break;
+		case JSONSRC_UNREADABLE:
 			/* A file we could not read is the world's fault; one we
 			 * could read but not accept is the input's. */
-			rc = (cause && *cause && strncmp(*cause, "cannot ", 7) == 0) ?
-			    SOURCE_FAILED : SOURCE_BAD_INPUT;
+			rc = SOURCE_FAILED;
+			goto out;
+		case JSONSRC_BAD_INPUT:
+		default:
+			rc = SOURCE_BAD_INPUT;
 			goto out;
 		}
 	}

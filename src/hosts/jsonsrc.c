@@ -15,6 +15,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -765,20 +766,42 @@ out:
 	return rc;
 }
 
-int
+/*
+ * What kind of failure read_file() had, from the file rather than from its
+ * message: a file that is no longer there or not readable is the world's
+ * fault; a directory, a device, a FIFO or one that is too large is the
+ * input's. (Looked at again after the failure: a file replaced in between
+ * is judged as it is now, which is what the user will find.)
+ */
+static enum jsonsrc_error
+read_failure_kind(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return JSONSRC_UNREADABLE;
+	if (!S_ISREG(st.st_mode) || (unsigned long long)st.st_size > JSONSRC_MAX_BYTES)
+		return JSONSRC_BAD_INPUT;
+	return JSONSRC_UNREADABLE;
+}
+
+enum jsonsrc_error
 jsonsrc_load(const char *path, struct raw_list *out, char **cause)
 {
 	struct buf b = BUF_INIT;
-	const char *what = path;
-	int rc;
+	enum jsonsrc_error rc = JSONSRC_OK;
 
 	if (strcmp(path, "-") == 0) {
-		what = "standard input";
-		rc = read_fd(0, what, JSONSRC_MAX_BYTES, &b, cause);
-	} else
-		rc = read_file(path, JSONSRC_MAX_BYTES, &b, cause);
-	if (rc == 0)
-		rc = jsonsrc_parse(b.data, b.len, what, out, cause);
+		/* read_fd() stops with more than the maximum in b when the
+		 * input is too large; anything else is a failure to read. */
+		if (read_fd(0, "standard input", JSONSRC_MAX_BYTES, &b, cause) != 0)
+			rc = b.len > JSONSRC_MAX_BYTES ? JSONSRC_BAD_INPUT : JSONSRC_UNREADABLE;
+		else if (jsonsrc_parse(b.data, b.len, "standard input", out, cause) != 0)
+			rc = JSONSRC_BAD_INPUT;
+	} else if (read_file(path, JSONSRC_MAX_BYTES, &b, cause) != 0)
+		rc = read_failure_kind(path);
+	else if (jsonsrc_parse(b.data, b.len, path, out, cause) != 0)
+		rc = JSONSRC_BAD_INPUT;
 	buf_release(&b);
 	return rc;
 }
