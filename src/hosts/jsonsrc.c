@@ -329,6 +329,17 @@ walk_pe(struct walk *w, json_t *obj, json_t *props)
 	return 0;
 }
 
+/* emit() where a list cut short by ConvertTo-Json's depth can only be
+ * reported as such (no other shape can be tried instead). */
+static int
+emit_all(struct walk *w, json_t *fq, const char *fqkey, const char *psfq,
+    json_t *ip, const char *ipkey, const char *psip)
+{
+	int rc = emit(w, fq, fqkey, psfq, ip, ipkey, psip);
+
+	return rc == CUT ? depth_error(w, w->cut_key) : rc;
+}
+
 /* A NIC: ipConfigurations[] with privateLinkConnectionProperties.fqdns. */
 static int
 walk_nic(struct walk *w, json_t *obj, json_t *ipcs)
@@ -366,10 +377,8 @@ walk_nic(struct walk *w, json_t *obj, json_t *ipcs)
 			return -1;
 		if (addr != NULL && !json_is_null(addr) && !json_is_string(addr))
 			return type_error(w, "privateIPAddress", addr, "a string");
-		rc = emit(w, fqdns, "fqdns", "Fqdns", addr, "privateIPAddress", "PrivateIpAddress");
-		if (rc == CUT)
-			return depth_error(w, w->cut_key);
-		if (rc != 0)
+		if ((rc = emit_all(w, fqdns, "fqdns", "Fqdns", addr, "privateIPAddress",
+		    "PrivateIpAddress")) != 0)
 			return rc;
 	}
 	return 0;
@@ -409,10 +418,8 @@ walk_zone_group(struct walk *w, json_t *configs)
 				continue;
 			if (fq != NULL && !json_is_null(fq) && !json_is_string(fq))
 				return type_error(w, "fqdn", fq, "a string");
-			rc = emit(w, fq, "fqdn", "Fqdn", ips, "ipAddresses", "IpAddresses");
-			if (rc == CUT)
-				return depth_error(w, w->cut_key);
-			if (rc != 0)
+			if ((rc = emit_all(w, fq, "fqdn", "Fqdn", ips, "ipAddresses",
+			    "IpAddresses")) != 0)
 				return rc;
 		}
 	}
@@ -449,7 +456,7 @@ static int
 walk_object(struct walk *w, json_t *obj)
 {
 	json_t *props, *v, *fq, *ip;
-	int pe, rc;
+	int pe;
 
 	if (jget(w, obj, "amlhosts", &v) != 0)
 		return -1;
@@ -473,8 +480,7 @@ walk_object(struct walk *w, json_t *obj)
 		return -1;
 	if (fq != NULL && ip != NULL) {
 		w->recognized = 1;
-		rc = emit(w, fq, "fqdns", "Fqdns", ip, "ipAddresses", "IpAddresses");
-		return rc == CUT ? depth_error(w, w->cut_key) : rc;
+		return emit_all(w, fq, "fqdns", "Fqdns", ip, "ipAddresses", "IpAddresses");
 	}
 	/* A private endpoint before a NIC: an ARM private endpoint has
 	 * ipConfigurations too, which list static addresses, not names. */
