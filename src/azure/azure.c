@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "azure/armjson.h"
 #include "azure/azure.h"
 #include "hosts/jsonsrc.h"
 
@@ -67,65 +68,22 @@ azure_found_release(struct azure_found *f)
 	strlist_release(&f->notes);
 }
 
-/* Exact key first, then any case: az and ARM differ in capitals. */
-static json_t *
-jget(json_t *o, const char *key)
-{
-	const char *k;
-	json_t *v;
-
-	if (!json_is_object(o))
-		return NULL;
-	if ((v = json_object_get(o, key)) != NULL)
-		return v;
-	json_object_foreach(o, k, v)
-		if (ascii_strcasecmp(k, key) == 0)
-			return v;
-	return NULL;
-}
-
-static const char *
-jstr(json_t *o, const char *key)
-{
-	return json_string_value(jget(o, key));
-}
-
-/* ARM resources put most fields under "properties". */
-static json_t *
-jprop(json_t *o, const char *key)
-{
-	json_t *v = jget(jget(o, "properties"), key);
-
-	return v ? v : jget(o, key);
-}
-
 char *
 azure_error_line(long status, const char *body, size_t len)
 {
-	json_error_t err;
-	json_t *root, *e;
-	const char *code = NULL, *msg = NULL;
+	struct armjson_error e;
 	char *line, *p;
 
-	root = body && len ? json_loadb(body, len, 0, &err) : NULL;
-	e = jget(root, "error");
-	if (json_is_object(e)) {
-		code = jstr(e, "code");
-		msg = jstr(e, "message");
-	} else if (json_is_string(e)) {
-		/* the token endpoint: {"error": "...", "error_description": "..."} */
-		code = json_string_value(e);
-		msg = jstr(root, "error_description");
-	}
-	if (code != NULL || msg != NULL)
-		line = xasprintf("%ld %s%s%s", status, code ? code : "", code && msg ? ": " : "",
-		    msg ? msg : "");
+	armjson_error_decode(body, len, &e);
+	if (e.code != NULL || e.message != NULL)
+		line = xasprintf("%ld %s%s%s", status, e.code ? e.code : "",
+		    e.code && e.message ? ": " : "", e.message ? e.message : "");
 	else if (body != NULL && len > 0)
 		/* Gateways answer in HTML or text: show its start. */
 		line = xasprintf("%ld %.*s", status, (int)(len > 200 ? 200 : len), body);
 	else
 		line = xasprintf("%ld (empty answer)", status);
-	json_decref(root);
+	armjson_error_release(&e);
 	/* One line, printable: the message goes to a terminal and syslog. */
 	for (p = line; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
@@ -226,7 +184,7 @@ static int
 follow_next(struct discovery *d, json_t *root, enum fetch_kind kind, const char *resource,
     char **cause)
 {
-	const char *next = jstr(root, "nextLink");
+	const char *next = armjson_str(root, "nextLink");
 	size_t alen = strlen(d->s->arm);
 
 	if (next == NULL || *next == '\0')
@@ -243,31 +201,31 @@ static int
 on_workspace(struct discovery *d, const struct fetch *f, json_t *ws, char **cause)
 {
 	json_t *conns, *c;
-	const char *kind = jstr(ws, "kind"), *id = jstr(ws, "id"), *guid, *hub, *status, *pe;
+	const char *kind = armjson_str(ws, "kind"), *id = armjson_str(ws, "id"), *guid, *hub, *status, *pe;
 	size_t i;
 
-	guid = json_string_value(jprop(ws, "workspaceId"));
+	guid = json_string_value(armjson_prop(ws, "workspaceId"));
 	if (!id_is_safe(id) || guid == NULL)
 		return set_error(cause, "Azure's answer for %s has no id or workspaceId", f->resource);
 	if (f->kind == F_WORKSPACE)
 		d->target_id = xstrdup(id);
 	if (f->kind == F_WORKSPACE && kind != NULL && ascii_strcasecmp(kind, "Project") == 0) {
 		/* Private link lives on the hub: its endpoints serve the project. */
-		hub = json_string_value(jprop(ws, "hubResourceId"));
+		hub = json_string_value(armjson_prop(ws, "hubResourceId"));
 		if (!id_is_safe(hub))
 			return set_error(cause, "project workspace %s names no hub (hubResourceId)", id);
 		d->is_project = 1;
-		d->ws_name = xstrdup(jstr(ws, "name") ? jstr(ws, "name") : d->t->workspace);
+		d->ws_name = xstrdup(armjson_str(ws, "name") ? armjson_str(ws, "name") : d->t->workspace);
 		d->ws_guid = xstrdup(guid);
 		queue_resource(d, F_HUB, hub, "", AZURE_ML_API_VERSION);
 		return 0;
 	}
 	free(d->hub_id);
 	d->hub_id = xstrdup(id);
-	conns = jprop(ws, "privateEndpointConnections");
+	conns = armjson_prop(ws, "privateEndpointConnections");
 	json_array_foreach(conns, i, c) {
-		pe = json_string_value(jget(jprop(c, "privateEndpoint"), "id"));
-		status = json_string_value(jget(jprop(c, "privateLinkServiceConnectionState"), "status"));
+		pe = json_string_value(armjson_get(armjson_prop(c, "privateEndpoint"), "id"));
+		status = json_string_value(armjson_get(armjson_prop(c, "privateLinkServiceConnectionState"), "status"));
 		if (!id_is_safe(pe))
 			continue;
 		if (status != NULL && ascii_strcasecmp(status, "Approved") != 0) {
@@ -304,8 +262,8 @@ dns_configs_complete(json_t *configs)
 	if (json_array_size(configs) == 0)
 		return 0;
 	json_array_foreach(configs, i, c) {
-		ips = jget(c, "ipAddresses");
-		if (jstr(c, "fqdn") == NULL || json_array_size(ips) == 0)
+		ips = armjson_get(c, "ipAddresses");
+		if (armjson_str(c, "fqdn") == NULL || json_array_size(ips) == 0)
 			return 0;
 	}
 	return 1;
@@ -329,12 +287,12 @@ on_endpoint(struct discovery *d, const struct fetch *f, json_t *pe, const struct
 	const char *id;
 	size_t i, queued = 0;
 
-	if (dns_configs_complete(jprop(pe, "customDnsConfigs")))
+	if (dns_configs_complete(armjson_prop(pe, "customDnsConfigs")))
 		return add_pairs(d, f, body, cause);
 	/* The NIC lists every address with its names. */
-	nics = jprop(pe, "networkInterfaces");
+	nics = armjson_prop(pe, "networkInterfaces");
 	json_array_foreach(nics, i, n) {
-		id = jstr(n, "id");
+		id = armjson_str(n, "id");
 		if (!id_is_safe(id))
 			continue;
 		queue_resource(d, F_NIC, id, "", AZURE_NETWORK_API_VERSION);
@@ -349,19 +307,19 @@ on_endpoint(struct discovery *d, const struct fetch *f, json_t *pe, const struct
 static int
 on_list(struct discovery *d, const struct fetch *f, json_t *root, char **cause)
 {
-	json_t *items = jget(root, "value"), *it;
+	json_t *items = armjson_get(root, "value"), *it;
 	const char *name, *type, *kind, *hub, *guid;
 	size_t i;
 
 	if (!json_is_array(items))
 		return set_error(cause, "Azure's answer for %s is not a list", f->resource);
 	json_array_foreach(items, i, it) {
-		name = jstr(it, "name");
+		name = armjson_str(it, "name");
 		if (name == NULL)
 			continue;
 		switch (f->kind) {
 		case F_COMPUTES:
-			type = json_string_value(jprop(it, "computeType"));
+			type = json_string_value(armjson_prop(it, "computeType"));
 			if (type != NULL && ascii_strcasecmp(type, "ComputeInstance") == 0 &&
 			    !strlist_contains(&d->out->computes, name))
 				strlist_push(&d->out->computes, name);
@@ -371,9 +329,9 @@ on_list(struct discovery *d, const struct fetch *f, json_t *root, char **cause)
 				strlist_push(&d->out->endpoints, name);
 			break;
 		case F_WORKSPACES:
-			kind = jstr(it, "kind");
-			hub = json_string_value(jprop(it, "hubResourceId"));
-			guid = json_string_value(jprop(it, "workspaceId"));
+			kind = armjson_str(it, "kind");
+			hub = json_string_value(armjson_prop(it, "hubResourceId"));
+			guid = json_string_value(armjson_prop(it, "workspaceId"));
 			if (kind && hub && guid && d->hub_id && ascii_strcasecmp(kind, "Project") == 0 &&
 			    ascii_strcasecmp(hub, d->hub_id) == 0)
 				add_project(d, name, guid);
@@ -428,13 +386,21 @@ ensure_token(struct azure_session *s, char **cause)
 	return 0;
 }
 
-/* 401 with these codes: a new token may help, once. */
+/* 401 with these codes: a new token may help, once. The code is ARM's
+ * error.code, so a message that merely mentions one does not count. */
 static int
 token_refused(const struct http_request *r)
 {
-	return r->status == 401 && r->response.data != NULL &&
-	    (strstr(r->response.data, "ExpiredAuthenticationToken") != NULL ||
-	    strstr(r->response.data, "InvalidAuthenticationToken") != NULL);
+	struct armjson_error e;
+	int refused = 0;
+
+	if (r->status != 401)
+		return 0;
+	armjson_error_decode(r->response.data, r->response.len, &e);
+	refused = e.code != NULL && (strcmp(e.code, "ExpiredAuthenticationToken") == 0 ||
+	    strcmp(e.code, "InvalidAuthenticationToken") == 0);
+	armjson_error_release(&e);
+	return refused;
 }
 
 static const char *
@@ -510,14 +476,15 @@ out:
 	return rc;
 }
 
-int
+enum azure_error
 azure_discover(struct azure_session *s, const struct target_conf *t, unsigned want,
     struct azure_found *out, char **cause)
 {
 	struct discovery d;
 	char *id;
 	size_t i;
-	int rc = -1, rounds = 0;
+	enum azure_error rc = AZURE_FAILED;
+	int rounds = 0;
 
 	memset(&d, 0, sizeof d);
 	d.s = s;
@@ -528,7 +495,7 @@ azure_discover(struct azure_session *s, const struct target_conf *t, unsigned wa
 	if (t->workspace != NULL) {
 		if (!name_is_safe(t->subscription) || !name_is_safe(t->resource_group) ||
 		    !name_is_safe(t->workspace)) {
-			rc = -2;
+			rc = AZURE_BAD_TARGET;
 			set_error(cause, "target '%s': subscription, resource_group and workspace "
 			    "must all be set, without '/', '?', '#', '%%', '&' or blanks", t->name);
 			goto out;
@@ -548,12 +515,12 @@ azure_discover(struct azure_session *s, const struct target_conf *t, unsigned wa
 	}
 	for (i = 0; i < t->private_endpoints.n; i++)
 		if (queue_endpoint(&d, t->private_endpoints.v[i], cause) != 0) {
-			rc = -2;
+			rc = AZURE_BAD_TARGET;
 			goto out;
 		}
 	for (i = 0; i < t->extra_private_endpoints.n; i++)
 		if (queue_endpoint(&d, t->extra_private_endpoints.v[i], cause) != 0) {
-			rc = -2;
+			rc = AZURE_BAD_TARGET;
 			goto out;
 		}
 	while (d.nq > 0) {
@@ -566,7 +533,7 @@ azure_discover(struct azure_session *s, const struct target_conf *t, unsigned wa
 		if (run_round(&d, cause) != 0)
 			goto out;
 	}
-	rc = 0;
+	rc = AZURE_OK;
 out:
 	for (i = 0; i < d.nq; i++) {
 		free(d.q[i].url);

@@ -52,9 +52,14 @@ void azure_found_release(struct azure_found *f);
 #define AZURE_WANT_ENDPOINTS 0x2u
 #define AZURE_WANT_PROJECTS  0x4u
 
-/* 0, -1 when Azure or the network failed, -2 when the target's settings
- * are unusable. */
-int azure_discover(struct azure_session *s, const struct target_conf *t, unsigned want,
+/* How a discovery ended: the caller maps the kind to an exit code. */
+enum azure_error {
+	AZURE_OK = 0,
+	AZURE_FAILED,     /* Azure, the network or the credential failed */
+	AZURE_BAD_TARGET, /* the target's settings are unusable */
+};
+
+enum azure_error azure_discover(struct azure_session *s, const struct target_conf *t, unsigned want,
     struct azure_found *out, char **cause);
 
 /* One line from an ARM error body: "403 AuthorizationFailed: The client ...". */

@@ -118,6 +118,7 @@ http_request_reset(struct http_request *r)
 	buf_release(&r->response);
 	free(r->error);
 	r->error = NULL;
+	r->failure = HTTP_FAIL_NONE;
 	r->tries = 0;
 }
 
@@ -142,6 +143,16 @@ http_request_free(struct http_request *r)
 	free(r->method);
 	free(r->url);
 	free(r);
+}
+
+char *
+http_url_trim(const char *url)
+{
+	size_t n = strlen(url);
+
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	return xstrndup(url, n);
 }
 
 char *
@@ -280,6 +291,20 @@ setup_transfer(struct http_client *hc, struct transfer *t, char **cause)
 	return 0;
 }
 
+/* A connect the kernel gave up on (ETIMEDOUT) is a timeout too, though
+ * libcurl reports it as a failure to connect. */
+static int
+connect_timed_out(CURL *e, CURLcode res)
+{
+	long os_errno = 0;
+
+	if (res != CURLE_COULDNT_CONNECT)
+		return 0;
+	if (curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &os_errno) != CURLE_OK)
+		return 0;
+	return os_errno == ETIMEDOUT;
+}
+
 static void
 finish_transfer(struct http_client *hc, struct transfer *t, CURLcode res)
 {
@@ -296,17 +321,24 @@ finish_transfer(struct http_client *hc, struct transfer *t, CURLcode res)
 	r->tries++;
 	free(r->error);
 	r->error = NULL;
+	r->failure = HTTP_FAIL_NONE;
 	if (res != CURLE_OK) {
 		r->status = 0;
-		if (t->too_big || res == CURLE_FILESIZE_EXCEEDED)
+		if (t->too_big || res == CURLE_FILESIZE_EXCEEDED) {
+			r->failure = HTTP_FAIL_TOO_BIG;
 			r->error = xasprintf("the response is larger than %u MiB", HTTP_MAX_BYTES >> 20);
-		else if (res == CURLE_UNSUPPORTED_PROTOCOL)
+		} else if (res == CURLE_UNSUPPORTED_PROTOCOL) {
+			r->failure = HTTP_FAIL_PROTOCOL;
 			r->error = xstrdup(r->imds ? "unsupported protocol" :
 			    "only HTTPS is allowed for Azure endpoints");
-		else if (res == CURLE_OPERATION_TIMEDOUT)
+		} else if (res == CURLE_OPERATION_TIMEDOUT) {
+			r->failure = HTTP_FAIL_TIMEOUT;
 			r->error = xasprintf("timed out (%s)", t->errbuf[0] ? t->errbuf : "no answer");
-		else
+		} else {
+			r->failure = connect_timed_out(t->easy, res) ? HTTP_FAIL_TIMEOUT :
+			    HTTP_FAIL_TRANSPORT;
 			r->error = xstrdup(t->errbuf[0] ? t->errbuf : curl_easy_strerror(res));
+		}
 	} else
 		r->status = status;
 	shown = url_for_trace(r->url);
@@ -357,6 +389,7 @@ run_round(struct http_client *hc, struct http_request **reqs, size_t n, long *wa
 		ts[i].r = reqs[i];
 		if (setup_transfer(hc, &ts[i], &why) != 0) {
 			reqs[i]->error = why;
+			reqs[i]->failure = HTTP_FAIL_SETUP;
 			why = NULL;
 			continue;
 		}

@@ -29,6 +29,18 @@
 
 struct http_client;
 
+/* Why a request got no answer, decided from libcurl's result code: callers
+ * act on this (a probe that timed out, say), never on the words of error,
+ * which are for people and may change. */
+enum http_failure {
+	HTTP_FAIL_NONE = 0,   /* an answer came: see status */
+	HTTP_FAIL_TIMEOUT,    /* no answer in time (connect or whole request) */
+	HTTP_FAIL_TOO_BIG,    /* the answer was larger than HTTP_MAX_BYTES */
+	HTTP_FAIL_PROTOCOL,   /* a URL scheme this request may not use */
+	HTTP_FAIL_SETUP,      /* refused before anything was sent */
+	HTTP_FAIL_TRANSPORT,  /* any other network or TLS failure */
+};
+
 typedef void (*http_trace_fn)(void *arg, const char *line);
 
 struct http_opts {
@@ -51,6 +63,7 @@ struct http_request {
 	long status;           /* HTTP status, 0 when no response */
 	struct buf response;
 	char *error;           /* transport failure, one line; NULL if none */
+	enum http_failure failure; /* its kind; HTTP_FAIL_NONE when error is NULL */
 	int tries;
 	void *user;            /* for the caller */
 };
@@ -74,5 +87,10 @@ void http_stats(const struct http_client *hc, unsigned long *requests, unsigned 
 
 /* "a=b&c=d" form encoding of one value (new string). */
 char *http_urlencode(const char *s);
+
+/* A copy of url without its trailing slashes, so that paths can be
+ * appended with one "/" (endpoints come from configuration and the
+ * environment, with or without one). */
+char *http_url_trim(const char *url);
 
 #endif

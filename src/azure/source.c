@@ -35,16 +35,6 @@ source_ctx_release(struct source_ctx *sc)
 	memset(sc, 0, sizeof *sc);
 }
 
-static char *
-without_trailing_slash(const char *s)
-{
-	size_t n = strlen(s);
-
-	while (n > 0 && s[n - 1] == '/')
-		n--;
-	return xstrndup(s, n);
-}
-
 /* One HTTP client and token for the run, for the cloud of the first target
  * that needs Azure. */
 static int
@@ -55,7 +45,7 @@ azure_session_for(struct source_ctx *sc, const struct cloud *cl, struct azure_se
 	struct http_opts ho;
 	char *arm;
 
-	arm = without_trailing_slash(c->arm_endpoint ? c->arm_endpoint : cl->arm_endpoint);
+	arm = http_url_trim(c->arm_endpoint ? c->arm_endpoint : cl->arm_endpoint);
 	if (sc->az_ready && strcmp(sc->az.arm, arm) != 0) {
 		free(arm);
 		return set_error(cause, "targets of different clouds cannot be resolved in one "
@@ -84,7 +74,7 @@ azure_session_for(struct source_ctx *sc, const struct cloud *cl, struct azure_se
 		sc->az.auth.tenant_id = c->tenant_id;
 		sc->az.auth.client_id = c->client_id;
 		sc->az.auth.client_secret_file = c->client_secret_file;
-		sc->az.auth.login_endpoint = without_trailing_slash(
+		sc->az.auth.login_endpoint = http_url_trim(
 		    c->login_endpoint ? c->login_endpoint : cl->login_endpoint);
 		sc->az.auth.arm_endpoint = sc->az.arm;
 		/* The audience az and managed identity ask for; an overridden
@@ -133,7 +123,8 @@ source_resolve_target(struct source_ctx *sc, const struct target_conf *t,
 	struct azure_found found;
 	struct azure_session *az = NULL;
 	unsigned want = 0;
-	int from_azure = 0, arc;
+	int from_azure = 0;
+	enum azure_error arc;
 	size_t i;
 	struct derive_opts o;
 	struct cidr_list nets = { NULL, 0 };
@@ -185,8 +176,8 @@ source_resolve_target(struct source_ctx *sc, const struct target_conf *t,
 			goto out;
 		}
 		arc = azure_discover(az, t, want, &found, cause);
-		if (arc != 0) {
-			rc = arc == -2 ? SOURCE_BAD_INPUT : SOURCE_FAILED;
+		if (arc != AZURE_OK) {
+			rc = arc == AZURE_BAD_TARGET ? SOURCE_BAD_INPUT : SOURCE_FAILED;
 			goto out;
 		}
 		for (i = 0; i < found.notes.n; i++)
@@ -215,11 +206,17 @@ source_resolve_target(struct source_ctx *sc, const struct target_conf *t,
 		}
 	} else {
 		o.source = strcmp(t->json_file, "-") == 0 ? "standard input" : t->json_file;
-		if (jsonsrc_load(t->json_file, &raw, cause) != 0) {
+		switch (jsonsrc_load(t->json_file, &raw, cause)) {
+		case JSONSRC_OK:
+			break;
+		case JSONSRC_UNREADABLE:
 			/* A file we could not read is the world's fault; one we
 			 * could read but not accept is the input's. */
-			rc = (cause && *cause && strncmp(*cause, "cannot ", 7) == 0) ?
-			    SOURCE_FAILED : SOURCE_BAD_INPUT;
+			rc = SOURCE_FAILED;
+			goto out;
+		case JSONSRC_BAD_INPUT:
+		default:
+			rc = SOURCE_BAD_INPUT;
 			goto out;
 		}
 	}

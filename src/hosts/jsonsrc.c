@@ -15,6 +15,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -328,6 +329,17 @@ walk_pe(struct walk *w, json_t *obj, json_t *props)
 	return 0;
 }
 
+/* emit() where a list cut short by ConvertTo-Json's depth can only be
+ * reported as such (no other shape can be tried instead). */
+static int
+emit_all(struct walk *w, json_t *fq, const char *fqkey, const char *psfq,
+    json_t *ip, const char *ipkey, const char *psip)
+{
+	int rc = emit(w, fq, fqkey, psfq, ip, ipkey, psip);
+
+	return rc == CUT ? depth_error(w, w->cut_key) : rc;
+}
+
 /* A NIC: ipConfigurations[] with privateLinkConnectionProperties.fqdns. */
 static int
 walk_nic(struct walk *w, json_t *obj, json_t *ipcs)
@@ -365,10 +377,8 @@ walk_nic(struct walk *w, json_t *obj, json_t *ipcs)
 			return -1;
 		if (addr != NULL && !json_is_null(addr) && !json_is_string(addr))
 			return type_error(w, "privateIPAddress", addr, "a string");
-		rc = emit(w, fqdns, "fqdns", "Fqdns", addr, "privateIPAddress", "PrivateIpAddress");
-		if (rc == CUT)
-			return depth_error(w, w->cut_key);
-		if (rc != 0)
+		if ((rc = emit_all(w, fqdns, "fqdns", "Fqdns", addr, "privateIPAddress",
+		    "PrivateIpAddress")) != 0)
 			return rc;
 	}
 	return 0;
@@ -408,10 +418,8 @@ walk_zone_group(struct walk *w, json_t *configs)
 				continue;
 			if (fq != NULL && !json_is_null(fq) && !json_is_string(fq))
 				return type_error(w, "fqdn", fq, "a string");
-			rc = emit(w, fq, "fqdn", "Fqdn", ips, "ipAddresses", "IpAddresses");
-			if (rc == CUT)
-				return depth_error(w, w->cut_key);
-			if (rc != 0)
+			if ((rc = emit_all(w, fq, "fqdn", "Fqdn", ips, "ipAddresses",
+			    "IpAddresses")) != 0)
 				return rc;
 		}
 	}
@@ -448,7 +456,7 @@ static int
 walk_object(struct walk *w, json_t *obj)
 {
 	json_t *props, *v, *fq, *ip;
-	int pe, rc;
+	int pe;
 
 	if (jget(w, obj, "amlhosts", &v) != 0)
 		return -1;
@@ -472,8 +480,7 @@ walk_object(struct walk *w, json_t *obj)
 		return -1;
 	if (fq != NULL && ip != NULL) {
 		w->recognized = 1;
-		rc = emit(w, fq, "fqdns", "Fqdns", ip, "ipAddresses", "IpAddresses");
-		return rc == CUT ? depth_error(w, w->cut_key) : rc;
+		return emit_all(w, fq, "fqdns", "Fqdns", ip, "ipAddresses", "IpAddresses");
 	}
 	/* A private endpoint before a NIC: an ARM private endpoint has
 	 * ipConfigurations too, which list static addresses, not names. */
@@ -765,20 +772,42 @@ out:
 	return rc;
 }
 
-int
+/*
+ * What kind of failure read_file() had, from the file rather than from its
+ * message: a file that is no longer there or not readable is the world's
+ * fault; a directory, a device, a FIFO or one that is too large is the
+ * input's. (Looked at again after the failure: a file replaced in between
+ * is judged as it is now, which is what the user will find.)
+ */
+static enum jsonsrc_error
+read_failure_kind(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return JSONSRC_UNREADABLE;
+	if (!S_ISREG(st.st_mode) || (unsigned long long)st.st_size > JSONSRC_MAX_BYTES)
+		return JSONSRC_BAD_INPUT;
+	return JSONSRC_UNREADABLE;
+}
+
+enum jsonsrc_error
 jsonsrc_load(const char *path, struct raw_list *out, char **cause)
 {
 	struct buf b = BUF_INIT;
-	const char *what = path;
-	int rc;
+	enum jsonsrc_error rc = JSONSRC_OK;
 
 	if (strcmp(path, "-") == 0) {
-		what = "standard input";
-		rc = read_fd(0, what, JSONSRC_MAX_BYTES, &b, cause);
-	} else
-		rc = read_file(path, JSONSRC_MAX_BYTES, &b, cause);
-	if (rc == 0)
-		rc = jsonsrc_parse(b.data, b.len, what, out, cause);
+		/* read_fd() stops with more than the maximum in b when the
+		 * input is too large; anything else is a failure to read. */
+		if (read_fd(0, "standard input", JSONSRC_MAX_BYTES, &b, cause) != 0)
+			rc = b.len > JSONSRC_MAX_BYTES ? JSONSRC_BAD_INPUT : JSONSRC_UNREADABLE;
+		else if (jsonsrc_parse(b.data, b.len, "standard input", out, cause) != 0)
+			rc = JSONSRC_BAD_INPUT;
+	} else if (read_file(path, JSONSRC_MAX_BYTES, &b, cause) != 0)
+		rc = read_failure_kind(path);
+	else if (jsonsrc_parse(b.data, b.len, path, out, cause) != 0)
+		rc = JSONSRC_BAD_INPUT;
 	buf_release(&b);
 	return rc;
 }

@@ -25,7 +25,17 @@ int jsonsrc_to_utf8(const char *p, size_t n, struct buf *out, const char *what, 
  * what names the source in messages ("nic.json", "standard input"). */
 int jsonsrc_parse(const char *p, size_t n, const char *what, struct raw_list *out, char **cause);
 
-/* Read path ("-" is standard input) and parse it. */
-int jsonsrc_load(const char *path, struct raw_list *out, char **cause);
+/* How jsonsrc_load() ended. The kind is decided where the failure happens,
+ * from the file and the parser, so that callers (exit codes) never read it
+ * out of the message's words. */
+enum jsonsrc_error {
+	JSONSRC_OK = 0,
+	JSONSRC_UNREADABLE, /* could not be opened, stat'ed or read: the world's fault */
+	JSONSRC_BAD_INPUT,  /* read, or readable, but not acceptable: a directory, a
+	                     * FIFO, too large, not JSON, not a known shape */
+};
+
+/* Read path ("-" is standard input) and parse it; *cause says why not. */
+enum jsonsrc_error jsonsrc_load(const char *path, struct raw_list *out, char **cause);
 
 #endif

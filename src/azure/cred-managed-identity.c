@@ -1,0 +1,223 @@
+/*
+ * cred-managed-identity.c - managed identity: App Service and Azure ML
+ * compute endpoints, Cloud Shell, else IMDS after a short probe.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "azure/auth-internal.h"
+#include "base/util.h"
+
+#define IMDS_PROBE_MS 300L
+#define MI_TIMEOUT_MS 10000L
+#define MI_TRIES 3
+
+/* base plus a query, whether or not base already has one. */
+static char *
+with_query(const char *base, const char *query)
+{
+	return xasprintf("%s%c%s", base, strchr(base, '?') != NULL ? '&' : '?', query);
+}
+
+/* IMDS and local identity endpoints are plain HTTP, which the HTTP client
+ * allows only to requests flagged imds, and does not retry: retry here 429
+ * and 5xx (and 404 and 410, which IMDS answers while a VM starts). */
+static void
+mi_perform(struct ctx *c, struct http_request *r, int imds_host)
+{
+	int i;
+
+	for (i = 1;; i++) {
+		http_perform(c->hc, &r, 1);
+		if (!r->imds || i >= MI_TRIES || r->error != NULL)
+			break;
+		if (!(r->status == 429 || r->status >= 500 ||
+		    (imds_host && (r->status == 404 || r->status == 410))))
+			break;
+		cred_sleep_ms(500L << (i - 1));
+		if (r->response.data != NULL)
+			secure_wipe(r->response.data, r->response.len);
+		http_request_reset(r);
+	}
+}
+
+/* A header "Name: value" whose value comes from the environment: one line. */
+static int
+header_value_ok(const char *v)
+{
+	return strpbrk(v, "\r\n") == NULL;
+}
+
+/* App Service (IDENTITY_ENDPOINT) and Azure ML compute (MSI_ENDPOINT): set
+ * up by the platform, so a failure stops the chain. */
+static int
+mi_endpoint(struct ctx *c, const char *var, const char *endpoint, const char *api,
+    const char *client_key, const char *header, const char *secret, struct auth_token *out,
+    char **reason)
+{
+	struct http_request *r;
+	char *res = http_urlencode(c->resource), *cid = NULL, *query, *url, *h;
+	int rc;
+
+	if (strncmp(endpoint, "http://", 7) != 0 && strncmp(endpoint, "https://", 8) != 0) {
+		set_error(reason, "%s is not an http(s) URL", var);
+		free(res);
+		return CRED_FAILED;
+	}
+	if (c->client != NULL) {
+		cid = http_urlencode(c->client);
+		query = xasprintf("api-version=%s&resource=%s&%s=%s", api, res, client_key, cid);
+	} else
+		query = xasprintf("api-version=%s&resource=%s", api, res);
+	url = with_query(endpoint, query);
+	r = http_request_new("GET", url);
+	r->imds = strncmp(endpoint, "http://", 7) == 0;
+	r->timeout_ms = MI_TIMEOUT_MS;
+	h = xasprintf("%s: %s", header, secret);
+	http_request_header(r, h);
+	cred_wipe_free(h);
+	mi_perform(c, r, 0);
+	rc = cred_take_token(r, var, out, reason);
+	http_request_free(r);
+	free(url);
+	free(query);
+	free(cid);
+	free(res);
+	return rc;
+}
+
+/* Cloud Shell: MSI_ENDPOINT alone, a POST with the resource. */
+static int
+mi_cloud_shell(struct ctx *c, const char *endpoint, struct auth_token *out, char **reason)
+{
+	const char *kv[] = { "resource", c->resource, NULL, NULL, NULL };
+	struct http_request *r;
+	int rc;
+
+	if (strncmp(endpoint, "http://", 7) != 0 && strncmp(endpoint, "https://", 8) != 0)
+		return cred_result(CRED_FAILED, reason, "MSI_ENDPOINT is not an http(s) URL");
+	if (c->client != NULL) {
+		kv[2] = "client_id";
+		kv[3] = c->client;
+	}
+	r = http_request_new("POST", endpoint);
+	r->imds = strncmp(endpoint, "http://", 7) == 0;
+	r->timeout_ms = MI_TIMEOUT_MS;
+	http_request_header(r, "Metadata: true");
+	http_request_header(r, "Content-Type: application/x-www-form-urlencoded");
+	r->body = auth_form_encode(kv);
+	mi_perform(c, r, 0);
+	rc = cred_take_token(r, "MSI_ENDPOINT", out, reason);
+	http_request_free(r);
+	return rc;
+}
+
+/* IMDS, after a short probe so that a laptop does not wait on an address
+ * nothing answers. Never set up by the user, so never stops the chain. */
+static int
+mi_imds(struct ctx *c, struct auth_token *out, char **reason)
+{
+	const char *hostvar = cred_getenv("AZURE_POD_IDENTITY_AUTHORITY_HOST"), *shown;
+	char *host, *url = NULL, *res = NULL, *cid = NULL, *said = NULL;
+	struct http_request *r;
+	int rc = CRED_UNAVAILABLE;
+
+	host = http_url_trim(hostvar != NULL ? hostvar : "http://169.254.169.254");
+	if (strncmp(host, "http://", 7) != 0 && strncmp(host, "https://", 8) != 0) {
+		set_error(reason, "AZURE_POD_IDENTITY_AUTHORITY_HOST is not an http(s) URL");
+		free(host);
+		return CRED_UNAVAILABLE;
+	}
+	shown = strstr(host, "://") + 3;
+
+	/* The probe: no Metadata header, so a real IMDS answers 400 at once. */
+	url = xasprintf("%s/metadata/identity/oauth2/token", host);
+	r = http_request_new("GET", url);
+	r->imds = 1;
+	r->timeout_ms = IMDS_PROBE_MS;
+	http_perform(c->hc, &r, 1);
+	if (r->status == 0) {
+		if (r->error == NULL || r->failure == HTTP_FAIL_TIMEOUT)
+			set_error(reason, "no endpoint answered at %s (probe timed out)", shown);
+		else {
+			said = cred_one_line(r->error, strlen(r->error));
+			set_error(reason, "no endpoint answered at %s (probe failed: %s)", shown,
+			    said != NULL ? said : "no answer");
+		}
+		goto out;
+	}
+	http_request_free(r);
+	free(url);
+
+	res = http_urlencode(c->resource);
+	if (c->client != NULL) {
+		cid = http_urlencode(c->client);
+		url = xasprintf("%s/metadata/identity/oauth2/token?api-version=2018-02-01"
+		    "&resource=%s&client_id=%s", host, res, cid);
+	} else
+		url = xasprintf("%s/metadata/identity/oauth2/token?api-version=2018-02-01"
+		    "&resource=%s", host, res);
+	r = http_request_new("GET", url);
+	r->imds = 1;
+	r->timeout_ms = MI_TIMEOUT_MS;
+	http_request_header(r, "Metadata: true");
+	mi_perform(c, r, 1);
+	if (r->error == NULL && r->status == 400) {
+		said = cred_service_message(r);
+		if (c->client != NULL)
+			set_error(reason, "no identity with client ID %s is assigned to this machine "
+			    "(IMDS at %s answered HTTP 400%s%s)", c->client, shown,
+			    said != NULL ? ": " : "", said != NULL ? said : "");
+		else
+			set_error(reason, "no identity is assigned to this machine "
+			    "(IMDS at %s answered HTTP 400%s%s)", shown,
+			    said != NULL ? ": " : "", said != NULL ? said : "");
+		goto out;
+	}
+	{
+		char *what = xasprintf("IMDS at %s", shown);
+
+		rc = cred_take_token(r, what, out, reason) == CRED_OK ? CRED_OK : CRED_UNAVAILABLE;
+		free(what);
+	}
+out:
+	http_request_free(r);
+	free(said);
+	free(cid);
+	free(res);
+	free(url);
+	free(host);
+	return rc;
+}
+
+int
+cred_managed_identity(struct ctx *c, struct auth_token *out, char **reason)
+{
+	const char *ie = cred_getenv("IDENTITY_ENDPOINT"), *ih = cred_getenv("IDENTITY_HEADER");
+	const char *me = cred_getenv("MSI_ENDPOINT"), *ms = cred_getenv("MSI_SECRET");
+
+	if (ie != NULL && ih != NULL && cred_getenv("IDENTITY_SERVER_THUMBPRINT") != NULL)
+		return cred_result(CRED_UNAVAILABLE, reason, "Service Fabric managed identity "
+		    "(IDENTITY_SERVER_THUMBPRINT) is not supported");
+	if (ie != NULL && ih != NULL) {
+		if (!header_value_ok(ih))
+			return cred_result(CRED_FAILED, reason,
+			    "IDENTITY_HEADER holds a line break");
+		return mi_endpoint(c, "IDENTITY_ENDPOINT", ie, "2019-08-01", "client_id",
+		    "X-IDENTITY-HEADER", ih, out, reason);
+	}
+	if (ie != NULL && cred_getenv("IMDS_ENDPOINT") != NULL)
+		return cred_result(CRED_UNAVAILABLE, reason, "Azure Arc managed identity "
+		    "(IDENTITY_ENDPOINT with IMDS_ENDPOINT) is not supported");
+	if (me != NULL && ms != NULL) {
+		if (!header_value_ok(ms))
+			return cred_result(CRED_FAILED, reason, "MSI_SECRET holds a line break");
+		return mi_endpoint(c, "MSI_ENDPOINT", me, "2017-09-01", "clientid", "secret", ms,
+		    out, reason);
+	}
+	if (me != NULL)
+		return mi_cloud_shell(c, me, out, reason);
+	return mi_imds(c, out, reason);
+}
