@@ -71,10 +71,7 @@ entry_list_add(struct entry_list *l, const char *name, const struct ipaddr *addr
 	char text[64];
 	struct entry *e;
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
-	}
+	l->v = xgrow(l->v, l->n, &l->cap, sizeof *l->v, 16);
 	ip_format(addr, text);
 	e = &l->v[l->n++];
 	e->name = xstrdup(name);

@@ -42,10 +42,7 @@ raw_list_release(struct raw_list *l)
 void
 raw_list_add(struct raw_list *l, const char *fqdn, const char *ip)
 {
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
-	}
+	l->v = xgrow(l->v, l->n, &l->cap, sizeof *l->v, 16);
 	l->v[l->n].fqdn = xstrdup(fqdn);
 	l->v[l->n].ip = xstrdup(ip);
 	l->n++;
