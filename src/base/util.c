@@ -65,6 +65,19 @@ xreallocarray(void *p, size_t n, size_t size)
 	return xrealloc(p, n * size);
 }
 
+void *
+xgrow(void *p, size_t n, size_t *cap, size_t size, size_t first)
+{
+	if (n < *cap)
+		return p;
+	/* Doubling keeps n pushes O(n); a capacity that cannot double is
+	 * beyond any allocation anyway. */
+	if (*cap > SIZE_MAX / 2)
+		out_of_memory();
+	*cap = *cap ? *cap * 2 : first;
+	return xreallocarray(p, *cap, size);
+}
+
 char *
 xstrdup(const char *s)
 {
@@ -237,10 +250,7 @@ strlist_release(struct strlist *l)
 void
 strlist_push_nocopy(struct strlist *l, char *s)
 {
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 8;
-		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
-	}
+	l->v = xgrow(l->v, l->n, &l->cap, sizeof *l->v, 8);
 	l->v[l->n++] = s;
 }
 
@@ -399,6 +409,41 @@ ascii_lower(char *s)
 	for (; *s != '\0'; s++)
 		if (*s >= 'A' && *s <= 'Z')
 			*s += 'a' - 'A';
+}
+
+uint64_t
+hash_bytes(const void *p, size_t n, int fold_case)
+{
+	const unsigned char *s = p;
+	uint64_t h = 14695981039346656037ULL;
+	unsigned char c;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		c = s[i];
+		if (fold_case && c >= 'A' && c <= 'Z')
+			c += 'a' - 'A';
+		h ^= c;
+		h *= 1099511628211ULL;
+	}
+	/* FNV's low bits, which pick the slot, mix poorly on their own. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+size_t
+hash_slots(size_t n)
+{
+	size_t cap = 16;
+
+	while (cap / 2 < n) {
+		if (cap > SIZE_MAX / 2)
+			out_of_memory();
+		cap *= 2;
+	}
+	return cap;
 }
 
 char *

@@ -17,6 +17,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Print "out of memory" and exit 1. */
 _Noreturn void out_of_memory(void);
@@ -24,6 +25,11 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t n, size_t size);
+/* Room for one more element in the growable array p of n elements of size
+ * bytes, with room for *cap: when full, *cap doubles (from first when 0) and
+ * the moved array is returned; otherwise p itself. The one growth rule of
+ * every list: "l->v = xgrow(l->v, l->n, &l->cap, sizeof *l->v, 16);". */
+void *xgrow(void *p, size_t n, size_t *cap, size_t size, size_t first);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -82,6 +88,13 @@ int write_all(int fd, const void *p, size_t n);
 int ascii_strcasecmp(const char *a, const char *b);
 void ascii_lower(char *s);
 char *trim_blanks(char *s);
+
+/* For open-addressing hash tables. hash_bytes: FNV-1a of [p, p+n), ASCII
+ * letters folded to lower case when fold_case, then mixed so the low bits
+ * that pick a slot depend on every byte. hash_slots: a power of two, at
+ * least 16, at least twice n, so a table of n keys stays half empty. */
+uint64_t hash_bytes(const void *p, size_t n, int fold_case);
+size_t hash_slots(size_t n);
 
 /* SHA-256 of [p, p+n) as 64 lowercase hex digits plus NUL in out. */
 void sha256_hex(const void *p, size_t n, char out[65]);

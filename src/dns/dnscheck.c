@@ -154,6 +154,39 @@ classify(struct dnscheck_result *r)
 	    DNSCHECK_OK : DNSCHECK_WRONG;
 }
 
+/* Before a query to one server: a failure until an answer says otherwise,
+ * and no query at all to a server that already timed out (each would wait
+ * out the same timeout). 1 when r is final without asking. */
+static int
+server_skip(const struct dnscheck_server *s, struct dnscheck_result *r, const char *where)
+{
+	r->status = DNSCHECK_NO_ANSWER;
+	r->why = DNSCHECK_FAILED;
+	if (!s->no_reply_seen)
+		return 0;
+	r->why = DNSCHECK_NO_REPLY;
+	r->detail = xasprintf("not asked: %s did not answer an earlier query", where);
+	return 1;
+}
+
+/* A server's answer is in: with no address, say whether a CNAME came. */
+static void
+server_answered(struct dnscheck_result *r, int cname)
+{
+	if (r->ngot == 0)
+		r->detail = xasprintf("no %s record%s", family_rr(r), cname ? " (a CNAME without one)" : "");
+	classify(r);
+}
+
+/* An error code of the server's answer (RFC 1035 4.1.1): NXDOMAIN says the
+ * name is not there, the others that the server could not tell. */
+static void
+server_rcode(struct dnscheck_result *r, int nxdomain, const char *name)
+{
+	r->why = nxdomain ? DNSCHECK_NOT_FOUND : DNSCHECK_FAILED;
+	r->detail = xstrdup(name);
+}
+
 void
 dnscheck_system(struct dnscheck_result *r)
 {
@@ -231,6 +264,20 @@ dnscheck_server_release(struct dnscheck_server *s)
 	(void)s;
 }
 
+/* The answer's error code, as DnsQuery reports it. */
+static const char *
+rcode_name(DNS_STATUS st)
+{
+	switch (st) {
+	case DNS_ERROR_RCODE_FORMAT_ERROR: return "FORMERR";
+	case DNS_ERROR_RCODE_SERVER_FAILURE: return "SERVFAIL";
+	case DNS_ERROR_RCODE_NAME_ERROR: return "NXDOMAIN";
+	case DNS_ERROR_RCODE_NOT_IMPLEMENTED: return "NOTIMP";
+	case DNS_ERROR_RCODE_REFUSED: return "REFUSED";
+	}
+	return NULL;
+}
+
 void
 dnscheck_server_query(struct dnscheck_server *s, struct dnscheck_result *r)
 {
@@ -241,38 +288,21 @@ dnscheck_server_query(struct dnscheck_server *s, struct dnscheck_result *r)
 	char *where = dns_addr_format(&s->addr);
 	int cname = 0;
 
-	r->status = DNSCHECK_NO_ANSWER;
-	r->why = DNSCHECK_FAILED;
-	if (s->no_reply_seen) {
-		r->why = DNSCHECK_NO_REPLY;
-		r->detail = xasprintf("not asked: %s did not answer an earlier query", where);
+	if (server_skip(s, r, where))
 		goto out;
-	}
 	memset(&servers, 0, sizeof servers);
 	servers.AddrCount = 1;
 	memcpy(&servers.AddrArray[0], s->addr.bytes, 4); /* network order, as IP4_ADDRESS is */
 	st = DnsQuery_A(r->entry->name, type, DNS_QUERY_BYPASS_CACHE | DNS_QUERY_NO_HOSTS_FILE |
 	    DNS_QUERY_WIRE_ONLY, &servers, (PDNS_RECORD *)(void *)&rec, NULL);
+	if (rcode_name(st) != NULL) {
+		server_rcode(r, st == DNS_ERROR_RCODE_NAME_ERROR, rcode_name(st));
+		goto out;
+	}
 	switch (st) {
 	case ERROR_SUCCESS:
 	case DNS_INFO_NO_RECORDS:
 		break;
-	case DNS_ERROR_RCODE_NAME_ERROR:
-		r->why = DNSCHECK_NOT_FOUND;
-		r->detail = xstrdup("NXDOMAIN");
-		goto out;
-	case DNS_ERROR_RCODE_SERVER_FAILURE:
-		r->detail = xstrdup("SERVFAIL");
-		goto out;
-	case DNS_ERROR_RCODE_REFUSED:
-		r->detail = xstrdup("REFUSED");
-		goto out;
-	case DNS_ERROR_RCODE_NOT_IMPLEMENTED:
-		r->detail = xstrdup("NOTIMP");
-		goto out;
-	case DNS_ERROR_RCODE_FORMAT_ERROR:
-		r->detail = xstrdup("FORMERR");
-		goto out;
 	case ERROR_TIMEOUT:
 		r->why = DNSCHECK_NO_REPLY;
 		s->no_reply_seen = 1;
@@ -292,9 +322,7 @@ dnscheck_server_query(struct dnscheck_server *s, struct dnscheck_result *r)
 		else if (p->wType == type && type == DNS_TYPE_AAAA && p->wDataLength >= 16)
 			add_answer(r, AF_INET6, &p->Data.AAAA.Ip6Address);
 	}
-	if (r->ngot == 0)
-		r->detail = xasprintf("no %s record%s", family_rr(r), cname ? " (a CNAME without one)" : "");
-	classify(r);
+	server_answered(r, cname);
 out:
 	if (rec != NULL)
 		DnsRecordListFree((PDNS_RECORD)rec, DnsFreeRecordList);
@@ -354,6 +382,7 @@ dnscheck_server_release(struct dnscheck_server *s)
 	s->res = NULL;
 }
 
+/* The answer's error code, as the header carries it. */
 static const char *
 rcode_name(int rcode)
 {
@@ -380,13 +409,8 @@ dnscheck_server_query(struct dnscheck_server *s, struct dnscheck_result *r)
 	ns_msg msg;
 	ns_rr rr;
 
-	r->status = DNSCHECK_NO_ANSWER;
-	r->why = DNSCHECK_FAILED;
-	if (s->no_reply_seen) {
-		r->why = DNSCHECK_NO_REPLY;
-		r->detail = xasprintf("not asked: %s did not answer an earlier query", where);
+	if (server_skip(s, r, where))
 		goto out;
-	}
 	qlen = res_nmkquery(st, ns_o_query, r->entry->name, ns_c_in, type, NULL, 0, NULL,
 	    query, sizeof query);
 	if (qlen < 0) {
@@ -412,8 +436,10 @@ dnscheck_server_query(struct dnscheck_server *s, struct dnscheck_result *r)
 	}
 	rcode = ns_msg_getflag(msg, ns_f_rcode);
 	if (rcode != ns_r_noerror) {
-		r->why = rcode == ns_r_nxdomain ? DNSCHECK_NOT_FOUND : DNSCHECK_FAILED;
-		r->detail = rcode_name(rcode) ? xstrdup(rcode_name(rcode)) : xasprintf("rcode %d", rcode);
+		if (rcode_name(rcode) != NULL)
+			server_rcode(r, rcode == ns_r_nxdomain, rcode_name(rcode));
+		else
+			r->detail = xasprintf("rcode %d", rcode);
 		goto out;
 	}
 	for (i = 0; i < ns_msg_count(msg, ns_s_an); i++) {
@@ -429,9 +455,7 @@ dnscheck_server_query(struct dnscheck_server *s, struct dnscheck_result *r)
 		else if (ns_rr_type(rr) == type && type == ns_t_aaaa && ns_rr_rdlen(rr) == 16)
 			add_answer(r, AF_INET6, ns_rr_rdata(rr));
 	}
-	if (r->ngot == 0)
-		r->detail = xasprintf("no %s record%s", family_rr(r), cname ? " (a CNAME without one)" : "");
-	classify(r);
+	server_answered(r, cname);
 out:
 	free(ans);
 	free(where);

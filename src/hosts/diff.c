@@ -89,23 +89,6 @@ text_release(struct text *t)
 	free(t->changed);
 }
 
-static uint64_t
-line_hash(const struct line *l)
-{
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
-
-	for (i = 0; i < l->len; i++) {
-		h ^= (unsigned char)l->p[i];
-		h *= 1099511628211ULL;
-	}
-	/* FNV's low bits, which pick the slot, mix poorly on their own. */
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return h;
-}
-
 static int
 line_eq(const struct line *x, const struct line *y)
 {
@@ -122,19 +105,18 @@ classify(struct text *a, struct text *b, lin from, lin suffix)
 		lin id;
 	} *tab;
 	struct text *t;
-	size_t cap = 16, mask, k;
+	size_t cap, mask, k;
 	lin i, next = 0;
 	uint64_t h;
 	int f;
 
-	while (cap / 2 < (size_t)(a->n + b->n - 2 * (from + suffix)))
-		cap *= 2;
+	cap = hash_slots((size_t)(a->n + b->n - 2 * (from + suffix)));
 	mask = cap - 1;
 	tab = xcalloc(cap, sizeof *tab);
 	for (f = 0; f < 2; f++) {
 		t = f == 0 ? a : b;
 		for (i = from; i < t->n - suffix; i++) {
-			h = line_hash(&t->line[i]);
+			h = hash_bytes(t->line[i].p, t->line[i].len, 0);
 			for (k = (size_t)h & mask; tab[k].l != NULL; k = (k + 1) & mask)
 				if (tab[k].h == h && line_eq(tab[k].l, &t->line[i]))
 					break;
@@ -373,10 +355,7 @@ diff_unified(const char *a, size_t alen, const char *b, size_t blen,
 			j++;
 			continue;
 		}
-		if (nch == cap) {
-			cap = cap ? 2 * cap : 16;
-			ch = xreallocarray(ch, cap, sizeof *ch);
-		}
+		ch = xgrow(ch, nch, &cap, sizeof *ch, 16);
 		ch[nch].line0 = i;
 		ch[nch].line1 = j;
 		while (i < ta.n && ta.changed[i])

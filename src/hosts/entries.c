@@ -71,10 +71,7 @@ entry_list_add(struct entry_list *l, const char *name, const struct ipaddr *addr
 	char text[64];
 	struct entry *e;
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
-	}
+	l->v = xgrow(l->v, l->n, &l->cap, sizeof *l->v, 16);
 	ip_format(addr, text);
 	e = &l->v[l->n++];
 	e->name = xstrdup(name);
@@ -316,7 +313,7 @@ ip_refusal(const struct ipaddr *a)
 /* Leading zeros are refused even where a platform's inet_pton would read
  * "010" as ten: elsewhere it means eight, and hosts files are read by many
  * resolvers. */
-static int
+int
 ipv4_has_leading_zero(const char *s)
 {
 	const char *p;
@@ -327,31 +324,59 @@ ipv4_has_leading_zero(const char *s)
 	return 0;
 }
 
+/* The address part p[0..n) of "address[/length]", into *a: dotted-decimal
+ * IPv4 without leading zeros, or IPv6. 0, or -1 when it is neither. */
+static int
+addr_part_parse(const char *p, size_t n, struct ipaddr *a)
+{
+	char addr[INET6_ADDRSTRLEN + 1];
+
+	memset(a, 0, sizeof *a);
+	if (n == 0 || n >= sizeof addr)
+		return -1;
+	memcpy(addr, p, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, a->bytes) == 1 && !ipv4_has_leading_zero(addr))
+		a->family = AF_INET;
+	else if (strchr(addr, ':') != NULL && inet_pton(AF_INET6, addr, a->bytes) == 1)
+		a->family = AF_INET6;
+	else
+		return -1;
+	return 0;
+}
+
+/* The length after the slash: one to three decimal digits, at most max
+ * (32 for IPv4, 128 for IPv6). 0, or -1 when it is not that. */
+static int
+prefix_part_parse(const char *p, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (*p == '\0' || strlen(p) > 3)
+		return -1;
+	for (; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	if (v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 int
 ip_parse(const char *in, int allow_prefix, struct ipaddr *out, char **cause)
 {
-	char addr[INET6_ADDRSTRLEN + 1], *q = NULL;
-	const char *slash, *p, *why;
-	size_t alen;
-	unsigned long prefix = 0;
+	char *q = NULL;
+	const char *slash, *why;
+	unsigned long prefix;
 	struct ipaddr a;
 	int rc = -1;
 
-	memset(&a, 0, sizeof a);
 	slash = strchr(in, '/');
-	alen = slash ? (size_t)(slash - in) : strlen(in);
 	q = msg_quote(in);
-	if (alen == 0 || alen >= sizeof addr) {
-		set_error(cause, "'%s' is not an IP address", q);
-		goto out;
-	}
-	memcpy(addr, in, alen);
-	addr[alen] = '\0';
-	if (inet_pton(AF_INET, addr, a.bytes) == 1 && !ipv4_has_leading_zero(addr))
-		a.family = AF_INET;
-	else if (strchr(addr, ':') != NULL && inet_pton(AF_INET6, addr, a.bytes) == 1)
-		a.family = AF_INET6;
-	else {
+	if (addr_part_parse(in, slash ? (size_t)(slash - in) : strlen(in), &a) != 0) {
 		set_error(cause, "'%s' is not an IP address", q);
 		goto out;
 	}
@@ -360,19 +385,7 @@ ip_parse(const char *in, int allow_prefix, struct ipaddr *out, char **cause)
 			set_error(cause, "'%s': a prefix length is not allowed here", q);
 			goto out;
 		}
-		p = slash + 1;
-		if (*p == '\0' || strlen(p) > 3) {
-			set_error(cause, "'%s' has a bad prefix length", q);
-			goto out;
-		}
-		for (; *p != '\0'; p++) {
-			if (*p < '0' || *p > '9') {
-				set_error(cause, "'%s' has a bad prefix length", q);
-				goto out;
-			}
-			prefix = prefix * 10 + (unsigned long)(*p - '0');
-		}
-		if (prefix > (a.family == AF_INET ? 32u : 128u)) {
+		if (prefix_part_parse(slash + 1, a.family == AF_INET ? 32 : 128, &prefix) != 0) {
 			set_error(cause, "'%s' has a bad prefix length", q);
 			goto out;
 		}
@@ -415,10 +428,10 @@ static const char default_networks[] =
 static int
 cidr_parse(const char *item, struct cidr *out, char **cause)
 {
-	char addr[INET6_ADDRSTRLEN + 1], *q;
-	const char *slash, *p;
-	size_t alen, i, full;
-	unsigned long prefix = 0, max;
+	char *q;
+	const char *slash;
+	size_t i, full;
+	unsigned long prefix, max;
 	unsigned char mask;
 	struct cidr c;
 	int rc = -1;
@@ -426,41 +439,16 @@ cidr_parse(const char *item, struct cidr *out, char **cause)
 	memset(&c, 0, sizeof c);
 	q = msg_quote(item);
 	slash = strchr(item, '/');
-	alen = slash ? (size_t)(slash - item) : strlen(item);
-	if (alen == 0 || alen >= sizeof addr) {
-		set_error(cause, "'%s' is not a network (address/length)", q);
-		goto out;
-	}
-	memcpy(addr, item, alen);
-	addr[alen] = '\0';
-	if (inet_pton(AF_INET, addr, c.base.bytes) == 1 && !ipv4_has_leading_zero(addr))
-		c.base.family = AF_INET;
-	else if (strchr(addr, ':') != NULL && inet_pton(AF_INET6, addr, c.base.bytes) == 1)
-		c.base.family = AF_INET6;
-	else {
+	if (addr_part_parse(item, slash ? (size_t)(slash - item) : strlen(item), &c.base) != 0) {
 		set_error(cause, "'%s' is not a network (address/length)", q);
 		goto out;
 	}
 	max = c.base.family == AF_INET ? 32 : 128;
 	if (slash == NULL)
 		prefix = max;
-	else {
-		p = slash + 1;
-		if (*p == '\0' || strlen(p) > 3) {
-			set_error(cause, "'%s' has a bad prefix length", q);
-			goto out;
-		}
-		for (; *p != '\0'; p++) {
-			if (*p < '0' || *p > '9') {
-				set_error(cause, "'%s' has a bad prefix length", q);
-				goto out;
-			}
-			prefix = prefix * 10 + (unsigned long)(*p - '0');
-		}
-		if (prefix > max) {
-			set_error(cause, "'%s' has a bad prefix length", q);
-			goto out;
-		}
+	else if (prefix_part_parse(slash + 1, max, &prefix) != 0) {
+		set_error(cause, "'%s' has a bad prefix length", q);
+		goto out;
 	}
 	c.prefix = (unsigned)prefix;
 	full = prefix / 8;

@@ -60,6 +60,9 @@ int name_has_suffix(const char *name, const char *suffix);
  * broadcast addresses are refused here, whatever the allowed networks are.
  */
 int ip_parse(const char *in, int allow_prefix, struct ipaddr *out, char **cause);
+/* Does dotted-decimal s spell a number with a leading zero ("010.0.0.1")?
+ * inet_pton reads it as ten, other parsers as octal eight: refused. */
+int ipv4_has_leading_zero(const char *s);
 void ip_format(const struct ipaddr *a, char out[64]);
 int ip_compare(const struct ipaddr *a, const struct ipaddr *b);
 

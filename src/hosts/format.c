@@ -400,19 +400,6 @@ format_entries(enum format f, const struct resolved_target *t, size_t n, struct 
 	name_set_release(&s);
 }
 
-/* inet_pton takes "010.1.1.1" as 10.1.1.1 while other parsers read octal:
- * refuse the spelling (as entries.c does). */
-static int
-ipv4_leading_zero(const char *s)
-{
-	const char *p;
-
-	for (p = s; *p != '\0'; p++)
-		if (*p == '0' && (p == s || p[-1] == '.') && p[1] >= '0' && p[1] <= '9')
-			return 1;
-	return 0;
-}
-
 static int
 parse_port(const char *s, unsigned *out)
 {
@@ -468,11 +455,11 @@ dns_addr_parse(const char *s, struct dns_addr *out, char **cause)
 		memcpy(host, s, hlen);
 		host[hlen] = '\0';
 		port = colon + 1;
-		if (inet_pton(AF_INET, host, a.bytes) != 1 || ipv4_leading_zero(host))
+		if (inet_pton(AF_INET, host, a.bytes) != 1 || ipv4_has_leading_zero(host))
 			goto bad;
 		a.family = AF_INET;
 	} else if (strlen(s) < sizeof host) {
-		if (colon == NULL && inet_pton(AF_INET, s, a.bytes) == 1 && !ipv4_leading_zero(s))
+		if (colon == NULL && inet_pton(AF_INET, s, a.bytes) == 1 && !ipv4_has_leading_zero(s))
 			a.family = AF_INET;
 		else if (colon != NULL && inet_pton(AF_INET6, s, a.bytes) == 1)
 			a.family = AF_INET6;

@@ -243,13 +243,21 @@ release_blocks(struct hostsfile *hf)
 	hf->nblocks = 0;
 }
 
+/* Is the string s exactly p[0..n)? Block names and targets are compared
+ * with the bytes of a marker line, which has no NUL of its own. */
+static int
+str_is(const char *s, const char *p, size_t n)
+{
+	return strlen(s) == n && memcmp(s, p, n) == 0;
+}
+
 static long
 find_block_n(const struct hostsfile *hf, const char *name, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < hf->nblocks; i++)
-		if (strlen(hf->blocks[i].name) == n && memcmp(hf->blocks[i].name, name, n) == 0)
+		if (str_is(hf->blocks[i].name, name, n))
 			return (long)i;
 	return -1;
 }
@@ -304,7 +312,7 @@ hostsfile_parse(struct hostsfile *hf, const char *data, size_t len, char **cause
 				goto out;
 			}
 			b = &hf->blocks[open];
-			if (strlen(b->name) != nlen || memcmp(b->name, name, nlen) != 0) {
+			if (!str_is(b->name, name, nlen)) {
 				set_error(cause, "lines %zu and %zu: block '%s' ends with '%s%.*s'",
 				    b->begin + 1, i + 1, b->name, HOSTS_END, (int)nlen, name);
 				goto out;
@@ -315,7 +323,7 @@ hostsfile_parse(struct hostsfile *hf, const char *data, size_t len, char **cause
 		}
 		if (open >= 0) {
 			b = &hf->blocks[open];
-			if (strlen(b->name) == nlen && memcmp(b->name, name, nlen) == 0)
+			if (str_is(b->name, name, nlen))
 				set_error(cause, "lines %zu and %zu: two BEGIN lines for '%s'",
 				    b->begin + 1, i + 1, b->name);
 			else
@@ -329,10 +337,7 @@ hostsfile_parse(struct hostsfile *hf, const char *data, size_t len, char **cause
 			    hf->blocks[dup].begin + 1, i + 1, hf->blocks[dup].name);
 			goto out;
 		}
-		if (hf->nblocks == cap) {
-			cap = cap ? 2 * cap : 4;
-			hf->blocks = xreallocarray(hf->blocks, cap, sizeof *hf->blocks);
-		}
+		hf->blocks = xgrow(hf->blocks, hf->nblocks, &cap, sizeof *hf->blocks, 4);
 		b = &hf->blocks[hf->nblocks];
 		b->name = xstrndup(name, nlen);
 		b->begin = i;
@@ -496,30 +501,11 @@ len_bit(size_t n)
 	return n < 255 ? n : 255;
 }
 
-static uint64_t
-name_hash(const char *p, size_t n)
-{
-	uint64_t h = 14695981039346656037ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)hostsline_fold(p[i]);
-		h *= 1099511628211ULL;
-	}
-	/* The slot comes from the low bits, which FNV alone mixes poorly. */
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return h;
-}
-
 static void
 nameset_init(struct nameset *s, size_t n)
 {
-	size_t cap = 16;
+	size_t cap = hash_slots(n);
 
-	while (cap / 2 < n)
-		cap *= 2;
 	s->slot = xcalloc(cap, sizeof *s->slot);
 	s->mask = cap - 1;
 	memset(s->lens, 0, sizeof s->lens);
@@ -529,7 +515,7 @@ nameset_init(struct nameset *s, size_t n)
 static struct managed *
 nameset_slot(const struct nameset *s, const char *p, size_t n)
 {
-	size_t i = (size_t)name_hash(p, n) & s->mask;
+	size_t i = (size_t)hash_bytes(p, n, 1) & s->mask;
 	struct managed *m;
 
 	for (;; i = (i + 1) & s->mask) {
@@ -633,7 +619,7 @@ change_index(const struct rewriter *rw, const char *t, size_t n)
 	size_t i;
 
 	for (i = 0; i < rw->nchanges; i++)
-		if (strlen(rw->changes[i].target) == n && memcmp(rw->changes[i].target, t, n) == 0)
+		if (str_is(rw->changes[i].target, t, n))
 			return (long)i;
 	return -1;
 }
@@ -641,10 +627,7 @@ change_index(const struct rewriter *rw, const char *t, size_t n)
 static void
 push_token(struct rewriter *rw, size_t off, size_t len)
 {
-	if (rw->ntok == rw->captok) {
-		rw->captok = rw->captok ? 2 * rw->captok : 16;
-		rw->tok = xreallocarray(rw->tok, rw->captok, sizeof *rw->tok);
-	}
+	rw->tok = xgrow(rw->tok, rw->ntok, &rw->captok, sizeof *rw->tok, 16);
 	rw->tok[rw->ntok].off = off;
 	rw->tok[rw->ntok].len = len;
 	rw->tok[rw->ntok].m = NULL;

@@ -42,10 +42,7 @@ raw_list_release(struct raw_list *l)
 void
 raw_list_add(struct raw_list *l, const char *fqdn, const char *ip)
 {
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->v = xreallocarray(l->v, l->cap, sizeof *l->v);
-	}
+	l->v = xgrow(l->v, l->n, &l->cap, sizeof *l->v, 16);
 	l->v[l->n].fqdn = xstrdup(fqdn);
 	l->v[l->n].ip = xstrdup(ip);
 	l->n++;
@@ -508,6 +505,21 @@ user_label(struct derive *d, const char *what, const char *s, const char *suffix
 	return NULL;
 }
 
+/* Validate and add "<user label><suffix>.<region>.<zone>" at a site. */
+static int
+add_user_derived(struct derive *d, const char *what, const char *s, const char *suffix,
+    const struct site *at, const char *zone)
+{
+	char *label = user_label(d, what, s, suffix);
+	int rc;
+
+	if (label == NULL)
+		return -1;
+	rc = add_derived(d, label, at->region, zone, &at->addr);
+	free(label);
+	return rc;
+}
+
 static void
 add_cert_names(struct derive *d)
 {
@@ -564,25 +576,14 @@ static int
 add_instances(struct derive *d, const struct site *ws)
 {
 	const struct strlist *l = &d->o->compute_instances;
-	char *label;
 	size_t i;
 
-	for (i = 0; i < l->n; i++) {
-		label = user_label(d, "compute instance", l->v[i], "");
-		if (label == NULL || add_derived(d, label, ws->region, d->c->instances, &ws->addr) != 0)
-			goto fail;
-		free(label);
-		if (!d->o->ssh_names)
-			continue;
-		label = user_label(d, "compute instance", l->v[i], "-22");
-		if (label == NULL || add_derived(d, label, ws->region, d->c->instances, &ws->addr) != 0)
-			goto fail;
-		free(label);
-	}
+	for (i = 0; i < l->n; i++)
+		if (add_user_derived(d, "compute instance", l->v[i], "", ws, d->c->instances) != 0 ||
+		    (d->o->ssh_names && add_user_derived(d, "compute instance", l->v[i], "-22", ws,
+		    d->c->instances) != 0))
+			return -1;
 	return 0;
-fail:
-	free(label);
-	return -1;
 }
 
 static int
@@ -590,7 +591,7 @@ add_endpoints(struct derive *d)
 {
 	const struct strlist *l = &d->o->online_endpoints;
 	struct site_list sites = { NULL, 0 };
-	char *region, *label = NULL, *where;
+	char *region, *where;
 	size_t i;
 	int rc = -1;
 
@@ -619,17 +620,12 @@ add_endpoints(struct derive *d)
 		free(where);
 		goto out;
 	}
-	for (i = 0; i < l->n; i++) {
-		label = user_label(d, "online endpoint", l->v[i], "");
-		if (label == NULL ||
-		    add_derived(d, label, sites.v[0].region, d->c->inference, &sites.v[0].addr) != 0)
+	for (i = 0; i < l->n; i++)
+		if (add_user_derived(d, "online endpoint", l->v[i], "", &sites.v[0],
+		    d->c->inference) != 0)
 			goto out;
-		free(label);
-		label = NULL;
-	}
 	rc = 0;
 out:
-	free(label);
 	site_list_release(&sites);
 	return rc;
 }

@@ -62,7 +62,54 @@ test_set_error(void)
 	CU_ASSERT_EQUAL(set_error(NULL, "z"), -1);
 }
 
+/* Doubling from first, untouched while there is room, contents kept. */
+static void
+test_xgrow(void)
+{
+	int *v = NULL;
+	size_t n, cap = 0, caps[40], ncaps = 0;
+
+	for (n = 0; n < 33; n++) {
+		size_t before = cap;
+
+		v = xgrow(v, n, &cap, sizeof *v, 4);
+		if (cap != before)
+			caps[ncaps++] = cap;
+		CU_ASSERT_TRUE(cap > n);
+		v[n] = (int)n;
+	}
+	CU_ASSERT_EQUAL(ncaps, 5);
+	CU_ASSERT_EQUAL(caps[0], 4);
+	CU_ASSERT_EQUAL(caps[1], 8);
+	CU_ASSERT_EQUAL(caps[4], 64);
+	for (n = 0; n < 33; n++)
+		CU_ASSERT_EQUAL(v[n], (int)n);
+	free(v);
+}
+
+static void
+test_hash(void)
+{
+	/* FNV-1a of "" is the offset basis, then the mixing steps. */
+	uint64_t h = 14695981039346656037ULL;
+
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	CU_ASSERT_EQUAL(hash_bytes("", 0, 0), h);
+	CU_ASSERT_EQUAL(hash_bytes("Host.Example", 12, 1), hash_bytes("host.example", 12, 0));
+	CU_ASSERT_NOT_EQUAL(hash_bytes("Host.Example", 12, 0), hash_bytes("host.example", 12, 0));
+	/* Only ASCII letters fold. */
+	CU_ASSERT_NOT_EQUAL(hash_bytes("[", 1, 1), hash_bytes("{", 1, 1));
+	CU_ASSERT_EQUAL(hash_slots(0), 16);
+	CU_ASSERT_EQUAL(hash_slots(8), 16);
+	CU_ASSERT_EQUAL(hash_slots(9), 32);
+	CU_ASSERT_EQUAL(hash_slots(1000), 2048);
+}
+
 static const struct unit_test util_tests[] = {
+	{ "xgrow", test_xgrow },
+	{ "hash", test_hash },
 	{ "buf", test_buf },
 	{ "strlist_split", test_strlist_split },
 	{ "sha256", test_sha256 },

@@ -276,6 +276,11 @@ test_ip_invalid(void)
 	check_ip("10.1.0.5/0028", 1, NULL, "bad prefix length");
 	check_ip("10.1.0.5/28/28", 1, NULL, "bad prefix length");
 	check_ip("/28", 1, NULL, "not an IP address");
+	/* The address is judged first, then whether a length may follow. */
+	check_ip("010.1.0.5/99", 0, NULL, "not an IP address");
+	check_ip("10.1.0.5/99", 0, NULL, "prefix length is not allowed");
+	check_ip("fd00::5/128", 1, "fd00::5", NULL);
+	check_ip("10.1.0.5/32", 1, "10.1.0.5", NULL);
 	check_ip("127.0.0.1/8", 1, NULL, "loopback");
 	free(long_ip);
 }

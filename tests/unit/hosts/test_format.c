@@ -276,6 +276,7 @@ test_dns_addr(void)
 	check_addr("", 0, NULL, 0, NULL);
 	check_addr("dns.example.com", 0, NULL, 0, NULL);
 	check_addr("010.1.1.1", 0, NULL, 0, NULL);
+	check_addr("10.01.1.1:53", 0, NULL, 0, NULL);
 	check_addr("10.1", 0, NULL, 0, NULL);
 	check_addr("1.2.3.4:", 0, NULL, 0, NULL);
 	check_addr("1.2.3.4:0", 0, NULL, 0, NULL);
