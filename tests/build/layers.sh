@@ -77,6 +77,23 @@ if "$CC" -c -o "$tmp/upward.o" "$tmp/upward.c" 2>"$tmp/cc.err"; then
 	else
 		echo "ok: a deliberate upward call is refused: $(cat "$tmp/probe.out")"
 	fi
+	# And the linker refuses it: a program linked as a hosts-layer test is
+	# (libhosts.a, libbase.a) cannot reach journal_read in libstate.a.
+	cat > "$tmp/probe-main.c" <<'C'
+int hostsedit_upward_probe(void);
+int main(void) { return hostsedit_upward_probe(); }
+C
+	if "$CC" -o "$tmp/probe" "$tmp/probe-main.c" "$tmp/upward.o" "$(lib hosts)" "$(lib base)" \
+	    > "$tmp/ld.err" 2>&1; then
+		echo "FAIL: a hosts-layer program linked although it calls up into state"
+		failed=1
+	elif grep -q "undefined reference to .journal_read\|journal_read.*undefined\|Undefined symbols.*journal_read" "$tmp/ld.err"; then
+		echo "ok: the linker refuses it: $(grep -m1 journal_read "$tmp/ld.err" | sed 's/^.*: //')"
+	else
+		cat "$tmp/ld.err"
+		echo "FAIL: the probe did not link, but not for journal_read"
+		failed=1
+	fi
 else
 	cat "$tmp/cc.err"
 	echo "FAIL: cannot compile the probe with $CC"
