@@ -22,26 +22,41 @@ struct block_status {
 	const char *edited;                /* "yes", "no", "unknown" */
 };
 
-/* The newest record after which the block's recorded hash changed. */
-static const struct journal_record *
-last_change_of(const struct journal *j, const char *hosts, const char *name, char hash[65])
+/*
+ * For every block: the newest record after which its recorded hash changed,
+ * and the hash last recorded (empty if none). One pass over the records,
+ * each record's block list indexed once, so a file with many blocks and a
+ * journal whose records list them all stays linear.
+ */
+static void
+last_changes(const struct journal *j, const char *hosts, struct block_status *bs,
+    size_t nblocks, char (*hash)[65])
 {
-	const struct journal_record *last = NULL;
-	char prev[65] = "", cur[65];
-	size_t i;
+	struct journal_blocks jb;
+	const char *cur;
+	size_t i, b;
 
-	hash[0] = '\0';
+	for (b = 0; b < nblocks; b++)
+		hash[b][0] = '\0';
 	for (i = 0; i < j->n; i++) {
 		if (strcmp(j->v[i].hosts, hosts) != 0)
 			continue;
-		if (journal_block_hash(&j->v[i], name, cur) != 0)
-			cur[0] = '\0';
-		if (strcmp(cur, prev) != 0)
-			last = &j->v[i];
-		memcpy(prev, cur, sizeof prev);
+		journal_blocks_index(&jb, &j->v[i]);
+		for (b = 0; b < nblocks; b++) {
+			cur = journal_blocks_get(&jb, bs[b].name);
+			if (cur == NULL ? hash[b][0] != '\0' :
+			    hash[b][0] == '\0' || memcmp(cur, hash[b], 64) != 0) {
+				bs[b].last = &j->v[i];
+				if (cur == NULL)
+					hash[b][0] = '\0';
+				else {
+					memcpy(hash[b], cur, 64);
+					hash[b][64] = '\0';
+				}
+			}
+		}
+		journal_blocks_release(&jb);
 	}
-	memcpy(hash, prev, 65);
-	return last;
 }
 
 static int
@@ -53,9 +68,9 @@ cmd_status_exec(struct cmd_ctx *ctx)
 	struct journal j = { NULL, 0 };
 	struct entry_list el = ENTRY_LIST_INIT;
 	struct block_status *bs = NULL;
-	char *cause = NULL, recorded[65], now[65], when[32];
+	char *cause = NULL, (*recorded)[65] = NULL, now[65], when[32];
 	int rc = EXIT_FAIL, have_journal, parsed = 0;
-	size_t i;
+	size_t i, *disabled = NULL;
 
 	atomicfile_init(&af);
 	memset(&hf, 0, sizeof hf);
@@ -72,20 +87,23 @@ cmd_status_exec(struct cmd_ctx *ctx)
 	/* Without read access to the state directory, say "unknown". */
 	have_journal = journal_read(ctx->conf.state_dir, &j, NULL) == 0;
 	bs = xcalloc(hf.nblocks + 1, sizeof *bs);
-	for (i = 0; i < hf.nblocks; i++) {
+	disabled = xcalloc(hf.nblocks + 1, sizeof *disabled);
+	hostsfile_count_disabled_blocks(&hf, disabled);
+	recorded = xcalloc(hf.nblocks + 1, sizeof *recorded);
+	for (i = 0; i < hf.nblocks; i++)
 		bs[i].name = hf.blocks[i].name;
+	if (have_journal)
+		last_changes(&j, af.real, bs, hf.nblocks, recorded);
+	for (i = 0; i < hf.nblocks; i++) {
 		entry_list_init(&el);
 		hostsfile_block_entries(&hf, i, &el, NULL, NULL);
 		bs[i].entries = el.n;
 		entry_list_release(&el);
-		bs[i].disabled = hostsfile_count_disabled(&hf, bs[i].name);
+		bs[i].disabled = disabled[i];
 		bs[i].edited = "unknown";
-		if (have_journal) {
-			bs[i].last = last_change_of(&j, af.real, bs[i].name, recorded);
-			if (recorded[0] != '\0') {
-				hostsfile_block_hash(&hf, i, now);
-				bs[i].edited = strcmp(now, recorded) == 0 ? "no" : "yes";
-			}
+		if (have_journal && recorded[i][0] != '\0') {
+			hostsfile_block_hash(&hf, i, now);
+			bs[i].edited = strcmp(now, recorded[i]) == 0 ? "no" : "yes";
 		}
 	}
 	if (ctx->json) {
@@ -134,6 +152,8 @@ out:
 		cmd_error(ctx, "%s", cause);
 	free(cause);
 	free(bs);
+	free(disabled);
+	free(recorded);
 	journal_release(&j);
 	if (parsed)
 		hostsfile_release(&hf);

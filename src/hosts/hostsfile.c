@@ -241,6 +241,9 @@ release_blocks(struct hostsfile *hf)
 	free(hf->blocks);
 	hf->blocks = NULL;
 	hf->nblocks = 0;
+	free(hf->block_slots);
+	hf->block_slots = NULL;
+	hf->nslots = 0;
 }
 
 /* Is the string s exactly p[0..n)? Block names and targets are compared
@@ -254,12 +257,38 @@ str_is(const char *s, const char *p, size_t n)
 static long
 find_block_n(const struct hostsfile *hf, const char *name, size_t n)
 {
-	size_t i;
+	size_t mask, i, b;
 
-	for (i = 0; i < hf->nblocks; i++)
-		if (str_is(hf->blocks[i].name, name, n))
-			return (long)i;
+	if (hf->nslots == 0)
+		return -1;
+	mask = hf->nslots - 1;
+	for (i = (size_t)hash_bytes(name, n, 0) & mask; (b = hf->block_slots[i]) != 0;
+	    i = (i + 1) & mask)
+		if (str_is(hf->blocks[b - 1].name, name, n))
+			return (long)(b - 1);
 	return -1;
+}
+
+/* Index block bi (its name is set); the table is at most half full. */
+static void
+index_block(struct hostsfile *hf, size_t bi)
+{
+	const char *name;
+	size_t mask, i, k;
+
+	if (hf->nslots / 2 < bi + 1) {
+		free(hf->block_slots);
+		hf->nslots = hash_slots(2 * (bi + 1));
+		hf->block_slots = xcalloc(hf->nslots, sizeof *hf->block_slots);
+		for (k = 0; k < bi; k++)
+			index_block(hf, k);
+	}
+	name = hf->blocks[bi].name;
+	mask = hf->nslots - 1;
+	for (i = (size_t)hash_bytes(name, strlen(name), 0) & mask; hf->block_slots[i] != 0;
+	    i = (i + 1) & mask)
+		;
+	hf->block_slots[i] = bi + 1;
 }
 
 int
@@ -342,6 +371,7 @@ hostsfile_parse(struct hostsfile *hf, const char *data, size_t len, char **cause
 		b->name = xstrndup(name, nlen);
 		b->begin = i;
 		b->end = i;
+		index_block(hf, hf->nblocks);
 		open = (long)hf->nblocks++;
 	}
 	if (open >= 0) {
@@ -460,6 +490,25 @@ hostsfile_count_disabled(const struct hostsfile *hf, const char *target)
 			count++;
 	}
 	return count;
+}
+
+void
+hostsfile_count_disabled_blocks(const struct hostsfile *hf, size_t *counts)
+{
+	const char *p, *t;
+	size_t i, n, tlen, bi = 0;
+	long b;
+
+	memset(counts, 0, hf->nblocks * sizeof *counts);
+	for (i = 0; i < hf->nlines; i++) {
+		if (bi < hf->nblocks && hf->blocks[bi].begin == i) {
+			i = hf->blocks[bi++].end;
+			continue;
+		}
+		p = line_text(hf, i, &n);
+		if (disabled_prefix(p, n, &t, &tlen) > 0 && (b = find_block_n(hf, t, tlen)) >= 0)
+			counts[b]++;
+	}
 }
 
 void

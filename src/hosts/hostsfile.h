@@ -59,6 +59,11 @@ struct hostsfile {
 	int bom;  /* the file starts with a UTF-8 BOM */
 	struct hosts_block *blocks;
 	size_t nblocks;
+	/* Block names hashed (open addressing; slot = block index + 1, 0 is
+	 * free), so that finding a block, and the duplicate check of each new
+	 * one, does not scan every block: a file of 50,000 blocks stays linear. */
+	size_t *block_slots;
+	size_t nslots;
 };
 
 /* Is s a valid target name: 1-64 of [A-Za-z0-9._-], starting alphanumeric? */
@@ -86,6 +91,9 @@ void hostsfile_block_hash(const struct hostsfile *hf, size_t block, char out[65]
 
 /* Number of lines disabled on behalf of target ("#amlhosts:<target># ..."). */
 size_t hostsfile_count_disabled(const struct hostsfile *hf, const char *target);
+/* The same for every block at once, in one pass over the file: counts[i]
+ * for block i (counts has nblocks elements). */
+void hostsfile_count_disabled_blocks(const struct hostsfile *hf, size_t *counts);
 
 /* Render a block with the given line ending into out (appends). */
 void hostsfile_render_block(const char *target, const struct entry_list *entries,

@@ -106,17 +106,20 @@ static void
 warn_hand_edits(const struct hostsfile *before, const struct hostsfile *after,
     const struct journal_record *last, long id, struct strlist *warnings)
 {
-	char was[65], now[65], later[65];
+	struct journal_blocks recorded;
+	const char *was;
+	char now[65], later[65];
 	long j;
 	size_t i;
 
 	if (last == NULL)
 		return;
+	journal_blocks_index(&recorded, last);
 	for (i = 0; i < before->nblocks; i++) {
-		if (journal_block_hash(last, before->blocks[i].name, was) != 0)
+		if ((was = journal_blocks_get(&recorded, before->blocks[i].name)) == NULL)
 			continue;
 		hostsfile_block_hash(before, i, now);
-		if (strcmp(was, now) == 0)
+		if (memcmp(was, now, 64) == 0)
 			continue;
 		j = hostsfile_find_block(after, before->blocks[i].name);
 		if (j >= 0) {
@@ -133,6 +136,7 @@ warn_hand_edits(const struct hostsfile *before, const struct hostsfile *after,
 			    "since amlhosts wrote it; those edits will be replaced",
 			    before->blocks[i].name));
 	}
+	journal_blocks_release(&recorded);
 }
 
 #ifdef _WIN32

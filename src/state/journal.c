@@ -260,23 +260,93 @@ journal_find(const struct journal *j, long id)
 	return NULL;
 }
 
+/* The next "name:hash" item of a record's blocks field at *p; 0 at the end.
+ * An item without a full hash (or the "-" of no blocks) is skipped. */
+static int
+next_block_item(const char **p, struct journal_block_item *it)
+{
+	const char *s = *p, *colon, *end;
+
+	while (s != NULL && *s != '\0') {
+		end = strchr(s, ',');
+		if (end == NULL)
+			end = s + strlen(s);
+		colon = memchr(s, ':', (size_t)(end - s));
+		*p = *end == ',' ? end + 1 : end;
+		if (colon != NULL && end - (colon + 1) >= 64) {
+			it->name = s;
+			it->nlen = (size_t)(colon - s);
+			it->hash = colon + 1;
+			return 1;
+		}
+		s = *p;
+	}
+	return 0;
+}
+
 int
 journal_block_hash(const struct journal_record *r, const char *target, char out[65])
 {
-	size_t tlen = strlen(target);
+	struct journal_block_item it;
 	const char *p = r->blocks;
+	size_t tlen = strlen(target);
 
-	while (p != NULL && *p != '\0') {
-		if (strncmp(p, target, tlen) == 0 && p[tlen] == ':' && strlen(p + tlen + 1) >= 64) {
-			memcpy(out, p + tlen + 1, 64);
+	while (next_block_item(&p, &it))
+		if (it.nlen == tlen && memcmp(it.name, target, tlen) == 0) {
+			memcpy(out, it.hash, 64);
 			out[64] = '\0';
 			return 0;
 		}
-		p = strchr(p, ',');
-		if (p != NULL)
-			p++;
-	}
 	return -1;
+}
+
+void
+journal_blocks_index(struct journal_blocks *jb, const struct journal_record *r)
+{
+	struct journal_block_item it;
+	const char *p = r->blocks;
+	size_t cap = 0, i, k, mask;
+
+	memset(jb, 0, sizeof *jb);
+	while (next_block_item(&p, &it)) {
+		jb->v = xgrow(jb->v, jb->n, &cap, sizeof *jb->v, 16);
+		jb->v[jb->n++] = it;
+	}
+	jb->nslots = hash_slots(jb->n);
+	jb->slots = xcalloc(jb->nslots, sizeof *jb->slots);
+	mask = jb->nslots - 1;
+	for (k = 0; k < jb->n; k++) {
+		for (i = (size_t)hash_bytes(jb->v[k].name, jb->v[k].nlen, 0) & mask;
+		    jb->slots[i] != 0; i = (i + 1) & mask)
+			;
+		jb->slots[i] = k + 1;
+	}
+}
+
+const char *
+journal_blocks_get(const struct journal_blocks *jb, const char *target)
+{
+	size_t tlen = strlen(target), i, k, mask, best = 0;
+
+	if (jb->nslots == 0)
+		return NULL;
+	mask = jb->nslots - 1;
+	/* The whole probe chain: of two items with one name the first wins, as
+	 * in journal_block_hash's scan. */
+	for (i = (size_t)hash_bytes(target, tlen, 0) & mask; (k = jb->slots[i]) != 0;
+	    i = (i + 1) & mask)
+		if (jb->v[k - 1].nlen == tlen && memcmp(jb->v[k - 1].name, target, tlen) == 0 &&
+		    (best == 0 || k < best))
+			best = k;
+	return best != 0 ? jb->v[best - 1].hash : NULL;
+}
+
+void
+journal_blocks_release(struct journal_blocks *jb)
+{
+	free(jb->v);
+	free(jb->slots);
+	memset(jb, 0, sizeof *jb);
 }
 
 static long

@@ -72,6 +72,24 @@ const struct journal_record *journal_find(const struct journal *j, long id);
 /* The hash recorded for target's block in r; 0 if found. */
 int journal_block_hash(const struct journal_record *r, const char *target, char out[65]);
 
+/* The blocks of one record ("name:hash,..."), indexed once: looking up every
+ * block of a file with many blocks stays linear, where journal_block_hash
+ * per block would read the whole list each time. */
+struct journal_blocks {
+	struct journal_block_item {
+		const char *name; /* into the record's blocks field */
+		size_t nlen;
+		const char *hash; /* 64 hex digits, not NUL-terminated */
+	} *v;
+	size_t n;
+	size_t *slots; /* open addressing: item index + 1, 0 is free */
+	size_t nslots;
+};
+void journal_blocks_index(struct journal_blocks *jb, const struct journal_record *r);
+/* The 64 hex digits recorded for target (not NUL-terminated), or NULL. */
+const char *journal_blocks_get(const struct journal_blocks *jb, const char *target);
+void journal_blocks_release(struct journal_blocks *jb);
+
 /* Save before as the backup of a new change and append rec (its id and time
  * are assigned here and stored in *id). */
 int journal_record_change(struct state *s, struct journal_record *rec,

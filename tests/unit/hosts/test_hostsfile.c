@@ -1173,6 +1173,61 @@ test_scan_offsets(void)
 	free(cause);
 }
 
+/* Many blocks: every one found by name, the duplicate check still names the
+ * first two lines of a repeated block, and the disabled lines of every block
+ * counted in one pass agree with counting them one target at a time. */
+static void
+test_many_blocks(void)
+{
+	struct buf b = BUF_INIT;
+	struct hostsfile hf;
+	char *cause = NULL, name[48];
+	size_t i, n = 3000, *counts, first, lines;
+
+	for (i = 0; i < n; i++) {
+		if (i % 7 == 0)
+			buf_printf(&b, "#amlhosts:t%zu# 10.9.9.9 n%zu.example\n", i, i);
+		if (i % 11 == 0)
+			buf_printf(&b, "#amlhosts:t%zu# 10.9.9.8 m%zu.example\n", i, i);
+		buf_printf(&b, "# BEGIN amlhosts t%zu\n10.1.0.5\tn%zu.example\n# END amlhosts t%zu\n",
+		    i, i, i);
+	}
+	memset(&hf, 0, sizeof hf);
+	CU_ASSERT_FATAL(hostsfile_parse(&hf, b.data, b.len, &cause) == 0);
+	CU_ASSERT_EQUAL(hf.nblocks, n);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "t%zu", i);
+		CU_ASSERT_EQUAL(hostsfile_find_block(&hf, name), (long)i);
+	}
+	CU_ASSERT_EQUAL(hostsfile_find_block(&hf, "t3000"), -1);
+	CU_ASSERT_EQUAL(hostsfile_find_block(&hf, "T1"), -1);
+	counts = xcalloc(n, sizeof *counts);
+	hostsfile_count_disabled_blocks(&hf, counts);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "t%zu", i);
+		CU_ASSERT_EQUAL(counts[i], hostsfile_count_disabled(&hf, name));
+		CU_ASSERT_EQUAL(counts[i], (size_t)(i % 7 == 0) + (size_t)(i % 11 == 0));
+	}
+	free(counts);
+	hostsfile_release(&hf);
+
+	/* A second t1234 after all the others: the first two lines named. */
+	buf_puts(&b, "# BEGIN amlhosts t1234\n# END amlhosts t1234\n");
+	memset(&hf, 0, sizeof hf);
+	CU_ASSERT(hostsfile_parse(&hf, b.data, b.len, &cause) != 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cause);
+	for (i = 0, first = 0, lines = 0; i < n; i++) {
+		lines += 3 + (i % 7 == 0) + (i % 11 == 0);
+		if (i == 1234)
+			first = lines - 2; /* its BEGIN line, 1-based */
+	}
+	snprintf(name, sizeof name, "lines %zu and %zu:", first, lines + 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(cause, name));
+	CU_ASSERT_PTR_NOT_NULL(strstr(cause, "two blocks named 't1234'"));
+	free(cause);
+	buf_release(&b);
+}
+
 static const struct unit_test rewrite_tests[] = {
 	{ "render", test_render },
 	{ "apply samples", test_apply_samples },
@@ -1189,6 +1244,7 @@ static const struct unit_test rewrite_tests[] = {
 	{ "bom on line 0", test_bom_line0 },
 	{ "orphan disabled lines", test_orphan_disabled },
 	{ "200,000 lines", test_large_file },
+	{ "many blocks", test_many_blocks },
 	{ "names at every word offset", test_scan_offsets },
 	{ NULL, NULL }
 };

@@ -229,6 +229,48 @@ test_time_format(void)
 	CU_ASSERT_STRING_EQUAL(out, "2026-11-18T11:06:40Z");
 }
 
+/* One record's block list indexed: every name found with its own hash, the
+ * first of two items of one name wins (as journal_block_hash reads it), an
+ * item without a full hash and the "-" of no blocks are no items. */
+static void
+test_block_index(void)
+{
+	struct journal_record r;
+	struct journal_blocks jb;
+	struct buf b = BUF_INIT;
+	char name[32], want[65], got[65];
+	const char *h;
+	size_t i, n = 2000;
+
+	memset(&r, 0, sizeof r);
+	for (i = 0; i < n; i++)
+		buf_printf(&b, "%st%zu:%064zx", i ? "," : "", i, i);
+	buf_printf(&b, ",t7:%064x,short:abc,t9", 0xbad);
+	r.blocks = b.data;
+	journal_blocks_index(&jb, &r);
+	CU_ASSERT_EQUAL(jb.n, n + 1);
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "t%zu", i);
+		snprintf(want, sizeof want, "%064zx", i);
+		h = journal_blocks_get(&jb, name);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+		CU_ASSERT_NSTRING_EQUAL(h, want, 64);
+		CU_ASSERT_EQUAL(journal_block_hash(&r, name, got), 0);
+		CU_ASSERT_STRING_EQUAL(got, want);
+	}
+	CU_ASSERT_PTR_NULL(journal_blocks_get(&jb, "short"));
+	CU_ASSERT_PTR_NULL(journal_blocks_get(&jb, "t2000"));
+	CU_ASSERT_PTR_NULL(journal_blocks_get(&jb, "t"));
+	journal_blocks_release(&jb);
+
+	r.blocks = (char *)"-";
+	journal_blocks_index(&jb, &r);
+	CU_ASSERT_EQUAL(jb.n, 0);
+	CU_ASSERT_PTR_NULL(journal_blocks_get(&jb, "-"));
+	journal_blocks_release(&jb);
+	buf_release(&b);
+}
+
 static const struct unit_test journal_tests[] = {
 	{ "record_and_read", test_record_and_read },
 	{ "prune_and_tamper", test_prune_and_tamper },
@@ -236,6 +278,7 @@ static const struct unit_test journal_tests[] = {
 	{ "lock_busy", test_lock_busy },
 	{ "unsafe_state_dir", test_unsafe_state_dir },
 	{ "time_format", test_time_format },
+	{ "block_index", test_block_index },
 	{ NULL, NULL }
 };
 static const struct unit_suite suites[] = {
