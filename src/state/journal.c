@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -362,6 +363,18 @@ next_id(const char *dir, char **cause)
 		if (j.v[i].id > id)
 			id = j.v[i].id;
 	journal_release(&j);
+	/* Checked before the addition: a tampered or corrupt journal must not
+	 * make the next ID wrap (undefined behaviour, then a record no later
+	 * run can read). Nothing is written, so history and the earlier
+	 * records stay as they were. */
+	if (id >= LONG_MAX) {
+		char *path = statedir_journal_path(dir);
+
+		set_error(cause, "'%s' already holds change ID %ld, the largest there can be; "
+		    "no change can be recorded (the journal is corrupt or was edited)", path, id);
+		free(path);
+		return -1;
+	}
 	return id + 1;
 }
 

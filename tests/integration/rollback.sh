@@ -88,4 +88,28 @@ aml rollback
 expect_rc 1 "rollback with no history"
 expect_err "no recorded change"
 
+# A journal whose last change ID is the largest a long holds (tampered or
+# corrupt): the next change is refused before the ID could wrap, nothing is
+# written, and history still reads the journal.
+rm -rf "$STATE"
+cp "$HOSTS/debian" "$T/hosts"
+aml apply --name myws --from-json "$NIC"
+expect_rc 0 "apply before the ID test"
+max=9223372036854775807
+[ "$(getconf LONG_BIT)" = 64 ] || max=2147483647
+sed "s/^1	/$max	/" "$STATE/journal" > "$T/journal.new"
+cat "$T/journal.new" > "$STATE/journal"
+mv "$STATE/backups/1.hosts" "$STATE/backups/$max.hosts"
+cp "$T/hosts" "$T/before-max"
+cp "$STATE/journal" "$T/journal-max"
+aml apply --name st --from-json "$JSON/dns-zone-group.json"
+expect_rc 1 "apply after the largest ID"
+expect_err "change ID $max, the largest there can be"
+cmp -s "$T/hosts" "$T/before-max" || fail "apply after the largest ID changed the hosts file"
+cmp -s "$STATE/journal" "$T/journal-max" || fail "apply after the largest ID changed the journal"
+[ "$(ls "$STATE/backups")" = "$max.hosts" ] || fail "apply after the largest ID left a backup: $(ls "$STATE/backups")"
+aml history
+expect_rc 0 "history after the largest ID"
+expect_out "^$max .*apply .*myws"
+
 finish
