@@ -224,7 +224,8 @@ source_resolve_target(struct source_ctx *sc, const struct target_conf *t,
 		goto out;
 	if (out->n == 0 && !t->allow_empty) {
 		set_error(cause, "target '%s': '%s' lists no names; refusing to write an "
-		    "empty block (set allow_empty = yes if that is intended)", t->name, o.source);
+		    "empty block, which would remove its entries (set allow_empty = yes in its "
+		    "section if that is intended)", t->name, o.source);
 		goto out;
 	}
 	rc = SOURCE_OK;
