@@ -14,6 +14,7 @@
 #include "cli/cmd.h"
 #include "hosts/diff.h"
 #include "base/platform.h" /* Windows: no syslog */
+#include "base/quote.h"
 #include "azure/source.h"
 
 const struct cmd_entry *const cmd_table[] = {
@@ -44,36 +45,18 @@ cmd_find(const char *name)
 static void vmessage(struct cmd_ctx *ctx, int prio, const char *kind, const char *fmt,
     va_list ap) __attribute__((format(printf, 4, 0)));
 
-/* A message is one line whatever it quotes: a control character from the
- * command line or a file (a name with a newline) must not start a line of
- * its own on the terminal or in syslog. Sources quote what they show; this
- * is the net under what they do not. */
-static char *
-one_line(char *msg)
-{
-	struct buf b = BUF_INIT;
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)msg; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			break;
-	if (*p == '\0')
-		return msg;
-	for (p = (const unsigned char *)msg; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			buf_printf(&b, "\\x%02x", *p);
-		else
-			buf_putc(&b, (char)*p);
-	}
-	free(msg);
-	return buf_detach(&b, NULL);
-}
-
 static void
 vmessage(struct cmd_ctx *ctx, int prio, const char *kind, const char *fmt, va_list ap)
 {
-	char *msg = one_line(xvasprintf(fmt, ap));
+	char *raw = xvasprintf(fmt, ap), *msg;
 
+	/* A message is one line whatever it quotes: a control character from
+	 * the command line or a file (a name with a newline) must not start a
+	 * line of its own on the terminal or in syslog. Sources quote what they
+	 * show; this is the net under what they do not, so it keeps the
+	 * backslashes of their escapes. */
+	msg = quote_mem(raw, strlen(raw), 0, QUOTE_KEEP_BACKSLASH);
+	free(raw);
 	fprintf(stderr, "amlhosts: %s%s\n", kind, msg);
 	if (ctx->use_syslog)
 		syslog(prio, "%s%s", kind, msg);

@@ -23,6 +23,7 @@
 #include "hosts/format.h"
 #include "hosts/hostsfile.h"
 #include "base/platform.h"
+#include "base/quote.h"
 
 static const struct {
 	const char *name;
@@ -435,7 +436,7 @@ parse_port(const char *s, unsigned *out)
 int
 dns_addr_parse(const char *s, struct dns_addr *out, char **cause)
 {
-	char host[INET6_ADDRSTRLEN + 1], *q = msg_quote(s);
+	char host[INET6_ADDRSTRLEN + 1], *q = quote_str(s);
 	const char *colon = strchr(s, ':'), *port = NULL, *end;
 	size_t hlen;
 	struct dns_addr a;
