@@ -15,9 +15,8 @@
 #include "azure/armjson.h"
 #include "azure/auth-internal.h"
 #include "base/platform.h"
+#include "base/quote.h"
 #include "base/util.h"
-
-#define REASON_MAX 300                  /* a service's words in a message */
 
 /* --- numbers and times --------------------------------------------------- */
 
@@ -189,47 +188,6 @@ json_count(json_t *v, long long *out)
 
 /* --- answers ------------------------------------------------------------- */
 
-/* The first non-blank line of [s, s+n), control characters blanked and cut
- * to REASON_MAX bytes on a character boundary; NULL if there is none. */
-char *
-cred_one_line(const char *s, size_t n)
-{
-	const char *e = s + n;
-	struct buf b = BUF_INIT;
-	size_t cut;
-
-	while (s < e && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
-		s++;
-	for (; s < e && *s != '\r' && *s != '\n' && *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == 0x1b && s + 1 < e && s[1] == '[') {
-			/* a terminal colour (az colours its errors) */
-			for (s += 2; s < e && !(*s >= 0x40 && *s <= 0x7e); s++)
-				;
-			if (s == e)
-				break;
-			continue; /* past its final byte */
-		}
-		buf_putc(&b, ch < 0x20 || ch == 0x7f ? ' ' : (char)ch);
-	}
-	while (b.len > 0 && b.data[b.len - 1] == ' ')
-		b.data[--b.len] = '\0';
-	if (b.len == 0) {
-		buf_release(&b);
-		return NULL;
-	}
-	if (b.len > REASON_MAX) {
-		cut = REASON_MAX;
-		while (cut > 0 && ((unsigned char)b.data[cut] & 0xc0) == 0x80)
-			cut--;
-		b.len = cut;
-		b.data[cut] = '\0';
-		buf_puts(&b, "...");
-	}
-	return buf_detach(&b, NULL);
-}
-
 /* A token out of a JSON answer; key is "access_token" (Entra ID, managed
  * identity) or "accessToken" (az). *why says what was wrong, if anything. */
 int
@@ -290,9 +248,9 @@ cred_service_message(const struct http_request *r)
 	if (r->response.data == NULL || r->response.len == 0)
 		return NULL;
 	if (armjson_error_decode(r->response.data, r->response.len, &e) != 0)
-		return cred_one_line(r->response.data, r->response.len);
+		return quote_mem(r->response.data, r->response.len, QUOTE_MAX, QUOTE_FIRST_LINE | QUOTE_STRIP_ANSI);
 	msg = e.message != NULL ? e.message : e.text != NULL ? e.text : e.code;
-	line = msg != NULL ? cred_one_line(msg, strlen(msg)) : NULL;
+	line = msg != NULL ? quote_mem(msg, strlen(msg), QUOTE_MAX, QUOTE_FIRST_LINE | QUOTE_STRIP_ANSI) : NULL;
 	armjson_error_release(&e);
 	return line;
 }
@@ -305,7 +263,7 @@ describe_failure(const struct http_request *r, const char *what, char **reason)
 	char *said;
 
 	if (r->error != NULL) {
-		said = cred_one_line(r->error, strlen(r->error));
+		said = quote_mem(r->error, strlen(r->error), QUOTE_MAX, QUOTE_FIRST_LINE | QUOTE_STRIP_ANSI);
 		set_error(reason, "request to %s failed: %s", what, said != NULL ? said : "no answer");
 		free(said);
 		return;

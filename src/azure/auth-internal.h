@@ -76,9 +76,6 @@ void cred_secret_free(char *s, size_t max);
 
 /* --- auth-answer.c: what the services answer ----------------------------- */
 
-/* The first non-blank line of [s, s+n), control characters blanked and cut
- * to a length fit for a message; NULL if there is none. */
-char *cred_one_line(const char *s, size_t n);
 /* A token out of a JSON answer; key is "access_token" (Entra ID, managed
  * identity) or "accessToken" (az). *why says what was wrong, if anything. */
 int cred_token_from_json(const char *data, size_t len, const char *key,

@@ -15,6 +15,10 @@
 #include "azure/armjson.h"
 #include "azure/azure.h"
 #include "hosts/jsonsrc.h"
+#include "base/quote.h"
+
+/* The start of a gateway's HTML or text answer shown in a message. */
+#define GATEWAY_QUOTE_MAX 200
 
 enum fetch_kind {
 	F_WORKSPACE,  /* the target's workspace */
@@ -72,23 +76,24 @@ char *
 azure_error_line(long status, const char *body, size_t len)
 {
 	struct armjson_error e;
-	char *line, *p;
+	char *said, *line;
 
-	armjson_error_decode(body, len, &e);
-	if (e.code != NULL || e.message != NULL)
-		line = xasprintf("%ld %s%s%s", status, e.code ? e.code : "",
-		    e.code && e.message ? ": " : "", e.message ? e.message : "");
-	else if (body != NULL && len > 0)
-		/* Gateways answer in HTML or text: show its start. */
-		line = xasprintf("%ld %.*s", status, (int)(len > 200 ? 200 : len), body);
-	else
-		line = xasprintf("%ld (empty answer)", status);
-	armjson_error_release(&e);
 	/* One line, printable: the message goes to a terminal and syslog. */
-	for (p = line; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
-	return line;
+	armjson_error_decode(body, len, &e);
+	if (e.code != NULL || e.message != NULL) {
+		said = xasprintf("%s%s%s", e.code ? e.code : "", e.code && e.message ? ": " : "",
+		    e.message ? e.message : "");
+		line = quote_mem(said, strlen(said), 0, 0);
+		free(said);
+	} else if (body != NULL && len > 0)
+		/* Gateways answer in HTML or text: show its start. */
+		line = quote_mem(body, len, GATEWAY_QUOTE_MAX, 0);
+	else
+		line = xstrdup("(empty answer)");
+	armjson_error_release(&e);
+	said = xasprintf("%ld %s", status, line);
+	free(line);
+	return said;
 }
 
 /*

@@ -22,6 +22,7 @@
 
 #include "azure/auth-internal.h"
 #include "base/platform.h"
+#include "base/quote.h"
 #include "base/util.h"
 
 #ifndef _WIN32
@@ -315,7 +316,7 @@ cred_azure_cli(struct ctx *c, struct auth_token *out, char **reason)
 		rc = CRED_UNAVAILABLE;
 		goto out;
 	}
-	said = serr.data != NULL ? cred_one_line(serr.data, serr.len) : NULL;
+	said = serr.data != NULL ? quote_mem(serr.data, serr.len, QUOTE_MAX, QUOTE_FIRST_LINE | QUOTE_STRIP_ANSI) : NULL;
 	msg = said;
 	if (msg != NULL && strncmp(msg, "ERROR: ", 7) == 0)
 		msg += 7;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "azure/auth-internal.h"
+#include "base/quote.h"
 #include "base/util.h"
 
 #define IMDS_PROBE_MS 300L
@@ -142,7 +143,7 @@ mi_imds(struct ctx *c, struct auth_token *out, char **reason)
 		if (r->error == NULL || r->failure == HTTP_FAIL_TIMEOUT)
 			set_error(reason, "no endpoint answered at %s (probe timed out)", shown);
 		else {
-			said = cred_one_line(r->error, strlen(r->error));
+			said = quote_mem(r->error, strlen(r->error), QUOTE_MAX, QUOTE_FIRST_LINE | QUOTE_STRIP_ANSI);
 			set_error(reason, "no endpoint answered at %s (probe failed: %s)", shown,
 			    said != NULL ? said : "no answer");
 		}

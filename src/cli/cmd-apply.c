@@ -75,8 +75,10 @@ apply_compute(const struct hostsfile *hf, const char *real_path, const char *sta
 	return rc;
 }
 
-int
-cmd_apply_or_plan(struct cmd_ctx *ctx, int plan)
+/* Resolve the targets and write their blocks; with plan set, compute the
+ * change only and let cmd_plan_report() (cmd-plan.c) show it. */
+static int
+apply_or_plan(struct cmd_ctx *ctx, int plan)
 {
 	struct resolved_set set;
 	struct strlist names = STRLIST_INIT;
@@ -119,7 +121,13 @@ cmd_apply_or_plan(struct cmd_ctx *ctx, int plan)
 static int
 cmd_apply_exec(struct cmd_ctx *ctx)
 {
-	return cmd_apply_or_plan(ctx, 0);
+	return apply_or_plan(ctx, 0);
+}
+
+int
+cmd_plan_exec(struct cmd_ctx *ctx)
+{
+	return apply_or_plan(ctx, 1);
 }
 
 const struct cmd_entry cmd_apply_entry = {

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "cli/cmd.h"
+#include "cli/output.h"
 
 static int
 cmd_forwarders_exec(struct cmd_ctx *ctx)
@@ -40,7 +41,7 @@ cmd_forwarders_exec(struct cmd_ctx *ctx)
 		cmd_error(ctx, "%s", cause);
 		goto out;
 	}
-	rc = cmd_write_stdout(ctx, &out) == 0 ? EXIT_OK : EXIT_FAIL;
+	rc = output_buf(ctx, &out) == 0 ? EXIT_OK : EXIT_FAIL;
 out:
 	free(cause);
 	buf_release(&out);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,15 +13,20 @@
 
 #include "state/atomicfile.h"
 #include "cli/cmd.h"
+#include "cli/output.h"
 #include "state/journal.h"
 #include "state/statedir.h"
 #include "base/platform.h"
+
+/* The text table: header and rows share the columns. */
+#define HISTORY_ROW "%-5s %-20s %-20s %-24s %s\n"
 
 static int
 cmd_history_exec(struct cmd_ctx *ctx)
 {
 	struct journal j = { NULL, 0 };
-	char *cause = NULL, *real, *backup, when[32];
+	char *cause = NULL, *real, *backup, when[32], id[24];
+	struct buf text = BUF_INIT;
 	json_t *arr = NULL;
 	size_t i, shown = 0;
 	int kept, rc = EXIT_FAIL;
@@ -36,7 +42,7 @@ cmd_history_exec(struct cmd_ctx *ctx)
 	if (ctx->json && (arr = json_array()) == NULL)
 		out_of_memory();
 	else if (!ctx->json && !ctx->quiet)
-		printf("%-5s %-20s %-20s %-24s %s\n", "ID", "TIME (UTC)", "COMMAND", "TARGETS", "BACKUP");
+		buf_printf(&text, HISTORY_ROW, "ID", "TIME (UTC)", "COMMAND", "TARGETS", "BACKUP");
 	for (i = 0; i < j.n; i++) {
 		const struct journal_record *r = &j.v[i];
 
@@ -55,22 +61,20 @@ cmd_history_exec(struct cmd_ctx *ctx)
 
 			if (o == NULL || json_array_append_new(arr, o) != 0)
 				out_of_memory();
-		} else if (!ctx->quiet)
-			printf("%-5ld %-20s %-20s %-24s %s\n", r->id, when, r->command,
-			    r->targets, kept ? "kept" : "pruned");
+		} else if (!ctx->quiet) {
+			snprintf(id, sizeof id, "%ld", r->id);
+			buf_printf(&text, HISTORY_ROW, id, when, r->command, r->targets,
+			    kept ? "kept" : "pruned");
+		}
 		free(backup);
 	}
-	if (ctx->json) {
-		char *text = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-
-		if (text == NULL)
-			out_of_memory();
-		printf("%s\n", text);
-		free(text);
-	} else if (shown == 0)
+	if ((ctx->json ? output_json(ctx, arr) : output_buf(ctx, &text)) != 0)
+		goto out;
+	if (!ctx->json && shown == 0)
 		cmd_info(ctx, "no recorded changes to '%s'", real);
 	rc = EXIT_OK;
 out:
+	buf_release(&text);
 	json_decref(arr);
 	journal_release(&j);
 	free(cause);

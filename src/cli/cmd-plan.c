@@ -13,7 +13,7 @@
 #include <jansson.h>
 
 #include "cli/cmd.h"
-#include "hosts/diff.h"
+#include "cli/output.h"
 
 static void
 count_diff_lines(const struct buf *d, size_t *added, size_t *removed)
@@ -37,43 +37,34 @@ cmd_plan_report(struct cmd_ctx *ctx, int rc, char *cause, struct hostsedit_resul
 {
 	struct buf d = BUF_INIT;
 	size_t added, removed;
-	char *newname, *text;
 	json_t *j;
+	int out = 0;
 
 	cmd_warnings(ctx, &r->warnings);
 	if (rc != 0) {
 		cmd_error(ctx, "%s", cause ? cause : "failed");
 		return EXIT_FAIL;
 	}
-	newname = xasprintf("%s (planned)", r->real_path);
-	diff_unified(r->before.data ? r->before.data : "", r->before.len,
-	    r->after.data ? r->after.data : "", r->after.len, r->real_path, newname, &d);
-	free(newname);
+	cmd_diff(ctx, r, &d);
 	if (ctx->json) {
 		count_diff_lines(&d, &added, &removed);
 		j = json_pack("{s:s, s:b, s:I, s:I, s:s}", "hosts_file", r->real_path,
 		    "pending", r->changed, "lines_added", (json_int_t)added,
 		    "lines_removed", (json_int_t)removed, "diff", d.data ? d.data : "");
-		text = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-		if (text == NULL)
+		if (j == NULL)
 			out_of_memory();
-		printf("%s\n", text);
-		free(text);
+		out = output_json(ctx, j);
 		json_decref(j);
 	} else if (r->changed)
-		cmd_write_stdout(ctx, &d);
+		out = output_buf(ctx, &d);
 	else
 		cmd_info(ctx, "'%s' is up to date: nothing to change", r->real_path);
 	buf_release(&d);
+	if (out != 0)
+		return EXIT_FAIL;
 	if (ctx->exit_code_opt && r->changed)
 		return EXIT_PENDING;
 	return EXIT_OK;
-}
-
-static int
-cmd_plan_exec(struct cmd_ctx *ctx)
-{
-	return cmd_apply_or_plan(ctx, 1);
 }
 
 const struct cmd_entry cmd_plan_entry = {

@@ -19,6 +19,7 @@
 
 #include "state/atomicfile.h"
 #include "cli/cmd.h"
+#include "cli/output.h"
 #include "base/platform.h"
 
 #define ZONE_MARK "; amlhosts: zone "
@@ -152,7 +153,7 @@ cmd_resolve_exec(struct cmd_ctx *ctx)
 		return rc;
 	}
 	format_entries(f, set.v, set.n, &out);
-	if (cmd_write_stdout(ctx, &out) != 0)
+	if (output_buf(ctx, &out) != 0)
 		rc = EXIT_FAIL;
 	buf_release(&out);
 	resolved_set_release(&set);

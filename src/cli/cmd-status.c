@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 
 #include "state/atomicfile.h"
 #include "cli/cmd.h"
+#include "cli/output.h"
 #include "state/journal.h"
 
 struct block_status {
@@ -59,6 +61,66 @@ last_changes(const struct journal *j, const char *hosts, struct block_status *bs
 	}
 }
 
+/* The text table: header and rows share the columns. */
+#define STATUS_ROW "%-24s %7s %8s  %-30s %s\n"
+
+static int
+status_text(struct cmd_ctx *ctx, const char *hosts, const struct block_status *bs, size_t n)
+{
+	struct buf out = BUF_INIT;
+	char entries[24], disabled[24], last[64], when[32];
+	size_t i;
+	int rc;
+
+	if (n == 0)
+		buf_printf(&out, "no amlhosts blocks in '%s'\n", hosts);
+	else
+		buf_printf(&out, STATUS_ROW, "TARGET", "ENTRIES", "DISABLED", "LAST CHANGE",
+		    "EDITED");
+	for (i = 0; i < n; i++) {
+		snprintf(entries, sizeof entries, "%zu", bs[i].entries);
+		snprintf(disabled, sizeof disabled, "%zu", bs[i].disabled);
+		snprintf(last, sizeof last, "unknown");
+		if (bs[i].last != NULL) {
+			journal_format_time(bs[i].last->time, when);
+			snprintf(last, sizeof last, "%s (#%ld)", when, bs[i].last->id);
+		}
+		buf_printf(&out, STATUS_ROW, bs[i].name, entries, disabled, last, bs[i].edited);
+	}
+	rc = output_buf(ctx, &out);
+	buf_release(&out);
+	return rc;
+}
+
+static int
+status_json(struct cmd_ctx *ctx, const char *hosts, const struct block_status *bs, size_t n)
+{
+	json_t *root = json_pack("{s:s, s:[]}", "hosts_file", hosts, "blocks");
+	json_t *arr = root ? json_object_get(root, "blocks") : NULL;
+	char when[32];
+	size_t i;
+	int rc;
+
+	if (arr == NULL)
+		out_of_memory();
+	for (i = 0; i < n; i++) {
+		json_t *b = json_pack("{s:s, s:I, s:I, s:s}", "target", bs[i].name,
+		    "entries", (json_int_t)bs[i].entries,
+		    "disabled_lines", (json_int_t)bs[i].disabled, "edited", bs[i].edited);
+
+		if (b != NULL && bs[i].last != NULL) {
+			journal_format_time(bs[i].last->time, when);
+			json_object_set_new(b, "last_change_id", json_integer(bs[i].last->id));
+			json_object_set_new(b, "last_change_time", json_string(when));
+		}
+		if (b == NULL || json_array_append_new(arr, b) != 0)
+			out_of_memory();
+	}
+	rc = output_json(ctx, root);
+	json_decref(root);
+	return rc;
+}
+
 static int
 cmd_status_exec(struct cmd_ctx *ctx)
 {
@@ -68,8 +130,8 @@ cmd_status_exec(struct cmd_ctx *ctx)
 	struct journal j = { NULL, 0 };
 	struct entry_list el = ENTRY_LIST_INIT;
 	struct block_status *bs = NULL;
-	char *cause = NULL, (*recorded)[65] = NULL, now[65], when[32];
-	int rc = EXIT_FAIL, have_journal, parsed = 0;
+	char *cause = NULL, (*recorded)[65] = NULL, now[65];
+	int rc = EXIT_FAIL, have_journal, parsed = 0, wrote;
 	size_t i, *disabled = NULL;
 
 	atomicfile_init(&af);
@@ -106,46 +168,12 @@ cmd_status_exec(struct cmd_ctx *ctx)
 			bs[i].edited = strcmp(now, recorded[i]) == 0 ? "no" : "yes";
 		}
 	}
-	if (ctx->json) {
-		json_t *root = json_pack("{s:s, s:[]}", "hosts_file", af.real, "blocks");
-		json_t *arr = root ? json_object_get(root, "blocks") : NULL;
-		char *text;
-
-		for (i = 0; arr != NULL && i < hf.nblocks; i++) {
-			json_t *b = json_pack("{s:s, s:I, s:I, s:s}", "target", bs[i].name,
-			    "entries", (json_int_t)bs[i].entries,
-			    "disabled_lines", (json_int_t)bs[i].disabled, "edited", bs[i].edited);
-
-			if (b != NULL && bs[i].last != NULL) {
-				journal_format_time(bs[i].last->time, when);
-				json_object_set_new(b, "last_change_id", json_integer(bs[i].last->id));
-				json_object_set_new(b, "last_change_time", json_string(when));
-			}
-			if (b == NULL || json_array_append_new(arr, b) != 0)
-				out_of_memory();
-		}
-		text = root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-		if (text == NULL)
-			out_of_memory();
-		printf("%s\n", text);
-		free(text);
-		json_decref(root);
-	} else if (hf.nblocks == 0) {
-		printf("no amlhosts blocks in '%s'\n", af.real);
-	} else {
-		printf("%-24s %7s %8s  %-30s %s\n", "TARGET", "ENTRIES", "DISABLED",
-		    "LAST CHANGE", "EDITED");
-		for (i = 0; i < hf.nblocks; i++) {
-			char last[64] = "unknown";
-
-			if (bs[i].last != NULL) {
-				journal_format_time(bs[i].last->time, when);
-				snprintf(last, sizeof last, "%s (#%ld)", when, bs[i].last->id);
-			}
-			printf("%-24s %7zu %8zu  %-30s %s\n", bs[i].name, bs[i].entries,
-			    bs[i].disabled, last, bs[i].edited);
-		}
-	}
+	if (ctx->json)
+		wrote = status_json(ctx, af.real, bs, hf.nblocks);
+	else
+		wrote = status_text(ctx, af.real, bs, hf.nblocks);
+	if (wrote != 0)
+		goto out;
 	rc = EXIT_OK;
 out:
 	if (cause != NULL)

@@ -23,6 +23,7 @@
 
 #include "state/atomicfile.h"
 #include "cli/cmd.h"
+#include "cli/output.h"
 #include "dns/dnscheck.h"
 #include "base/platform.h"
 
@@ -100,7 +101,7 @@ report_json(const struct dnscheck_result *r, size_t n, const struct dnscheck_sum
     const struct strlist *causes, const char *server, struct buf *out)
 {
 	json_t *root, *names, *list, *o;
-	char ip[64], *text;
+	char ip[64];
 	size_t i, j;
 
 	root = json_object();
@@ -138,12 +139,7 @@ report_json(const struct dnscheck_result *r, size_t n, const struct dnscheck_sum
 	for (i = 0; i < causes->n; i++)
 		if (json_array_append_new(list, json_string(causes->v[i])) != 0)
 			goto oom;
-	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (text == NULL)
-		goto oom;
-	buf_puts(out, text);
-	buf_putc(out, '\n');
-	free(text);
+	format_json_text(root, out);
 	json_decref(root);
 	return;
 oom:
@@ -215,7 +211,7 @@ cmd_verify_exec(struct cmd_ctx *ctx)
 		report_text(ctx, res, n, &sum, &causes, resolver, &out);
 	free(resolver);
 	rc = sum.ok == n ? EXIT_OK : EXIT_PROBLEM;
-	if (cmd_write_stdout(ctx, &out) != 0)
+	if (output_buf(ctx, &out) != 0)
 		rc = EXIT_FAIL;
 out:
 	for (i = 0; i < n; i++)

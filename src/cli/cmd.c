@@ -12,8 +12,10 @@
 #endif
 
 #include "cli/cmd.h"
+#include "cli/output.h"
 #include "hosts/diff.h"
 #include "base/platform.h" /* Windows: no syslog */
+#include "base/quote.h"
 #include "azure/source.h"
 
 const struct cmd_entry *const cmd_table[] = {
@@ -41,91 +43,47 @@ cmd_find(const char *name)
 	return NULL;
 }
 
-static void vmessage(struct cmd_ctx *ctx, int prio, const char *kind, const char *fmt,
-    va_list ap) __attribute__((format(printf, 4, 0)));
+/* What each kind of message is: its syslog priority, its prefix on standard
+ * error, whether -q silences it; CMD_INFO goes to standard output. */
+static const struct {
+	int prio;
+	const char *prefix;
+	int quiet_hides;
+} msg_kinds[] = {
+	[CMD_MSG_ERROR] = { LOG_ERR, "", 0 },
+	[CMD_MSG_WARN] = { LOG_WARNING, "warning: ", 0 },
+	[CMD_MSG_NOTE] = { LOG_NOTICE, "note: ", 1 },
+	[CMD_MSG_INFO] = { LOG_INFO, "", 1 },
+};
 
-/* A message is one line whatever it quotes: a control character from the
- * command line or a file (a name with a newline) must not start a line of
- * its own on the terminal or in syslog. Sources quote what they show; this
- * is the net under what they do not. */
-static char *
-one_line(char *msg)
+void
+cmd_msg(struct cmd_ctx *ctx, enum cmd_msg kind, const char *fmt, ...)
 {
-	struct buf b = BUF_INIT;
-	const unsigned char *p;
+	va_list ap;
+	char *raw, *msg;
 
-	for (p = (const unsigned char *)msg; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			break;
-	if (*p == '\0')
-		return msg;
-	for (p = (const unsigned char *)msg; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			buf_printf(&b, "\\x%02x", *p);
-		else
-			buf_putc(&b, (char)*p);
+	if (ctx->quiet && msg_kinds[kind].quiet_hides)
+		return;
+	va_start(ap, fmt);
+	raw = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (kind == CMD_MSG_INFO) {
+		/* progress for people: command output, as it was written */
+		if (output_text(ctx, raw, strlen(raw)) == 0)
+			output_text(ctx, "\n", 1);
+		msg = raw;
+	} else {
+		/* A message is one line whatever it quotes: a control character
+		 * from the command line or a file (a name with a newline) must
+		 * not start a line of its own on the terminal or in syslog.
+		 * Sources quote what they show; this is the net under what they
+		 * do not, so it keeps the backslashes of their escapes. */
+		msg = quote_mem(raw, strlen(raw), 0, QUOTE_KEEP_BACKSLASH);
+		free(raw);
+		fprintf(stderr, "amlhosts: %s%s\n", msg_kinds[kind].prefix, msg);
 	}
-	free(msg);
-	return buf_detach(&b, NULL);
-}
-
-static void
-vmessage(struct cmd_ctx *ctx, int prio, const char *kind, const char *fmt, va_list ap)
-{
-	char *msg = one_line(xvasprintf(fmt, ap));
-
-	fprintf(stderr, "amlhosts: %s%s\n", kind, msg);
 	if (ctx->use_syslog)
-		syslog(prio, "%s%s", kind, msg);
-	free(msg);
-}
-
-void
-cmd_error(struct cmd_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmessage(ctx, LOG_ERR, "", fmt, ap);
-	va_end(ap);
-}
-
-void
-cmd_warn(struct cmd_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmessage(ctx, LOG_WARNING, "warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void
-cmd_note(struct cmd_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ctx->quiet)
-		return;
-	va_start(ap, fmt);
-	vmessage(ctx, LOG_NOTICE, "note: ", fmt, ap);
-	va_end(ap);
-}
-
-void
-cmd_info(struct cmd_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	char *msg;
-
-	if (ctx->quiet)
-		return;
-	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	printf("%s\n", msg);
-	if (ctx->use_syslog)
-		syslog(LOG_INFO, "%s", msg);
+		syslog(msg_kinds[kind].prio, "%s%s", msg_kinds[kind].prefix, msg);
 	free(msg);
 }
 
@@ -286,16 +244,23 @@ cmd_hostsedit_opts(struct cmd_ctx *ctx, const char *command,
 }
 
 void
-cmd_print_diff(struct cmd_ctx *ctx, const struct hostsedit_result *r)
+cmd_diff(struct cmd_ctx *ctx, const struct hostsedit_result *r, struct buf *out)
 {
-	struct buf d = BUF_INIT;
 	const char *path = r->real_path ? r->real_path : ctx->conf.hosts_file;
 	char *newname = xasprintf("%s (planned)", path);
 
 	diff_unified(r->before.data ? r->before.data : "", r->before.len,
-	    r->after.data ? r->after.data : "", r->after.len, path, newname, &d);
-	cmd_write_stdout(ctx, &d);
+	    r->after.data ? r->after.data : "", r->after.len, path, newname, out);
 	free(newname);
+}
+
+void
+cmd_print_diff(struct cmd_ctx *ctx, const struct hostsedit_result *r)
+{
+	struct buf d = BUF_INIT;
+
+	cmd_diff(ctx, r, &d);
+	output_buf(ctx, &d);
 	buf_release(&d);
 }
 
@@ -322,14 +287,4 @@ cmd_report_edit(struct cmd_ctx *ctx, int rc, char *cause, struct hostsedit_resul
 	cmd_info(ctx, "%s '%s' (change %ld; previous contents in '%s')", what,
 	    r->real_path, r->id, r->backup);
 	return EXIT_OK;
-}
-
-int
-cmd_write_stdout(struct cmd_ctx *ctx, const struct buf *b)
-{
-	if (b->len > 0 && fwrite(b->data, 1, b->len, stdout) != b->len) {
-		cmd_error(ctx, "cannot write to standard output");
-		return -1;
-	}
-	return 0;
 }

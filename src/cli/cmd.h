@@ -67,6 +67,7 @@ struct cmd_ctx {
 	const char *cloud_name; /* --cloud */
 	const char *server;     /* --server */
 	const char *output_dir; /* --output-dir */
+	int output_failed;      /* a write to standard output failed (output.c) */
 };
 
 struct cmd_entry {
@@ -95,12 +96,21 @@ extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry *const cmd_table[];
 const struct cmd_entry *cmd_find(const char *name);
 
-/* Messages: "amlhosts: ..." on stderr, and to syslog with --syslog. */
-void cmd_error(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void cmd_warn(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void cmd_note(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Progress for people on stdout; silent with -q. */
-void cmd_info(struct cmd_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Messages: "amlhosts: ..." on stderr, and to syslog with --syslog;
+ * CMD_MSG_INFO is progress for people on stdout. Notes and progress are
+ * silent with -q. */
+enum cmd_msg {
+	CMD_MSG_ERROR,
+	CMD_MSG_WARN,  /* "warning: " */
+	CMD_MSG_NOTE,  /* "note: " */
+	CMD_MSG_INFO,
+};
+void cmd_msg(struct cmd_ctx *ctx, enum cmd_msg kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define cmd_error(ctx, ...) cmd_msg((ctx), CMD_MSG_ERROR, __VA_ARGS__)
+#define cmd_warn(ctx, ...) cmd_msg((ctx), CMD_MSG_WARN, __VA_ARGS__)
+#define cmd_note(ctx, ...) cmd_msg((ctx), CMD_MSG_NOTE, __VA_ARGS__)
+#define cmd_info(ctx, ...) cmd_msg((ctx), CMD_MSG_INFO, __VA_ARGS__)
 void cmd_warnings(struct cmd_ctx *ctx, const struct strlist *warnings);
 
 /* The targets a resolving command works on: the ad-hoc one, the named
@@ -121,15 +131,15 @@ void cmd_hostsedit_opts(struct cmd_ctx *ctx, const char *command,
 /* Report a hostsedit_run() outcome: exit code. */
 int cmd_report_edit(struct cmd_ctx *ctx, int rc, char *cause, struct hostsedit_result *r,
     const char *what);
-/* Print the unified diff of a change (plan, --dry-run). */
+/* The unified diff of a change, appended to out: the file before and
+ * "FILE (planned)" after (plan, --dry-run). */
+void cmd_diff(struct cmd_ctx *ctx, const struct hostsedit_result *r, struct buf *out);
+/* Print it. */
 void cmd_print_diff(struct cmd_ctx *ctx, const struct hostsedit_result *r);
 
-/* cmd-apply.c: resolve the targets and write their blocks; with plan set,
- * compute the change only and let cmd_plan_report() (cmd-plan.c) show it. */
-int cmd_apply_or_plan(struct cmd_ctx *ctx, int plan);
+/* cmd-apply.c: plan is apply without the write; cmd_plan_report()
+ * (cmd-plan.c) shows the change it computed. */
+int cmd_plan_exec(struct cmd_ctx *ctx);
 int cmd_plan_report(struct cmd_ctx *ctx, int rc, char *cause, struct hostsedit_result *r);
-
-/* Write a buffer to stdout; 0 or -1 (the error is reported). */
-int cmd_write_stdout(struct cmd_ctx *ctx, const struct buf *b);
 
 #endif

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "cli/cmd.h"
+#include "cli/output.h"
 #include "hosts/hostsfile.h"
 #include "base/platform.h"
 
@@ -89,17 +90,19 @@ static const char adhoc_help[] =
     "      --resource-group RG  resource group\n"
     "      --workspace WS     and name\n";
 
+/* The help texts, appended to out: --help prints them, a missing command
+ * shows the general one on standard error. */
 static void
-usage_all(FILE *f)
+usage_all(struct buf *f)
 {
 	size_t i;
 
-	fprintf(f, "Usage: amlhosts [OPTIONS] COMMAND [TARGET...] [OPTIONS]\n\n"
+	buf_printf(f, "Usage: amlhosts [OPTIONS] COMMAND [TARGET...] [OPTIONS]\n\n"
 	    "Keep the private-endpoint names of Azure Machine Learning workspaces in a\n"
 	    "fenced, restorable block of the hosts file.\n\nCommands:\n");
 	for (i = 0; cmd_table[i] != NULL; i++)
-		fprintf(f, "  %-10s %s\n", cmd_table[i]->name, cmd_table[i]->summary);
-	fprintf(f, "\n%s\nAd-hoc target (apply, plan, resolve, verify):\n%s\n"
+		buf_printf(f, "  %-10s %s\n", cmd_table[i]->name, cmd_table[i]->summary);
+	buf_printf(f, "\n%s\nAd-hoc target (apply, plan, resolve, verify):\n%s\n"
 	    "Run 'amlhosts COMMAND --help' for a command's options; see amlhosts(1)\n"
 	    "and amlhosts.conf(5).\n"
 	    "Exit status: 0 ok, 1 failure, 2 usage or input error, 3 plan --exit-code\n"
@@ -107,14 +110,14 @@ usage_all(FILE *f)
 }
 
 static void
-usage_cmd(FILE *f, const struct cmd_entry *e)
+usage_cmd(struct buf *f, const struct cmd_entry *e)
 {
-	fprintf(f, "Usage: amlhosts [OPTIONS] %s%s%s\n\n%s\n", e->name,
+	buf_printf(f, "Usage: amlhosts [OPTIONS] %s%s%s\n\n%s\n", e->name,
 	    *e->args ? " " : "", e->args, e->summary);
 	if (e->options != NULL || (e->allowed & CMDOPT_ADHOC))
-		fprintf(f, "\nOptions:\n%s%s", e->options ? e->options : "",
+		buf_printf(f, "\nOptions:\n%s%s", e->options ? e->options : "",
 		    (e->allowed & CMDOPT_ADHOC) ? adhoc_help : "");
-	fprintf(f, "\n%s", global_help);
+	buf_printf(f, "\n%s", global_help);
 }
 
 static const char *
@@ -244,6 +247,7 @@ int
 main(int argc, char **argv)
 {
 	struct cmd_ctx ctx;
+	struct buf text = BUF_INIT;
 	const struct cmd_entry *e = NULL;
 	const char *config_path = NULL, *hosts = NULL, *state_dir = NULL;
 	int ch, help = 0, version = 0, rc = EXIT_USAGE, i;
@@ -302,7 +306,8 @@ main(int argc, char **argv)
 		}
 	}
 	if (version) {
-		printf("amlhosts %s\n", PACKAGE_VERSION);
+		buf_printf(&text, "amlhosts %s\n", PACKAGE_VERSION);
+		output_buf(&ctx, &text);
 		rc = EXIT_OK;
 		goto out;
 	}
@@ -317,14 +322,17 @@ main(int argc, char **argv)
 	}
 	if (help) {
 		if (e != NULL)
-			usage_cmd(stdout, e);
+			usage_cmd(&text, e);
 		else
-			usage_all(stdout);
+			usage_all(&text);
+		output_buf(&ctx, &text);
 		rc = EXIT_OK;
 		goto out;
 	}
 	if (e == NULL) {
-		usage_all(stderr);
+		usage_all(&text);
+		/* nothing more to say if standard error fails */
+		(void)fputs(text.data, stderr);
 		goto out;
 	}
 	for (bit = 1; bit <= CMDOPT_LAST; bit <<= 1)
@@ -368,11 +376,9 @@ main(int argc, char **argv)
 		closelog();
 out:
 	/* A full disk behind "resolve > file" must not look like success. */
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "amlhosts: cannot write to standard output\n");
-		if (rc == EXIT_OK)
-			rc = EXIT_FAIL;
-	}
+	if (output_finish(&ctx) != 0 && rc == EXIT_OK)
+		rc = EXIT_FAIL;
+	buf_release(&text);
 	config_release(&ctx.conf);
 	strlist_release(&ctx.args);
 	return rc;

@@ -19,30 +19,11 @@
 
 #include "hosts/entries.h"
 #include "base/platform.h"
+#include "base/quote.h"
 #include "base/util.h"
 
 #define NAME_MAX_LEN 253
 #define LABEL_MAX_LEN 63
-#define MSG_QUOTE_MAX 300 /* room for an ARM resource id */
-
-char *
-msg_quote(const char *s)
-{
-	struct buf b = BUF_INIT;
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (b.len >= MSG_QUOTE_MAX) {
-			buf_puts(&b, "...");
-			break;
-		}
-		if (*p < 0x20 || *p >= 0x7f || *p == '\\')
-			buf_printf(&b, "\\x%02x", *p);
-		else
-			buf_putc(&b, (char)*p);
-	}
-	return buf_detach(&b, NULL);
-}
 
 void
 entry_list_init(struct entry_list *l)
@@ -230,7 +211,7 @@ name_normalize(const char *in, int allow_wildcard, char **out, char **cause)
 		s[len - 1] = '\0';
 	why = name_problem(s, allow_wildcard);
 	if (why != NULL) {
-		q = msg_quote(in);
+		q = quote_str(in);
 		set_error(cause, "'%s' is not a valid host name: %s", q, why);
 		free(q);
 		goto out;
@@ -375,7 +356,7 @@ ip_parse(const char *in, int allow_prefix, struct ipaddr *out, char **cause)
 	int rc = -1;
 
 	slash = strchr(in, '/');
-	q = msg_quote(in);
+	q = quote_str(in);
 	if (addr_part_parse(in, slash ? (size_t)(slash - in) : strlen(in), &a) != 0) {
 		set_error(cause, "'%s' is not an IP address", q);
 		goto out;
@@ -437,7 +418,7 @@ cidr_parse(const char *item, struct cidr *out, char **cause)
 	int rc = -1;
 
 	memset(&c, 0, sizeof c);
-	q = msg_quote(item);
+	q = quote_str(item);
 	slash = strchr(item, '/');
 	if (addr_part_parse(item, slash ? (size_t)(slash - item) : strlen(item), &c.base) != 0) {
 		set_error(cause, "'%s' is not a network (address/length)", q);

@@ -82,13 +82,4 @@ int cidr_list_contains(const struct cidr_list *l, const struct ipaddr *a);
 /* "10.0.0.0/8, fc00::/7" for messages; new string. */
 char *cidr_list_format(const struct cidr_list *l);
 
-/*
- * Text taken from input, made safe to quote in a one-line message: bytes
- * outside printable ASCII become \xNN (so a hostile file cannot put a newline
- * or a terminal escape into the output) and text longer than 300 bytes is
- * cut with "...".
- * New string.
- */
-char *msg_quote(const char *s);
-
 #endif

@@ -23,6 +23,7 @@
 #include "hosts/format.h"
 #include "hosts/hostsfile.h"
 #include "base/platform.h"
+#include "base/quote.h"
 
 static const struct {
 	const char *name;
@@ -81,11 +82,23 @@ format_dns_names(void)
 	return "dnsmasq, unbound, bind, coredns, powershell";
 }
 
+void
+format_json_text(const json_t *root, struct buf *out)
+{
+	char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	/* jansson fails only when memory is exhausted. */
+	if (text == NULL)
+		out_of_memory();
+	buf_puts(out, text);
+	buf_putc(out, '\n');
+	free(text);
+}
+
 static void
 format_json(const struct resolved_target *t, size_t n, struct buf *out)
 {
 	json_t *root, *list;
-	char *text;
 	size_t i, j;
 
 	root = json_object();
@@ -107,12 +120,7 @@ format_json(const struct resolved_target *t, size_t n, struct buf *out)
 		goto oom;
 	}
 	list = NULL;
-	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (text == NULL)
-		goto oom;
-	buf_puts(out, text);
-	buf_putc(out, '\n');
-	free(text);
+	format_json_text(root, out);
 	json_decref(root);
 	return;
 oom:
@@ -422,7 +430,7 @@ parse_port(const char *s, unsigned *out)
 int
 dns_addr_parse(const char *s, struct dns_addr *out, char **cause)
 {
-	char host[INET6_ADDRSTRLEN + 1], *q = msg_quote(s);
+	char host[INET6_ADDRSTRLEN + 1], *q = quote_str(s);
 	const char *colon = strchr(s, ':'), *port = NULL, *end;
 	size_t hlen;
 	struct dns_addr a;

@@ -21,6 +21,9 @@
 #define AMLHOSTS_FORMAT_H
 
 #include <stddef.h>
+
+#include <jansson.h>
+
 #include "hosts/cloud.h"
 #include "hosts/entries.h"
 #include "base/util.h"
@@ -74,6 +77,10 @@ const char *format_dns_names(void);
  *             safe to run again after an address changed.
  */
 void format_entries(enum format f, const struct resolved_target *t, size_t n, struct buf *out);
+
+/* JSON as amlhosts prints it (resolve --format json, --json): indented by
+ * two, keys in the order they were set, a final newline; appended to out. */
+void format_json_text(const json_t *root, struct buf *out);
 
 /*
  * BIND: named.conf fragment plus zone files. The first file is the

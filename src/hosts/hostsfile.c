@@ -22,10 +22,13 @@
 #include "hosts/hostsfile.h"
 #include "hosts/hostsline.h"
 #include "base/platform.h"
+#include "base/quote.h"
 
 #define BOM "\xef\xbb\xbf"
 #define BOM_LEN 3
 #define TARGET_MAX 64
+/* Quoted file bytes in a message: a line of 80 with the "..." of a cut. */
+#define LINE_QUOTE_MAX 77
 #define LIT_LEN(s) (sizeof(s) - 1)
 
 static int
@@ -94,23 +97,6 @@ int
 hosts_target_name_valid(const char *s)
 {
 	return s != NULL && target_valid_n(s, strnlen(s, TARGET_MAX + 1));
-}
-
-/* Messages quote file bytes: keep them on one printable line. */
-static char *
-quote_bytes(const char *p, size_t n)
-{
-	struct buf b = BUF_INIT;
-	size_t i, max = n > 80 ? 77 : n;
-	unsigned char c;
-
-	for (i = 0; i < max; i++) {
-		c = (unsigned char)p[i];
-		buf_putc(&b, c < 0x20 || c >= 0x7f ? '?' : (char)c);
-	}
-	if (max < n)
-		buf_puts(&b, "...");
-	return buf_detach(&b, NULL);
 }
 
 /* A line's text: without the BOM on line 0 (so markers and prefixes are
@@ -329,7 +315,7 @@ hostsfile_parse(struct hostsfile *hf, const char *data, size_t len, char **cause
 		if (name == NULL) {
 			while (n > 0 && is_blank(p[n - 1]))
 				n--;
-			q = quote_bytes(p, n);
+			q = quote_mem(p, n, LINE_QUOTE_MAX, 0);
 			set_error(cause, "line %zu: '%s' does not name a valid block", i + 1, q);
 			free(q);
 			goto out;
@@ -841,7 +827,7 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 	}
 	for (i = 0; i < rw.nchanges; i++) {
 		if (!hosts_target_name_valid(changes[i].target)) {
-			q = quote_bytes(changes[i].target, strlen(changes[i].target));
+			q = quote_mem(changes[i].target, strlen(changes[i].target), LINE_QUOTE_MAX, 0);
 			set_error(cause, "invalid block name '%s'", q);
 			free(q);
 			goto out;

@@ -21,6 +21,7 @@
 
 #include "hosts/entries.h"
 #include "hosts/jsonsrc.h"
+#include "base/quote.h"
 
 /* How many top-level keys an "unrecognised file" message lists. */
 #define KEYS_LISTED 10
@@ -83,8 +84,8 @@ jget(struct walk *w, json_t *obj, const char *key, json_t **out)
 		if (ascii_strcasecmp(k, key) != 0)
 			continue;
 		if (found != NULL) {
-			a = msg_quote(found);
-			b = msg_quote(k);
+			a = quote_str(found);
+			b = quote_str(k);
 			set_error(w->cause, "'%s': keys '%s' and '%s' differ only in case",
 			    w->what, a, b);
 			free(a);
@@ -187,7 +188,7 @@ emit(struct walk *w, json_t *fq, const char *fqkey, const char *psfq,
 	    (rc = string_list(w, ip, ipkey, psip, &ni)) != 0)
 		return rc;
 	if (nf > 0 && ni == 0) {
-		q = msg_quote(string_at(fq, 0));
+		q = quote_str(string_at(fq, 0));
 		set_error(w->cause, "'%s': '%s' is listed without an address ('%s')",
 		    w->what, q, ipkey);
 		free(q);
@@ -547,7 +548,7 @@ describe_top(json_t *root)
 			buf_puts(&b, ", ...");
 			break;
 		}
-		q = msg_quote(k);
+		q = quote_str(k);
 		buf_printf(&b, "%s%s", n ? ", " : "", q);
 		free(q);
 		n++;
@@ -570,8 +571,8 @@ check_pe_nics(struct walk *w)
 			    ascii_strcasecmp(w->nic_ids.v[j], w->pe_nics.v[i]) == 0;
 		if (found)
 			continue;
-		name = msg_quote(w->pe_names.v[i]);
-		id = msg_quote(w->pe_nics.v[i][0] ? w->pe_nics.v[i] : "<id of its NIC>");
+		name = quote_str(w->pe_names.v[i]);
+		id = quote_str(w->pe_nics.v[i][0] ? w->pe_nics.v[i] : "<id of its NIC>");
 		set_error(w->cause, "'%s': private endpoint '%s' lists no customDnsConfigs; "
 		    "its names are on its network interface: export the NIC instead with "
 		    "'az network nic show --ids %s'", w->what, name, id);
@@ -741,7 +742,7 @@ jsonsrc_parse(const char *p, size_t n, const char *what, struct raw_list *out, c
 	if (root == NULL) {
 		/* jansson's own text names its flag, which means nothing to a user. */
 		msg = json_error_code(&err) == json_error_null_character ?
-		    xstrdup("a string holds a NUL character (\\u0000)") : msg_quote(err.text);
+		    xstrdup("a string holds a NUL character (\\u0000)") : quote_str(err.text);
 		set_error(cause, "'%s' line %d column %d: %s", what, err.line, err.column, msg);
 		goto out;
 	}

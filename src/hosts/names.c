@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "hosts/names.h"
+#include "base/quote.h"
 
 #define UUID_LEN 36
 #define LABEL_MAX 63
@@ -240,7 +241,7 @@ derive_parse_projects(struct derive_opts *o, const char *s, char **cause)
 	for (i = 0; i < items.n; i++) {
 		colon = strchr(items.v[i], ':');
 		if (colon == NULL || strchr(colon + 1, ':') != NULL) {
-			q = msg_quote(items.v[i]);
+			q = quote_str(items.v[i]);
 			set_error(cause, "'%s' is not NAME:GUID", q);
 			free(q);
 			goto out;
@@ -249,14 +250,14 @@ derive_parse_projects(struct derive_opts *o, const char *s, char **cause)
 		name = trim_blanks(items.v[i]);
 		guid = trim_blanks(colon + 1);
 		if (!is_workspace_name(name)) {
-			q = msg_quote(name);
+			q = quote_str(name);
 			set_error(cause, "'%s' is not a workspace name (3-33 letters, digits, "
 			    "'_' and '-', starting with a letter or digit)", q);
 			free(q);
 			goto out;
 		}
 		if (!is_uuid(guid, strlen(guid), 1)) {
-			q = msg_quote(guid);
+			q = quote_str(guid);
 			set_error(cause, "project '%s': '%s' is not a workspace GUID", name, q);
 			free(q);
 			goto out;
@@ -496,7 +497,7 @@ user_label(struct derive *d, const char *what, const char *s, const char *suffix
 	ascii_lower(label);
 	if (label_is_valid(label, strlen(label)))
 		return label;
-	q = msg_quote(s);
+	q = quote_str(s);
 	set_error(d->cause, "%s name '%s'%s is not a valid DNS label (1-63 letters, digits "
 	    "and '-', not starting or ending with '-')", what, q,
 	    *suffix ? " with its SSH suffix" : "");

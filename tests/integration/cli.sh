@@ -62,5 +62,16 @@ expect_err "no targets"
 if [ -w /dev/full ]; then
 	"$AMLHOSTS" --help > /dev/full 2>"$T/err" && rc=0 || rc=$?
 	expect_rc 1 "--help to a full disk"
+	expect_err "cannot write to standard output"
+	# Every kind of output goes through one writer: the text table, JSON,
+	# the version line; the error is said once.
+	for args in "status" "--json status" "--json history" "-V"; do
+		# shellcheck disable=SC2086 # the words are the arguments
+		"$AMLHOSTS" -c /dev/null -H "$T/hosts" --state-dir "$STATE" $args \
+		    > /dev/full 2>"$T/err" && rc=0 || rc=$?
+		expect_rc 1 "$args to a full disk"
+		[ "$(grep -c 'cannot write to standard output' "$T/err")" -eq 1 ] ||
+			fail "$args to a full disk: not one message: $(cat "$T/err")"
+	done
 fi
 finish

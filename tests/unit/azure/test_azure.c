@@ -33,8 +33,8 @@ test_error_line(void)
 	    "403 AuthorizationFailed: The client 'x' does not have authorization");
 	check_line(401, "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: "
 	    "Invalid client secret provided.\\r\\nTrace ID: 1\"}",
-	    "401 invalid_client: AADSTS7000215: Invalid client secret provided.  Trace ID: 1");
-	check_line(502, "<html>Bad Gateway</html>\n", "502 <html>Bad Gateway</html> ");
+	    "401 invalid_client: AADSTS7000215: Invalid client secret provided.\\x0d\\x0aTrace ID: 1");
+	check_line(502, "<html>Bad Gateway</html>\n", "502 <html>Bad Gateway</html>\\x0a");
 	check_line(500, NULL, "500 (empty answer)");
 	check_line(404, "{\"error\":{\"message\":\"gone\"}}", "404 gone");
 }

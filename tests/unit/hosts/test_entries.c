@@ -151,19 +151,6 @@ test_name_message_quoting(void)
 }
 
 static void
-test_msg_quote(void)
-{
-	char *q;
-
-	q = msg_quote("a\nb\x7f\xff");
-	CU_ASSERT_STRING_EQUAL(q, "a\\x0ab\\x7f\\xff");
-	free(q);
-	q = msg_quote("");
-	CU_ASSERT_STRING_EQUAL(q, "");
-	free(q);
-}
-
-static void
 test_name_suffix(void)
 {
 	CU_ASSERT_TRUE(name_has_suffix("x.blob.core.windows.net", "blob.core.windows.net"));
@@ -456,7 +443,6 @@ static const struct unit_test entries_tests[] = {
 	{ "name valid", test_name_valid },
 	{ "name invalid", test_name_invalid },
 	{ "name message quoting", test_name_message_quoting },
-	{ "msg_quote", test_msg_quote },
 	{ "name suffix", test_name_suffix },
 	{ "ip valid", test_ip_valid },
 	{ "ip invalid", test_ip_invalid },
