@@ -24,6 +24,7 @@
 #include "state/atomicfile.h"
 #include "cli/cmd.h"
 #include "dns/dnscheck.h"
+#include "base/fileread.h"
 #include "base/platform.h"
 
 static char *
@@ -202,7 +203,7 @@ cmd_verify_exec(struct cmd_ctx *ctx)
 	}
 	/* What the hosts file says tells "not applied" from "not used". */
 	if (ctx->server == NULL &&
-	    read_file(ctx->conf.hosts_file, ATOMICFILE_MAX_BYTES, &hosts, NULL) == 0) {
+	    file_read(ctx->conf.hosts_file, FILE_READ_REGULAR, ATOMICFILE_MAX_BYTES, &hosts, NULL, NULL, NULL) == 0) {
 		dnscheck_hosts_scan(hosts.data ? hosts.data : "", hosts.len, res, n);
 		hosts_file = ctx->conf.hosts_file;
 	}
