@@ -149,10 +149,13 @@ test_secret(void)
 {
 	struct buf b = BUF_INIT;
 	enum file_read_error kind = FILE_READ_OK;
-	char *path, *cause = NULL, *want;
+	char *path, *cause = NULL;
 
-	/* 0644: others may read it */
 	path = make_file("secret", "s3cr3t", 6, 0644);
+#ifndef _WIN32
+	/* 0644: others may read it (on Windows the ACL decides) */
+	char *want;
+
 	CU_ASSERT_EQUAL(file_read(path, FILE_READ_REGULAR | FILE_READ_OWNER_ONLY |
 	    FILE_READ_SECRET, 64, &b, NULL, &kind, &cause), -1);
 	CU_ASSERT_EQUAL(kind, FILE_READ_UNSAFE_MODE);
@@ -169,6 +172,7 @@ test_secret(void)
 	CU_ASSERT_STRING_EQUAL(cause, want);
 	free(want);
 	buf_release(&b);
+#endif
 	/* 0600: read, in one allocation of max + 2 bytes */
 	CU_ASSERT_EQUAL(chmod(path, 0600), 0);
 	CU_ASSERT_EQUAL(file_read(path, FILE_READ_REGULAR | FILE_READ_OWNER_ONLY |
