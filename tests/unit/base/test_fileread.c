@@ -99,7 +99,7 @@ test_not_found(void)
 	CU_ASSERT_EQUAL(kind, FILE_READ_NOT_FOUND);
 	CU_ASSERT_EQUAL(info.err, ENOENT);
 	want = xasprintf("cannot open '%s': %s", path, strerror(ENOENT));
-	CU_ASSERT_STRING_EQUAL(cause, want);
+	CU_ASSERT_TRUE(cause != NULL && strcmp(cause, want) == 0);
 	free(want);
 	free(cause);
 	buf_release(&b);
@@ -116,7 +116,7 @@ test_too_big(void)
 	CU_ASSERT_EQUAL(file_read(path, FILE_READ_REGULAR, 9, &b, NULL, &kind, &cause), -1);
 	CU_ASSERT_EQUAL(kind, FILE_READ_TOO_BIG);
 	want = xasprintf("'%s' is larger than 9 bytes", path);
-	CU_ASSERT_STRING_EQUAL(cause, want);
+	CU_ASSERT_TRUE(cause != NULL && strcmp(cause, want) == 0);
 	free(want);
 	free(cause);
 	buf_release(&b);
@@ -138,7 +138,7 @@ test_directory(void)
 	CU_ASSERT_EQUAL(info.err, 0);
 	CU_ASSERT_TRUE(S_ISDIR(info.st.st_mode));
 	want = xasprintf("'%s' is a directory, not a file", scratch());
-	CU_ASSERT_STRING_EQUAL(cause, want);
+	CU_ASSERT_TRUE(cause != NULL && strcmp(cause, want) == 0);
 	free(want);
 	free(cause);
 	buf_release(&b);
@@ -161,7 +161,7 @@ test_secret(void)
 	CU_ASSERT_EQUAL(kind, FILE_READ_UNSAFE_MODE);
 	CU_ASSERT_PTR_NULL(b.data);
 	want = xasprintf("'%s' is readable by group or others; chmod 600 it", path);
-	CU_ASSERT_STRING_EQUAL(cause, want);
+	CU_ASSERT_TRUE(cause != NULL && strcmp(cause, want) == 0);
 	free(want);
 	/* 0620: the group may write it */
 	CU_ASSERT_EQUAL(chmod(path, 0620), 0);
@@ -169,7 +169,7 @@ test_secret(void)
 	    NULL, &kind, &cause), -1);
 	CU_ASSERT_EQUAL(kind, FILE_READ_UNSAFE_MODE);
 	want = xasprintf("'%s' is writable by group or others; chmod 600 it", path);
-	CU_ASSERT_STRING_EQUAL(cause, want);
+	CU_ASSERT_TRUE(cause != NULL && strcmp(cause, want) == 0);
 	free(want);
 	buf_release(&b);
 #endif
@@ -236,7 +236,7 @@ test_fifo(void)
 	CU_ASSERT_TRUE(S_ISFIFO(info.st.st_mode));
 	CU_ASSERT_TRUE(time(NULL) - start < 5);
 	want = xasprintf("'%s' is not a regular file", path);
-	CU_ASSERT_STRING_EQUAL(cause, want);
+	CU_ASSERT_TRUE(cause != NULL && strcmp(cause, want) == 0);
 	free(want);
 	free(cause);
 	buf_release(&b);
@@ -271,7 +271,7 @@ test_root_owned(void)
 	CU_ASSERT_EQUAL(chmod(path, 0666), 0);
 	CU_ASSERT_EQUAL(file_read(path, fl, 64, &b, NULL, &kind, &cause), -1);
 	CU_ASSERT_EQUAL(kind, FILE_READ_UNSAFE_MODE);
-	CU_ASSERT_STRING_EQUAL(cause, want);
+	CU_ASSERT_TRUE(cause != NULL && strcmp(cause, want) == 0);
 	buf_release(&b);
 	/* 0660: the group may */
 	CU_ASSERT_EQUAL(chmod(path, 0660), 0);
@@ -283,7 +283,7 @@ test_root_owned(void)
 	CU_ASSERT_EQUAL(chown(path, 65534, 65534), 0);
 	CU_ASSERT_EQUAL(file_read(path, fl, 64, &b, NULL, &kind, &cause), -1);
 	CU_ASSERT_EQUAL(kind, FILE_READ_UNSAFE_OWNER);
-	CU_ASSERT_STRING_EQUAL(cause, want);
+	CU_ASSERT_TRUE(cause != NULL && strcmp(cause, want) == 0);
 	buf_release(&b);
 	/* without the flag, read */
 	CU_ASSERT_EQUAL(file_read(path, FILE_READ_REGULAR, 64, &b, NULL, &kind, &cause), 0);
