@@ -144,22 +144,31 @@ file_open(const char *path, unsigned flags, size_t max, struct file_info *info,
 }
 
 /*
- * Make room for at least one more byte plus the NUL. A secret's buffer is
- * allocated once at max + 2 (file_read_fd's caller guarantees it is empty),
- * so it is never copied by a reallocation.
+ * Make room for what is still to come (up to limit bytes in all, plus one
+ * to tell it is too much, plus the NUL). A secret's buffer is allocated
+ * once at limit + 2, so it is never copied by a reallocation; one that
+ * already holds something (not the contract, but not to be trusted with a
+ * short read either) is moved into such a buffer and the old one wiped.
  */
 static void
-make_room(struct buf *out, unsigned flags, size_t max)
+make_room(struct buf *out, unsigned flags, size_t limit)
 {
+	char *p;
+
 	if ((flags & FILE_READ_SECRET) != 0) {
-		if (out->data == NULL) {
-			out->cap = max + 2;
-			out->data = xmalloc(out->cap);
-			out->data[0] = '\0';
-		}
+		if (out->data != NULL && out->cap >= limit + 2)
+			return;
+		p = xmalloc(limit + 2);
+		if (out->data != NULL)
+			memcpy(p, out->data, out->len);
+		p[out->len] = '\0';
+		secure_wipe(out->data, out->cap);
+		free(out->data);
+		out->data = p;
+		out->cap = limit + 2;
 		return;
 	}
-	if (out->cap - out->len < 2 || out->data == NULL)
+	if (out->data == NULL || out->cap - out->len < 2)
 		buf_reserve(out, READ_CHUNK);
 }
 

@@ -47,7 +47,8 @@
 /* The content is a secret: the buffer is allocated once, at max + 2 bytes,
  * and never reallocated (so no copy is left behind in freed memory);
  * nothing is ever written past out->data[max + 1]. A failure wipes and
- * releases it; release a success with file_read_wipe(). out must be empty. */
+ * releases it; release a success with file_read_wipe(). Pass an empty out
+ * (what it holds would be moved once into the secret's buffer). */
 #define FILE_READ_SECRET     0x10u
 
 enum file_read_error {

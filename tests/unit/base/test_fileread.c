@@ -183,6 +183,13 @@ test_secret(void)
 	CU_ASSERT_EQUAL(b.cap, 66);
 	file_read_wipe(&b);
 	CU_ASSERT_PTR_NULL(b.data);
+	/* appended to what out held, all of it in the secret's buffer */
+	buf_puts(&b, "k=");
+	CU_ASSERT_EQUAL(file_read(path, FILE_READ_REGULAR | FILE_READ_SECRET, 64, &b, NULL,
+	    &kind, &cause), 0);
+	CU_ASSERT_STRING_EQUAL(b.data, "k=s3cr3t");
+	CU_ASSERT_EQUAL(b.cap, 68);
+	file_read_wipe(&b);
 	/* too big as a secret: wiped and released */
 	CU_ASSERT_EQUAL(file_read(path, FILE_READ_REGULAR | FILE_READ_SECRET, 5, &b, NULL,
 	    &kind, &cause), -1);
