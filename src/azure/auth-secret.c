@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "azure/auth-internal.h"
+#include "base/fileread.h"
 #include "base/platform.h"
 #include "base/util.h"
 
@@ -50,75 +51,41 @@ auth_form_encode(const char *const *kv)
 int
 auth_read_secret(const char *path, size_t max, int owner_only, char **out, char **cause)
 {
-	struct stat st;
-	char *data = NULL;
-	size_t len = 0;
-	ssize_t r;
-	int fd, rc = -1;
+	struct buf b = BUF_INIT;
+	struct file_info info;
+	enum file_read_error kind;
+	size_t len;
+	int rc = -1;
 
 	*out = NULL;
-	/* O_NONBLOCK: a FIFO must not hang us; fstat below refuses it. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return set_error(cause, "cannot open '%s': %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		set_error(cause, "cannot stat '%s': %s", path, strerror(errno));
-		goto out;
+	if (file_read(path, FILE_READ_REGULAR | FILE_READ_SECRET |
+	    (owner_only ? FILE_READ_OWNER_ONLY : 0), max, &b, &info, &kind, cause) != 0) {
+		/* A directory that opened is "not a regular file" here, as it
+		 * always was (a failed open keeps its "cannot open"). */
+		if (kind == FILE_READ_NOT_REGULAR && info.err == 0)
+			set_error(cause, "'%s' is not a regular file", path);
+		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		set_error(cause, "'%s' is not a regular file", path);
-		goto out;
-	}
-#ifndef _WIN32
-	/* (On Windows the file's ACL decides; the mode bits say nothing.) */
-	if (owner_only && (st.st_mode & (S_IRGRP | S_IROTH)) != 0) {
-		set_error(cause, "'%s' is readable by group or others; chmod 600 it", path);
-		goto out;
-	}
-	if (owner_only && (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		set_error(cause, "'%s' is writable by group or others; chmod 600 it", path);
-		goto out;
-	}
-#endif
-	if ((unsigned long long)st.st_size > max) {
-		set_error(cause, "'%s' is larger than %zu bytes", path, max);
-		goto out;
-	}
-	/* One buffer of the final size: nothing is copied by a reallocation. */
-	data = xmalloc(max + 2);
-	for (;;) {
-		r = read(fd, data + len, max + 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			set_error(cause, "cannot read '%s': %s", path, strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-		if (len > max) {
-			set_error(cause, "'%s' is larger than %zu bytes", path, max);
-			goto out;
-		}
-	}
-	while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+	len = b.len;
+	while (len > 0 && (b.data[len - 1] == '\n' || b.data[len - 1] == '\r'))
 		len--;
-	data[len] = '\0';
+	b.data[len] = '\0';
+	b.len = len;
 	if (len == 0) {
 		set_error(cause, "'%s' is empty", path);
 		goto out;
 	}
-	if (memchr(data, '\0', len) != NULL) {
+	if (memchr(b.data, '\0', len) != NULL) {
 		set_error(cause, "'%s' holds a NUL byte", path);
 		goto out;
 	}
-	*out = data;
-	data = NULL;
+	/* Handed over whole: cred_secret_free() wipes the max + 2 bytes that
+	 * FILE_READ_SECRET allocated. */
+	*out = b.data;
+	buf_init(&b);
 	rc = 0;
 out:
-	cred_secret_free(data, max);
-	close(fd);
+	file_read_wipe(&b);
 	return rc;
 }
 
@@ -127,6 +94,6 @@ cred_secret_free(char *s, size_t max)
 {
 	if (s == NULL)
 		return;
-	secure_wipe(s, max + 2); /* the size auth_read_secret() allocated */
+	secure_wipe(s, max + 2); /* the size file_read(FILE_READ_SECRET) allocated */
 	free(s);
 }

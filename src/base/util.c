@@ -1,15 +1,14 @@
 /*
- * util.c - allocation, buffers, string lists and file reading.
+ * util.c - allocation, buffers and string lists (whole-file reads are in
+ * fileread.c).
  */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/platform.h"
@@ -303,65 +302,6 @@ strlist_join(const struct strlist *l, const char *sep)
 		buf_puts(&b, l->v[i]);
 	}
 	return buf_detach(&b, NULL);
-}
-
-int
-read_fd(int fd, const char *what, size_t max, struct buf *out, char **cause)
-{
-	ssize_t r;
-
-	for (;;) {
-		buf_reserve(out, 65536);
-		r = read(fd, out->data + out->len, out->cap - out->len - 1);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return set_error(cause, "cannot read '%s': %s", what, strerror(errno));
-		}
-		if (r == 0)
-			break;
-		out->len += (size_t)r;
-		if (out->len > max)
-			return set_error(cause, "'%s' is larger than %zu bytes", what, max);
-	}
-	out->data[out->len] = '\0';
-	return 0;
-}
-
-int
-read_file(const char *path, size_t max, struct buf *out, char **cause)
-{
-	struct stat st;
-	int fd, rc;
-
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer. EINTR (NFS,
-	 * FUSE) is no reason to fail: retried. */
-	do {
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	} while (fd < 0 && errno == EINTR);
-	if (fd < 0)
-		return set_error(cause, "cannot open '%s': %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		rc = set_error(cause, "cannot stat '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		rc = set_error(cause, "'%s' is a directory, not a file", path);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = set_error(cause, "'%s' is not a regular file", path);
-		goto out;
-	}
-	if ((unsigned long long)st.st_size > max) {
-		rc = set_error(cause, "'%s' is larger than %zu bytes", path, max);
-		goto out;
-	}
-	buf_reserve(out, (size_t)st.st_size);
-	rc = read_fd(fd, path, max, out, cause);
-out:
-	close(fd);
-	return rc;
 }
 
 int

@@ -1,6 +1,6 @@
 /*
  * util.h - small helpers shared by every module: growable buffers, string
- * lists, error messages and whole-file reads.
+ * lists and error messages (whole-file reads: fileread.h).
  *
  * Ownership: a function that returns char * returns a new string the caller
  * frees. Memory exhaustion is not recoverable in a short-lived tool: the x*
@@ -74,12 +74,6 @@ int strlist_contains(const struct strlist *l, const char *s);
 void strlist_split_commas(struct strlist *l, const char *s);
 /* Join with a separator; new string. */
 char *strlist_join(const struct strlist *l, const char *sep);
-
-/* Read a whole regular file. Refuses directories, FIFOs and devices (so a
- * FIFO cannot hang the tool) and files larger than max bytes. */
-int read_file(const char *path, size_t max, struct buf *out, char **cause);
-/* Read everything from a file descriptor (stdin), up to max bytes. */
-int read_fd(int fd, const char *what, size_t max, struct buf *out, char **cause);
 
 /* Write all of [p, p+n) to fd, retrying EINTR and short writes. */
 int write_all(int fd, const void *p, size_t n);

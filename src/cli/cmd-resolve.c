@@ -20,6 +20,7 @@
 #include "state/atomicfile.h"
 #include "cli/cmd.h"
 #include "cli/output.h"
+#include "base/fileread.h"
 #include "base/platform.h"
 
 #define ZONE_MARK "; amlhosts: zone "
@@ -48,7 +49,7 @@ remove_stale_zones(struct cmd_ctx *ctx, const char *dir, const struct format_fil
 			continue;
 		path = xasprintf("%s/%s", dir, de->d_name);
 		buf_release(&b);
-		if (read_file(path, 1u << 20, &b, NULL) == 0 && b.len >= strlen(ZONE_MARK) &&
+		if (file_read(path, FILE_READ_REGULAR, 1u << 20, &b, NULL, NULL, NULL) == 0 && b.len >= strlen(ZONE_MARK) &&
 		    memcmp(b.data, ZONE_MARK, strlen(ZONE_MARK)) == 0) {
 			if (unlink(path) != 0)
 				cmd_warn(ctx, "cannot remove the old zone file '%s': %s", path,

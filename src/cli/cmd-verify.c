@@ -25,6 +25,7 @@
 #include "cli/cmd.h"
 #include "cli/output.h"
 #include "dns/dnscheck.h"
+#include "base/fileread.h"
 #include "base/platform.h"
 
 static char *
@@ -198,7 +199,7 @@ cmd_verify_exec(struct cmd_ctx *ctx)
 	}
 	/* What the hosts file says tells "not applied" from "not used". */
 	if (ctx->server == NULL &&
-	    read_file(ctx->conf.hosts_file, ATOMICFILE_MAX_BYTES, &hosts, NULL) == 0) {
+	    file_read(ctx->conf.hosts_file, FILE_READ_REGULAR, ATOMICFILE_MAX_BYTES, &hosts, NULL, NULL, NULL) == 0) {
 		dnscheck_hosts_scan(hosts.data ? hosts.data : "", hosts.len, res, n);
 		hosts_file = ctx->conf.hosts_file;
 	}

@@ -24,6 +24,7 @@
 #include "hosts/conf.h"
 #include "hosts/entries.h"
 #include "hosts/hostsfile.h"
+#include "base/fileread.h"
 #include "base/platform.h"
 
 #define CONF_MAX_BYTES (1024u * 1024)
@@ -476,40 +477,34 @@ int
 config_load(struct config *c, const char *path, int must_exist, char **cause)
 {
 	struct buf b = BUF_INIT;
-	struct stat st;
-	int fd, rc = -1;
+	struct file_info info;
+	enum file_read_error kind;
+	char *why = NULL;
+	int rc = -1;
 
 	/* The usual way to say "no configuration file". */
 	if (strcmp(path, "/dev/null") == 0)
 		return 0;
-	/* EINTR (NFS, FUSE) is retried, not reported. */
-	do {
-		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	} while (fd < 0 && errno == EINTR);
-	if (fd < 0) {
-		if (errno == ENOENT && !must_exist)
-			return 0;
-		return set_error(cause, "cannot open configuration '%s': %s", path, strerror(errno));
-	}
-	if (fstat(fd, &st) != 0) {
-		set_error(cause, "cannot stat '%s': %s", path, strerror(errno));
+	/* It decides what goes into a system file: as root, trust only root
+	 * (FILE_READ_ROOT_OWNED). */
+	if (file_read(path, FILE_READ_REGULAR | FILE_READ_ROOT_OWNED, CONF_MAX_BYTES, &b,
+	    &info, &kind, &why) != 0) {
+		if (kind != FILE_READ_IO && info.err != 0) {
+			/* open(2) failed */
+			if (info.err == ENOENT && !must_exist)
+				rc = 0;
+			else
+				set_error(cause, "cannot open configuration '%s': %s", path,
+				    strerror(info.err));
+		} else if (kind == FILE_READ_NOT_REGULAR)
+			set_error(cause, "configuration '%s' is not a regular file", path);
+		else if (kind == FILE_READ_UNSAFE_OWNER || kind == FILE_READ_UNSAFE_MODE)
+			set_error(cause, "configuration '%s' must be owned by root and not "
+			    "writable by group or others", path);
+		else
+			set_error(cause, "%s", why); /* cannot stat/read, too large */
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		set_error(cause, "configuration '%s' is not a regular file", path);
-		goto out;
-	}
-#ifndef _WIN32
-	/* It decides what goes into a system file: as root, trust only root.
-	 * (On Windows the file's ACL decides; the mode bits say nothing.) */
-	if (geteuid() == 0 && (st.st_uid != 0 || (st.st_mode & 022) != 0)) {
-		set_error(cause, "configuration '%s' must be owned by root and not "
-		    "writable by group or others", path);
-		goto out;
-	}
-#endif
-	if (read_fd(fd, path, CONF_MAX_BYTES, &b, cause) != 0)
-		goto out;
 	if (memchr(b.data, '\0', b.len) != NULL) {
 		set_error(cause, "configuration '%s' holds a NUL byte; is it a text file?", path);
 		goto out;
@@ -518,7 +513,7 @@ config_load(struct config *c, const char *path, int must_exist, char **cause)
 	c->path = xstrdup(path);
 	rc = config_parse_string(c, b.data, path, cause);
 out:
-	close(fd);
+	free(why);
 	buf_release(&b);
 	return rc;
 }

@@ -22,6 +22,7 @@
 #include "hosts/entries.h"
 #include "hosts/jsonsrc.h"
 #include "base/quote.h"
+#include "base/fileread.h"
 
 /* How many top-level keys an "unrecognised file" message lists. */
 #define KEYS_LISTED 10
@@ -774,22 +775,20 @@ out:
 }
 
 /*
- * What kind of failure read_file() had, from the file rather than from its
- * message: a file that is no longer there or not readable is the world's
- * fault; a directory, a device, a FIFO or one that is too large is the
- * input's. (Looked at again after the failure: a file replaced in between
- * is judged as it is now, which is what the user will find.)
+ * What a failure to read the input is: one that is no longer there or not
+ * readable (or a read error) is the world's fault; a directory, a device, a
+ * FIFO or one that is too large is the input's.
  */
 static enum jsonsrc_error
-read_failure_kind(const char *path)
+read_failure_kind(enum file_read_error kind)
 {
-	struct stat st;
-
-	if (stat(path, &st) != 0)
-		return JSONSRC_UNREADABLE;
-	if (!S_ISREG(st.st_mode) || (unsigned long long)st.st_size > JSONSRC_MAX_BYTES)
+	switch (kind) {
+	case FILE_READ_NOT_REGULAR:
+	case FILE_READ_TOO_BIG:
 		return JSONSRC_BAD_INPUT;
-	return JSONSRC_UNREADABLE;
+	default:
+		return JSONSRC_UNREADABLE;
+	}
 }
 
 enum jsonsrc_error
@@ -797,16 +796,16 @@ jsonsrc_load(const char *path, struct raw_list *out, char **cause)
 {
 	struct buf b = BUF_INIT;
 	enum jsonsrc_error rc = JSONSRC_OK;
+	enum file_read_error kind;
 
 	if (strcmp(path, "-") == 0) {
-		/* read_fd() stops with more than the maximum in b when the
-		 * input is too large; anything else is a failure to read. */
-		if (read_fd(0, "standard input", JSONSRC_MAX_BYTES, &b, cause) != 0)
-			rc = b.len > JSONSRC_MAX_BYTES ? JSONSRC_BAD_INPUT : JSONSRC_UNREADABLE;
+		if (file_read_fd(0, "standard input", 0, JSONSRC_MAX_BYTES, &b, &kind, cause) != 0)
+			rc = read_failure_kind(kind);
 		else if (jsonsrc_parse(b.data, b.len, "standard input", out, cause) != 0)
 			rc = JSONSRC_BAD_INPUT;
-	} else if (read_file(path, JSONSRC_MAX_BYTES, &b, cause) != 0)
-		rc = read_failure_kind(path);
+	} else if (file_read(path, FILE_READ_REGULAR, JSONSRC_MAX_BYTES, &b, NULL, &kind,
+	    cause) != 0)
+		rc = read_failure_kind(kind);
 	else if (jsonsrc_parse(b.data, b.len, path, out, cause) != 0)
 		rc = JSONSRC_BAD_INPUT;
 	buf_release(&b);

@@ -30,6 +30,7 @@
 #endif
 
 #include "state/atomicfile.h"
+#include "base/fileread.h"
 #include "base/platform.h"
 
 #ifdef _WIN32
@@ -203,6 +204,8 @@ is_mount_point(const char *real, const struct stat *st, const char *dir)
 int
 atomicfile_open(struct atomicfile *af, const char *path, struct buf *content, char **cause)
 {
+	struct file_info info;
+	enum file_read_error kind;
 	int fd = -1, rc = -1;
 	char *real;
 
@@ -224,27 +227,22 @@ atomicfile_open(struct atomicfile *af, const char *path, struct buf *content, ch
 	free(real);
 	af->dir = dir_of(af->real);
 
-	fd = open_retry(af->real, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
+	/* Messages name the path as given, not where it leads. */
+	fd = file_open(af->real, FILE_READ_REGULAR, ATOMICFILE_MAX_BYTES, &info, &kind, NULL);
 	if (fd < 0) {
-		set_error(cause, "cannot open '%s': %s", path, strerror(errno));
+		if (kind != FILE_READ_IO && info.err != 0)
+			set_error(cause, "cannot open '%s': %s", path, strerror(info.err));
+		else if (kind == FILE_READ_IO)
+			set_error(cause, "cannot stat '%s': %s", path, strerror(info.err));
+		else if (kind == FILE_READ_NOT_REGULAR && S_ISDIR(info.st.st_mode))
+			set_error(cause, "'%s' is a directory, not a hosts file", path);
+		else if (kind == FILE_READ_NOT_REGULAR)
+			set_error(cause, "'%s' is not a regular file", path);
+		else
+			set_error(cause, "'%s' is larger than %u bytes", path, ATOMICFILE_MAX_BYTES);
 		goto out;
 	}
-	if (fstat(fd, &af->st) < 0) {
-		set_error(cause, "cannot stat '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	if (S_ISDIR(af->st.st_mode)) {
-		set_error(cause, "'%s' is a directory, not a hosts file", path);
-		goto out;
-	}
-	if (!S_ISREG(af->st.st_mode)) {
-		set_error(cause, "'%s' is not a regular file", path);
-		goto out;
-	}
-	if ((unsigned long long)af->st.st_size > ATOMICFILE_MAX_BYTES) {
-		set_error(cause, "'%s' is larger than %u bytes", path, ATOMICFILE_MAX_BYTES);
-		goto out;
-	}
+	af->st = info.st;
 #if defined(FS_IOC_GETFLAGS) && defined(FS_IMMUTABLE_FL)
 	{
 		int flags = 0;
@@ -269,7 +267,7 @@ atomicfile_open(struct atomicfile *af, const char *path, struct buf *content, ch
 		goto out;
 	}
 	buf_reserve(content, (size_t)af->st.st_size);
-	if (read_fd(fd, path, ATOMICFILE_MAX_BYTES, content, cause) != 0)
+	if (file_read_fd(fd, path, 0, ATOMICFILE_MAX_BYTES, content, NULL, cause) != 0)
 		goto out;
 	rc = 0;
 out:

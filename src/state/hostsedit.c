@@ -7,15 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#ifndef _WIN32
-#include <sys/wait.h>
-#endif
 #include <unistd.h>
 
 #include "state/atomicfile.h"
 #include "state/hostsedit.h"
 #include "state/journal.h"
 #include "state/statedir.h"
+#include "base/fileread.h"
+#include "base/process.h"
 #include "base/platform.h"
 
 #define K8S_HEADER "# Kubernetes-managed hosts file"
@@ -46,7 +45,7 @@ file_contains(const char *path, const char *needle)
 	struct buf b = BUF_INIT;
 	int found = 0;
 
-	if (read_file(path, 1024 * 1024, &b, NULL) == 0)
+	if (file_read(path, FILE_READ_REGULAR, 1024 * 1024, &b, NULL, NULL, NULL) == 0)
 		found = strstr(b.data, needle) != NULL;
 	buf_release(&b);
 	return found;
@@ -154,30 +153,27 @@ static void
 run_flush(struct strlist *warnings, const char *path, char *const argv[],
     const char *what, const char *cache)
 {
-	pid_t pid;
-	int status = 0;
+	struct process_opts po;
+	struct process_result pr;
+	int rc;
 
 	if (access(path, X_OK) != 0)
 		return;
-	pid = fork();
-	if (pid < 0) {
+	/* What it says reaches the user, as it always did; no time limit. */
+	memset(&po, 0, sizeof po);
+	po.path = path;
+	po.argv = argv;
+	po.out = PROCESS_INHERIT;
+	po.err = PROCESS_INHERIT;
+	process_result_init(&pr);
+	rc = process_run(&po, &pr, NULL);
+	if (rc != 0 && pr.end == PROCESS_CANNOT_RUN && pr.err != 0)
 		strlist_push_nocopy(warnings, xasprintf("cannot run %s to flush the "
-		    "hosts cache: %s", argv[0], strerror(errno)));
-		return;
-	}
-	if (pid == 0) {
-		execv(path, argv);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			status = -1;
-			break;
-		}
-	}
-	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		    "hosts cache: %s", argv[0], strerror(pr.err)));
+	else if (rc != 0 || pr.end != PROCESS_EXITED || pr.code != 0)
 		strlist_push_nocopy(warnings, xasprintf("'%s' failed; cached answers may "
 		    "be stale until %s expires them", what, cache));
+	process_result_release(&pr);
 }
 
 static void

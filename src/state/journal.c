@@ -21,6 +21,7 @@
 #include "state/atomicfile.h"
 #include "state/journal.h"
 #include "state/statedir.h"
+#include "base/fileread.h"
 #include "base/platform.h"
 
 #define JOURNAL_MAX_BYTES (64u * 1024 * 1024)
@@ -207,7 +208,7 @@ journal_read(const char *dir, struct journal *j, char **cause)
 		rc = 0;
 		goto out;
 	}
-	if (read_file(path, JOURNAL_MAX_BYTES, &b, cause) != 0)
+	if (file_read(path, FILE_READ_REGULAR, JOURNAL_MAX_BYTES, &b, NULL, NULL, cause) != 0)
 		goto out;
 	for (line = b.data; line < b.data + b.len; line = nl + 1) {
 		nl = strchr(line, '\n');
@@ -399,7 +400,7 @@ complete_length(const char *path, off_t size)
 		if (len > 0)
 			return len;
 	}
-	if (read_file(path, JOURNAL_MAX_BYTES, &b, NULL) == 0) {
+	if (file_read(path, FILE_READ_REGULAR, JOURNAL_MAX_BYTES, &b, NULL, NULL, NULL) == 0) {
 		for (i = b.len; i > 0 && b.data[i - 1] != '\n'; i--)
 			;
 		len = (off_t)i;
@@ -555,7 +556,7 @@ journal_drop_unfinished(struct state *s, const char *hosts, const void *content,
 		goto out;
 	/* The last record is the last complete line. */
 	path = statedir_journal_path(s->dir);
-	if (read_file(path, JOURNAL_MAX_BYTES, &b, cause) != 0) {
+	if (file_read(path, FILE_READ_REGULAR, JOURNAL_MAX_BYTES, &b, NULL, NULL, cause) != 0) {
 		rc = -1;
 		goto out;
 	}
@@ -668,7 +669,7 @@ journal_load_backup(const char *dir, const struct journal_record *r, struct buf 
 		    "keep_backups are kept)", r->id);
 		goto out;
 	}
-	if (read_file(path, ATOMICFILE_MAX_BYTES, out, cause) != 0)
+	if (file_read(path, FILE_READ_REGULAR, ATOMICFILE_MAX_BYTES, out, NULL, NULL, cause) != 0)
 		goto out;
 	sha256_hex(out->data, out->len, hex);
 	if (strcmp(hex, r->before) != 0) {

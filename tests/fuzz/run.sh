@@ -18,7 +18,7 @@ mkdir -p "$out"
 # sources as src/hosts/libhosts.a and src/base/libbase.a, named here rather
 # than globbed, so that a new file in another layer never slips in. No
 # libcurl: a hosts-layer module that called up into azure would not link.
-base_src="$src/src/base/util.c $src/src/base/platform-posix.c"
+base_src="$src/src/base/util.c $src/src/base/fileread.c $src/src/base/process.c $src/src/base/platform-posix.c"
 hosts_src="$src/src/hosts/entries.c $src/src/hosts/cloud.c $src/src/hosts/names.c
 	$src/src/hosts/jsonsrc.c $src/src/hosts/hostsline.c $src/src/hosts/hostsfile.c $src/src/hosts/diff.c
 	$src/src/hosts/format.c $src/src/hosts/conf.c"

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "azure/auth.h"
+#include "base/fileread.h"
 #include "base/util.h"
 #include "unit/cunit_main.h"
 
@@ -84,7 +85,7 @@ slurp(const char *path)
 {
 	struct buf b = BUF_INIT;
 
-	if (read_file(path, 1 << 20, &b, NULL) != 0) {
+	if (file_read(path, FILE_READ_REGULAR, 1 << 20, &b, NULL, NULL, NULL) != 0) {
 		buf_release(&b);
 		return xstrdup("");
 	}

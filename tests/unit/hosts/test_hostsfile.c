@@ -16,6 +16,7 @@
 
 #include "hosts/entries.h"
 #include "hosts/hostsfile.h"
+#include "base/fileread.h"
 #include "base/platform.h"
 #include "base/util.h"
 #include "unit/cunit_main.h"
@@ -51,7 +52,7 @@ load(const char *name, struct buf *b)
 	char *cause = NULL;
 
 	buf_init(b);
-	if (read_file(path, 64u << 20, b, &cause) != 0) {
+	if (file_read(path, FILE_READ_REGULAR, 64u << 20, b, NULL, NULL, &cause) != 0) {
 		fprintf(stderr, "\n%s: %s\n", path, cause);
 		CU_FAIL_FATAL("cannot read test data");
 	}
@@ -1074,7 +1075,7 @@ test_large_file(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
 	path = xasprintf("%s/hosts", dir);
 	CU_ASSERT_EQUAL(run_generator("200000", path), 0);
-	CU_ASSERT_EQUAL(read_file(path, 64u << 20, &in, &cause), 0);
+	CU_ASSERT_EQUAL(file_read(path, FILE_READ_REGULAR, 64u << 20, &in, NULL, NULL, &cause), 0);
 	unlink(path);
 	rmdir(dir);
 	free(dir);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <CUnit/CUnit.h>
 
+#include "base/fileread.h"
 #include "base/util.h"
 
 /* A new empty directory (new string); the test stops if it cannot be made. */
@@ -79,7 +80,7 @@ unit_file_is(const char *path, const char *want)
 	struct buf b = BUF_INIT;
 	int same;
 
-	same = read_file(path, 1024 * 1024, &b, NULL) == 0 && b.len == strlen(want) &&
+	same = file_read(path, FILE_READ_REGULAR, 1024 * 1024, &b, NULL, NULL, NULL) == 0 && b.len == strlen(want) &&
 	    memcmp(b.data ? b.data : "", want, b.len) == 0;
 	buf_release(&b);
 	return same;
