@@ -14,17 +14,22 @@ command -v "$CC" >/dev/null 2>&1 || { echo "SKIP: $CC not found"; exit 77; }
 out="$build/tests/fuzz"
 mkdir -p "$out"
 # Each harness is linked with the layers it exercises and nothing above
-# them (all four are in the hosts layer, which sits on base): the same
-# sources as src/hosts/libhosts.a and src/base/libbase.a, named here rather
-# than globbed, so that a new file in another layer never slips in. No
-# libcurl: a hosts-layer module that called up into azure would not link.
-base_src="$src/src/base/util.c $src/src/base/fileread.c $src/src/base/process.c $src/src/base/platform-posix.c"
-hosts_src="$src/src/hosts/entries.c $src/src/hosts/cloud.c $src/src/hosts/names.c
-	$src/src/hosts/jsonsrc.c $src/src/hosts/hostsline.c $src/src/hosts/hostsfile.c $src/src/hosts/diff.c
-	$src/src/hosts/format.c $src/src/hosts/conf.c"
+# them (all four are in the hosts layer, which sits on base): the sources of
+# src/hosts/libhosts.a and src/base/libbase.a as Makefile.am lists them
+# (FUZZ_SOURCES, from "make fuzz"), never a glob, so that a file of another
+# layer cannot slip in. No libcurl: a hosts-layer module that called up
+# into azure would not link.
+: "${FUZZ_SOURCES:?run through make fuzz, which passes the hosts and base sources}"
+layer_src=""
+for f in $FUZZ_SOURCES; do
+	case $f in
+	*platform-win32.c) ;;
+	*.c) layer_src="$layer_src $src/$f" ;;
+	esac
+done
 sources_of() {
 	case $1 in
-	jsonsrc | hostsfile | conf | names) echo "$hosts_src $base_src" ;;
+	jsonsrc | hostsfile | conf | names) echo "$layer_src" ;;
 	*) echo "run.sh: no link list for harness '$1'" >&2; exit 2 ;;
 	esac
 }
