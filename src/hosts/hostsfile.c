@@ -772,13 +772,10 @@ verbatim:
 void
 hosts_kept_edits_clear(struct hosts_kept_edits *l)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i].target);
+	while (l->n > 0)
+		free(l->v[--l->n].target);
 	free(l->v);
-	l->v = NULL;
-	l->n = l->cap = 0;
+	memset(l, 0, sizeof *l);
 }
 
 /*
