@@ -15,6 +15,7 @@
 struct apply_arg {
 	const struct resolved_set *set;
 	int bad_input; /* the failure is the input's: exit 2 */
+	struct hosts_kept_edits edited; /* kept lines edited by hand, kept as they are */
 };
 
 /* A name one target maps to an address another block in the file (one this
@@ -70,7 +71,7 @@ apply_compute(const struct hostsfile *hf, const char *real_path, const char *sta
 		changes[i].target = arg->set->v[i].name;
 		changes[i].entries = arg->set->v[i].entries;
 	}
-	rc = hostsfile_rewrite(hf, changes, arg->set->n, 0, out, cause);
+	rc = hostsfile_rewrite(hf, changes, arg->set->n, 0, out, &arg->edited, cause);
 	free(changes);
 	return rc;
 }
@@ -96,11 +97,16 @@ apply_or_plan(struct cmd_ctx *ctx, int plan)
 		strlist_push(&names, set.v[i].name);
 	arg.set = &set;
 	arg.bad_input = 0;
+	arg.edited = (struct hosts_kept_edits)HOSTS_KEPT_EDITS_INIT;
 	cmd_hostsedit_opts(ctx, "apply", &names, &o);
 	if (plan)
 		o.dry_run = 1;
 	hostsedit_result_init(&r);
 	rc = hostsedit_run(&o, apply_compute, &arg, &r, &cause);
+	/* The last computation is the one written (or planned). */
+	for (i = 0; rc == 0 && i < arg.edited.n; i++)
+		cmd_warn(ctx, "kept line %zu for '%s' was edited by hand; it is kept as it is",
+		    arg.edited.v[i].line, arg.edited.v[i].target);
 	if (plan)
 		rc = cmd_plan_report(ctx, rc, cause, &r);
 	else {
@@ -111,6 +117,7 @@ apply_or_plan(struct cmd_ctx *ctx, int plan)
 	}
 	if (arg.bad_input && rc == EXIT_FAIL)
 		rc = EXIT_USAGE;
+	hosts_kept_edits_clear(&arg.edited);
 	hostsedit_result_release(&r);
 	free(cause);
 	strlist_release(&names);

@@ -38,7 +38,7 @@ remove_compute(const struct hostsfile *hf, const char *real_path, const char *st
 		changes[n].target = t;
 		changes[n++].entries = NULL;
 	}
-	rc = hostsfile_rewrite(hf, changes, n, 0, out, cause);
+	rc = hostsfile_rewrite(hf, changes, n, 0, out, NULL, cause);
 	free(changes);
 	return rc;
 }

@@ -49,7 +49,7 @@ managed_parts_of(const struct hostsfile *cur, const struct hostsfile *old,
 		changes[n].target = old->blocks[i].name;
 		changes[n++].entries = &lists[i];
 	}
-	rc = hostsfile_rewrite(cur, changes, n, 0, out, cause);
+	rc = hostsfile_rewrite(cur, changes, n, 0, out, NULL, cause);
 out:
 	for (i = 0; i < old->nblocks; i++)
 		entry_list_release(&lists[i]);

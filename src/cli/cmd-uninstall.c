@@ -22,7 +22,7 @@ uninstall_compute(const struct hostsfile *hf, const char *real_path, const char 
 	(void)real_path;
 	(void)state_dir;
 	(void)arg;
-	return hostsfile_rewrite(hf, NULL, 0, 1, out, cause);
+	return hostsfile_rewrite(hf, NULL, 0, 1, out, NULL, cause);
 }
 
 /* Delete only what amlhosts puts in its state directory, never a tree. */

@@ -613,6 +613,11 @@ struct rewriter {
 	const struct block_change *changes;
 	size_t nchanges;
 	struct nameset set;
+	struct nameset old; /* the names of every block of the file as read */
+	struct hosts_kept_edits *edited; /* NULL: not wanted */
+	struct buf scratch; /* a kept line as amlhosts would write it */
+	size_t keep_kept; /* index + 1 of an edited kept line still to come */
+	int keep_strip; /* it loses its mark (its target is removed) */
 	const char *nl;
 	struct buf *out;
 	struct token *tok;
@@ -698,10 +703,9 @@ tokenize_live(struct rewriter *rw, const char *p, size_t n)
 }
 
 static void
-emit_kept_line(struct rewriter *rw, const char *p, const char *target, const char *eol,
-    size_t eollen)
+emit_kept_line(struct rewriter *rw, struct buf *out, const char *p, const char *target,
+    size_t tlen, const char *eol, size_t eollen)
 {
-	struct buf *out = rw->out;
 	const char *sep = "\t";
 	size_t k;
 
@@ -713,7 +717,8 @@ emit_kept_line(struct rewriter *rw, const char *p, const char *target, const cha
 		buf_append(out, p + rw->tok[k].off, rw->tok[k].len);
 		sep = " ";
 	}
-	buf_printf(out, "\t%s%s", HOSTS_KEPT_MARK, target);
+	buf_printf(out, "\t%s", HOSTS_KEPT_MARK);
+	buf_append(out, target, tlen);
 	buf_append(out, eol, eollen);
 }
 
@@ -757,11 +762,96 @@ check_line(struct rewriter *rw, const char *p, size_t n, const char *eol, size_t
 	buf_append(rw->out, p, n);
 	buf_append(rw->out, eol, eollen);
 	if (kept > 0)
-		emit_kept_line(rw, p, target, eol, eollen);
+		emit_kept_line(rw, rw->out, p, target, strlen(target), eol, eollen);
 	return;
 verbatim:
 	emit_orig(rw, p, n);
 	emit_orig(rw, eol, eollen);
+}
+
+void
+hosts_kept_edits_clear(struct hosts_kept_edits *l)
+{
+	while (l->n > 0)
+		free(l->v[--l->n].target);
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+/*
+ * Line i is disabled for target t (p, n: the original line, eol its
+ * ending). Is line i + 1 its kept line, edited by hand? Judged against the
+ * names of the file as read, not this change's, so that the answer is the
+ * same whatever is being applied.
+ */
+static int
+kept_edited(struct rewriter *rw, size_t i, const char *p, size_t n, const char *t,
+    size_t tlen, const char *eol, size_t eollen)
+{
+	const char *k, *kt;
+	size_t kn, klen, j, kept = 0;
+
+	if (i + 1 >= rw->hf->nlines)
+		return 0;
+	k = line_text(rw->hf, i + 1, &kn);
+	kt = kept_target(k, kn, &klen);
+	if (kt == NULL || klen != tlen || memcmp(kt, t, tlen) != 0)
+		return 0;
+	/* Without the target's block (deleted by hand) its names are unknown:
+	 * the kept line is taken as amlhosts wrote it, as before. */
+	if (find_block_n(rw->hf, t, tlen) < 0)
+		return 0;
+	if (tokenize_live(rw, p, n))
+		for (j = 1; j < rw->ntok; j++) {
+			rw->tok[j].m = nameset_find(&rw->old, p + rw->tok[j].off, rw->tok[j].len);
+			if (rw->tok[j].m == NULL)
+				kept++;
+		}
+	/* Where amlhosts writes no kept line, the one there is the user's. */
+	if (kept == 0)
+		return 1;
+	rw->scratch.len = 0;
+	emit_kept_line(rw, &rw->scratch, p, t, tlen, eol, eollen);
+	kn += rw->hf->lines[i + 1].eol;
+	return kn != rw->scratch.len || memcmp(k, rw->scratch.data, kn) != 0;
+}
+
+/* Remember the edited kept line after line i and how to write it. */
+static void
+note_kept_edit(struct rewriter *rw, size_t i, const char *t, size_t tlen, int strip)
+{
+	struct hosts_kept_edits *l = rw->edited;
+
+	rw->keep_kept = i + 2;
+	rw->keep_strip = strip;
+	if (l == NULL)
+		return;
+	l->v = xgrow(l->v, l->n, &l->cap, sizeof *l->v, 4);
+	l->v[l->n].line = i + 2;
+	l->v[l->n].target = xstrndup(t, tlen);
+	l->n++;
+}
+
+/* An edited kept line: as it is, or without its mark (and then checked
+ * like a restored line, which it now is). */
+static void
+emit_edited_kept(struct rewriter *rw, const char *p, size_t n, const char *eol,
+    size_t eollen, int restore_all)
+{
+	const char *kt;
+	size_t klen, end;
+
+	kt = kept_target(p, n, &klen);
+	if (!rw->keep_strip || kt == NULL) {
+		emit_orig(rw, p, n + eollen);
+		return;
+	}
+	end = (size_t)(kt - p) - LIT_LEN(HOSTS_KEPT_MARK) - 1; /* the '\t' before the mark */
+	if (restore_all) {
+		emit_orig(rw, p, end);
+		emit_orig(rw, eol, eollen);
+	} else
+		check_line(rw, p, end, eol, eollen, 1);
 }
 
 static void
@@ -770,10 +860,16 @@ rewrite_line(struct rewriter *rw, size_t i, int restore_all)
 	const char *p, *q, *t, *t0 = NULL, *kt;
 	size_t n, m, plen, tlen, t0len = 0, plen0 = 0, klen = 0, depth = 0, eollen;
 	const char *eol;
+	long ci;
 
 	p = line_text(rw->hf, i, &n);
 	eol = p + n;
 	eollen = rw->hf->lines[i].eol;
+	if (rw->keep_kept == i + 1) {
+		rw->keep_kept = 0;
+		emit_edited_kept(rw, p, n, eol, eollen, restore_all);
+		return;
+	}
 	q = p;
 	m = n;
 	while ((plen = disabled_prefix(q, m, &t, &tlen)) > 0) {
@@ -786,6 +882,17 @@ rewrite_line(struct rewriter *rw, size_t i, int restore_all)
 		m -= plen;
 	}
 	kt = kept_target(q, m, &klen);
+	ci = depth > 0 && !restore_all ? change_index(rw, t0, t0len) : -1;
+	if (depth > 0 && (restore_all || ci >= 0) &&
+	    kept_edited(rw, i, p + plen0, n - plen0, t0, t0len, eol, eollen)) {
+		if (ci >= 0 && rw->changes[ci].entries != NULL) {
+			/* The user's kept line goes with its disabled line: both stay. */
+			note_kept_edit(rw, i, t0, t0len, 0);
+			emit_orig(rw, p, n + eollen);
+			return;
+		}
+		note_kept_edit(rw, i, t0, t0len, 1);
+	}
 	if (restore_all) {
 		if (kt == NULL) {
 			emit_orig(rw, q, m);
@@ -797,7 +904,7 @@ rewrite_line(struct rewriter *rw, size_t i, int restore_all)
 		return;
 	if (depth == 0)
 		check_line(rw, p, n, eol, eollen, 0);
-	else if (change_index(rw, t0, t0len) >= 0)
+	else if (ci >= 0)
 		check_line(rw, p + plen0, n - plen0, eol, eollen, 1);
 	else
 		emit_orig(rw, p, n + eollen);
@@ -805,7 +912,8 @@ rewrite_line(struct rewriter *rw, size_t i, int restore_all)
 
 int
 hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes,
-    size_t nchanges, int restore_all, struct buf *out, char **cause)
+    size_t nchanges, int restore_all, struct buf *out, struct hosts_kept_edits *edited,
+    char **cause)
 {
 	struct rewriter rw;
 	struct entry_list *stay = NULL;
@@ -813,7 +921,7 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 	unsigned char *written = NULL;
 	const struct hosts_block *b;
 	const char *p;
-	size_t i, j, n, total = 0, body, start;
+	size_t i, j, n, total = 0, all = 0, body, start;
 	int rc = -1, eol_checked = 0;
 	char *q;
 
@@ -821,6 +929,9 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 	rw.hf = hf;
 	rw.out = out;
 	rw.nl = hf->crlf ? "\r\n" : "\n";
+	rw.edited = edited;
+	if (edited != NULL)
+		hosts_kept_edits_clear(edited);
 	if (!restore_all) {
 		rw.changes = changes;
 		rw.nchanges = nchanges;
@@ -845,11 +956,13 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 	for (i = 0; i < hf->nblocks; i++) {
 		entry_list_init(&stay[i]);
 		bchange[i] = change_index(&rw, hf->blocks[i].name, strlen(hf->blocks[i].name));
-		if (!restore_all && bchange[i] < 0) {
-			if (hostsfile_block_entries(hf, i, &stay[i], NULL, cause) != 0)
-				goto out;
+		/* Every block's names, for telling an edited kept line; only
+		 * those of the blocks that stay are managed after this run. */
+		if (hostsfile_block_entries(hf, i, &stay[i], NULL, cause) != 0)
+			goto out;
+		all += stay[i].n;
+		if (!restore_all && bchange[i] < 0)
 			total += stay[i].n;
-		}
 	}
 	for (i = 0; i < rw.nchanges; i++)
 		if (changes[i].entries != NULL)
@@ -860,8 +973,13 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 		if (nameset_add(&rw.set, changes[i].entries, changes[i].target, 1, cause) != 0)
 			goto out;
 	for (i = 0; i < hf->nblocks; i++)
-		if (nameset_add(&rw.set, &stay[i], hf->blocks[i].name, 0, cause) != 0)
+		if (!restore_all && bchange[i] < 0 &&
+		    nameset_add(&rw.set, &stay[i], hf->blocks[i].name, 0, cause) != 0)
 			goto out;
+	nameset_init(&rw.old, all);
+	/* Never fails: no name of it is being applied. */
+	for (i = 0; i < hf->nblocks; i++)
+		(void)nameset_add(&rw.old, &stay[i], hf->blocks[i].name, 0, NULL);
 
 	/* Nothing can fail from here on: out only grows. */
 	buf_reserve(out, hf->len + 4096);
@@ -910,6 +1028,8 @@ out:
 	free(bchange);
 	free(written);
 	free(rw.set.slot);
+	free(rw.old.slot);
+	buf_release(&rw.scratch);
 	free(rw.tok);
 	return rc;
 }

@@ -18,6 +18,9 @@
  *   <ip>\t<name> <name>\t#amlhosts-kept:<target>
  *
  * Removing a block restores disabled lines exactly and drops the kept lines.
+ * A kept line edited by hand (its bytes are not what amlhosts would write
+ * for the disabled line above it) is never regenerated: see
+ * hostsfile_rewrite().
  *
  * Ownership: struct hostsfile borrows the bytes passed to hostsfile_parse();
  * they must outlive it. Output goes to a caller-owned struct buf.
@@ -122,7 +125,36 @@ struct block_change {
 	const char *target;
 	const struct entry_list *entries; /* NULL: remove */
 };
+
+/*
+ * A kept line below a disabled line of a target being rewritten is "edited"
+ * when its bytes (line ending included) differ from what amlhosts would
+ * write for that disabled line given the names of all blocks of the file as
+ * read: the original line's address, its names no block manages, "\t"
+ * HOSTS_KEPT_MARK target, the disabled line's ending. (A kept line where
+ * amlhosts would write none is edited too; without the target's block in
+ * the file, nothing is judged edited.) An unedited kept line is dropped
+ * and regenerated as before. An edited one is the user's:
+ *  - a change that writes the target keeps the disabled line and the kept
+ *    line as they are, byte for byte;
+ *  - removing the target (or restore_all) restores the disabled line and
+ *    keeps the edited line without its "\t#amlhosts-kept:<target>" mark, an
+ *    ordinary line from then on, so the user's names stay resolvable.
+ * Each one is listed in *edited (if not NULL; emptied first), in file order.
+ */
+struct hosts_kept_edit {
+	size_t line;  /* 1-based, in the file as read */
+	char *target; /* as the mark names it */
+};
+struct hosts_kept_edits {
+	struct hosts_kept_edit *v;
+	size_t n, cap;
+};
+#define HOSTS_KEPT_EDITS_INIT { NULL, 0, 0 }
+void hosts_kept_edits_clear(struct hosts_kept_edits *l);
+
 int hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes,
-    size_t nchanges, int restore_all, struct buf *out, char **cause);
+    size_t nchanges, int restore_all, struct buf *out, struct hosts_kept_edits *edited,
+    char **cause);
 
 #endif

@@ -24,7 +24,7 @@ restore_all(const char *p, size_t n, struct buf *out)
 
 	if (hostsfile_parse(&hf, p, n, NULL) != 0)
 		abort();
-	if (hostsfile_rewrite(&hf, NULL, 0, 1, out, NULL) != 0)
+	if (hostsfile_rewrite(&hf, NULL, 0, 1, out, NULL, NULL) != 0)
 		abort();
 	hostsfile_release(&hf);
 }
@@ -79,7 +79,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	entry_list_add(&el, NAME_X, &a);
 	entry_list_add(&el, NAME_Y, &a);
 	ch.entries = &el;
-	if (hostsfile_rewrite(&hf, &ch, 1, 0, &out, &cause) == 0) {
+	if (hostsfile_rewrite(&hf, &ch, 1, 0, &out, NULL, &cause) == 0) {
 		if (hostsfile_parse(&again, out.data, out.len, NULL) != 0)
 			abort();
 		b = hostsfile_find_block(&again, "fz");

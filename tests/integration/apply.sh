@@ -116,4 +116,21 @@ run "$AMLHOSTS" -c "$T/conf" plan nosuch
 expect_rc 2 "plan unknown target"
 expect_err "no target 'nosuch'"
 
+# A kept line edited by hand is kept as the user wrote it, with a warning,
+# where it used to be regenerated without a word.
+cp "$HOSTS/prior-entries" "$T/hosts"
+rm -rf "$STATE"
+aml apply --name myws --from-json "$NIC"
+expect_rc 0 "apply on prior-entries"
+grep -q "^10\.9\.9\.9	myalias\.internal	#amlhosts-kept:myws$" "$T/hosts" || fail "no kept line"
+sed 's/^\(10\.9\.9\.9	myalias\.internal\)\(	#amlhosts-kept:myws\)$/\1 extra.internal\2/' \
+    "$T/hosts" > "$T/edited"
+cp "$T/edited" "$T/hosts"
+grep -q "extra\.internal" "$T/hosts" || fail "sed did not edit the kept line"
+aml apply --name myws --from-json "$NIC"
+expect_rc 0 "apply after editing the kept line"
+same "$T/edited" "$T/hosts" "edited kept line"
+expect_err "kept line 6 for 'myws' was edited by hand; it is kept as it is"
+pass
+
 finish

@@ -118,6 +118,9 @@ assert_bytes(const char *got, size_t gotlen, const char *exp, size_t explen, int
 	CU_ASSERT_TRUE(same);
 }
 
+/* The edited kept lines the last rewrite() reported. */
+static struct hosts_kept_edits edited = HOSTS_KEPT_EDITS_INIT;
+
 /* One rewrite of text; the result in out (emptied first). */
 static int
 rewrite(const char *text, size_t len, const struct block_change *ch, size_t n,
@@ -129,7 +132,7 @@ rewrite(const char *text, size_t len, const struct block_change *ch, size_t n,
 	buf_release(out);
 	if (hostsfile_parse(&hf, text, len, cause) != 0)
 		return -1;
-	rc = hostsfile_rewrite(&hf, ch, n, all, out, cause);
+	rc = hostsfile_rewrite(&hf, ch, n, all, out, &edited, cause);
 	hostsfile_release(&hf);
 	return rc;
 }
@@ -982,6 +985,115 @@ test_block_entries(void)
 	free(cause);
 }
 
+/* text with its one occurrence of from replaced by to, into out. */
+static void
+replaced(const char *text, size_t len, const char *from, const char *to, struct buf *out)
+{
+	const char *at = strstr(text, from);
+
+	buf_release(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(at);
+	buf_append(out, text, (size_t)(at - text));
+	buf_puts(out, to);
+	buf_puts(out, at + strlen(from));
+	buf_append(out, "", 0);
+	out->len = strlen(out->data);
+	CU_ASSERT_EQUAL(out->len, len - strlen(from) + strlen(to));
+}
+
+#define KEPT_LINE "10.9.9.9\tmyalias.internal\t#amlhosts-kept:myws\n"
+#define KEPT_EDITED "10.9.9.9\tmyalias.internal extra.internal\t#amlhosts-kept:myws\n"
+
+static void
+assert_one_edit(size_t line, const char *target)
+{
+	CU_ASSERT_EQUAL_FATAL(edited.n, 1);
+	CU_ASSERT_EQUAL(edited.v[0].line, line);
+	CU_ASSERT_STRING_EQUAL(edited.v[0].target, target);
+}
+
+/* A kept line edited by hand survives an apply that changes the target and
+ * one that does not, byte for byte, and is reported; an unedited one is
+ * regenerated as before and not reported. */
+static void
+test_kept_edited(void)
+{
+	static const char *const edits[] = {
+		KEPT_EDITED,
+		"10.9.9.8\tmyalias.internal\t#amlhosts-kept:myws\n", /* address */
+		"10.9.9.9\t#amlhosts-kept:myws\n",                   /* name removed */
+		"10.9.9.9 myalias.internal\t#amlhosts-kept:myws\n",  /* blank */
+		"10.9.9.9\tmyalias.internal\t#amlhosts-kept:myws\r\n", /* ending */
+	};
+	struct entry_list l, l2;
+	struct buf ed = BUF_INIT, out = BUF_INIT, a2 = BUF_INIT, want = BUF_INIT;
+	size_t i;
+
+	list_a(&l);
+	list_of(&l2, "10.1.0.5", API, "10.1.0.7", NB, "10.1.0.8", "nas.home", NULL);
+	rewrite1(prior_applied, sizeof prior_applied - 1, "myws", &l, &out);
+	CU_ASSERT_EQUAL(edited.n, 0);
+	rewrite1(prior_applied, sizeof prior_applied - 1, "myws", &l2, &a2);
+	CU_ASSERT_EQUAL(edited.n, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(a2.data, KEPT_LINE));
+	for (i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+		replaced(prior_applied, sizeof prior_applied - 1, KEPT_LINE, edits[i], &ed);
+		rewrite1(ed.data, ed.len, "myws", &l, &out);
+		ASSERT_BYTES(out.data, out.len, ed.data, ed.len);
+		assert_one_edit(6, "myws");
+		rewrite1(ed.data, ed.len, "myws", &l2, &out);
+		replaced(a2.data, a2.len, KEPT_LINE, edits[i], &want);
+		ASSERT_BYTES(out.data, out.len, want.data, want.len);
+		assert_one_edit(6, "myws");
+	}
+	buf_release(&ed);
+	buf_release(&out);
+	buf_release(&a2);
+	buf_release(&want);
+	entry_list_release(&l);
+	entry_list_release(&l2);
+	hosts_kept_edits_clear(&edited);
+}
+
+/* Removing the target, or uninstalling, restores the disabled line and
+ * keeps the edited kept line without its mark: an ordinary line, which a
+ * later apply leaves alive beside a freshly generated kept line. */
+static void
+test_kept_edited_remove(void)
+{
+	struct entry_list l;
+	struct buf in, ed = BUF_INIT, out = BUF_INIT, want = BUF_INIT, again = BUF_INIT;
+#define ORIG "10.9.9.9 " API " myalias.internal   # old manual line\n"
+
+	load("prior-entries", &in);
+	list_a(&l);
+	replaced(prior_applied, sizeof prior_applied - 1, KEPT_LINE, KEPT_EDITED, &ed);
+	replaced(in.data, in.len, ORIG,
+	    ORIG "10.9.9.9\tmyalias.internal extra.internal\n", &want);
+
+	rewrite1(ed.data, ed.len, "myws", NULL, &out);
+	ASSERT_BYTES(out.data, out.len, want.data, want.len);
+	assert_one_edit(6, "myws");
+	restore_all(ed.data, ed.len, &out);
+	ASSERT_BYTES(out.data, out.len, want.data, want.len);
+	assert_one_edit(6, "myws");
+
+	rewrite1(want.data, want.len, "myws", &l, &again);
+	CU_ASSERT_EQUAL(edited.n, 0);
+	replaced(prior_applied, sizeof prior_applied - 1, KEPT_LINE,
+	    KEPT_LINE "10.9.9.9\tmyalias.internal extra.internal\n", &out);
+	ASSERT_BYTES(again.data, again.len, out.data, out.len);
+
+	buf_release(&in);
+	buf_release(&ed);
+	buf_release(&out);
+	buf_release(&want);
+	buf_release(&again);
+	entry_list_release(&l);
+	hosts_kept_edits_clear(&edited);
+#undef ORIG
+}
+
 /* Disabled lines of a target that is not being changed stay as they are;
  * removing that target (even without a block) restores them. */
 static void
@@ -1091,7 +1203,7 @@ test_large_file(void)
 	CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, in.data, in.len, &cause), 0);
 	CU_ASSERT_EQUAL(hf.nlines, 200000);
 	CU_ASSERT_EQUAL(hostsfile_rewrite(&hf, &(struct block_change){ "myws", &l }, 1, 0,
-	    &out, &cause), 0);
+	    &out, NULL, &cause), 0);
 	hostsfile_release(&hf);
 	t1 = now();
 	CU_ASSERT_PTR_NOT_NULL(strstr(out.data,
@@ -1164,7 +1276,7 @@ test_scan_offsets(void)
 	    "# END amlhosts t\n");
 	CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, in.data, in.len, &cause), 0);
 	CU_ASSERT_EQUAL(hostsfile_rewrite(&hf, &(struct block_change){ "t", &l }, 1, 0,
-	    &out, &cause), 0);
+	    &out, NULL, &cause), 0);
 	ASSERT_BYTES(out.data, out.len, want.data, want.len);
 	hostsfile_release(&hf);
 	buf_release(&in);
@@ -1244,6 +1356,8 @@ static const struct unit_test rewrite_tests[] = {
 	{ "no line ending at end", test_no_eol_last_line },
 	{ "bom on line 0", test_bom_line0 },
 	{ "orphan disabled lines", test_orphan_disabled },
+	{ "edited kept line", test_kept_edited },
+	{ "edited kept line removed", test_kept_edited_remove },
 	{ "200,000 lines", test_large_file },
 	{ "many blocks", test_many_blocks },
 	{ "names at every word offset", test_scan_offsets },
