@@ -98,8 +98,9 @@ judge(const char *path, const struct stat *st, int last, char **cause)
 		set_error(cause, "'%s' (owner root) is writable by %s (mode %04lo)%s", path,
 		    (st->st_mode & S_IWOTH) ? "others" : "its group",
 		    (unsigned long)(st->st_mode & 07777),
-		    S_ISDIR(st->st_mode) ? ": amlhosts creates no file in a directory "
-		    "others can write" : ": others could change it");
+		    !S_ISDIR(st->st_mode) ? ": they could change it" :
+		    last ? ": amlhosts creates no file in a directory others can write" :
+		    ": they could replace what it holds");
 		return PATHTRUST_UNSAFE_MODE;
 	}
 	return PATHTRUST_OK;
