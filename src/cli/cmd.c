@@ -273,7 +273,8 @@ cmd_report_edit(struct cmd_ctx *ctx, int rc, char *cause, struct hostsedit_resul
 		if (ctx->verbose && r->failed_step != ATOMICFILE_STEP_NONE)
 			cmd_note(ctx, "failed step: %s", atomicfile_step_name(r->failed_step));
 		cmd_error(ctx, "%s", cause ? cause : "failed");
-		return EXIT_FAIL;
+		/* a path root must not trust is the user's to fix, like bad input */
+		return r->error == HOSTSEDIT_ERR_UNTRUSTED_PATH ? EXIT_USAGE : EXIT_FAIL;
 	}
 	if (!r->changed) {
 		cmd_info(ctx, "'%s' is up to date: nothing to change", ctx->conf.hosts_file);

@@ -16,6 +16,7 @@
 #include "base/fileread.h"
 #include "base/process.h"
 #include "base/platform.h"
+#include "base/pathtrust.h"
 
 #define K8S_HEADER "# Kubernetes-managed hosts file"
 
@@ -222,6 +223,39 @@ recover_interrupted(struct state *st, struct atomicfile *af, const struct buf *c
 	return 0;
 }
 
+/* Only the answers that say someone else controls the path refuse it. A
+ * path that cannot be walked (a link loop, a file used as a directory) is
+ * left to the steps that open it, which say so in their own words. */
+static int
+untrusted(enum pathtrust t)
+{
+	return t == PATHTRUST_UNSAFE_OWNER || t == PATHTRUST_UNSAFE_MODE ||
+	    t == PATHTRUST_UNSAFE_LINK;
+}
+
+/* As root, before anything is created, locked or written: the hosts file
+ * (replaced by a temporary file beside it) and the state directory (files
+ * created inside it) must be paths only root controls (SPEC 6.3, 7). Non-root
+ * runs can only harm what their user may write anyway. */
+static int
+check_paths_trusted(const struct hostsedit_opts *o, struct hostsedit_result *r,
+    char **cause)
+{
+	char *why = NULL;
+
+	if (geteuid() != 0)
+		return 0;
+	if (untrusted(pathtrust_check_write(o->hosts_file, 1, &why)) ||
+	    untrusted(pathtrust_check_write(o->state_dir, 0, &why))) {
+		set_error(cause, "refusing to write as root: %s", why);
+		free(why);
+		r->error = HOSTSEDIT_ERR_UNTRUSTED_PATH;
+		return -1;
+	}
+	free(why);
+	return 0;
+}
+
 int
 hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
     struct hostsedit_result *r, char **cause)
@@ -241,7 +275,8 @@ hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 	memset(&rec, 0, sizeof rec);
 
 	if (!o->dry_run) {
-		if (state_open(&st, o->state_dir, cause) != 0 ||
+		if (check_paths_trusted(o, r, cause) != 0 ||
+		    state_open(&st, o->state_dir, cause) != 0 ||
 		    state_lock(&st, o->lock_timeout, cause) != 0)
 			goto out;
 		locked = 1;

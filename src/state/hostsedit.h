@@ -37,6 +37,16 @@ struct hostsedit_opts {
 	int flush_dns;
 };
 
+/* Why a run failed, where the command line maps it to its own exit code. */
+enum hostsedit_error {
+	HOSTSEDIT_ERR_FAILED = 0, /* anything else (I/O, lock, compute()...) */
+	/* Running as root, the hosts file, the state directory or a parent
+	 * could be swapped or written by a non-root user, or a file would be
+	 * created in a world-writable directory (base/pathtrust.h): refused
+	 * before anything was locked or written. */
+	HOSTSEDIT_ERR_UNTRUSTED_PATH,
+};
+
 struct hostsedit_result {
 	int changed;
 	long id;             /* journal id of the change, 0 if none */
@@ -48,6 +58,7 @@ struct hostsedit_result {
 	/* The step of replacing the file that failed; ATOMICFILE_STEP_NONE
 	 * when the run failed elsewhere (or did not fail). */
 	enum atomicfile_step failed_step;
+	enum hostsedit_error error; /* when the run failed */
 };
 
 void hostsedit_result_init(struct hostsedit_result *r);
