@@ -70,6 +70,7 @@ atomicfile_step_name(enum atomicfile_step step)
 	case ATOMICFILE_STEP_FTRUNCATE: return "ftruncate";
 	case ATOMICFILE_STEP_FSYNC: return "fsync";
 	case ATOMICFILE_STEP_CLOSE: return "close";
+	case ATOMICFILE_STEP_CHANGED: return "check unchanged";
 	case ATOMICFILE_STEP_RENAME: return "rename";
 	case ATOMICFILE_STEP_DIR_FSYNC: return "directory fsync";
 	case ATOMICFILE_STEP_READ_BACK: return "read back";
@@ -274,6 +275,39 @@ out:
 	if (fd >= 0)
 		close(fd);
 	return rc;
+}
+
+int
+atomicfile_changed(const struct atomicfile *af)
+{
+	struct stat now;
+
+	if (stat(af->real, &now) != 0)
+		return 1;
+	if (now.st_ino != af->st.st_ino || now.st_dev != af->st.st_dev ||
+	    now.st_size != af->st.st_size)
+		return 1;
+#ifdef _WIN32
+	return now.st_mtime != af->st.st_mtime;
+#elif defined(__APPLE__)
+	return now.st_mtimespec.tv_sec != af->st.st_mtimespec.tv_sec ||
+	    now.st_mtimespec.tv_nsec != af->st.st_mtimespec.tv_nsec;
+#else
+	return now.st_mtim.tv_sec != af->st.st_mtim.tv_sec ||
+	    now.st_mtim.tv_nsec != af->st.st_mtim.tv_nsec;
+#endif
+}
+
+char *
+atomicfile_real_dir(const char *path)
+{
+	char *real = realpath(path, NULL), *dir;
+
+	if (real == NULL)
+		return NULL;
+	dir = dir_of(real);
+	free(real);
+	return dir;
 }
 
 int
@@ -514,6 +548,14 @@ replace_by_rename(struct atomicfile *af, const void *data, size_t len, char **ca
 	fd = -1;
 	if (err != 0 && errno != EINTR) {
 		set_error(cause, "cannot write a temporary copy of '%s': %s", af->path, strerror(errno));
+		goto fail;
+	}
+	/* As late as can be: an edit another program made since the read
+	 * would be lost by the rename. */
+	af->failed_step = ATOMICFILE_STEP_CHANGED;
+	if (atomicfile_changed(af)) {
+		set_error(cause, "another program changed '%s' while amlhosts was "
+		    "editing it", af->path);
 		goto fail;
 	}
 	af->failed_step = ATOMICFILE_STEP_RENAME;

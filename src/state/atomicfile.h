@@ -50,6 +50,7 @@ enum atomicfile_step {
 	ATOMICFILE_STEP_FTRUNCATE,    /* in place: cut off the old tail */
 	ATOMICFILE_STEP_FSYNC,
 	ATOMICFILE_STEP_CLOSE,
+	ATOMICFILE_STEP_CHANGED,      /* the file is no longer what was read */
 	ATOMICFILE_STEP_RENAME,       /* the new file over the old one */
 	ATOMICFILE_STEP_DIR_FSYNC,    /* the new file is in place from here on */
 	ATOMICFILE_STEP_READ_BACK,    /* compare what the file now holds */
@@ -76,12 +77,26 @@ void atomicfile_release(struct atomicfile *af);
  * a regular file. */
 int atomicfile_open(struct atomicfile *af, const char *path, struct buf *content, char **cause);
 
+/* Is the file at af->real no longer the one atomicfile_open() read: another
+ * inode (replaced by rename), or another size or mtime (written in place)?
+ * 1 changed, 0 the same. Same inode, size and mtime is taken to mean the same
+ * bytes without reading them again: an edit that keeps the size and lands in
+ * the same mtime tick (nanoseconds on current filesystems) goes unseen. A
+ * file that can no longer be stat'ed counts as changed. */
+int atomicfile_changed(const struct atomicfile *af);
+
+/* The directory of path with symlinks resolved (what atomicfile_open() will
+ * put in af->dir), or NULL with errno set. */
+char *atomicfile_real_dir(const char *path);
+
 /* Can the file be replaced? Immutable, read-only filesystem and bind mount
  * without in_place each give their own message. */
 int atomicfile_check_writable(struct atomicfile *af, int in_place, char **cause);
 
 /* Replace the file's contents with [data, data+len), then read it back and
- * compare. */
+ * compare. Replacing by rename checks atomicfile_changed() just before the
+ * rename: when another program changed the file, nothing is renamed and
+ * failed_step is ATOMICFILE_STEP_CHANGED. */
 int atomicfile_replace(struct atomicfile *af, const void *data, size_t len, int in_place, char **cause);
 
 /* Remove temporary files a killed run left next to the file. */

@@ -256,35 +256,44 @@ check_paths_trusted(const struct hostsedit_opts *o, struct hostsedit_result *r,
 	return 0;
 }
 
-int
-hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
-    struct hostsedit_result *r, char **cause)
+/* Tries before a file another program keeps changing fails the run. */
+#define EDIT_TRIES 3
+
+/*
+ * One read-compute-write. *retry is set when another program changed the
+ * file between the read and the rename: nothing was written, the record and
+ * backup are taken back, and the caller may read again.
+ */
+static int
+edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
+    struct state *st, int locked, const char *locked_dir,
+    struct hostsedit_result *r, int *retry, char **cause)
 {
-	struct state st;
 	struct atomicfile af;
 	struct hostsfile before, after;
 	struct journal journal = { NULL, 0 };
 	struct journal_record rec;
 	char *why = NULL, *blocks = NULL, *targets = NULL;
-	int rc = -1, locked = 0, have_after = 0, recorded = 0;
+	int rc = -1, have_after = 0;
+	size_t nwarnings;
 
-	state_init(&st);
 	atomicfile_init(&af);
 	memset(&before, 0, sizeof before);
 	memset(&after, 0, sizeof after);
 	memset(&rec, 0, sizeof rec);
+	*retry = 0;
 
-	if (!o->dry_run) {
-		if (check_paths_trusted(o, r, cause) != 0 ||
-		    state_open(&st, o->state_dir, cause) != 0 ||
-		    state_lock(&st, o->lock_timeout, cause) != 0)
-			goto out;
-		locked = 1;
-	}
 	if (atomicfile_open(&af, o->hosts_file, &r->before, cause) != 0)
 		goto out;
+	/* A symlink retargeted between locking and reading: the lock is on
+	 * the wrong directory. */
+	if (locked_dir != NULL && strcmp(af.dir, locked_dir) != 0) {
+		*retry = 1;
+		set_error(cause, "'%s' now leads to another directory", o->hosts_file);
+		goto out;
+	}
 	r->real_path = xstrdup(af.real);
-	if (locked && recover_interrupted(&st, &af, &r->before, &r->warnings, cause) != 0)
+	if (locked && recover_interrupted(st, &af, &r->before, &r->warnings, cause) != 0)
 		goto out;
 	if (hostsedit_check_managed_elsewhere(af.real, &r->before, &r->warnings, cause) != 0)
 		goto out;
@@ -293,7 +302,7 @@ hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		    o->hosts_file, why);
 		goto out;
 	}
-	if (compute(&before, af.real, locked ? st.dir : NULL, &r->after, arg, cause) != 0)
+	if (compute(&before, af.real, locked ? st->dir : NULL, &r->after, arg, cause) != 0)
 		goto out;
 	if (r->after.data == NULL)
 		buf_reserve(&r->after, 0);
@@ -317,6 +326,13 @@ hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 	}
 	if (atomicfile_check_writable(&af, o->in_place, cause) != 0)
 		goto out;
+	/* Checked here too, not only before the rename: an in-place rewrite
+	 * has no later point to check at, and an early retry is cheaper. */
+	if (atomicfile_changed(&af)) {
+		*retry = 1;
+		set_error(cause, "another program changed '%s'", o->hosts_file);
+		goto out;
+	}
 
 	blocks = blocks_summary(&after);
 	targets = o->targets && o->targets->n ? strlist_join(o->targets, ",") : xstrdup("-");
@@ -326,12 +342,12 @@ hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 	rec.blocks = blocks;
 	sha256_hex(r->before.data ? r->before.data : "", r->before.len, rec.before);
 	sha256_hex(r->after.data, r->after.len, rec.after);
-	if (journal_record_change(&st, &rec, r->before.data ? r->before.data : "",
+	if (journal_record_change(st, &rec, r->before.data ? r->before.data : "",
 	    r->before.len, cause) != 0)
 		goto out;
-	recorded = 1;
 	r->id = rec.id;
-	r->backup = statedir_backup_path(st.dir, rec.id);
+	r->backup = statedir_backup_path(st->dir, rec.id);
+	nwarnings = r->warnings.n;
 	warn_hand_edits(&before, &after, journal_last_for(&journal, af.real), rec.id, &r->warnings);
 
 	if (atomicfile_replace(&af, r->after.data, r->after.len, o->in_place, cause) != 0) {
@@ -350,19 +366,22 @@ hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 			    "copy '%s' back by hand", *cause, r->backup);
 			goto out;
 		}
-		journal_forget_change(&st, rec.id);
+		journal_forget_change(st, rec.id);
 		free(r->backup);
 		r->backup = NULL;
 		r->id = 0;
+		*retry = af.failed_step == ATOMICFILE_STEP_CHANGED;
+		/* The next try warns again, about the bytes it reads. */
+		while (*retry && r->warnings.n > nwarnings)
+			free(r->warnings.v[--r->warnings.n]);
 		goto out;
 	}
-	if (journal_prune(&st, o->keep_backups, &why) != 0)
+	if (journal_prune(st, o->keep_backups, &why) != 0)
 		strlist_push_nocopy(&r->warnings, xasprintf("%s", why));
 	if (o->flush_dns)
 		flush_dns_cache(&r->warnings);
 	rc = 0;
 out:
-	(void)recorded;
 	free(why);
 	free(blocks);
 	free(targets);
@@ -371,6 +390,66 @@ out:
 	if (have_after)
 		hostsfile_release(&after);
 	atomicfile_release(&af);
+	return rc;
+}
+
+/* Forget what a try that will be retried found, keeping its warnings. */
+static void
+reset_for_retry(struct hostsedit_result *r)
+{
+	struct strlist warnings = r->warnings;
+
+	strlist_init(&r->warnings);
+	hostsedit_result_release(r);
+	hostsedit_result_init(r);
+	strlist_release(&r->warnings);
+	r->warnings = warnings;
+}
+
+int
+hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
+    struct hostsedit_result *r, char **cause)
+{
+	struct state st;
+	char *locked_dir = NULL;
+	int rc = -1, locked = 0, retry = 0, try;
+
+	state_init(&st);
+	if (!o->dry_run) {
+		if (check_paths_trusted(o, r, cause) != 0 ||
+		    state_open(&st, o->state_dir, cause) != 0 ||
+		    state_lock(&st, o->lock_timeout, cause) != 0)
+			goto out;
+		locked = 1;
+		/* The hosts file's own lock, held from before the read until
+		 * after the rename and the journal record. A path that does
+		 * not resolve is left to atomicfile_open() to report. */
+#ifndef _WIN32
+		locked_dir = atomicfile_real_dir(o->hosts_file);
+		if (locked_dir != NULL &&
+		    state_lock_dir(&st, locked_dir, o->lock_timeout, cause) != 0)
+			goto out;
+#endif
+	}
+	for (try = 1; try <= EDIT_TRIES; try++) {
+		if (try > 1) {
+			if (cause != NULL) {
+				free(*cause);
+				*cause = NULL;
+			}
+			reset_for_retry(r);
+		}
+		rc = edit_once(o, compute, arg, &st, locked, locked_dir, r, &retry, cause);
+		if (rc == 0 || !retry)
+			break;
+	}
+	if (rc != 0 && retry && cause != NULL) {
+		r->failed_step = ATOMICFILE_STEP_CHANGED;
+		set_error(cause, "%s; another program kept changing it (%d tries): "
+		    "nothing was written, try again when it is done", *cause, EDIT_TRIES);
+	}
+out:
+	free(locked_dir);
 	state_close(&st);
 	return rc;
 }

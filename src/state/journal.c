@@ -31,6 +31,7 @@ state_init(struct state *s)
 {
 	s->dir = NULL;
 	s->lockfd = -1;
+	s->dirlockfd = -1;
 	s->journal_size = 0;
 }
 
@@ -74,39 +75,44 @@ state_open(struct state *s, const char *dir, char **cause)
 	return rc;
 }
 
+/* Wait up to timeout seconds for the exclusive lock on fd (what names the
+ * lock in messages). */
+static int
+lock_wait(int fd, int timeout, const char *what, char **cause)
+{
+	struct timespec start, now, nap = { 0, 50 * 1000 * 1000 };
+	int locked;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		locked = platform_trylock(fd);
+		if (locked == 0)
+			return 0;
+		if (locked < 0)
+			return set_error(cause, "cannot lock '%s': %s", what, strerror(errno));
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		/* Milliseconds, not whole seconds: a second counter that ticks
+		 * just after start would give up a 1 s wait at once. */
+		if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >=
+		    (long long)timeout * 1000)
+			return set_error(cause, "busy: another amlhosts run holds the lock '%s' "
+			    "(waited %d s; see lock_timeout)", what, timeout);
+		nanosleep(&nap, NULL);
+	}
+}
+
 int
 state_lock(struct state *s, int timeout, char **cause)
 {
 	char *path = statedir_lock_path(s->dir);
-	struct timespec start, now, nap = { 0, 50 * 1000 * 1000 };
-	int rc = -1, locked;
+	int rc = -1;
 
 	s->lockfd = open_retry(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (s->lockfd < 0) {
 		set_error(cause, "cannot open lock file '%s': %s", path, strerror(errno));
 		goto out;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		locked = platform_trylock(s->lockfd);
-		if (locked == 0)
-			break;
-		if (locked < 0) {
-			set_error(cause, "cannot lock '%s': %s", path, strerror(errno));
-			goto out;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		/* Milliseconds, not whole seconds: a second counter that ticks
-		 * just after start would give up a 1 s wait at once. */
-		if ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 >=
-		    (long long)timeout * 1000) {
-			set_error(cause, "busy: another amlhosts run holds the lock '%s' "
-			    "(waited %d s; see lock_timeout)", path, timeout);
-			goto out;
-		}
-		nanosleep(&nap, NULL);
-	}
-	rc = 0;
+	rc = lock_wait(s->lockfd, timeout, path, cause);
 out:
 	if (rc != 0 && s->lockfd >= 0) {
 		close(s->lockfd);
@@ -116,9 +122,37 @@ out:
 	return rc;
 }
 
+int
+state_lock_dir(struct state *s, const char *dir, int timeout, char **cause)
+{
+#ifdef _WIN32
+	/* A directory handle cannot be locked with LockFileEx; the state lock
+	 * alone serializes runs there. */
+	(void)s;
+	(void)dir;
+	(void)timeout;
+	(void)cause;
+	return 0;
+#else
+	int rc;
+
+	s->dirlockfd = open_retry(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	if (s->dirlockfd < 0)
+		return set_error(cause, "cannot open '%s' to lock it: %s", dir, strerror(errno));
+	rc = lock_wait(s->dirlockfd, timeout, dir, cause);
+	if (rc != 0) {
+		close(s->dirlockfd);
+		s->dirlockfd = -1;
+	}
+	return rc;
+#endif
+}
+
 void
 state_close(struct state *s)
 {
+	if (s->dirlockfd >= 0)
+		close(s->dirlockfd);
 	if (s->lockfd >= 0)
 		close(s->lockfd); /* releases the flock */
 	free(s->dir);

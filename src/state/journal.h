@@ -35,6 +35,7 @@
 struct state {
 	char *dir;
 	int lockfd;
+	int dirlockfd;      /* the hosts file's directory, see state_lock_dir() */
 	off_t journal_size; /* before the last record appended, for forgetting it */
 };
 
@@ -44,6 +45,12 @@ void state_init(struct state *s);
 int state_open(struct state *s, const char *dir, char **cause);
 /* Take the exclusive lock, waiting up to timeout seconds. */
 int state_lock(struct state *s, int timeout, char **cause);
+/* Also lock the directory that holds the hosts file (flock on the
+ * directory itself), so runs with different state directories on one hosts
+ * file take turns too. The directory, not the file: the file is replaced by
+ * rename, and a lock on the old inode would not stop a run that opens the
+ * new one. Released by state_close(). Nothing on Windows. */
+int state_lock_dir(struct state *s, const char *dir, int timeout, char **cause);
 void state_close(struct state *s);
 
 struct journal_record {

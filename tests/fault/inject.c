@@ -50,6 +50,11 @@
  *                  in INJECT_DELAY_CALLS (default "write,fsync,rename"):
  *                  a slow disk, so that a kill -9 lands inside the write
  *                  sequence
+ *   INJECT_APPEND_CALL, INJECT_APPEND_N  before counted call N of this kind
+ *                  (which is made as usual), append INJECT_APPEND_TEXT to
+ *                  INJECT_APPEND_FILE: another program editing a file at an
+ *                  exact point; INJECT_APPEND_EVERY=1: before every later
+ *                  call of the kind too (a program that keeps editing)
  *
  * The interposed malloc resolves the real one with dlsym(), which may
  * itself allocate: while that happens, allocations come from a static
@@ -117,6 +122,11 @@ static int trace_fd = -1;
 static long delay_us;
 static unsigned delay_mask = (1u << K_WRITE) | (1u << K_FSYNC) | (1u << K_RENAME);
 static unsigned long counts[K_NKINDS];
+static int append_kind = -1;
+static unsigned long append_n;
+static int append_every;
+static const char *append_file;
+static const char *append_text;
 
 /* The real functions. */
 static int (*real_open)(const char *, int, ...);
@@ -290,6 +300,20 @@ configure(void)
 		trace_fd = real_open(s, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if ((s = getenv("INJECT_DELAY_US")) != NULL)
 		delay_us = strtol(s, NULL, 10);
+	if ((s = getenv("INJECT_APPEND_CALL")) != NULL && *s != '\0') {
+		append_kind = kind_of(s);
+		append_file = getenv("INJECT_APPEND_FILE");
+		append_text = getenv("INJECT_APPEND_TEXT");
+		s = getenv("INJECT_APPEND_N");
+		append_n = s != NULL ? strtoul(s, NULL, 10) : 1;
+		s = getenv("INJECT_APPEND_EVERY");
+		append_every = s != NULL && strcmp(s, "1") == 0;
+		if (append_kind < 0 || append_file == NULL || append_text == NULL || append_n == 0) {
+			say("libinject: INJECT_APPEND_CALL needs a kind, INJECT_APPEND_FILE, "
+			    "INJECT_APPEND_TEXT and INJECT_APPEND_N from 1\n");
+			_exit(99);
+		}
+	}
 	if ((s = getenv("INJECT_DELAY_CALLS")) != NULL) {
 		char name[32];
 		const char *p = s, *comma;
@@ -359,6 +383,24 @@ errno_name(int e)
 	return "?";
 }
 
+/* INJECT_APPEND_TEXT to the end of INJECT_APPEND_FILE, as `>>` would. */
+static void
+append_now(void)
+{
+	size_t len = strlen(append_text);
+	int fd = real_open(append_file, O_WRONLY | O_APPEND | O_CLOEXEC);
+
+	if (fd < 0) {
+		say("libinject: cannot open INJECT_APPEND_FILE\n");
+		_exit(99);
+	}
+	if (real_write(fd, append_text, len) != (ssize_t)len) {
+		say("libinject: cannot append to INJECT_APPEND_FILE\n");
+		_exit(99);
+	}
+	real_close(fd);
+}
+
 /*
  * Count a call of kind on path (or, for fd >= 0, on the file fd refers to);
  * 1 when this is the call to fail (errno is then set).
@@ -386,6 +428,8 @@ hit(int kind, const char *path, int fd)
 
 		nanosleep(&ts, NULL);
 	}
+	if (kind == append_kind && (n == append_n || (append_every && n > append_n)))
+		append_now();
 	fail = kind == fail_kind && (n == fail_n || (persist && n > fail_n));
 	if (fail) {
 		char what[4200];
