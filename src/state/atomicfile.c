@@ -284,6 +284,10 @@ atomicfile_changed(const struct atomicfile *af)
 
 	if (stat(af->real, &now) != 0)
 		return 1;
+	/* Not an edit to read again and redo: the rename refuses to replace
+	 * a directory on its own, in its own words. */
+	if (!S_ISREG(now.st_mode))
+		return 0;
 	if (now.st_ino != af->st.st_ino || now.st_dev != af->st.st_dev ||
 	    now.st_size != af->st.st_size)
 		return 1;

@@ -82,7 +82,8 @@ int atomicfile_open(struct atomicfile *af, const char *path, struct buf *content
  * 1 changed, 0 the same. Same inode, size and mtime is taken to mean the same
  * bytes without reading them again: an edit that keeps the size and lands in
  * the same mtime tick (nanoseconds on current filesystems) goes unseen. A
- * file that can no longer be stat'ed counts as changed. */
+ * file that can no longer be stat'ed counts as changed; a path that is no
+ * longer a regular file (a directory) does not, the rename refuses it. */
 int atomicfile_changed(const struct atomicfile *af);
 
 /* The directory of path with symlinks resolved (what atomicfile_open() will
