@@ -288,17 +288,21 @@ atomicfile_changed(const struct atomicfile *af)
 	 * a directory on its own, in its own words. */
 	if (!S_ISREG(now.st_mode))
 		return 0;
+#ifdef _WIN32
+	/* The C runtime's stat has no inode (st_ino is 0) and its st_dev is
+	 * the drive where fstat's is the descriptor: size and time only. */
+	return now.st_size != af->st.st_size || now.st_mtime != af->st.st_mtime;
+#else
 	if (now.st_ino != af->st.st_ino || now.st_dev != af->st.st_dev ||
 	    now.st_size != af->st.st_size)
 		return 1;
-#ifdef _WIN32
-	return now.st_mtime != af->st.st_mtime;
-#elif defined(__APPLE__)
+#if defined(__APPLE__)
 	return now.st_mtimespec.tv_sec != af->st.st_mtimespec.tv_sec ||
 	    now.st_mtimespec.tv_nsec != af->st.st_mtimespec.tv_nsec;
 #else
 	return now.st_mtim.tv_sec != af->st.st_mtim.tv_sec ||
 	    now.st_mtim.tv_nsec != af->st.st_mtim.tv_nsec;
+#endif
 #endif
 }
 
