@@ -255,10 +255,7 @@ journal_read(const char *dir, struct journal *j, char **cause)
 		*nl = '\0';
 		if (*line == '\0')
 			continue;
-		if (j->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			j->v = xreallocarray(j->v, cap, sizeof *j->v);
-		}
+		j->v = xgrow(j->v, j->n, &cap, sizeof *j->v, 16);
 		if (parse_record(line, &j->v[j->n]) != 0) {
 			set_error(cause, "'%s' line %zu: malformed journal record", path, lineno);
 			goto out;
@@ -667,10 +664,7 @@ journal_prune(struct state *s, int keep, char **cause)
 		id = statedir_backup_id(de->d_name);
 		if (id == 0)
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			ids = xreallocarray(ids, cap, sizeof *ids);
-		}
+		ids = xgrow(ids, n, &cap, sizeof *ids, 32);
 		ids[n++] = id;
 	}
 	closedir(d);
