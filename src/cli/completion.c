@@ -179,7 +179,7 @@ zsh_script(struct buf *out)
 	    "\tlocal cmd= i\n\tlocal -a cmds\n");
 	put_find_command(out, "words", "2", "(");
 	buf_printf(out, "\tcase ${words[CURRENT-1]} in\n");
-	put_value_cases(out, "(", "_files", "_files -/", "compadd -- ", "", "return 1");
+	put_value_cases(out, "(", "_files", "_files -/", "compadd -- ", "", "_message 'a value'");
 	buf_printf(out, "\tesac\n\tcase $cmd in\n\t('')\n\t\tif [[ $PREFIX == -* ]]; then\n"
 	    "\t\t\tcompadd -- ");
 	put_options(out, NULL);
