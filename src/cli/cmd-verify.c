@@ -179,9 +179,11 @@ cmd_verify_exec(struct cmd_ctx *ctx)
 	res = xcalloc(total + 1, sizeof *res);
 	for (i = 0; i < set.n; i++)
 		for (j = 0; j < set.lists[i].n; j++) {
-			/* A name two targets list is asked once. */
+			/* A name two targets list is asked once (per family: a
+			 * name's A and AAAA records are two questions). */
 			for (k = 0; k < n; k++)
-				if (strcmp(res[k].entry->name, set.lists[i].v[j].name) == 0)
+				if (strcmp(res[k].entry->name, set.lists[i].v[j].name) == 0 &&
+				    res[k].entry->addr.family == set.lists[i].v[j].addr.family)
 					break;
 			if (k < n)
 				continue;

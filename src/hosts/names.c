@@ -535,7 +535,7 @@ add_cert_names(struct derive *d)
 		cert = xasprintf("%s.workspace.%s.%s", guid, region, d->c->cert);
 		/* A copy: adding may move the list. */
 		addr = d->list.v[i].addr;
-		if (entry_list_find(&d->list, cert) < 0)
+		if (entry_list_find_family(&d->list, cert, addr.family) < 0)
 			entry_list_add(&d->list, cert, &addr);
 		free(cert);
 		free(guid);
