@@ -527,6 +527,13 @@ main(int argc, char **argv)
 		goto out;
 	if (optind < argc) {
 		e = cmd_find(argv[optind]);
+		if (e == NULL && help && strcmp(argv[optind], "completion") == 0) {
+			buf_printf(&text, "Usage: amlhosts completion bash|zsh\n\nprint the shell's "
+			    "completion script for amlhosts (see amlhosts(1))\n");
+			output_buf(&ctx, &text);
+			rc = EXIT_OK;
+			goto out;
+		}
 		if (e == NULL && help && strcmp(argv[optind], "help") == 0) {
 			usage_all(&text);
 			output_buf(&ctx, &text);
