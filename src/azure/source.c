@@ -153,6 +153,9 @@ source_resolve_target(struct source_ctx *sc, const struct target_conf *t,
 	}
 	copy_names(&o.compute_instances, &t->compute_instances);
 	copy_names(&o.online_endpoints, &t->online_endpoints);
+	/* A target without a section (line 0) came from the command line. */
+	o.adhoc = t->line == 0;
+	o.endpoints_none = t->online_endpoints.n == 1 && strcmp(t->online_endpoints.v[0], "none") == 0;
 	o.ssh_names = t->ssh_names;
 	if (!list_is_word(&t->projects) && t->projects.n > 0) {
 		projects = strlist_join(&t->projects, ",");
@@ -224,8 +227,9 @@ source_resolve_target(struct source_ctx *sc, const struct target_conf *t,
 		goto out;
 	if (out->n == 0 && !t->allow_empty) {
 		set_error(cause, "target '%s': '%s' lists no names; refusing to write an "
-		    "empty block, which would remove its entries (set allow_empty = yes in its "
-		    "section if that is intended)", t->name, o.source);
+		    "empty block, which would remove its entries (%s if that is intended)",
+		    t->name, o.source, o.adhoc ? "give --allow-empty" :
+		    "set allow_empty = yes in its section");
 		goto out;
 	}
 	rc = SOURCE_OK;

@@ -38,7 +38,8 @@ check_other_blocks(const struct hostsfile *hf, const struct resolved_set *set, c
 		if (hostsfile_block_entries(hf, b, &other, NULL, NULL) == 0)
 			for (i = 0; rc == 0 && i < set->n; i++)
 				for (k = 0; rc == 0 && k < set->lists[i].n; k++) {
-					at = entry_list_find(&other, set->lists[i].v[k].name);
+					at = entry_list_find_family(&other, set->lists[i].v[k].name,
+					    set->lists[i].v[k].addr.family);
 					if (at >= 0 && strcmp(other.v[at].ip, set->lists[i].v[k].ip) != 0)
 						rc = set_error(cause, "'%s' maps to %s in target '%s' but "
 						    "to %s in block '%s' of the hosts file; remove one of "

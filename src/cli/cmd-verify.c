@@ -15,6 +15,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #ifndef _WIN32
 #include <sys/socket.h>
 #endif
@@ -148,6 +149,54 @@ oom:
 	out_of_memory();
 }
 
+/* Is path the file the system resolver reads (the same file, whatever its
+ * name: a bind mount or a link)? Where inodes mean nothing (0, Windows),
+ * only the same name is. */
+static int
+is_system_hosts(const char *path)
+{
+	const char *sys = platform_default_hosts_file();
+	struct stat a, b;
+
+	if (strcmp(path, sys) == 0)
+		return 1;
+	if (stat(path, &a) != 0 || stat(sys, &b) != 0)
+		return 0;
+	return a.st_ino != 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/*
+ * -H names a file the resolver never reads (a scratch copy): say so, and
+ * check what can be checked. Its own entries are compared with the
+ * targets' (a note); the system's file then explains the resolver's
+ * answers, so that nothing blames nsswitch.conf for not reading a file it
+ * was never meant to read. Returns the file to explain with, or NULL.
+ */
+static const char *
+other_hosts_file(struct cmd_ctx *ctx, struct dnscheck_result *res, size_t n, struct buf *hosts)
+{
+	const char *sys = platform_default_hosts_file();
+	size_t i, right = 0;
+
+	if (file_read(ctx->conf.hosts_file, FILE_READ_REGULAR, ATOMICFILE_MAX_BYTES, hosts,
+	    NULL, NULL, NULL) == 0) {
+		dnscheck_hosts_scan(hosts->data ? hosts->data : "", hosts->len, res, n);
+		for (i = 0; i < n; i++)
+			right += res[i].hosts == DNSCHECK_HOSTS_RIGHT;
+		cmd_note(ctx, "'%s' maps %zu of the %zu expected names as the targets do; it is "
+		    "not the system's hosts file, and the system resolver reads '%s' instead: "
+		    "the answers below are the system's (give --server IP to ask a DNS server)",
+		    ctx->conf.hosts_file, right, n, sys);
+	} else
+		cmd_note(ctx, "the system resolver reads '%s', not '%s': the answers below are "
+		    "the system's", sys, ctx->conf.hosts_file);
+	buf_release(hosts);
+	if (file_read(sys, FILE_READ_REGULAR, ATOMICFILE_MAX_BYTES, hosts, NULL, NULL, NULL) != 0)
+		return NULL;
+	dnscheck_hosts_scan(hosts->data ? hosts->data : "", hosts->len, res, n);
+	return sys;
+}
+
 static int
 cmd_verify_exec(struct cmd_ctx *ctx)
 {
@@ -179,9 +228,11 @@ cmd_verify_exec(struct cmd_ctx *ctx)
 	res = xcalloc(total + 1, sizeof *res);
 	for (i = 0; i < set.n; i++)
 		for (j = 0; j < set.lists[i].n; j++) {
-			/* A name two targets list is asked once. */
+			/* A name two targets list is asked once (per family: a
+			 * name's A and AAAA records are two questions). */
 			for (k = 0; k < n; k++)
-				if (strcmp(res[k].entry->name, set.lists[i].v[j].name) == 0)
+				if (strcmp(res[k].entry->name, set.lists[i].v[j].name) == 0 &&
+				    res[k].entry->addr.family == set.lists[i].v[j].addr.family)
 					break;
 			if (k < n)
 				continue;
@@ -198,7 +249,9 @@ cmd_verify_exec(struct cmd_ctx *ctx)
 		goto out;
 	}
 	/* What the hosts file says tells "not applied" from "not used". */
-	if (ctx->server == NULL &&
+	if (ctx->server == NULL && !is_system_hosts(ctx->conf.hosts_file))
+		hosts_file = other_hosts_file(ctx, res, n, &hosts);
+	else if (ctx->server == NULL &&
 	    file_read(ctx->conf.hosts_file, FILE_READ_REGULAR, ATOMICFILE_MAX_BYTES, &hosts, NULL, NULL, NULL) == 0) {
 		dnscheck_hosts_scan(hosts.data ? hosts.data : "", hosts.len, res, n);
 		hosts_file = ctx->conf.hosts_file;

@@ -119,7 +119,8 @@ check_across_targets(struct cmd_ctx *ctx, const struct resolved_set *s)
 	for (i = 0; i < s->n; i++)
 		for (j = i + 1; j < s->n; j++)
 			for (k = 0; k < s->lists[j].n; k++) {
-				at = entry_list_find(&s->lists[i], s->lists[j].v[k].name);
+				at = entry_list_find_family(&s->lists[i], s->lists[j].v[k].name,
+				    s->lists[j].v[k].addr.family);
 				if (at >= 0 && strcmp(s->lists[i].v[at].ip, s->lists[j].v[k].ip) != 0) {
 					cmd_error(ctx, "'%s' maps to %s in target '%s' and to %s in "
 					    "target '%s'", s->lists[j].v[k].name, s->lists[i].v[at].ip,

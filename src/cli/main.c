@@ -17,64 +17,60 @@
 #include <jansson.h>
 
 #include "cli/cmd.h"
+#include "cli/options.h"
 #include "cli/output.h"
 #include "hosts/hostsfile.h"
 #include "base/platform.h"
 
-enum {
-	OPT_STATE_DIR = 256,
-	OPT_JSON,
-	OPT_SYSLOG,
-	OPT_NAME,
-	OPT_FROM_JSON,
-	OPT_EXIT_CODE,
-	OPT_FORMAT,
-	OPT_PURGE,
-	OPT_TO,
-	OPT_WHOLE_FILE,
-	OPT_IN_PLACE,
-	OPT_SUBSCRIPTION,
-	OPT_RESOURCE_GROUP,
-	OPT_WORKSPACE,
-	OPT_CLOUD,
-	OPT_SERVER,
-	OPT_OUTPUT_DIR,
-};
 
-static const struct option long_options[] = {
-	{ "config", required_argument, NULL, 'c' },
-	{ "hosts-file", required_argument, NULL, 'H' },
-	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
-	{ "dry-run", no_argument, NULL, 'n' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "syslog", no_argument, NULL, OPT_SYSLOG },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "name", required_argument, NULL, OPT_NAME },
-	{ "from-json", required_argument, NULL, OPT_FROM_JSON },
-	{ "exit-code", no_argument, NULL, OPT_EXIT_CODE },
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "purge", no_argument, NULL, OPT_PURGE },
-	{ "to", required_argument, NULL, OPT_TO },
-	{ "whole-file", no_argument, NULL, OPT_WHOLE_FILE },
-	{ "in-place", no_argument, NULL, OPT_IN_PLACE },
-	{ "subscription", required_argument, NULL, OPT_SUBSCRIPTION },
-	{ "resource-group", required_argument, NULL, OPT_RESOURCE_GROUP },
-	{ "workspace", required_argument, NULL, OPT_WORKSPACE },
-	{ "cloud", required_argument, NULL, OPT_CLOUD },
-	{ "server", required_argument, NULL, OPT_SERVER },
-	{ "output-dir", required_argument, NULL, OPT_OUTPUT_DIR },
-	{ NULL, 0, NULL, 0 }
+/*
+ * The options, and which commands take each: NULL for every command. This
+ * table is the one place that says so; main() checks it once, before the
+ * command runs, so an option that does not apply is exit 2 everywhere
+ * instead of being ignored by one command and refused by another. The
+ * completions (completion.c) and "did you mean" read it too.
+ */
+#define ADHOC_COMMANDS "apply plan resolve verify"
+const struct cli_option cli_options[] = {
+	{ "config", 'c', required_argument, 'c', NULL },
+	/* The files are global like -c: an alias or wrapper that names them
+	 * ("amlhosts -H scratch --state-dir dir") serves every command. */
+	{ "hosts-file", 'H', required_argument, 'H', NULL },
+	{ "state-dir", 0, required_argument, OPT_STATE_DIR, NULL },
+	{ "dry-run", 'n', no_argument, 'n', "apply remove uninstall rollback" },
+	{ "quiet", 'q', no_argument, 'q', NULL },
+	{ "verbose", 'v', no_argument, 'v', NULL },
+	{ "json", 0, no_argument, OPT_JSON, "resolve status history plan verify" },
+	{ "syslog", 0, no_argument, OPT_SYSLOG, NULL },
+	{ "help", 'h', no_argument, 'h', NULL },
+	{ "version", 'V', no_argument, 'V', NULL },
+	{ "name", 0, required_argument, OPT_NAME, ADHOC_COMMANDS },
+	{ "from-json", 0, required_argument, OPT_FROM_JSON, ADHOC_COMMANDS },
+	{ "subscription", 0, required_argument, OPT_SUBSCRIPTION, ADHOC_COMMANDS },
+	{ "resource-group", 0, required_argument, OPT_RESOURCE_GROUP, ADHOC_COMMANDS },
+	{ "workspace", 0, required_argument, OPT_WORKSPACE, ADHOC_COMMANDS },
+	{ "cloud", 0, required_argument, OPT_CLOUD, ADHOC_COMMANDS " forwarders" },
+	{ "online-endpoint", 0, required_argument, OPT_ONLINE_ENDPOINT, ADHOC_COMMANDS },
+	{ "allow-empty", 0, no_argument, OPT_ALLOW_EMPTY, ADHOC_COMMANDS },
+	{ "exit-code", 0, no_argument, OPT_EXIT_CODE, "plan" },
+	{ "format", 0, required_argument, OPT_FORMAT, "resolve forwarders" },
+	{ "purge", 0, no_argument, OPT_PURGE, "uninstall" },
+	{ "to", 0, required_argument, OPT_TO, "rollback forwarders" },
+	{ "whole-file", 0, no_argument, OPT_WHOLE_FILE, "rollback" },
+	{ "in-place", 0, no_argument, OPT_IN_PLACE, "apply" },
+	{ "server", 0, required_argument, OPT_SERVER, "verify" },
+	{ "output-dir", 0, required_argument, OPT_OUTPUT_DIR, "resolve" },
+	{ NULL, 0, 0, 0, NULL }
 };
+#define NOPTIONS (sizeof cli_options / sizeof cli_options[0] - 1)
 
 static const char global_help[] =
     "Global options:\n"
     "  -c, --config FILE      configuration file (default " DEFAULT_CONFIG_FILE ")\n"
     "  -H, --hosts-file FILE  hosts file to manage (default " DEFAULT_HOSTS_FILE ")\n"
     "      --state-dir DIR    backups, journal and lock (default " DEFAULT_STATE_DIR ")\n"
-    "  -n, --dry-run          show what would change, change nothing\n"
+    "  -n, --dry-run          show what would change, change nothing (apply, remove,\n"
+    "                         uninstall, rollback)\n"
     "  -q, --quiet            print errors and warnings only\n"
     "  -v, --verbose          say more (repeatable)\n"
     "      --json             machine-readable output (resolve, status, history, plan,\n"
@@ -88,7 +84,13 @@ static const char adhoc_help[] =
     "      --from-json FILE   its source: az/PowerShell/ARM JSON ('-' reads stdin)\n"
     "      --subscription ID  or from Azure: the workspace's subscription,\n"
     "      --resource-group RG  resource group\n"
-    "      --workspace WS     and name\n";
+    "      --workspace WS     and name\n"
+    "      --cloud NAME       its cloud: AzureCloud (default), AzureChinaCloud or\n"
+    "                         AzureUSGovernment (the key 'cloud')\n"
+    "      --online-endpoint NAME  an online endpoint's name (repeatable, or\n"
+    "                         NAME,NAME; the key 'online_endpoints')\n"
+    "      --allow-empty      write an empty block if the source lists no names\n"
+    "                         (the key 'allow_empty')\n";
 
 /* The help texts, appended to out: --help prints them, a missing command
  * shows the general one on standard error. */
@@ -103,8 +105,8 @@ usage_all(struct buf *f)
 	for (i = 0; cmd_table[i] != NULL; i++)
 		buf_printf(f, "  %-10s %s\n", cmd_table[i]->name, cmd_table[i]->summary);
 	buf_printf(f, "\n%s\nAd-hoc target (apply, plan, resolve, verify):\n%s\n"
-	    "Run 'amlhosts COMMAND --help' for a command's options; see amlhosts(1)\n"
-	    "and amlhosts.conf(5).\n"
+	    "Run 'amlhosts help COMMAND' (or 'amlhosts COMMAND --help') for a command's\n"
+	    "options; see amlhosts(1) and amlhosts.conf(5).\n"
 	    "Exit status: 0 ok, 1 failure, 2 usage or input error, 3 plan --exit-code\n"
 	    "with changes pending, 4 verify found a problem.\n", global_help, adhoc_help);
 }
@@ -120,31 +122,160 @@ usage_cmd(struct buf *f, const struct cmd_entry *e)
 	buf_printf(f, "\n%s", global_help);
 }
 
-static const char *
-option_name(unsigned bit)
+
+int
+cli_option_applies(const struct cli_option *o, const char *command)
 {
-	switch (bit) {
-	case CMDOPT_EXIT_CODE: return "--exit-code";
-	case CMDOPT_FORMAT: return "--format";
-	case CMDOPT_PURGE: return "--purge";
-	case CMDOPT_TO: return "--to";
-	case CMDOPT_WHOLE_FILE: return "--whole-file";
-	case CMDOPT_ADHOC: return "--name/--from-json/--subscription/--resource-group/--workspace";
-	case CMDOPT_IN_PLACE: return "--in-place";
-	case CMDOPT_CLOUD: return "--cloud";
-	case CMDOPT_SERVER: return "--server";
-	case CMDOPT_OUTPUT_DIR: return "--output-dir";
+	const char *p = o->commands;
+	size_t n = strlen(command);
+
+	if (p == NULL)
+		return 1;
+	while ((p = strstr(p, command)) != NULL) {
+		if ((p == o->commands || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+		p += n;
 	}
-	return "?";
+	return 0;
+}
+
+/* The optimal string alignment distance (Levenshtein plus the swap of two
+ * neighbours, the typo "aplpy"), as git's "did you mean" measures it. */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, d;
+	size_t *prev2 = xcalloc(lb + 1, sizeof *prev2);
+	size_t *prev = xcalloc(lb + 1, sizeof *prev);
+	size_t *cur = xcalloc(lb + 1, sizeof *cur), *t;
+
+	for (j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (j = 1; j <= lb; j++) {
+			d = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < d)
+				d = prev[j] + 1;
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    prev2[j - 2] + 1 < d)
+				d = prev2[j - 2] + 1;
+			cur[j] = d;
+		}
+		t = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
+	}
+	d = prev[lb];
+	free(prev2);
+	free(prev);
+	free(cur);
+	return d;
+}
+
+/* How far word is from candidate: a prefix of two or more letters counts as
+ * a near miss ("rem" for remove), which exact matching refuses on purpose;
+ * more than 2 edits, or as many as the word has letters, is no suggestion. */
+static size_t
+suggest_distance(const char *word, const char *cand)
+{
+	size_t n = strlen(word), d;
+
+	if (n >= 2 && strncmp(cand, word, n) == 0)
+		return 1;
+	d = edit_distance(word, cand);
+	return d <= 2 && d < n ? d : (size_t)-1;
+}
+
+/* "; did you mean 'x'?" (or "one of 'x', 'y'"), the closest of cands
+ * (prefixed with prefix), appended to out; nothing if none is close. */
+static void
+suggest(struct buf *out, const char *word, const char *prefix, const char *const *cands,
+    size_t n)
+{
+	size_t i, d, best = (size_t)-1, count = 0;
+
+	for (i = 0; i < n; i++) {
+		d = suggest_distance(word, cands[i]);
+		if (d < best) {
+			best = d;
+			count = 0;
+		}
+		if (d == best)
+			count++;
+	}
+	if (best == (size_t)-1)
+		return;
+	buf_printf(out, "; did you mean %s", count > 1 ? "one of " : "");
+	for (i = 0, count = 0; i < n; i++)
+		if (suggest_distance(word, cands[i]) == best)
+			buf_printf(out, "%s'%s%s'", count++ ? ", " : "", prefix, cands[i]);
+	buf_printf(out, "?");
+}
+
+/* The names a user can type as COMMAND: the table's and "help". */
+static size_t
+command_names(const char ***out)
+{
+	size_t n = 0, i;
+	const char **v;
+
+	while (cmd_table[n] != NULL)
+		n++;
+	v = xcalloc(n + 1, sizeof *v);
+	for (i = 0; i < n; i++)
+		v[i] = cmd_table[i]->name;
+	v[n] = "help";
+	*out = v;
+	return n + 1;
+}
+
+/* "unknown command 'aply'; did you mean 'apply'?" */
+static void
+unknown_command(struct cmd_ctx *ctx, const char *word)
+{
+	struct buf b = BUF_INIT;
+	const char **names;
+	size_t n = command_names(&names);
+
+	suggest(&b, word, "", names, n);
+	cmd_error(ctx, "unknown command '%s'%s%s", word, b.len ? b.data : "",
+	    b.len ? "" : "; see 'amlhosts --help'");
+	free(names);
+	buf_release(&b);
+}
+
+static void
+unknown_option(struct cmd_ctx *ctx, const char *arg)
+{
+	struct buf b = BUF_INIT;
+	const char *names[NOPTIONS];
+	char *word = xstrdup(arg), *eq;
+	size_t i;
+
+	if ((eq = strchr(word, '=')) != NULL)
+		*eq = '\0';
+	for (i = 0; i < NOPTIONS; i++)
+		names[i] = cli_options[i].name;
+	if (strncmp(word, "--", 2) == 0)
+		suggest(&b, word + 2, "--", names, NOPTIONS);
+	cmd_error(ctx, "unknown option '%s'%s%s", word, b.len ? b.data : "",
+	    b.len ? "" : "; see 'amlhosts --help'");
+	free(word);
+	buf_release(&b);
 }
 
 /* Load the configuration and apply the command line over it. */
 static int
 setup_config(struct cmd_ctx *ctx, const char *config_path, const char *hosts,
-    const char *state_dir)
+    const char *state_dir, const struct strlist *online, int allow_empty)
 {
 	struct target_conf *t;
 	char *cause = NULL;
+	size_t i;
 	int must_exist = config_path != NULL;
 
 	config_init(&ctx->conf);
@@ -200,6 +331,12 @@ setup_config(struct cmd_ctx *ctx, const char *config_path, const char *hosts,
 			t->resource_group = xstrdup(ctx->adhoc_rg);
 			t->workspace = xstrdup(ctx->adhoc_ws);
 		}
+		/* What a section's keys would say, for a target without one. */
+		if (ctx->cloud_name != NULL)
+			t->cloud = xstrdup(ctx->cloud_name);
+		for (i = 0; i < online->n; i++)
+			strlist_push(&t->online_endpoints, online->v[i]);
+		t->allow_empty = allow_empty;
 	}
 	return EXIT_OK;
 }
@@ -243,6 +380,70 @@ parse_id(const char *s, long *out)
 	return 0;
 }
 
+/* getopt_long's table, from cli_options. */
+static void
+build_long_options(struct option *lo)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++) {
+		lo[i].name = cli_options[i].name;
+		lo[i].has_arg = cli_options[i].has_arg;
+		lo[i].flag = NULL;
+		lo[i].val = cli_options[i].val;
+	}
+	memset(&lo[NOPTIONS], 0, sizeof lo[NOPTIONS]);
+}
+
+static const struct cli_option *
+option_by_val(int val)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++)
+		if (cli_options[i].val == val)
+			return &cli_options[i];
+	return NULL;
+}
+
+/* "amlhosts help [COMMAND]" and "amlhosts completion SHELL", which are not
+ * in the command table: they run before any configuration is read. rc is
+ * set when word is one of them. */
+static int
+builtin_command(struct cmd_ctx *ctx, const char *word, int argc, char **argv, int *rc)
+{
+	struct buf text = BUF_INIT;
+	const struct cmd_entry *e;
+
+	if (strcmp(word, "help") == 0) {
+		if (argc > 1) {
+			cmd_error(ctx, "'help' takes one COMMAND at most");
+			*rc = EXIT_USAGE;
+			return 1;
+		}
+		if (argc == 1 && (e = cmd_find(argv[0])) == NULL) {
+			unknown_command(ctx, argv[0]);
+			*rc = EXIT_USAGE;
+			return 1;
+		}
+		if (argc == 1)
+			usage_cmd(&text, e);
+		else
+			usage_all(&text);
+	} else if (strcmp(word, "completion") == 0) {
+		if (argc != 1 || completion_script(argv[0], &text) != 0) {
+			cmd_error(ctx, "'completion' takes one SHELL: bash or zsh");
+			*rc = EXIT_USAGE;
+			buf_release(&text);
+			return 1;
+		}
+	} else
+		return 0;
+	*rc = output_buf(ctx, &text) == 0 ? EXIT_OK : EXIT_FAIL;
+	buf_release(&text);
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -250,14 +451,22 @@ main(int argc, char **argv)
 	struct buf text = BUF_INIT;
 	const struct cmd_entry *e = NULL;
 	const char *config_path = NULL, *hosts = NULL, *state_dir = NULL;
-	int ch, help = 0, version = 0, rc = EXIT_USAGE, i;
-	unsigned bit;
+	struct option long_options[NOPTIONS + 1];
+	unsigned char given[NOPTIONS];
+	struct strlist online = STRLIST_INIT;
+	const struct cli_option *o;
+	int ch, help = 0, version = 0, rc = EXIT_USAGE, i, allow_empty = 0;
+	size_t k;
 
 	memset(&ctx, 0, sizeof ctx);
 	strlist_init(&ctx.args);
 	ctx.argv0 = argv[0];
+	memset(given, 0, sizeof given);
+	build_long_options(long_options);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":c:H:nqvhV", long_options, NULL)) != -1) {
+		if ((o = option_by_val(ch)) != NULL)
+			given[o - cli_options] = 1;
 		switch (ch) {
 		case 'c': config_path = optarg; break;
 		case 'H': hosts = optarg; break;
@@ -292,6 +501,8 @@ main(int argc, char **argv)
 		case OPT_WHOLE_FILE: ctx.whole_file = 1; ctx.used |= CMDOPT_WHOLE_FILE; break;
 		case OPT_IN_PLACE: ctx.in_place = 1; ctx.used |= CMDOPT_IN_PLACE; break;
 		case OPT_CLOUD: ctx.cloud_name = optarg; ctx.used |= CMDOPT_CLOUD; break;
+		case OPT_ONLINE_ENDPOINT: strlist_split_commas(&online, optarg); break;
+		case OPT_ALLOW_EMPTY: allow_empty = 1; break;
 		case OPT_SERVER: ctx.server = optarg; ctx.used |= CMDOPT_SERVER; break;
 		case OPT_OUTPUT_DIR: ctx.output_dir = optarg; ctx.used |= CMDOPT_OUTPUT_DIR; break;
 		case ':':
@@ -301,7 +512,7 @@ main(int argc, char **argv)
 			if (optopt != 0)
 				cmd_error(&ctx, "unknown option '-%c'; see 'amlhosts --help'", optopt);
 			else
-				cmd_error(&ctx, "unknown option '%s'; see 'amlhosts --help'", argv[optind - 1]);
+				unknown_option(&ctx, argv[optind - 1]);
 			goto out;
 		}
 	}
@@ -311,10 +522,26 @@ main(int argc, char **argv)
 		rc = EXIT_OK;
 		goto out;
 	}
+	if (optind < argc && !help &&
+	    builtin_command(&ctx, argv[optind], argc - optind - 1, argv + optind + 1, &rc))
+		goto out;
 	if (optind < argc) {
 		e = cmd_find(argv[optind]);
+		if (e == NULL && help && strcmp(argv[optind], "completion") == 0) {
+			buf_printf(&text, "Usage: amlhosts completion bash|zsh\n\nprint the shell's "
+			    "completion script for amlhosts (see amlhosts(1))\n");
+			output_buf(&ctx, &text);
+			rc = EXIT_OK;
+			goto out;
+		}
+		if (e == NULL && help && strcmp(argv[optind], "help") == 0) {
+			usage_all(&text);
+			output_buf(&ctx, &text);
+			rc = EXIT_OK;
+			goto out;
+		}
 		if (e == NULL) {
-			cmd_error(&ctx, "unknown command '%s'; see 'amlhosts --help'", argv[optind]);
+			unknown_command(&ctx, argv[optind]);
 			goto out;
 		}
 		for (i = optind + 1; i < argc; i++)
@@ -335,12 +562,21 @@ main(int argc, char **argv)
 		(void)fputs(text.data, stderr);
 		goto out;
 	}
-	for (bit = 1; bit <= CMDOPT_LAST; bit <<= 1)
-		if ((ctx.used & bit) && !(e->allowed & bit)) {
-			cmd_error(&ctx, "option %s does not apply to '%s'; see 'amlhosts %s --help'",
-			    option_name(bit), e->name, e->name);
+	for (k = 0; k < NOPTIONS; k++)
+		if (given[k] && !cli_option_applies(&cli_options[k], e->name)) {
+			cmd_error(&ctx, "option --%s does not apply to '%s'; see 'amlhosts %s --help'",
+			    cli_options[k].name, e->name, e->name);
 			goto out;
 		}
+	/* forwarders takes --cloud alone; where --name applies, they are parts of
+	 * the ad-hoc target's description. */
+	if ((online.n > 0 || allow_empty || ctx.cloud_name != NULL) &&
+	    cli_option_applies(option_by_val(OPT_NAME), e->name) && !(ctx.used & CMDOPT_ADHOC)) {
+		cmd_error(&ctx, "--cloud, --online-endpoint and --allow-empty describe an ad-hoc "
+		    "target: give --name with them (a configured target takes 'cloud', "
+		    "'online_endpoints' and 'allow_empty' keys in its section)");
+		goto out;
+	}
 	if ((ctx.used & CMDOPT_TO) && !(e->flags & CMDF_TO_ADDRESS) &&
 	    parse_id(ctx.to_text, &ctx.to_id) != 0) {
 		cmd_error(&ctx, "--to takes a change ID from 'amlhosts history', not '%s'", ctx.to_text);
@@ -369,7 +605,7 @@ main(int argc, char **argv)
 	init_libraries();
 	if (ctx.use_syslog)
 		openlog("amlhosts", LOG_PID, LOG_USER);
-	rc = setup_config(&ctx, config_path, hosts, state_dir);
+	rc = setup_config(&ctx, config_path, hosts, state_dir, &online, allow_empty);
 	if (rc == EXIT_OK)
 		rc = e->exec(&ctx);
 	if (ctx.use_syslog)
@@ -381,5 +617,6 @@ out:
 	buf_release(&text);
 	config_release(&ctx.conf);
 	strlist_release(&ctx.args);
+	strlist_release(&online);
 	return rc;
 }

@@ -61,14 +61,21 @@ entry_list_add(struct entry_list *l, const char *name, const struct ipaddr *addr
 }
 
 long
-entry_list_find(const struct entry_list *l, const char *name)
+entry_list_find_family(const struct entry_list *l, const char *name, int family)
 {
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i].name, name) == 0)
+		if ((family == AF_UNSPEC || l->v[i].addr.family == family) &&
+		    strcmp(l->v[i].name, name) == 0)
 			return (long)i;
 	return -1;
+}
+
+long
+entry_list_find(const struct entry_list *l, const char *name)
+{
+	return entry_list_find_family(l, name, AF_UNSPEC);
 }
 
 static int
@@ -117,8 +124,12 @@ entry_list_normalize(struct entry_list *l, char **cause)
 	for (i = 0; i < l->n; i++)
 		byname[i] = &l->v[i];
 	qsort(byname, l->n, sizeof *byname, entry_ptr_name_cmp);
+	/* One address of each family is a name's A and AAAA record, as DNS
+	 * has them; two of one family would make the answer depend on line
+	 * order. (ip_compare orders IPv4 first, so a family's are adjacent.) */
 	for (i = 1; i < l->n; i++)
-		if (strcmp(byname[i]->name, byname[i - 1]->name) == 0) {
+		if (strcmp(byname[i]->name, byname[i - 1]->name) == 0 &&
+		    byname[i]->addr.family == byname[i - 1]->addr.family) {
 			set_error(cause, "'%s' maps to both %s and %s", byname[i]->name,
 			    byname[i - 1]->ip, byname[i]->ip);
 			goto out;

@@ -35,8 +35,12 @@ void entry_list_release(struct entry_list *l);
 void entry_list_add(struct entry_list *l, const char *name, const struct ipaddr *addr);
 /* Index of name, or -1. Linear; lists are small. */
 long entry_list_find(const struct entry_list *l, const char *name);
+/* Index of name's address of family (AF_INET, AF_INET6; AF_UNSPEC: any), or
+ * -1: a name has at most one of each, its A and AAAA records. */
+long entry_list_find_family(const struct entry_list *l, const char *name, int family);
 /* Sort by address (IPv4 before IPv6, numerically) and then by name, drop
- * exact duplicates; the same name at two addresses is an error naming both. */
+ * exact duplicates; the same name at two addresses of one family is an
+ * error naming both (one IPv4 and one IPv6 address are fine). */
 int entry_list_normalize(struct entry_list *l, char **cause);
 
 /*

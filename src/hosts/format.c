@@ -143,7 +143,9 @@ entry_name_cmp(const void *a, const void *b)
 	const struct entry *x = *(const struct entry *const *)a;
 	const struct entry *y = *(const struct entry *const *)b;
 
-	return strcmp(x->name, y->name);
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : x->addr.family - y->addr.family;
 }
 
 static void
@@ -163,9 +165,10 @@ name_set_init(struct name_set *s, const struct resolved_target *t, size_t n)
 	}
 	qsort(s->v, s->n, sizeof *s->v, entry_name_cmp);
 	/* A name two targets list is the same entry (cmd.c refuses two
-	 * addresses): keep the first. */
+	 * addresses of one family): keep the first. A name's IPv4 and IPv6
+	 * addresses, its A and AAAA records, stay side by side, A first. */
 	for (i = 0, k = 0; i < s->n; i++)
-		if (k == 0 || strcmp(s->v[k - 1]->name, s->v[i]->name) != 0)
+		if (k == 0 || entry_name_cmp(&s->v[k - 1], &s->v[i]) != 0)
 			s->v[k++] = s->v[i];
 	s->n = k;
 	s->targets = names.n > 0 ? strlist_join(&names, ", ") : xstrdup("none");
@@ -178,6 +181,14 @@ name_set_release(struct name_set *s)
 	free(s->v);
 	free(s->targets);
 	memset(s, 0, sizeof *s);
+}
+
+/* Is s->v[i] the second record (AAAA) of the name before it? Formats that
+ * declare a zone or a record set per name do it at the first. */
+static int
+same_name(const struct name_set *s, size_t i)
+{
+	return i > 0 && strcmp(s->v[i - 1]->name, s->v[i]->name) == 0;
 }
 
 static const char *
@@ -194,8 +205,15 @@ format_dnsmasq(const struct name_set *s, struct buf *out)
 	buf_printf(out, "# amlhosts: Azure Machine Learning private endpoint names for dnsmasq\n"
 	    "# (targets: %s). Put this file in /etc/dnsmasq.d/ and restart dnsmasq.\n",
 	    s->targets);
+	/* One host-record per name, with its IPv4 and IPv6 address. */
 	for (i = 0; i < s->n; i++)
-		buf_printf(out, "host-record=%s,%s\n", s->v[i]->name, s->v[i]->ip);
+		if (same_name(s, i))
+			buf_printf(out, ",%s", s->v[i]->ip);
+		else
+			buf_printf(out, "%shost-record=%s,%s", i > 0 ? "\n" : "", s->v[i]->name,
+			    s->v[i]->ip);
+	if (s->n > 0)
+		buf_puts(out, "\n");
 }
 
 static void
@@ -207,10 +225,12 @@ format_unbound(const struct name_set *s, struct buf *out)
 	    "# (targets: %s). Include this file in unbound.conf. Each name is a\n"
 	    "# zone of its own, answered here; other names resolve as before.\n"
 	    "server:\n", s->targets);
-	for (i = 0; i < s->n; i++)
-		buf_printf(out, "\tlocal-zone: \"%s.\" transparent\n"
-		    "\tlocal-data: \"%s. %d IN %s %s\"\n", s->v[i]->name, s->v[i]->name,
+	for (i = 0; i < s->n; i++) {
+		if (!same_name(s, i))
+			buf_printf(out, "\tlocal-zone: \"%s.\" transparent\n", s->v[i]->name);
+		buf_printf(out, "\tlocal-data: \"%s. %d IN %s %s\"\n", s->v[i]->name,
 		    FORMAT_DNS_TTL, rr_type(s->v[i]), s->v[i]->ip);
+	}
 }
 
 static void
@@ -227,7 +247,8 @@ format_coredns(const struct name_set *s, struct buf *out)
 		return;
 	}
 	for (i = 0; i < s->n; i++)
-		buf_printf(out, "%s%s", i > 0 ? " " : "", s->v[i]->name);
+		if (!same_name(s, i))
+			buf_printf(out, "%s%s", i > 0 ? " " : "", s->v[i]->name);
 	buf_puts(out, " {\n\thosts {\n");
 	for (i = 0; i < s->n; i++)
 		buf_printf(out, "\t\t%s %s\n", s->v[i]->ip, s->v[i]->name);
@@ -250,12 +271,14 @@ format_powershell(const struct name_set *s, struct buf *out)
 	    "$ErrorActionPreference = 'Stop'\n", s->targets);
 	for (i = 0; i < s->n; i++) {
 		e = s->v[i];
-		buf_printf(out, "\nif (-not (Get-DnsServerZone -Name \"%s\" -ErrorAction SilentlyContinue)) {\n"
-		    "\tAdd-DnsServerPrimaryZone -Name \"%s\" -ReplicationScope \"Forest\"\n"
-		    "}\n"
-		    "Get-DnsServerResourceRecord -ZoneName \"%s\" -Name \"@\" -RRType %s -ErrorAction SilentlyContinue |\n"
+		if (!same_name(s, i))
+			buf_printf(out, "\nif (-not (Get-DnsServerZone -Name \"%s\" -ErrorAction "
+			    "SilentlyContinue)) {\n"
+			    "\tAdd-DnsServerPrimaryZone -Name \"%s\" -ReplicationScope \"Forest\"\n"
+			    "}\n", e->name, e->name);
+		buf_printf(out, "Get-DnsServerResourceRecord -ZoneName \"%s\" -Name \"@\" -RRType %s -ErrorAction SilentlyContinue |\n"
 		    "\tRemove-DnsServerResourceRecord -ZoneName \"%s\" -Force\n",
-		    e->name, e->name, e->name, rr_type(e), e->name);
+		    e->name, rr_type(e), e->name);
 		if (e->addr.family == AF_INET6)
 			buf_printf(out, "Add-DnsServerResourceRecordAAAA -ZoneName \"%s\" -Name \"@\" "
 			    "-IPv6Address \"%s\" -TimeToLive 00:05:00\n", e->name, e->ip);
@@ -306,6 +329,12 @@ format_bind_files(const struct resolved_target *t, size_t n, const char *zone_di
 	    "// (targets: %s): one zone per name, its address at the zone's apex.\n"
 	    "// Include this file in named.conf; check with named-checkconf -z.\n", s.targets);
 	for (i = 0; i < s.n; i++) {
+		if (same_name(&s, i)) {
+			/* The name's AAAA record, in the zone of its A record. */
+			buf_printf(&out->v[out->n - 1].data, "@\tIN\t%s\t%s\n", rr_type(s.v[i]),
+			    s.v[i]->ip);
+			continue;
+		}
 		file = xasprintf("db.%s", s.v[i]->name);
 		buf_printf(&conf, "zone \"%s\" {\n\ttype master;\n\tfile \"%s%s%s\";\n"
 		    "\tnotify no;\n};\n", s.v[i]->name, zone_dir ? zone_dir : "",

@@ -519,7 +519,7 @@ hostsfile_render_block(const char *target, const struct entry_list *entries,
 struct managed {
 	const char *name; /* NULL: empty slot */
 	size_t len;
-	const struct entry *e;
+	const struct entry *e[2]; /* its IPv4 and IPv6 address (A and AAAA), or NULL */
 	const char *target;
 	int applied; /* from a change being applied, not a block that stays */
 };
@@ -584,21 +584,28 @@ nameset_add(struct nameset *s, const struct entry_list *l, const char *target, i
 {
 	struct managed *m;
 	size_t i;
+	int f;
 
 	for (i = 0; l != NULL && i < l->n; i++) {
 		m = nameset_slot(s, l->v[i].name, strlen(l->v[i].name));
+		/* One address of each family: a name's A and AAAA records. */
+		f = l->v[i].addr.family == AF_INET6;
+		if (m->name != NULL && m->e[f] == NULL) {
+			m->e[f] = &l->v[i];
+			continue;
+		}
 		if (m->name == NULL) {
 			m->name = l->v[i].name;
 			m->len = strlen(m->name);
-			m->e = &l->v[i];
+			m->e[f] = &l->v[i];
 			m->target = target;
 			m->applied = applied;
 			s->lens[len_bit(m->len) >> 6] |= UINT64_C(1) << (len_bit(m->len) & 63);
 			continue;
 		}
-		if ((m->applied || applied) && ip_compare(&m->e->addr, &l->v[i].addr) != 0)
+		if ((m->applied || applied) && ip_compare(&m->e[f]->addr, &l->v[i].addr) != 0)
 			return set_error(cause, "name '%s' is %s in block '%s' but %s in block '%s'",
-			    m->name, m->e->ip, m->target, l->v[i].ip, target);
+			    m->name, m->e[f]->ip, m->target, l->v[i].ip, target);
 	}
 	return 0;
 }

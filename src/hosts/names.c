@@ -535,7 +535,7 @@ add_cert_names(struct derive *d)
 		cert = xasprintf("%s.workspace.%s.%s", guid, region, d->c->cert);
 		/* A copy: adding may move the list. */
 		addr = d->list.v[i].addr;
-		if (entry_list_find(&d->list, cert) < 0)
+		if (entry_list_find_family(&d->list, cert, addr.family) < 0)
 			entry_list_add(&d->list, cert, &addr);
 		free(cert);
 		free(guid);
@@ -597,10 +597,20 @@ add_endpoints(struct derive *d)
 	int rc = -1;
 
 	if (l->n == 0) {
+		struct buf w = BUF_INIT;
+
+		/* One note for all of them, and none when the user said there
+		 * are no online endpoints to name. */
+		if (d->wild.n == 0 || d->o->endpoints_none)
+			return 0;
 		for (i = 0; i < d->wild.n; i++)
-			note(d, "'%s' (%s) is a wildcard, which a hosts file cannot hold; name "
-			    "your online endpoints with 'online_endpoints = NAME, ...'",
-			    d->wild.v[i].name, d->wild.v[i].ip);
+			buf_printf(&w, "%s'%s' (%s)", i > 0 ? ", " : "", d->wild.v[i].name,
+			    d->wild.v[i].ip);
+		note(d, "%s %s a wildcard, which a hosts file cannot hold; name your online "
+		    "endpoints with %s", w.data, d->wild.n > 1 ? "are each" : "is",
+		    d->o->adhoc ? "--online-endpoint NAME" :
+		    "'online_endpoints = NAME, ...' in the target's section");
+		buf_release(&w);
 		return 0;
 	}
 	for (i = 0; i < d->wild.n; i++) {

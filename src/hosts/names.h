@@ -47,6 +47,12 @@ struct derive_opts {
 	const struct strlist *allowed_suffixes; /* may be NULL */
 	const struct cidr_list *allowed_networks;
 	const char *source;                     /* for messages: file name */
+	/* How the user describes the target, so that a message suggests what
+	 * they can type: options (--online-endpoint) for a target given on
+	 * the command line, keys (online_endpoints = ...) for a section. */
+	int adhoc;
+	/* online_endpoints = none: the user knows the wildcard is left out. */
+	int endpoints_none;
 };
 void derive_opts_init(struct derive_opts *o);
 void derive_opts_release(struct derive_opts *o);

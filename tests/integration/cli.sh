@@ -40,6 +40,56 @@ expect_err "unknown option '--bogus'"
 run "$AMLHOSTS" apply --purge
 expect_rc 2 "option of another command"
 expect_err "does not apply to 'apply'"
+# Did you mean: commands and long options, never run for the user.
+run "$AMLHOSTS" aply
+expect_rc 2 "misspelt command"
+expect_err "unknown command 'aply'; did you mean 'apply'?"
+run "$AMLHOSTS" -c /dev/null -H "$T/hosts" --state-dir "$STATE" rem x
+expect_rc 2 "a prefix is suggested, not run"
+expect_err "did you mean 'remove'?"
+run "$AMLHOSTS" re
+expect_rc 2 "ambiguous prefix"
+expect_err "did you mean one of 'resolve', 'remove'?"
+run "$AMLHOSTS" --jsno status
+expect_rc 2 "misspelt option"
+expect_err "unknown option '--jsno'; did you mean '--json'?"
+run "$AMLHOSTS" --dry-runn=1 apply
+expect_rc 2 "misspelt option with a value"
+expect_err "unknown option '--dry-runn'; did you mean '--dry-run'?"
+run "$AMLHOSTS" --zzzzzz status
+expect_rc 2 "nothing close"
+expect_err "unknown option '--zzzzzz'; see 'amlhosts --help'"
+# help [COMMAND] is --help and COMMAND --help.
+"$AMLHOSTS" plan --help > "$T/plan.help"
+run "$AMLHOSTS" help plan
+expect_rc 0 "help plan"
+cmp -s "$T/out" "$T/plan.help" || fail "help plan differs from plan --help"
+expect_out "^Usage: amlhosts \[OPTIONS\] plan"
+expect_out "--exit-code"
+run "$AMLHOSTS" help
+expect_rc 0 "help"
+cmp -s "$T/out" "$T/help" || fail "help differs from --help"
+run "$AMLHOSTS" help aply
+expect_rc 2 "help of an unknown command"
+expect_err "did you mean 'apply'?"
+run "$AMLHOSTS" help plan apply
+expect_rc 2 "help of two commands"
+# An option a command does not take is exit 2 for every kind of option,
+# naming the option and the command.
+for args in "--json apply" "apply --json" "--dry-run status" "-n history" \
+    "resolve --exit-code" "status --online-endpoint x" "forwarders --allow-empty" \
+    "history --cloud AzureCloud" "remove --in-place x" "verify --format csv"; do
+	# shellcheck disable=SC2086 # the words are the arguments
+	run "$AMLHOSTS" -c /dev/null -H "$T/hosts" --state-dir "$STATE" $args
+	expect_rc 2 "$args"
+	cmd=$(echo "$args" | tr ' ' '\n' | grep -Ex 'apply|status|history|resolve|forwarders|remove|verify')
+	opt=$(echo "$args" | tr ' ' '\n' | grep -E '^-' | sed 's/^-n$/--dry-run/')
+	expect_err "option $opt does not apply to '$cmd'"
+done
+# The ad-hoc target's keys as options need --name.
+run "$AMLHOSTS" -c /dev/null -H "$T/hosts" --state-dir "$STATE" plan --allow-empty
+expect_rc 2 "--allow-empty without --name"
+expect_err "give --name with them"
 run "$AMLHOSTS" status extra
 expect_rc 2 "status takes no targets"
 run "$AMLHOSTS" -c "$T/nonexistent.conf" status

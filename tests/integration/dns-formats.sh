@@ -179,8 +179,8 @@ expect_err "port 53 only"
 aml forwarders --format dnsmasq myws
 expect_rc 2 "forwarders takes no target"
 aml --json forwarders --format dnsmasq
-expect_rc 0 "forwarders ignores --json, as other commands do"
-expect_out "^server=/api\.azureml\.ms/168\.63\.129\.16$"
+expect_rc 2 "forwarders takes no --json, as no command takes an option it ignores"
+expect_err "option --json does not apply to 'forwarders'"
 aml forwarders --format dnsmasq --name myws --from-json "$NIC"
 expect_rc 2 "forwarders takes no ad-hoc target"
 
@@ -188,8 +188,18 @@ expect_rc 2 "forwarders takes no ad-hoc target"
 aml rollback --to 127.0.0.1
 expect_rc 2 "rollback --to an address"
 expect_err "change ID"
+# --cloud is the ad-hoc target's cloud: an export of a workspace in
+# another cloud is refused unless it is named.
 aml resolve --cloud AzureCloud --name myws --from-json "$NIC"
-expect_rc 2 "--cloud does not apply to resolve"
+expect_rc 0 "--cloud of an ad-hoc target"
+aml resolve --cloud AzureChinaCloud --name myws --from-json "$NIC"
+expect_rc 2 "--cloud AzureChinaCloud with an AzureCloud export"
+aml resolve --cloud Nowhere --name myws --from-json "$NIC"
+expect_rc 2 "--cloud unknown"
+expect_err "unknown cloud 'Nowhere'"
+aml resolve --cloud AzureCloud
+expect_rc 2 "--cloud without --name"
+expect_err "give --name"
 
 # Help names the commands and their options.
 aml --help

@@ -439,7 +439,32 @@ test_normalize(void)
 	CU_ASSERT_EQUAL(entry_list_normalize(&l, NULL), 0);
 }
 
+/* A name may have one address of each family (its A and AAAA records);
+ * two of one family stay a conflict. */
+static void
+test_dual_stack(void)
+{
+	struct entry_list l = ENTRY_LIST_INIT;
+	char *cause = NULL;
+
+	add(&l, "x.api.azureml.ms", "fd00::5");
+	add(&l, "x.api.azureml.ms", "10.1.0.5");
+	add(&l, "y.api.azureml.ms", "10.1.0.6");
+	CU_ASSERT_EQUAL_FATAL(entry_list_normalize(&l, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(l.n, 3);
+	CU_ASSERT_EQUAL(entry_list_find_family(&l, "x.api.azureml.ms", AF_INET), 0);
+	CU_ASSERT_EQUAL(entry_list_find_family(&l, "x.api.azureml.ms", AF_INET6), 2);
+	CU_ASSERT_EQUAL(entry_list_find_family(&l, "y.api.azureml.ms", AF_INET6), -1);
+	add(&l, "x.api.azureml.ms", "fd00::6");
+	CU_ASSERT_EQUAL(entry_list_normalize(&l, &cause), -1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cause);
+	CU_ASSERT_STRING_EQUAL(cause, "'x.api.azureml.ms' maps to both fd00::5 and fd00::6");
+	free(cause);
+	entry_list_release(&l);
+}
+
 static const struct unit_test entries_tests[] = {
+	{ "dual stack", test_dual_stack },
 	{ "name valid", test_name_valid },
 	{ "name invalid", test_name_invalid },
 	{ "name message quoting", test_name_message_quoting },

@@ -368,8 +368,56 @@ test_forwarders(void)
 	buf_release(&out);
 }
 
+/* A name with an IPv4 and an IPv6 address: one zone (or record set) with an
+ * A and an AAAA record in every DNS format. */
+static void
+test_dual_stack(void)
+{
+	static const struct {
+		enum format f;
+		const char *want;
+	} cases[] = {
+		{ FORMAT_DNSMASQ, "\nhost-record=" API ",10.1.0.5,fd00:1::5\n" },
+		{ FORMAT_UNBOUND, "\tlocal-zone: \"" API ".\" transparent\n"
+		    "\tlocal-data: \"" API ". 300 IN A 10.1.0.5\"\n"
+		    "\tlocal-data: \"" API ". 300 IN AAAA fd00:1::5\"\n" },
+		{ FORMAT_COREDNS, "\n" API " {\n\thosts {\n\t\t10.1.0.5 " API "\n\t\tfd00:1::5 " API "\n" },
+		{ FORMAT_BIND, "@\tIN\tA\t10.1.0.5\n@\tIN\tAAAA\tfd00:1::5\n" },
+		{ FORMAT_POWERSHELL, "-RRType AAAA -ErrorAction SilentlyContinue |\n"
+		    "\tRemove-DnsServerResourceRecord -ZoneName \"" API "\" -Force\n"
+		    "Add-DnsServerResourceRecordAAAA -ZoneName \"" API "\" -Name \"@\" "
+		    "-IPv6Address \"fd00:1::5\"" },
+	};
+	struct entry_list l = ENTRY_LIST_INIT;
+	struct resolved_target t = { "ds", &l };
+	struct buf out = BUF_INIT;
+	const char *zone_once[] = { "host-record=", "local-zone:", API " {", "zone \"", "Add-DnsServerPrimaryZone" };
+	const char *p;
+	size_t i, n;
+
+	add(&l, API, "fd00:1::5");
+	add(&l, API, "10.1.0.5");
+	CU_ASSERT_EQUAL_FATAL(entry_list_normalize(&l, NULL), 0);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		buf_release(&out);
+		format_entries(cases[i].f, &t, 1, &out);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(out.data);
+		if (strstr(out.data, cases[i].want) == NULL)
+			fprintf(stderr, "\n--- %s lacks:\n%s\n--- in:\n%s---\n",
+			    format_name(cases[i].f), cases[i].want, out.data);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out.data, cases[i].want));
+		/* The name's zone or record is declared once. */
+		for (n = 0, p = out.data; (p = strstr(p, zone_once[i])) != NULL; p++)
+			n++;
+		CU_ASSERT_EQUAL(n, 1);
+	}
+	buf_release(&out);
+	entry_list_release(&l);
+}
+
 static const struct unit_test format_tests[] = {
 	{ "names", test_names },
+	{ "dual stack", test_dual_stack },
 	{ "dnsmasq", test_dnsmasq },
 	{ "unbound", test_unbound },
 	{ "coredns", test_coredns },

@@ -118,7 +118,23 @@ test_cert_added(void)
 	CU_ASSERT_EQUAL_FATAL(f.notes.n, 1);
 	CU_ASSERT_STRING_EQUAL(f.notes.v[0], "'*.eastus.inference.ml.azure.com' (10.1.0.7) is a "
 	    "wildcard, which a hosts file cannot hold; name your online endpoints with "
-	    "'online_endpoints = NAME, ...'");
+	    "'online_endpoints = NAME, ...' in the target's section");
+	fx_release(&f);
+
+	/* An ad-hoc target is told the option; "online_endpoints = none"
+	 * says the user knows: no note. */
+	fx_init(&f);
+	fx_workspace(&f);
+	f.o.adhoc = 1;
+	CU_ASSERT_EQUAL(fx_run(&f), 0);
+	CU_ASSERT_EQUAL_FATAL(f.notes.n, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f.notes.v[0], "with --online-endpoint NAME"));
+	fx_release(&f);
+	fx_init(&f);
+	fx_workspace(&f);
+	f.o.endpoints_none = 1;
+	CU_ASSERT_EQUAL(fx_run(&f), 0);
+	CU_ASSERT_EQUAL(f.notes.n, 0);
 	fx_release(&f);
 
 	/* Notes are optional. */
