@@ -1,6 +1,6 @@
 /*
  * process.c - run a program with a time limit and captured output
- * (process.h). POSIX fork/exec; Windows says it is unsupported.
+ * (process.h). POSIX fork/exec here; Windows in process-win32.c.
  */
 #include "config.h"
 
@@ -41,15 +41,8 @@ process_result_release(struct process_result *r)
 	buf_release(&r->errout);
 }
 
-#ifdef _WIN32
-int
-process_run(const struct process_opts *o, struct process_result *r, char **cause)
-{
-	r->end = PROCESS_UNSUPPORTED;
-	return set_error(cause, "cannot run '%s': not supported on Windows",
-	    o->what != NULL ? o->what : o->path);
-}
-#else
+#ifndef _WIN32
+/* Windows: process-win32.c. */
 extern char **environ;
 
 static long long
