@@ -14,9 +14,12 @@
  *                 print "<its pid>\n", then sleep MS too
  *   cwd           the current directory
  *   env NAME      the value of NAME ("(unset)" when it is not set)
+ *   setevent H    SetEvent on the handle value H (decimal): an event the
+ *                 parent made inheritable reaches us only if leaked
  */
 #include <windows.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +116,9 @@ wmain(int argc, wchar_t **argv)
 			put(STD_OUTPUT_HANDLE, "(unset)", 7);
 		else
 			put_wide(v, 0);
+	} else if (wcscmp(argv[1], L"setevent") == 0 && argc > 2) {
+		if (SetEvent((HANDLE)(uintptr_t)wcstoull(argv[2], NULL, 10)))
+			put(STD_OUTPUT_HANDLE, "set", 3);
 	} else {
 		return 2;
 	}

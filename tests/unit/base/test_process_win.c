@@ -10,6 +10,7 @@
 #include <windows.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,6 +250,29 @@ test_both_streams(void)
 	free(cause);
 }
 
+/* An inheritable handle of ours that is not one of the three does not
+ * reach the child (the handle list): the child's SetEvent on its value
+ * fails, or hits a handle of its own, never our event. */
+static void
+test_no_handle_leaks(void)
+{
+	SECURITY_ATTRIBUTES sa = { sizeof sa, NULL, TRUE };
+	HANDLE ev = CreateEventW(&sa, TRUE, FALSE, NULL);
+	char value[32];
+	char *args[] = { "setevent", value, NULL };
+	struct process_result r;
+	char *cause = NULL;
+
+	CU_ASSERT_FATAL(ev != NULL);
+	snprintf(value, sizeof value, "%llu", (unsigned long long)(uintptr_t)ev);
+	CU_ASSERT_EQUAL(run_child(args, NULL, 0, 10000, 100, &r, &cause), 0);
+	CU_ASSERT_EQUAL(r.end, PROCESS_EXITED);
+	CU_ASSERT_EQUAL(WaitForSingleObject(ev, 0), WAIT_TIMEOUT);
+	CloseHandle(ev);
+	process_result_release(&r);
+	free(cause);
+}
+
 static void
 test_not_found(void)
 {
@@ -319,6 +343,7 @@ static const struct unit_test run_tests[] = {
 	{ "timeout kills the tree", test_timeout_kills_the_tree },
 	{ "too much output", test_too_much_output },
 	{ "both streams", test_both_streams },
+	{ "no handle leaks", test_no_handle_leaks },
 	{ "not found", test_not_found },
 	{ "cwd and env", test_cwd_and_env },
 	{ NULL, NULL }
