@@ -419,7 +419,6 @@ wait_all(HANDLE process, HANDLE thread[3], struct stream *out, ULONGLONG deadlin
 int
 process_run(const struct process_opts *o, struct process_result *r, char **cause)
 {
-	const char *what = o->what != NULL ? o->what : o->path;
 	struct buf cmd = BUF_INIT;
 	wchar_t *wpath = NULL, *wcmd = NULL, *wcwd = NULL, *wenv = NULL;
 	HANDLE child[3] = { NULL, NULL, NULL }, thread[3] = { NULL, NULL, NULL }, job = NULL;
@@ -506,17 +505,9 @@ stop:
 	for (i = 0; i < 3; i++)
 		if (thread[i] != NULL)
 			WaitForSingleObject(thread[i], INFINITE);
-	if (ended == 1) {
-		r->end = PROCESS_TIMED_OUT;
-		if (o->timeout_ms % 1000 == 0)
-			set_error(cause, "'%s' did not finish within %ld s and was stopped", what,
-			    o->timeout_ms / 1000);
-		else
-			set_error(cause, "'%s' did not finish within %ld ms and was stopped", what,
-			    o->timeout_ms);
-	} else if (ended == 2) {
-		r->end = PROCESS_TOO_MUCH_OUTPUT;
-		set_error(cause, "'%s' printed more than %zu bytes", what, o->out_max);
+	if (ended == 1 || ended == 2) {
+		r->end = ended == 1 ? PROCESS_TIMED_OUT : PROCESS_TOO_MUCH_OUTPUT;
+		process_stopped_cause(o, r->end, cause);
 	} else if (ended == 0) {
 		if (!GetExitCodeProcess(pi.hProcess, &code)) {
 			fail_win(r, cause, o->path, "exit code: ", GetLastError());

@@ -96,6 +96,10 @@ void process_result_release(struct process_result *r);
 
 int process_run(const struct process_opts *o, struct process_result *r, char **cause);
 
+/* For process.c and process-win32.c: the message of a run stopped at
+ * its time limit (PROCESS_TIMED_OUT) or for PROCESS_TOO_MUCH_OUTPUT. */
+void process_stopped_cause(const struct process_opts *o, enum process_end end, char **cause);
+
 #ifdef _WIN32
 /* The command line CreateProcessW gets for argv (UTF-8 in, UTF-8 out,
  * appended to *cmd), such that the C runtime's argv parsing in the child
