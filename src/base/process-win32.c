@@ -477,8 +477,6 @@ process_run(const struct process_opts *o, struct process_result *r, char **cause
 	}
 	if (start_streams(s, thread) < 0) {
 		fail_win(r, cause, o->path, "thread: ", GetLastError());
-		TerminateProcess(pi.hProcess, 1);
-		ended = -1;
 		goto stop;
 	}
 	if (o->timeout_ms > 0)
@@ -497,10 +495,12 @@ stop:
 	if (ended != 0 || (thread[0] != NULL && WaitForSingleObject(thread[0], 0) != WAIT_OBJECT_0)) {
 		if (job != NULL)
 			TerminateJobObject(job, 1);
-		else if (thread[0] != NULL)
-			CancelSynchronousIo(thread[0]);
 		if (ended != 0)
 			TerminateProcess(pi.hProcess, 1);
+		/* Without a job, what it started may hold a pipe open. */
+		for (i = 0; job == NULL && i < 3; i++)
+			if (thread[i] != NULL)
+				CancelSynchronousIo(thread[i]);
 	}
 	for (i = 0; i < 3; i++)
 		if (thread[i] != NULL)
