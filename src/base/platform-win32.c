@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "base/platform.h"
+#include "base/process.h"
 
 /* How long a replace keeps retrying what antivirus scanners and the DNS
  * Client service cause by holding the hosts file open for a moment. */
@@ -411,31 +412,34 @@ out:
 	return rc;
 }
 
-/* Run "<system>\ipconfig.exe /flushdns" without a window, up to 10 s. */
+/* Run "<system>\ipconfig.exe /flushdns" without a window, its output
+ * discarded, stopped (with anything it started) after 10 s. */
 static int
 run_ipconfig_flushdns(void)
 {
-	wchar_t sys[MAX_PATH + 1], cmd[MAX_PATH + 64];
-	STARTUPINFOW si;
-	PROCESS_INFORMATION pi;
-	DWORD code = 1;
+	wchar_t sys[MAX_PATH + 1];
+	char *dir, *path, *argv[] = { "ipconfig", "/flushdns", NULL };
+	struct process_opts po;
+	struct process_result pr;
 	UINT n;
+	int rc;
 
 	n = GetSystemDirectoryW(sys, MAX_PATH + 1);
-	if (n == 0 || n > MAX_PATH)
+	if (n == 0 || n > MAX_PATH || (dir = narrow(sys)) == NULL)
 		return -1;
-	_snwprintf(cmd, sizeof cmd / sizeof cmd[0], L"\"%ls\\ipconfig.exe\" /flushdns", sys);
-	cmd[sizeof cmd / sizeof cmd[0] - 1] = L'\0';
-	memset(&si, 0, sizeof si);
-	si.cb = sizeof si;
-	if (!CreateProcessW(NULL, cmd, NULL, NULL, FALSE, CREATE_NO_WINDOW, NULL, NULL, &si, &pi))
-		return -1;
-	if (WaitForSingleObject(pi.hProcess, 10000) != WAIT_OBJECT_0 ||
-	    !GetExitCodeProcess(pi.hProcess, &code))
-		code = 1;
-	CloseHandle(pi.hThread);
-	CloseHandle(pi.hProcess);
-	return code == 0 ? 0 : -1;
+	path = xasprintf("%s\\ipconfig.exe", dir);
+	memset(&po, 0, sizeof po);
+	po.path = path;
+	po.argv = argv;
+	po.timeout_ms = 10000;
+	po.out = PROCESS_DISCARD;
+	po.err = PROCESS_DISCARD;
+	process_result_init(&pr);
+	rc = process_run(&po, &pr, NULL) == 0 && pr.end == PROCESS_EXITED && pr.code == 0 ? 0 : -1;
+	process_result_release(&pr);
+	free(path);
+	free(dir);
+	return rc;
 }
 
 void

@@ -1,6 +1,6 @@
 /*
  * process.c - run a program with a time limit and captured output
- * (process.h). POSIX fork/exec; Windows says it is unsupported.
+ * (process.h). POSIX fork/exec here; Windows in process-win32.c.
  */
 #include "config.h"
 
@@ -41,15 +41,23 @@ process_result_release(struct process_result *r)
 	buf_release(&r->errout);
 }
 
-#ifdef _WIN32
-int
-process_run(const struct process_opts *o, struct process_result *r, char **cause)
+void
+process_stopped_cause(const struct process_opts *o, enum process_end end, char **cause)
 {
-	r->end = PROCESS_UNSUPPORTED;
-	return set_error(cause, "cannot run '%s': not supported on Windows",
-	    o->what != NULL ? o->what : o->path);
+	const char *what = o->what != NULL ? o->what : o->path;
+
+	if (end == PROCESS_TOO_MUCH_OUTPUT)
+		set_error(cause, "'%s' printed more than %zu bytes", what, o->out_max);
+	else if (o->timeout_ms % 1000 == 0)
+		set_error(cause, "'%s' did not finish within %ld s and was stopped", what,
+		    o->timeout_ms / 1000);
+	else
+		set_error(cause, "'%s' did not finish within %ld ms and was stopped", what,
+		    o->timeout_ms);
 }
-#else
+
+#ifndef _WIN32
+/* Windows: process-win32.c. */
 extern char **environ;
 
 static long long
@@ -191,7 +199,6 @@ exec_error(int report)
 int
 process_run(const struct process_opts *o, struct process_result *r, char **cause)
 {
-	const char *what = o->what != NULL ? o->what : o->path;
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, report[2] = { -1, -1 };
 	int nul = -1, st = 0, rc = -1, timed_out = 0, too_big = 0, failed = 0, i, nfds;
 	struct pollfd pfd[2];
@@ -298,17 +305,9 @@ process_run(const struct process_opts *o, struct process_result *r, char **cause
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
 	}
-	if (timed_out) {
-		r->end = PROCESS_TIMED_OUT;
-		if (o->timeout_ms % 1000 == 0)
-			set_error(cause, "'%s' did not finish within %ld s and was stopped", what,
-			    o->timeout_ms / 1000);
-		else
-			set_error(cause, "'%s' did not finish within %ld ms and was stopped", what,
-			    o->timeout_ms);
-	} else if (too_big) {
-		r->end = PROCESS_TOO_MUCH_OUTPUT;
-		set_error(cause, "'%s' printed more than %zu bytes", what, o->out_max);
+	if (timed_out || too_big) {
+		r->end = timed_out ? PROCESS_TIMED_OUT : PROCESS_TOO_MUCH_OUTPUT;
+		process_stopped_cause(o, r->end, cause);
 	} else if (!failed) {
 		r->end = WIFEXITED(st) ? PROCESS_EXITED : PROCESS_SIGNALED;
 		r->code = WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? WTERMSIG(st) : 0;

@@ -15,8 +15,25 @@
  *
  * Errors: 0 when the program ran and ended (exited or was killed by a
  * signal: look at r->end and r->code); -1 otherwise, r->end saying why
- * and *cause a message. POSIX only: on Windows process_run() fails with
- * PROCESS_UNSUPPORTED (the callers are POSIX-only).
+ * and *cause a message.
+ *
+ * Windows (process-win32.c), the same contract through CreateProcessW:
+ * - path, argv, envp and cwd are UTF-8 (a string that is not valid UTF-8
+ *   is taken in the ANSI code page, the one the C runtime gives main()'s
+ *   argv and our paths); argv becomes one command line quoted by the C
+ *   runtime's rules (process_win_command_line), envp a UTF-16 block sorted
+ *   by name as Windows requires.
+ * - The child inherits only its three standard handles (a handle list),
+ *   gets no console window (CREATE_NO_WINDOW), and runs in a Job object
+ *   that kills on close: a timeout or too much output ends it and
+ *   everything it started, and whatever of that is still running when
+ *   process_run() returns (or amlhosts dies) ends too.
+ * - stdin and the captured streams are served by threads, so a child that
+ *   writes while we write its input cannot deadlock.
+ * - r->code is the exit code (GetExitCodeProcess; a crash is an NTSTATUS
+ *   such as 0xC0000005, seen as a negative int); PROCESS_SIGNALED never
+ *   happens. r->err is an errno (ENOENT, EACCES, ENOMEM, else EIO) and
+ *   *cause says Windows' own words.
  */
 #ifndef AMLHOSTS_PROCESS_H
 #define AMLHOSTS_PROCESS_H
@@ -43,6 +60,8 @@ struct process_opts {
 	 * of its own, so that what it started dies with it; without one it
 	 * stays in ours, so that ^C reaches it as it always did. */
 	long timeout_ms;
+	const void *in;          /* written to the child's stdin (then closed); NULL: /dev/null */
+	size_t in_len;
 	enum process_output out, err;
 	/* stdout is the answer: more than out_max bytes of it is an error
 	 * (PROCESS_TOO_MUCH_OUTPUT, the child is killed). Its buffer is
@@ -60,7 +79,7 @@ enum process_end {
 	PROCESS_TOO_MUCH_OUTPUT, /* killed: more than out_max on stdout */
 	PROCESS_NOT_FOUND,       /* exec: no such program (ENOENT) */
 	PROCESS_CANNOT_RUN,      /* pipe, fork, exec, poll or wait failed */
-	PROCESS_UNSUPPORTED      /* not on this platform (Windows) */
+	PROCESS_UNSUPPORTED      /* not on this platform (none today) */
 };
 
 struct process_result {
@@ -76,5 +95,21 @@ void process_result_init(struct process_result *r);
 void process_result_release(struct process_result *r);
 
 int process_run(const struct process_opts *o, struct process_result *r, char **cause);
+
+/* For process.c and process-win32.c: the message of a run stopped at
+ * its time limit (PROCESS_TIMED_OUT) or for PROCESS_TOO_MUCH_OUTPUT. */
+void process_stopped_cause(const struct process_opts *o, enum process_end end, char **cause);
+
+#ifdef _WIN32
+/* The command line CreateProcessW gets for argv (UTF-8 in, UTF-8 out,
+ * appended to *cmd), such that the C runtime's argv parsing in the child
+ * gives back every argument as it was: an argument with a space, tab,
+ * newline or quote (or an empty one) is quoted, a quote inside it escaped
+ * with a backslash, and backslashes doubled only where they precede a
+ * quote. argv[0] follows the runtime's simpler rule for the program name
+ * (quoted, no escapes), so it may not contain a quote. 0, or -1 with
+ * *cause when argv cannot be passed (empty, or a quote in argv[0]). */
+int process_win_command_line(char *const *argv, struct buf *cmd, char **cause);
+#endif
 
 #endif
