@@ -178,6 +178,7 @@ cmd_uninstall_exec(struct cmd_ctx *ctx)
 		cmd_warnings(ctx, &r.warnings);
 		cmd_info(ctx, "removed every amlhosts block from '%s' (change %ld)",
 		    r.real_path, r.id);
+		cmd_log_change(ctx, &r);
 		rc = EXIT_OK;
 	} else
 		rc = cmd_report_edit(ctx, rc, cause, &r, "removed every amlhosts block from");
