@@ -323,7 +323,18 @@ target_key(struct parse_ctx *ctx, struct target_conf *t, const char *key, const 
 	else if (strcmp(key, "projects") == 0)
 		list = &t->projects;
 	if (list != NULL) {
+		/* The lists that Azure can fill: "auto" and "none" are whole
+		 * values, so "auto, foo" (also by a continuation line or a
+		 * repeated key) is an error, not a compute named "auto". */
+		int has_words = list == &t->compute_instances ||
+		    list == &t->online_endpoints || list == &t->projects;
+		size_t i;
+
 		strlist_split_commas(list, v);
+		for (i = 0; has_words && list->n > 1 && i < list->n; i++)
+			if (strcmp(list->v[i], "auto") == 0 || strcmp(list->v[i], "none") == 0)
+				return ctx_error(ctx, "'%s' in '%s' must stand alone, not in a list "
+				    "of names", list->v[i], key);
 		return 1;
 	}
 	if (!first_time(ctx, ctx->section, key))
@@ -358,6 +369,12 @@ conf_ini_handler(void *user, const char *section, const char *key, const char *v
 
 	if (ctx->error != NULL)
 		return 0;
+	/* inih gives a key above the first header the section "": the page
+	 * says every key belongs to a section, and a target's key up there
+	 * would be read as a global one. */
+	if (*section == '\0')
+		return ctx_error(ctx, "key '%s' comes before any section; put it under "
+		    "[global] or a [workspace NAME]", key);
 	if (ctx->section == NULL || strcmp(ctx->section, section) != 0) {
 		free(ctx->section);
 		ctx->section = xstrdup(section);
@@ -442,6 +459,11 @@ config_parse_string(struct config *c, const char *text, const char *path, char *
 	struct parse_ctx ctx;
 	int line;
 
+	/* A UTF-8 BOM (Windows editors write one) is not part of the first
+	 * line, whatever that line is: check_sections() would not see a
+	 * section header behind it, though inih skips it. */
+	if (strncmp(text, "\xef\xbb\xbf", 3) == 0)
+		text += 3;
 	if (check_sections(c, text, path, cause) != 0)
 		return -1;
 	memset(&ctx, 0, sizeof ctx);
