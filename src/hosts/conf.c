@@ -369,12 +369,6 @@ conf_ini_handler(void *user, const char *section, const char *key, const char *v
 
 	if (ctx->error != NULL)
 		return 0;
-	/* inih gives a key above the first header the section "": the page
-	 * says every key belongs to a section, and a target's key up there
-	 * would be read as a global one. */
-	if (*section == '\0')
-		return ctx_error(ctx, "key '%s' comes before any section; put it under "
-		    "[global] or a [workspace NAME]", key);
 	if (ctx->section == NULL || strcmp(ctx->section, section) != 0) {
 		free(ctx->section);
 		ctx->section = xstrdup(section);
@@ -391,16 +385,17 @@ conf_ini_handler(void *user, const char *section, const char *key, const char *v
  * Check every section header and create the targets, before inih runs: inih
  * only reports key lines, so an empty or misspelt section would otherwise
  * pass unnoticed, and line numbers are exact here. Also refuse lines longer
- * than inih's buffer, which it would silently split in two.
+ * than inih's buffer, which it would silently split in two, and a key
+ * before any section.
  */
 static int
 check_sections(struct config *c, const char *text, const char *path, char **cause)
 {
-	const char *p, *nl, *s, *close;
+	const char *p, *nl, *s, *close, *eq;
 	struct strlist seen = STRLIST_INIT;
 	char *section = NULL;
 	size_t lineno = 1;
-	int rc = -1;
+	int rc = -1, header_seen = 0;
 
 	for (p = text; *p != '\0'; p = nl + 1, lineno++) {
 		nl = strchr(p, '\n');
@@ -413,6 +408,20 @@ check_sections(struct config *c, const char *text, const char *path, char **caus
 		}
 		for (s = p; s < nl && (*s == ' ' || *s == '\t'); s++)
 			;
+		/* inih gives a key above the first header the section "": the
+		 * page says every key belongs to a section, and a target's key
+		 * up there would be read as a global one. A line that opens a
+		 * header, even a broken one, ends this (inih reports that). */
+		if (!header_seen && s < nl && *s != '[' && *s != ';' && *s != '#' &&
+		    (eq = memchr(s, '=', (size_t)(nl - s))) != NULL) {
+			while (eq > s && (eq[-1] == ' ' || eq[-1] == '\t'))
+				eq--;
+			set_error(cause, "%s:%zu: key '%.*s' comes before any section; put it "
+			    "under [global] or a [workspace NAME]", path, lineno, (int)(eq - s), s);
+			goto out;
+		}
+		if (s < nl && *s == '[')
+			header_seen = 1;
 		if (s < nl && *s == '[' && (close = memchr(s, ']', (size_t)(nl - s))) != NULL) {
 			free(section);
 			section = xstrndup(s + 1, (size_t)(close - s - 1));
