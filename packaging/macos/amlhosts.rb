@@ -8,6 +8,7 @@ class Amlhosts < Formula
   homepage "https://github.com/amlhosts/amlhosts"
   url "https://github.com/amlhosts/amlhosts/releases/download/v0.1.0/amlhosts-0.1.0.tar.gz"
   sha256 "0000000000000000000000000000000000000000000000000000000000000000"
+  license "MIT"
 
   head do
     url "https://github.com/amlhosts/amlhosts.git", branch: "main"

@@ -25,7 +25,8 @@
 #include "azure/http.h"
 #include "base/util.h"
 
-enum { CRED_OK, CRED_UNAVAILABLE, CRED_FAILED };
+/* CRED_BAD_CONFIG: CRED_FAILED, by the user's configuration (AUTH_ERR_CONFIG). */
+enum { CRED_OK, CRED_UNAVAILABLE, CRED_FAILED, CRED_BAD_CONFIG };
 
 #define SECRET_MAX (64u * 1024)         /* client secret, federated token */
 

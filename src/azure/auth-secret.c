@@ -64,7 +64,8 @@ auth_read_secret(const char *path, size_t max, int owner_only, char **out, char 
 		 * always was (a failed open keeps its "cannot open"). */
 		if (kind == FILE_READ_NOT_REGULAR && info.err == 0)
 			set_error(cause, "'%s' is not a regular file", path);
-		return -1;
+		return kind == FILE_READ_NOT_FOUND || kind == FILE_READ_UNSAFE_MODE ||
+		    kind == FILE_READ_UNSAFE_OWNER ? AUTH_ERR_CONFIG : -1;
 	}
 	len = b.len;
 	while (len > 0 && (b.data[len - 1] == '\n' || b.data[len - 1] == '\r'))

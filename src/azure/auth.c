@@ -223,8 +223,10 @@ auth_get_token(struct http_client *hc, const struct auth_opts *o, struct auth_to
 				goto out;
 			}
 		}
-		if (r == CRED_FAILED || last - first == 1) {
+		if (r == CRED_FAILED || r == CRED_BAD_CONFIG || last - first == 1) {
 			set_error(cause, "%s: %s", methods[i].label, reason != NULL ? reason : "failed");
+			if (r == CRED_BAD_CONFIG)
+				rc = AUTH_ERR_CONFIG;
 			goto out;
 		}
 		buf_printf(&tried, "%s%s: %s", tried.len > 0 ? "; " : "", methods[i].label,

@@ -46,6 +46,10 @@ struct auth_token {
  */
 int auth_get_token(struct http_client *hc, const struct auth_opts *o, struct auth_token *out,
     char **cause);
+/* What auth_get_token() and auth_read_secret() return, instead of -1, when
+ * the user's configuration is at fault (a secret file others may read): the
+ * command line exits 2 for it, as for any configuration error. */
+#define AUTH_ERR_CONFIG (-2)
 /* Wipe and free the token; t is left empty and may be reused. NULL is fine. */
 void auth_token_release(struct auth_token *t);
 
@@ -66,7 +70,9 @@ int auth_parse_expires_on(const char *s, long long *out);
 int auth_parse_cli_expires_on(const char *s, long long *out);
 /* Read a secret file of at most max bytes, dropping trailing newlines. With
  * owner_only set, refuse a file that group or others may read or write. *out
- * is a new string: wipe it before freeing. */
+ * is a new string: wipe it before freeing. -1 on failure, AUTH_ERR_CONFIG
+ * when the file is not there or its mode or owner is refused: the
+ * configuration's fault, not the world's. */
 int auth_read_secret(const char *path, size_t max, int owner_only, char **out, char **cause);
 /* Can this be sent as a bearer token: non-empty printable ASCII, no space? */
 int auth_token_ok(const char *t);

@@ -383,10 +383,15 @@ out:
 static int
 ensure_token(struct azure_session *s, char **cause)
 {
+	int rc;
+
 	if (s->have_token)
 		return 0;
-	if (auth_get_token(s->hc, &s->auth, &s->token, cause) != 0)
+	rc = auth_get_token(s->hc, &s->auth, &s->token, cause);
+	if (rc != 0) {
+		s->bad_config = rc == AUTH_ERR_CONFIG;
 		return -1;
+	}
 	s->have_token = 1;
 	return 0;
 }
@@ -535,8 +540,11 @@ azure_discover(struct azure_session *s, const struct target_conf *t, unsigned wa
 			    "rounds of nextLink)", t->name);
 			goto out;
 		}
-		if (run_round(&d, cause) != 0)
+		if (run_round(&d, cause) != 0) {
+			if (s->bad_config)
+				rc = AZURE_BAD_TARGET; /* the user's to fix: exit 2 */
 			goto out;
+		}
 	}
 	rc = AZURE_OK;
 out:

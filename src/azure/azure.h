@@ -33,6 +33,7 @@ struct azure_session {
 	struct auth_token token;   /* fetched on first use */
 	int have_token;
 	int renewed;
+	int bad_config;            /* the token failed by AUTH_ERR_CONFIG */
 };
 
 /* What one target's discovery found. */

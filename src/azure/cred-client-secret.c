@@ -51,9 +51,10 @@ cred_environment(struct ctx *c, struct auth_token *out, char **reason)
 	char *secret = NULL, *form;
 	int rc, from_file = 1;
 
-	if (file != NULL)
-		rc = auth_read_secret(file, SECRET_MAX, 1, &secret, reason) == 0 ? CRED_OK :
-		    CRED_FAILED;
+	if (file != NULL) {
+		rc = auth_read_secret(file, SECRET_MAX, 1, &secret, reason);
+		rc = rc == 0 ? CRED_OK : rc == AUTH_ERR_CONFIG ? CRED_BAD_CONFIG : CRED_FAILED;
+	}
 	else
 		rc = client_secret(&secret, &from_file, reason);
 	if (rc != CRED_OK)

@@ -14,6 +14,7 @@
 struct remove_arg {
 	const struct strlist *targets;
 	struct strlist missing;
+	struct strlist known; /* the blocks the file has, for the error */
 };
 
 static int
@@ -27,6 +28,10 @@ remove_compute(const struct hostsfile *hf, const char *real_path, const char *st
 
 	(void)real_path;
 	(void)state_dir;
+	strlist_release(&arg->known); /* a retry reads the file again */
+	strlist_release(&arg->missing);
+	for (i = 0; i < hf->nblocks; i++)
+		strlist_push(&arg->known, hf->blocks[i].name);
 	changes = xcalloc(arg->targets->n, sizeof *changes);
 	for (i = 0; i < arg->targets->n; i++) {
 		const char *t = arg->targets->v[i];
@@ -60,17 +65,27 @@ cmd_remove_exec(struct cmd_ctx *ctx)
 		}
 	arg.targets = &ctx->args;
 	strlist_init(&arg.missing);
+	strlist_init(&arg.known);
 	cmd_hostsedit_opts(ctx, "remove", &ctx->args, &o);
 	hostsedit_result_init(&r);
 	rc = hostsedit_run(&o, remove_compute, &arg, &r, &cause);
 	if (rc == 0 && arg.missing.n == ctx->args.n) {
 		char *names = strlist_join(&arg.missing, "', '");
 
+		char *known = strlist_join(&arg.known, "', '");
+
+		/* A name that is not there is the user's to correct, like
+		 * any bad input: exit 2, with the names that are there. */
 		cmd_warnings(ctx, &r.warnings);
-		cmd_error(ctx, "no block '%s' in '%s'; 'amlhosts status' lists the blocks",
-		    names, ctx->conf.hosts_file);
+		if (arg.known.n == 0)
+			cmd_error(ctx, "no block '%s' in '%s': it has no amlhosts blocks",
+			    names, ctx->conf.hosts_file);
+		else
+			cmd_error(ctx, "no block '%s' in '%s'; its blocks: '%s'",
+			    names, ctx->conf.hosts_file, known);
+		free(known);
 		free(names);
-		rc = EXIT_FAIL;
+		rc = EXIT_USAGE;
 	} else {
 		for (i = 0; rc == 0 && i < arg.missing.n; i++)
 			cmd_warn(ctx, "no block '%s' in '%s'", arg.missing.v[i], ctx->conf.hosts_file);
@@ -78,6 +93,7 @@ cmd_remove_exec(struct cmd_ctx *ctx)
 	}
 	hostsedit_result_release(&r);
 	strlist_release(&arg.missing);
+	strlist_release(&arg.known);
 	free(cause);
 	return rc;
 }
@@ -85,8 +101,8 @@ cmd_remove_exec(struct cmd_ctx *ctx)
 const struct cmd_entry cmd_remove_entry = {
 	"remove", "TARGET...",
 	"take the named blocks out and restore the lines they disabled",
-	NULL,
-	0,
+	"      --in-place         rewrite a bind-mounted hosts file in place\n",
+	CMDOPT_IN_PLACE,
 	CMDF_TARGETS | CMDF_NEEDS_TARGET,
 	cmd_remove_exec,
 };

@@ -162,8 +162,9 @@ const struct cmd_entry cmd_rollback_entry = {
 	"rollback", "",
 	"undo the last change to the managed lines, keeping unrelated edits",
 	"      --to ID            undo change ID and every later one\n"
-	"      --whole-file       restore the exact bytes from before the change\n",
-	CMDOPT_TO | CMDOPT_WHOLE_FILE,
+	"      --whole-file       restore the exact bytes from before the change\n"
+	"      --in-place         rewrite a bind-mounted hosts file in place\n",
+	CMDOPT_TO | CMDOPT_WHOLE_FILE | CMDOPT_IN_PLACE,
 	0,
 	cmd_rollback_exec,
 };

@@ -24,17 +24,44 @@ struct block_status {
 	const char *edited;                /* "yes", "no", "unknown" */
 };
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Did record r set out to change block name? A record of named targets
+ * (apply, remove) changes only those; one of the whole file ("-":
+ * uninstall, rollback) may change any. *sorted holds r's targets once
+ * asked for, sorted for bsearch: an apply of every target of a large file
+ * names them all. */
+static int
+record_names(const struct journal_record *r, struct strlist *sorted, const char *name)
+{
+	if (strcmp(r->targets, "-") == 0)
+		return 1;
+	if (sorted->n == 0) {
+		strlist_split_commas(sorted, r->targets);
+		if (sorted->n > 1)
+			qsort(sorted->v, sorted->n, sizeof *sorted->v, cmp_str);
+	}
+	return bsearch(&name, sorted->v, sorted->n, sizeof *sorted->v, cmp_str) != NULL;
+}
+
 /*
- * For every block: the newest record after which its recorded hash changed,
- * and the hash last recorded (empty if none). One pass over the records,
- * each record's block list indexed once, so a file with many blocks and a
- * journal whose records list them all stays linear.
+ * For every block: the newest record after which its recorded hash changed
+ * and which was about the block (a block another target's apply found in the
+ * file is in that record's list, unchanged or not: that was no change to
+ * it), and the hash last recorded (empty if none). One pass over the
+ * records, each record's block list indexed once, so a file with many
+ * blocks and a journal whose records list them all stays linear.
  */
 static void
 last_changes(const struct journal *j, const char *hosts, struct block_status *bs,
     size_t nblocks, char (*hash)[65])
 {
 	struct journal_blocks jb;
+	struct strlist targets = STRLIST_INIT;
 	const char *cur;
 	size_t i, b;
 
@@ -48,7 +75,8 @@ last_changes(const struct journal *j, const char *hosts, struct block_status *bs
 			cur = journal_blocks_get(&jb, bs[b].name);
 			if (cur == NULL ? hash[b][0] != '\0' :
 			    hash[b][0] == '\0' || memcmp(cur, hash[b], 64) != 0) {
-				bs[b].last = &j->v[i];
+				if (record_names(&j->v[i], &targets, bs[b].name))
+					bs[b].last = &j->v[i];
 				if (cur == NULL)
 					hash[b][0] = '\0';
 				else {
@@ -58,6 +86,7 @@ last_changes(const struct journal *j, const char *hosts, struct block_status *bs
 			}
 		}
 		journal_blocks_release(&jb);
+		strlist_release(&targets);
 	}
 }
 

@@ -10,10 +10,19 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/pathtrust.h"
 #include "cli/cmd.h"
 #include "state/statedir.h"
+
+/* What purge_state() deleted, for the message that says so. */
+struct purged {
+	size_t backups;
+	int journal;
+	int dir;
+};
 
 static int
 uninstall_compute(const struct hostsfile *hf, const char *real_path, const char *state_dir,
@@ -27,7 +36,7 @@ uninstall_compute(const struct hostsfile *hf, const char *real_path, const char 
 
 /* Delete only what amlhosts puts in its state directory, never a tree. */
 static int
-purge_state(const char *dir, char **cause)
+purge_state(const char *dir, struct purged *done, char **cause)
 {
 	char *backups = statedir_backups_dir(dir), *p;
 	DIR *d;
@@ -47,6 +56,8 @@ purge_state(const char *dir, char **cause)
 			p = xasprintf("%s/%s", backups, de->d_name);
 			if (unlink(p) != 0)
 				rc = set_error(cause, "cannot remove '%s': %s", p, strerror(errno));
+			else
+				done->backups++;
 			free(p);
 		}
 		closedir(d);
@@ -57,16 +68,92 @@ purge_state(const char *dir, char **cause)
 	if (rc != 0)
 		return rc;
 	p = statedir_journal_path(dir);
-	if (unlink(p) != 0 && errno != ENOENT)
+	if (unlink(p) == 0)
+		done->journal = 1;
+	else if (errno != ENOENT)
 		rc = set_error(cause, "cannot remove '%s': %s", p, strerror(errno));
 	free(p);
 	p = statedir_lock_path(dir);
 	if (rc == 0 && unlink(p) != 0 && errno != ENOENT)
 		rc = set_error(cause, "cannot remove '%s': %s", p, strerror(errno));
 	free(p);
-	if (rc == 0 && rmdir(dir) != 0 && errno != ENOENT)
-		rc = set_error(cause, "cannot remove '%s': %s", dir, strerror(errno));
+	if (rc == 0) {
+		if (rmdir(dir) == 0)
+			done->dir = 1;
+		else if (errno != ENOENT)
+			rc = set_error(cause, "cannot remove '%s': %s", dir, strerror(errno));
+	}
 	return rc;
+}
+
+/* --purge: delete the state directory and say what went with it. */
+static int
+purge(struct cmd_ctx *ctx)
+{
+	struct purged done = { 0, 0, 0 };
+	char *cause = NULL;
+
+	if (purge_state(ctx->conf.state_dir, &done, &cause) != 0) {
+		cmd_error(ctx, "%s", cause);
+		free(cause);
+		return EXIT_FAIL;
+	}
+	if (!done.dir)
+		cmd_info(ctx, "no state directory '%s': nothing to delete", ctx->conf.state_dir);
+	else
+		cmd_info(ctx, "deleted state directory '%s' (%zu backup%s%s)", ctx->conf.state_dir,
+		    done.backups, done.backups == 1 ? "" : "s",
+		    done.journal ? " and the journal of changes" : ", no journal");
+	return EXIT_OK;
+}
+
+/* With no state directory yet, a hosts file without amlhosts lines is left
+ * as it is without creating one: a dry run first, and the real run (which
+ * creates, locks and journals) only when it would change something. As
+ * root, paths another user controls go to the real run, which refuses
+ * them. 1 when there is nothing to do, 0 to go on, -1 on failure (*rc). */
+static int
+nothing_to_do(struct cmd_ctx *ctx, const struct hostsedit_opts *o, int *rc)
+{
+	struct hostsedit_opts dry = *o;
+	struct hostsedit_result r;
+	struct stat st;
+	char *cause = NULL;
+	int ret;
+
+	if (o->dry_run || stat(o->state_dir, &st) == 0 || errno != ENOENT)
+		return 0;
+#ifndef _WIN32
+	if (geteuid() == 0) {
+		enum pathtrust t = pathtrust_check_write(o->hosts_file, 1, &cause);
+
+		free(cause);
+		cause = NULL;
+		if (t != PATHTRUST_OK)
+			return 0;
+		t = pathtrust_check_write(o->state_dir, 0, &cause);
+		free(cause);
+		cause = NULL;
+		if (t != PATHTRUST_OK && t != PATHTRUST_MISSING)
+			return 0;
+	}
+#endif
+	dry.dry_run = 1;
+	hostsedit_result_init(&r);
+	if (hostsedit_run(&dry, uninstall_compute, NULL, &r, &cause) != 0) {
+		*rc = cmd_report_edit(ctx, -1, cause, &r, "");
+		ret = -1;
+	} else if (r.changed) {
+		ret = 0;
+	} else {
+		cmd_warnings(ctx, &r.warnings);
+		cmd_info(ctx, "'%s' has no amlhosts lines: nothing to uninstall", ctx->conf.hosts_file);
+		*rc = EXIT_OK;
+		ret = 1;
+	}
+	hostsedit_result_release(&r);
+	free(cause);
+	return ret;
 }
 
 static int
@@ -78,16 +165,25 @@ cmd_uninstall_exec(struct cmd_ctx *ctx)
 	int rc;
 
 	cmd_hostsedit_opts(ctx, "uninstall", NULL, &o);
+	switch (nothing_to_do(ctx, &o, &rc)) {
+	case 1:
+		return ctx->purge ? purge(ctx) : rc;
+	case -1:
+		return rc;
+	}
 	hostsedit_result_init(&r);
 	rc = hostsedit_run(&o, uninstall_compute, NULL, &r, &cause);
-	rc = cmd_report_edit(ctx, rc, cause, &r, "removed every amlhosts block from");
-	if (rc == EXIT_OK && ctx->purge && !ctx->dry_run) {
-		if (purge_state(ctx->conf.state_dir, &cause) != 0) {
-			cmd_error(ctx, "%s", cause);
-			rc = EXIT_FAIL;
-		} else
-			cmd_info(ctx, "removed state directory '%s'", ctx->conf.state_dir);
-	}
+	if (rc == 0 && r.changed && ctx->purge && !ctx->dry_run) {
+		/* The backup the usual message names is about to be deleted. */
+		cmd_warnings(ctx, &r.warnings);
+		cmd_info(ctx, "removed every amlhosts block from '%s' (change %ld)",
+		    r.real_path, r.id);
+		cmd_log_change(ctx, &r);
+		rc = EXIT_OK;
+	} else
+		rc = cmd_report_edit(ctx, rc, cause, &r, "removed every amlhosts block from");
+	if (rc == EXIT_OK && ctx->purge && !ctx->dry_run)
+		rc = purge(ctx);
 	hostsedit_result_release(&r);
 	free(cause);
 	return rc;
@@ -96,8 +192,9 @@ cmd_uninstall_exec(struct cmd_ctx *ctx)
 const struct cmd_entry cmd_uninstall_entry = {
 	"uninstall", "",
 	"remove every managed block and restore all disabled lines",
-	"      --purge            also delete the state directory (backups, journal)\n",
-	CMDOPT_PURGE,
+	"      --purge            also delete the state directory (backups, journal)\n"
+	"      --in-place         rewrite a bind-mounted hosts file in place\n",
+	CMDOPT_PURGE | CMDOPT_IN_PLACE,
 	0,
 	cmd_uninstall_exec,
 };

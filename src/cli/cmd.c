@@ -288,5 +288,6 @@ cmd_report_edit(struct cmd_ctx *ctx, int rc, char *cause, struct hostsedit_resul
 	}
 	cmd_info(ctx, "%s '%s' (change %ld; previous contents in '%s')", what,
 	    r->real_path, r->id, r->backup);
+	cmd_log_change(ctx, r);
 	return EXIT_OK;
 }

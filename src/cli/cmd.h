@@ -128,6 +128,9 @@ int cmd_resolve_targets(struct cmd_ctx *ctx, struct resolved_set *out);
 /* hostsedit options from the configuration and the command line. */
 void cmd_hostsedit_opts(struct cmd_ctx *ctx, const char *command,
     const struct strlist *targets, struct hostsedit_opts *o);
+/* --syslog: log a change (command, file, change ID, the blocks it changed
+ * and their entries), also with -q (changelog.c). */
+void cmd_log_change(struct cmd_ctx *ctx, const struct hostsedit_result *r);
 /* Report a hostsedit_run() outcome: exit code. */
 int cmd_report_edit(struct cmd_ctx *ctx, int rc, char *cause, struct hostsedit_result *r,
     const char *what);

@@ -323,7 +323,18 @@ target_key(struct parse_ctx *ctx, struct target_conf *t, const char *key, const 
 	else if (strcmp(key, "projects") == 0)
 		list = &t->projects;
 	if (list != NULL) {
+		/* The lists that Azure can fill: "auto" and "none" are whole
+		 * values, so "auto, foo" (also by a continuation line or a
+		 * repeated key) is an error, not a compute named "auto". */
+		int has_words = list == &t->compute_instances ||
+		    list == &t->online_endpoints || list == &t->projects;
+		size_t i;
+
 		strlist_split_commas(list, v);
+		for (i = 0; has_words && list->n > 1 && i < list->n; i++)
+			if (strcmp(list->v[i], "auto") == 0 || strcmp(list->v[i], "none") == 0)
+				return ctx_error(ctx, "'%s' in '%s' must stand alone, not in a list "
+				    "of names", list->v[i], key);
 		return 1;
 	}
 	if (!first_time(ctx, ctx->section, key))
@@ -374,16 +385,17 @@ conf_ini_handler(void *user, const char *section, const char *key, const char *v
  * Check every section header and create the targets, before inih runs: inih
  * only reports key lines, so an empty or misspelt section would otherwise
  * pass unnoticed, and line numbers are exact here. Also refuse lines longer
- * than inih's buffer, which it would silently split in two.
+ * than inih's buffer, which it would silently split in two, and a key
+ * before any section.
  */
 static int
 check_sections(struct config *c, const char *text, const char *path, char **cause)
 {
-	const char *p, *nl, *s, *close;
+	const char *p, *nl, *s, *close, *eq;
 	struct strlist seen = STRLIST_INIT;
 	char *section = NULL;
 	size_t lineno = 1;
-	int rc = -1;
+	int rc = -1, header_seen = 0;
 
 	for (p = text; *p != '\0'; p = nl + 1, lineno++) {
 		nl = strchr(p, '\n');
@@ -396,6 +408,20 @@ check_sections(struct config *c, const char *text, const char *path, char **caus
 		}
 		for (s = p; s < nl && (*s == ' ' || *s == '\t'); s++)
 			;
+		/* inih gives a key above the first header the section "": the
+		 * page says every key belongs to a section, and a target's key
+		 * up there would be read as a global one. A line that opens a
+		 * header, even a broken one, ends this (inih reports that). */
+		if (!header_seen && s < nl && *s != '[' && *s != ';' && *s != '#' &&
+		    (eq = memchr(s, '=', (size_t)(nl - s))) != NULL) {
+			while (eq > s && (eq[-1] == ' ' || eq[-1] == '\t'))
+				eq--;
+			set_error(cause, "%s:%zu: key '%.*s' comes before any section; put it "
+			    "under [global] or a [workspace NAME]", path, lineno, (int)(eq - s), s);
+			goto out;
+		}
+		if (s < nl && *s == '[')
+			header_seen = 1;
 		if (s < nl && *s == '[' && (close = memchr(s, ']', (size_t)(nl - s))) != NULL) {
 			free(section);
 			section = xstrndup(s + 1, (size_t)(close - s - 1));
@@ -442,6 +468,11 @@ config_parse_string(struct config *c, const char *text, const char *path, char *
 	struct parse_ctx ctx;
 	int line;
 
+	/* A UTF-8 BOM (Windows editors write one) is not part of the first
+	 * line, whatever that line is: check_sections() would not see a
+	 * section header behind it, though inih skips it. */
+	if (strncmp(text, "\xef\xbb\xbf", 3) == 0)
+		text += 3;
 	if (check_sections(c, text, path, cause) != 0)
 		return -1;
 	memset(&ctx, 0, sizeof ctx);

@@ -775,14 +775,15 @@ out:
 }
 
 /*
- * What a failure to read the input is: one that is no longer there or not
- * readable (or a read error) is the world's fault; a directory, a device, a
- * FIFO or one that is too large is the input's.
+ * What a failure to read the input is: one that is not readable (or a read
+ * error) is the world's fault; one that is not there (a misspelt name), a
+ * directory, a device, a FIFO or one that is too large is the input's.
  */
 static enum jsonsrc_error
 read_failure_kind(enum file_read_error kind)
 {
 	switch (kind) {
+	case FILE_READ_NOT_FOUND:
 	case FILE_READ_NOT_REGULAR:
 	case FILE_READ_TOO_BIG:
 		return JSONSRC_BAD_INPUT;
@@ -804,8 +805,12 @@ jsonsrc_load(const char *path, struct raw_list *out, char **cause)
 		else if (jsonsrc_parse(b.data, b.len, "standard input", out, cause) != 0)
 			rc = JSONSRC_BAD_INPUT;
 	} else if (file_read(path, FILE_READ_REGULAR, JSONSRC_MAX_BYTES, &b, NULL, &kind,
-	    cause) != 0)
+	    cause) != 0) {
 		rc = read_failure_kind(kind);
+		if (kind == FILE_READ_NOT_FOUND && cause != NULL)
+			set_error(cause, "%s; check the file name (--from-json FILE, or json_file "
+			    "in the configuration)", *cause);
+	}
 	else if (jsonsrc_parse(b.data, b.len, path, out, cause) != 0)
 		rc = JSONSRC_BAD_INPUT;
 	buf_release(&b);

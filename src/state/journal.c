@@ -44,8 +44,8 @@ ensure_private_dir(const char *dir, char **cause)
 #else
 	struct stat st;
 
-	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-		return set_error(cause, "cannot create state directory '%s': %s", dir, strerror(errno));
+	if (statedir_mkdir(dir, cause) != 0)
+		return -1;
 	if (lstat(dir, &st) != 0)
 		return set_error(cause, "cannot stat state directory '%s': %s", dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))

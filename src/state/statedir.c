@@ -6,12 +6,63 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "state/atomicfile.h"
 #include "state/statedir.h"
 #include "base/util.h"
 
 #define BACKUPS "backups"
+
+#ifndef _WIN32
+/* Why mkdir failed, and what to do when it is a matter of permissions: the
+ * default state directory is a system one, so a user who is not root
+ * should be told to be. */
+static int
+mkdir_error(const char *what, const char *path, int err, char **cause)
+{
+	if ((err == EACCES || err == EPERM) && geteuid() != 0)
+		return set_error(cause, "cannot create %s '%s': %s; run as root "
+		    "(or give a state directory of your own with --state-dir)",
+		    what, path, strerror(err));
+	return set_error(cause, "cannot create %s '%s': %s", what, path, strerror(err));
+}
+
+int
+statedir_mkdir(const char *dir, char **cause)
+{
+	char *p = xstrdup(dir), *s;
+	size_t len = strlen(p);
+	int rc = 0;
+
+	/* "a/b/" names b: the last component is the one after the last
+	 * slash once trailing slashes are gone. */
+	while (len > 1 && p[len - 1] == '/')
+		p[--len] = '\0';
+	/* Parents first: "./configure" puts the state directory under
+	 * /usr/local/var/lib, which a fresh machine does not have. They are
+	 * 0755 whatever the umask (a systemd service runs with 0077), as
+	 * mkdir -p would make them for others to traverse; only the state
+	 * directory itself is private. */
+	for (s = p + 1; rc == 0 && (s = strchr(s, '/')) != NULL; s++) {
+		if (s[-1] == '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) == 0) {
+			if (chmod(p, 0755) != 0)
+				rc = set_error(cause, "cannot set the mode of '%s': %s", p, strerror(errno));
+		} else if (errno != EEXIST) {
+			rc = mkdir_error("the parent directory", p, errno, cause);
+		}
+		*s = '/';
+	}
+	if (rc == 0 && mkdir(p, 0700) != 0 && errno != EEXIST)
+		rc = mkdir_error("state directory", p, errno, cause);
+	free(p);
+	return rc;
+}
+#endif
 
 char *
 statedir_lock_path(const char *dir)

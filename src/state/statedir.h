@@ -14,7 +14,7 @@
  *                                      leaves one behind
  *
  * The path functions return new strings (free them); they only join names
- * and never touch the disk.
+ * and never touch the disk; statedir_mkdir creates the directory.
  */
 #ifndef AMLHOSTS_STATEDIR_H
 #define AMLHOSTS_STATEDIR_H
@@ -27,6 +27,14 @@ char *statedir_journal_path(const char *dir);
 char *statedir_backups_dir(const char *dir);
 /* <dir>/backups/<id>.hosts */
 char *statedir_backup_path(const char *dir, long id);
+
+#ifndef _WIN32
+/* Create dir (0700) and those of its parents that are missing (0755), as
+ * mkdir -p would; an existing dir is no error (the caller checks its owner
+ * and mode). -1 with *cause set on failure; a permission error as a user
+ * other than root says to run as root. Windows: platform_private_dir. */
+int statedir_mkdir(const char *dir, char **cause);
+#endif
 
 /* The id of a backups/ entry named "<id>.hosts" (id > 0), else 0. */
 long statedir_backup_id(const char *name);

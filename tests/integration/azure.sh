@@ -578,7 +578,7 @@ for mode in 640 604 620; do
 	cp "$T/before" "$T/hosts"
 	conf "tenant_id = tenant-1" "client_id = client-1" "client_secret_file = $T/secret"
 	azrun apply
-	expect_failure "client_secret_file mode $mode" 1 "'$T/secret' is (readable|writable) by group or others"
+	expect_failure "client_secret_file mode $mode" 2 "'$T/secret' is (readable|writable) by group or others"
 	[ "$(count_req 'POST /login/')" -eq 0 ] || fail "client_secret_file mode $mode: the secret was sent"
 done
 chmod 600 "$T/secret"

@@ -8,7 +8,8 @@
 # their short forms under GLOBAL OPTIONS, the exit codes under EXIT STATUS.
 # amlhosts.conf(5): every key it documents is accepted by the binary, with
 # the default the page gives; the page's examples are accepted; a key it
-# does not document is refused. Both pages render without warnings where
+# does not document is refused, and every key src/hosts/conf.c accepts is
+# documented; what it says of the file format holds. Both pages render without warnings where
 # groff, mandoc or man are installed.
 #
 # Environment: AMLHOSTS, the binary under test (set by make check). The
@@ -438,6 +439,69 @@ for hdr in '[global]' '[workspace w]'; do
 	else
 		fail "the undocumented key '$bad' in $hdr gives exit $rc, not 2 with file:line and key:"
 		indent "$T/err"
+	fi
+done
+
+# Every key the code accepts (the strcmp(key, "...") of src/hosts/conf.c) is
+# documented, so the page cannot fall behind a new key.
+CONF_C=$(dirname "$0")/../../src/hosts/conf.c
+if [ -f "$CONF_C" ]; then
+	sed -n 's/.*strcmp(key, "\([a-z_]*\)").*/\1/p' "$CONF_C" | sort -u > "$T/keys.code"
+	[ "$(wc -l < "$T/keys.code")" -ge 20 ] && pass ||
+		fail "cannot list the keys of $CONF_C: got $(tr '\n' ' ' < "$T/keys.code")"
+	while read -r key; do
+		if grep -q " $key\$" "$T/keys.doc"; then
+			pass
+		else
+			fail "key '$key', which amlhosts accepts, is not documented in amlhosts.conf(5)"
+		fi
+	done < "$T/keys.code"
+else
+	skip "$CONF_C not found: the keys the code accepts were not checked"
+fi
+
+# What the pages say of the file format holds (issue 15), and the sentences
+# that did not are gone.
+# expect_conf WHAT RC TEXT: the configuration in $T/fmt.conf gives exit RC
+# (and, for a refusal, names the file and says TEXT).
+expect_conf() {
+	set +e
+	accepts "$T/fmt.conf"
+	rc=$?
+	set -e
+	if [ "$rc" -eq "$2" ] && { [ "$2" -eq 0 ] ||
+	    { grep -Fq "$T/fmt.conf:" "$T/err" && grep -Fq -- "$3" "$T/err"; }; }; then
+		pass
+	else
+		fail "$1: exit $rc, expected $2${3:+ and '$3'}:"
+		indent "$T/err"
+	fi
+}
+printf '\357\273\277[workspace w]\njson_file = w.json\n' > "$T/fmt.conf"
+expect_conf "a UTF-8 BOM before a section header is skipped (amlhosts.conf(5))" 0 ""
+printf 'keep_backups = 3\n[global]\n' > "$T/fmt.conf"
+expect_conf "a key before any section (every key belongs to a section)" 2 "before any section"
+printf '[workspace w]\nsubscription = s\nresource_group = r\nworkspace = w\ncompute_instances = auto, ci1\n' > "$T/fmt.conf"
+expect_conf "auto in a list (auto and none stand alone)" 2 "must stand alone"
+printf '[global]\nallowed_networks = 10.0.0.0/8\nallowed_networks = 192.168.0.0/16\n' > "$T/fmt.conf"
+expect_conf "allowed_networks given twice (the lists are merged)" 0 ""
+# sentence PAGE TEXT: a sentence that was untrue must not come back.
+no_sentence() {
+	if grep -Fq -- "$2" "$1"; then
+		fail "$(basename "$1") still says '$2'"
+	else
+		pass
+	fi
+}
+no_sentence "$T/page1.txt" "This version has no"
+no_sentence "$T/page5.txt" "This list is one value"
+# The bind-mount error suggests --in-place to every command that writes the
+# hosts file: each of them accepts it.
+for c in apply remove uninstall rollback; do
+	if "$AMLHOSTS" "$c" --help 2>/dev/null | long_options | grep -Fqx -- --in-place; then
+		pass
+	else
+		fail "'amlhosts $c' does not accept --in-place, which a bind-mounted hosts file needs"
 	fi
 done
 

@@ -46,7 +46,7 @@ pass
 # remove of a block that is not there
 cp "$T/orig" "$T/hosts"
 aml remove nosuch
-expect_rc 1 "remove of a missing block"
+expect_rc 2 "remove of a missing block"
 expect_err "no block 'nosuch'"
 same "$T/orig" "$T/hosts" "remove of a missing block changed the file"
 aml remove

@@ -49,7 +49,7 @@ aml apply --name x --from-json "$T/shape.json"
 expect_rc 2 "unknown shape"
 expect_err "shape.json"
 aml apply --name x --from-json "$T/missing.json"
-expect_rc 1 "missing json file"
+expect_rc 2 "missing json file"
 expect_err "missing.json"
 same "$T/orig" "$T/hosts" "file changed by bad json"
 

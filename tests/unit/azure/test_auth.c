@@ -379,7 +379,7 @@ test_secret_file(void)
 	free(path);
 
 	path = write_file("secret-644", "abc\n", 0644);
-	CU_ASSERT_EQUAL(auth_read_secret(path, 4096, 1, &secret, &cause), -1);
+	CU_ASSERT_EQUAL(auth_read_secret(path, 4096, 1, &secret, &cause), AUTH_ERR_CONFIG);
 	CU_ASSERT_PTR_NULL(secret);
 	want = xasprintf("'%s' is readable by group or others; chmod 600 it", path);
 	CU_ASSERT_STRING_EQUAL(cause, want);
@@ -395,7 +395,7 @@ test_secret_file(void)
 	o.client_secret_file = path;
 	o.tenant_id = TENANT;
 	o.client_id = CLIENT;
-	CU_ASSERT_EQUAL(auth_get_token(hc, &o, &tok, &cause), -1);
+	CU_ASSERT_EQUAL(auth_get_token(hc, &o, &tok, &cause), AUTH_ERR_CONFIG);
 	CU_ASSERT_PTR_NULL(tok.token);
 	want = xasprintf("environment: '%s' is readable by group or others; chmod 600 it", path);
 	CU_ASSERT_STRING_EQUAL(cause, want);
@@ -403,7 +403,7 @@ test_secret_file(void)
 	free(path);
 
 	path = write_file("secret-620", "abc\n", 0620);
-	CU_ASSERT_EQUAL(auth_read_secret(path, 4096, 1, &secret, &cause), -1);
+	CU_ASSERT_EQUAL(auth_read_secret(path, 4096, 1, &secret, &cause), AUTH_ERR_CONFIG);
 	CU_ASSERT_PTR_NOT_NULL(strstr(cause, "writable by group or others; chmod 600 it"));
 	free(path);
 
@@ -420,7 +420,7 @@ test_secret_file(void)
 	CU_ASSERT_EQUAL(auth_read_secret(scratch(), 4096, 1, &secret, &cause), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(cause, "not a regular file"));
 	path = scratch_path("no-such-secret");
-	CU_ASSERT_EQUAL(auth_read_secret(path, 4096, 1, &secret, &cause), -1);
+	CU_ASSERT_EQUAL(auth_read_secret(path, 4096, 1, &secret, &cause), AUTH_ERR_CONFIG);
 	CU_ASSERT_PTR_NOT_NULL(strstr(cause, "cannot open"));
 	free(path);
 	free(cause);

@@ -109,14 +109,15 @@ test_unreadable(void)
 {
 	char *path = data_path("json/no-such-file.json"), *text, *cause;
 
-	CU_ASSERT_EQUAL(resolve(path, 0, &text, &cause), SOURCE_FAILED);
+	/* A file that is not there is a misspelt name: bad input (exit 2). */
+	CU_ASSERT_EQUAL(resolve(path, 0, &text, &cause), SOURCE_BAD_INPUT);
 	contains(cause, "cannot open");
 	CU_ASSERT_STRING_EQUAL(text, "");
 	free(text);
 	free(cause);
 	/* Without a message to read, the kind is the same: it never came
 	 * from the message's words. */
-	CU_ASSERT_EQUAL(resolve(path, 0, NULL, NULL), SOURCE_FAILED);
+	CU_ASSERT_EQUAL(resolve(path, 0, NULL, NULL), SOURCE_BAD_INPUT);
 	free(path);
 }
 

@@ -117,6 +117,13 @@ test_errors(void)
 		{ "[global\n", "test.conf:1: syntax error" },
 		{ "just words\n", "test.conf:1: syntax error" },
 		{ "[workspace a]\nssh_names = perhaps\n", "'ssh_names' must be yes or no" },
+		{ "[workspace a]\ncompute_instances = auto, foo\n",
+		  "test.conf:2: 'auto' in 'compute_instances' must stand alone, not in a list of names" },
+		{ "[workspace a]\nonline_endpoints = ep1\n  none\n", "'none' in 'online_endpoints' must stand alone" },
+		{ "[workspace a]\nprojects = p:1\nprojects = auto\n", "test.conf:3: 'auto' in 'projects' must stand alone" },
+		{ "hosts_file = /x\n[global]\n",
+		  "test.conf:1: key 'hosts_file' comes before any section; put it under [global] or a [workspace NAME]" },
+		{ "\xef\xbb\xbfkeep_backups = 3\n", "test.conf:1: key 'keep_backups' comes before any section" },
 		{ NULL, NULL }
 	};
 	const struct bad_case *b;
@@ -132,6 +139,33 @@ test_errors(void)
 			    cause ? cause : "(none)", b->expect);
 			CU_FAIL("message");
 		}
+		config_release(&c);
+		free(cause);
+	}
+}
+
+/* A UTF-8 BOM is skipped whatever the first line is: a section header, a
+ * comment or a key (of a section opened before it cannot be: see errors). */
+static void
+test_bom(void)
+{
+	static const char *const texts[] = {
+		"\xef\xbb\xbf[workspace a]\njson_file = x.json\n",
+		"\xef\xbb\xbf; comment\n[workspace a]\njson_file = x.json\n",
+		"\xef\xbb\xbf\n[global]\n[workspace a]\njson_file = x.json\n",
+		NULL
+	};
+	struct config c;
+	char *cause;
+	size_t i;
+
+	for (i = 0; texts[i] != NULL; i++) {
+		cause = NULL;
+		CU_ASSERT_EQUAL(parse(texts[i], &c, &cause), 0);
+		CU_ASSERT_PTR_NULL(cause);
+		CU_ASSERT_EQUAL(c.ntargets, 1);
+		if (c.ntargets == 1)
+			CU_ASSERT_STRING_EQUAL(c.targets[0].json_file, "x.json");
 		config_release(&c);
 		free(cause);
 	}
@@ -161,6 +195,7 @@ static const struct unit_test conf_tests[] = {
 	{ "defaults", test_defaults },
 	{ "errors", test_errors },
 	{ "long_line", test_long_line },
+	{ "bom", test_bom },
 	{ NULL, NULL }
 };
 static const struct unit_suite suites[] = {

@@ -1,8 +1,13 @@
 /* Unit tests of the state directory's layout (statedir.h). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
+#include <sys/stat.h>
+#include <unistd.h>
+#endif
 
 #include "state/statedir.h"
 #include "unit/cunit_main.h"
@@ -73,7 +78,66 @@ test_backup_temp(void)
 	CU_ASSERT_FALSE(statedir_is_backup_temp(""));
 }
 
+#ifndef _WIN32
+/* The mode bits of path, or -1. */
+static int
+mode_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (int)(st.st_mode & 07777) : -1;
+}
+
+/* Missing parents are made 0755 whatever the umask, the state directory
+ * 0700; a second call finds it all there. */
+static void
+test_mkdir(void)
+{
+	char tmpl[] = "/tmp/test_statedir.XXXXXX", path[256], *cause = NULL;
+	mode_t old = umask(077);
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(tmpl));
+	snprintf(path, sizeof path, "%s/usr/local//var/lib/amlhosts/", tmpl);
+	CU_ASSERT_EQUAL(statedir_mkdir(path, &cause), 0);
+	CU_ASSERT_PTR_NULL(cause);
+	CU_ASSERT_EQUAL(statedir_mkdir(path, &cause), 0);
+	snprintf(path, sizeof path, "%s/usr/local/var/lib/amlhosts", tmpl);
+	CU_ASSERT_EQUAL(mode_of(path), 0700);
+	CU_ASSERT_EQUAL(rmdir(path), 0);
+	snprintf(path, sizeof path, "%s/usr/local/var/lib", tmpl);
+	CU_ASSERT_EQUAL(mode_of(path), 0755);
+	CU_ASSERT_EQUAL(rmdir(path), 0);
+	snprintf(path, sizeof path, "%s/usr/local/var", tmpl);
+	CU_ASSERT_EQUAL(mode_of(path), 0755);
+	CU_ASSERT_EQUAL(rmdir(path), 0);
+	snprintf(path, sizeof path, "%s/usr/local", tmpl);
+	CU_ASSERT_EQUAL(rmdir(path), 0);
+	snprintf(path, sizeof path, "%s/usr", tmpl);
+	CU_ASSERT_EQUAL(rmdir(path), 0);
+
+	/* A parent that is a file: the error names it. */
+	snprintf(path, sizeof path, "%s/file", tmpl);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fclose(f), 0);
+	snprintf(path, sizeof path, "%s/file/state", tmpl);
+	CU_ASSERT_EQUAL(statedir_mkdir(path, &cause), -1);
+	CU_ASSERT_PTR_NOT_NULL(cause);
+	if (cause != NULL)
+		CU_ASSERT_PTR_NOT_NULL(strstr(cause, "file/state"));
+	free(cause);
+	snprintf(path, sizeof path, "%s/file", tmpl);
+	CU_ASSERT_EQUAL(unlink(path), 0);
+	CU_ASSERT_EQUAL(rmdir(tmpl), 0);
+	umask(old);
+}
+#endif
+
 static const struct unit_test statedir_tests[] = {
+#ifndef _WIN32
+	{ "mkdir", test_mkdir },
+#endif
 	{ "paths", test_paths },
 	{ "relative", test_relative },
 	{ "backup_id", test_backup_id },
