@@ -137,10 +137,13 @@ env_allowed(const char *kv)
 	return 0;
 }
 
+#ifndef _WIN32
+extern char **environ; /* (Windows: stdlib.h's) */
+#endif
+
 char **
 discovery_env(const char *home)
 {
-	extern char **environ;
 	struct strlist l = STRLIST_INIT;
 	const char *h = home != NULL ? home : getenv("HOME");
 	char **env;
