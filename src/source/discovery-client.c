@@ -9,16 +9,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#ifdef _WIN32
-#include <windows.h>
-#endif
 
 #include <jansson.h>
 
 #include "hosts/jsonsrc.h"
 #include "source/discovery-client.h"
 #include "base/pathtrust.h"
-#include "base/platform.h"
+#include "base/platform.h" /* Windows: windows.h, after winsock2.h */
 #include "base/process.h"
 #include "base/secret.h"
 #include "base/util.h"
