@@ -90,6 +90,17 @@ get_list(json_t *o, const char *key, struct strlist *l)
 			strlist_push(l, json_string_value(e));
 }
 
+/* A time limit in seconds, within conf.c's range; missing or out of range
+ * leaves config_init's default. */
+static void
+get_seconds(json_t *o, const char *key, int *out)
+{
+	json_int_t v = json_integer_value(json_object_get(o, key));
+
+	if (v > 0 && v <= 3600)
+		*out = (int)v;
+}
+
 /* A secret member: kept in its own exact copy, wiped at the end. */
 static const char *
 get_secret(struct helper *h, json_t *o, const char *key, size_t slot)
@@ -133,15 +144,17 @@ read_request(struct helper *h, char **cause)
 	h->c.cloud = get_str(o, "cloud");
 	if (h->c.cloud == NULL)
 		h->c.cloud = xstrdup("AzureCloud");
-	free(h->c.auth);
-	h->c.auth = get_str(o, "auth");
+	if (json_is_string(json_object_get(o, "auth"))) {
+		free(h->c.auth);
+		h->c.auth = get_str(o, "auth");
+	}
 	h->c.tenant_id = get_str(o, "tenant_id");
 	h->c.client_id = get_str(o, "client_id");
 	h->c.arm_endpoint = get_str(o, "arm_endpoint");
 	h->c.login_endpoint = get_str(o, "login_endpoint");
 	h->c.ca_file = get_str(o, "ca_file");
-	h->c.connect_timeout = (int)json_integer_value(json_object_get(o, "connect_timeout"));
-	h->c.request_timeout = (int)json_integer_value(json_object_get(o, "request_timeout"));
+	get_seconds(o, "connect_timeout", &h->c.connect_timeout);
+	get_seconds(o, "request_timeout", &h->c.request_timeout);
 	strlist_release(&h->c.allowed_suffixes);
 	get_list(o, "allowed_suffixes", &h->c.allowed_suffixes);
 	h->c.allowed_networks = get_str(o, "allowed_networks");
