@@ -24,6 +24,12 @@ struct auth_opts {
 	const char *tenant_id;          /* config; environment overrides when unset */
 	const char *client_id;
 	const char *client_secret_file;
+	/* Secrets the caller read (amlhosts-azure gets them on its stdin from
+	 * amlhosts, which reads the files): when set, no secret file is opened
+	 * here. A *_error is why the caller could not read the file; the
+	 * credential then fails with it, as it would have here. */
+	const char *client_secret, *client_secret_error;
+	const char *federated_token, *federated_token_error;
 	const char *login_endpoint;     /* "https://login.microsoftonline.com" */
 	const char *arm_endpoint;       /* "https://management.azure.com"; scope = this + "/.default" */
 	const char *arm_resource;       /* resource for MSI/CLI: "https://management.core.windows.net/" */

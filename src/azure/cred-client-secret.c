@@ -51,11 +51,16 @@ cred_environment(struct ctx *c, struct auth_token *out, char **reason)
 	char *secret = NULL, *form;
 	int rc, from_file = 1;
 
-	if (file != NULL) {
+	if (c->o->client_secret_error != NULL)
+		rc = cred_result(CRED_FAILED, reason, "%s", c->o->client_secret_error);
+	else if (c->o->client_secret != NULL) {
+		/* handed over by amlhosts, sized exactly: wiped like a file's */
+		secret = xstrdup(c->o->client_secret);
+		rc = CRED_OK;
+	} else if (file != NULL) {
 		rc = auth_read_secret(file, SECRET_MAX, 1, &secret, reason);
 		rc = rc == 0 ? CRED_OK : rc == AUTH_ERR_CONFIG ? CRED_BAD_CONFIG : CRED_FAILED;
-	}
-	else
+	} else
 		rc = client_secret(&secret, &from_file, reason);
 	if (rc != CRED_OK)
 		goto out;

@@ -28,7 +28,20 @@ cred_workload_identity(struct ctx *c, struct auth_token *out, char **reason)
 	if (c->client == NULL)
 		return cred_result(CRED_UNAVAILABLE, reason, "AZURE_CLIENT_ID is not set");
 	rc = CRED_FAILED;
-	if (auth_read_secret(file, SECRET_MAX, 0, &assertion, reason) != 0)
+	if (c->o->federated_token_error != NULL) {
+		cred_result(CRED_FAILED, reason, "%s", c->o->federated_token_error);
+		goto out;
+	}
+	if (c->o->federated_token != NULL) {
+		/* Handed over by amlhosts: into a buffer of the size
+		 * cred_secret_free() wipes, as a file's would be. */
+		if (strlen(c->o->federated_token) > SECRET_MAX) {
+			cred_result(CRED_FAILED, reason, "the federated token is too long");
+			goto out;
+		}
+		assertion = xcalloc(SECRET_MAX + 2, 1);
+		strcpy(assertion, c->o->federated_token);
+	} else if (auth_read_secret(file, SECRET_MAX, 0, &assertion, reason) != 0)
 		goto out;
 	if ((host = cred_getenv("AZURE_AUTHORITY_HOST")) == NULL)
 		authority = xstrdup(c->login);

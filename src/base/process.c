@@ -183,6 +183,22 @@ drain(const struct process_opts *o, struct process_result *r, int *fd, int is_ou
 		close_fd(fd);
 }
 
+/* Write what the child's stdin can take of o->in; close it when all is
+ * written, or when the child will read no more (EPIPE and other errors:
+ * its exit status tells the rest). */
+static void
+feed(const struct process_opts *o, int *fd, size_t *done)
+{
+	ssize_t n;
+
+	n = write(*fd, (const char *)o->in + *done, o->in_len - *done);
+	if (n > 0)
+		*done += (size_t)n;
+	if (*done == o->in_len || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
+	    errno != EINTR))
+		close_fd(fd);
+}
+
 /* The exec's verdict: 0 if it ran, else the errno it failed with. */
 static int
 exec_error(int report)
@@ -200,8 +216,12 @@ int
 process_run(const struct process_opts *o, struct process_result *r, char **cause)
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, report[2] = { -1, -1 };
+	int inp[2] = { -1, -1 };
+	size_t in_done = 0;
+	struct sigaction ign, old_pipe;
+	int pipe_ignored = 0;
 	int nul = -1, st = 0, rc = -1, timed_out = 0, too_big = 0, failed = 0, i, nfds;
-	struct pollfd pfd[2];
+	struct pollfd pfd[3];
 	long long deadline = 0, left;
 	char chunk[4096];
 	pid_t pid = -1, w;
@@ -214,10 +234,20 @@ process_run(const struct process_opts *o, struct process_result *r, char **cause
 	nul = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (nul < 0 || cloexec_pipe(report) < 0 ||
 	    (o->out == PROCESS_CAPTURE && cloexec_pipe(outp) < 0) ||
-	    (o->err == PROCESS_CAPTURE && cloexec_pipe(errp) < 0)) {
+	    (o->err == PROCESS_CAPTURE && cloexec_pipe(errp) < 0) ||
+	    (o->in != NULL && cloexec_pipe(inp) < 0)) {
 		r->err = errno;
 		set_error(cause, "cannot run '%s': %s", o->path, strerror(r->err));
 		goto out;
+	}
+	if (o->in != NULL) {
+		/* A child that exits without reading all of its input must not
+		 * kill us with SIGPIPE: the write then fails with EPIPE, and
+		 * what the child did is judged by how it ended. */
+		memset(&ign, 0, sizeof ign);
+		ign.sa_handler = SIG_IGN;
+		sigemptyset(&ign.sa_mask);
+		pipe_ignored = sigaction(SIGPIPE, &ign, &old_pipe) == 0;
 	}
 	pid = fork();
 	if (pid < 0) {
@@ -226,8 +256,8 @@ process_run(const struct process_opts *o, struct process_result *r, char **cause
 		goto out;
 	}
 	if (pid == 0)
-		child_exec(o, nul, child_end(o->out, nul, outp), child_end(o->err, nul, errp),
-		    report[1]);
+		child_exec(o, inp[0] >= 0 ? inp[0] : nul, child_end(o->out, nul, outp),
+		    child_end(o->err, nul, errp), report[1]);
 	if (o->timeout_ms > 0) {
 		setpgid(pid, pid); /* also here: whichever runs first */
 		deadline = now_ms() + o->timeout_ms;
@@ -235,6 +265,7 @@ process_run(const struct process_opts *o, struct process_result *r, char **cause
 	close_fd(&outp[1]);
 	close_fd(&errp[1]);
 	close_fd(&report[1]);
+	close_fd(&inp[0]);
 	if ((r->err = exec_error(report[0])) != 0) {
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
@@ -246,8 +277,13 @@ process_run(const struct process_opts *o, struct process_result *r, char **cause
 		fcntl(outp[0], F_SETFL, O_NONBLOCK);
 	if (errp[0] >= 0)
 		fcntl(errp[0], F_SETFL, O_NONBLOCK);
+	if (inp[1] >= 0) {
+		fcntl(inp[1], F_SETFL, O_NONBLOCK);
+		if (o->in_len == 0)
+			close_fd(&inp[1]);
+	}
 
-	while (outp[0] >= 0 || errp[0] >= 0) {
+	while (outp[0] >= 0 || errp[0] >= 0 || inp[1] >= 0) {
 		left = o->timeout_ms > 0 ? deadline - now_ms() : INT_MAX;
 		if (left <= 0) {
 			timed_out = 1;
@@ -262,6 +298,10 @@ process_run(const struct process_opts *o, struct process_result *r, char **cause
 			pfd[nfds].fd = errp[0];
 			pfd[nfds++].events = POLLIN;
 		}
+		if (inp[1] >= 0) {
+			pfd[nfds].fd = inp[1];
+			pfd[nfds++].events = POLLOUT;
+		}
 		if (poll(pfd, (nfds_t)nfds, left > INT_MAX ? INT_MAX : (int)left) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -273,7 +313,9 @@ process_run(const struct process_opts *o, struct process_result *r, char **cause
 		for (i = 0; i < nfds; i++) {
 			if (pfd[i].revents == 0)
 				continue;
-			if (pfd[i].fd == outp[0])
+			if (pfd[i].fd == inp[1])
+				feed(o, &inp[1], &in_done);
+			else if (pfd[i].fd == outp[0])
 				drain(o, r, &outp[0], 1, chunk, sizeof chunk, &too_big);
 			else
 				drain(o, r, &errp[0], 0, chunk, sizeof chunk, &too_big);
@@ -314,6 +356,10 @@ process_run(const struct process_opts *o, struct process_result *r, char **cause
 		rc = 0;
 	}
 out:
+	if (pipe_ignored)
+		sigaction(SIGPIPE, &old_pipe, NULL);
+	close_fd(&inp[0]);
+	close_fd(&inp[1]);
 	secure_wipe(chunk, sizeof chunk);
 	close_fd(&outp[0]);
 	close_fd(&outp[1]);

@@ -7,7 +7,9 @@
  * process_run(), look at the result, process_result_release().
  *
  * The child gets stdin from /dev/null (a program that asks a question must
- * not wait for an answer nobody gives), no descriptor of ours but 0-2
+ * not wait for an answer nobody gives) unless the caller gives it data (in,
+ * written while its output is read, so neither side can block the other),
+ * no descriptor of ours but 0-2
  * (everything is opened close-on-exec), default SIGPIPE handling and an
  * empty signal mask. An exec failure is reported through a close-on-exec
  * pipe, so "not installed" is known for certain rather than guessed from
@@ -70,6 +72,7 @@ struct process_opts {
 	 * process_result_release(). stderr is for messages: the first
 	 * err_max bytes are kept, the rest is read and dropped. */
 	size_t out_max, err_max;
+	const void *in; size_t in_len; /* written to the child's stdin (then closed); NULL: /dev/null */
 };
 
 enum process_end {

@@ -16,7 +16,7 @@
 #include "hosts/diff.h"
 #include "base/platform.h" /* Windows: no syslog */
 #include "base/quote.h"
-#include "azure/source.h"
+#include "source/source.h"
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_apply_entry,
@@ -131,7 +131,8 @@ check_across_targets(struct cmd_ctx *ctx, const struct resolved_set *s)
 	return 0;
 }
 
-/* -v traces of Azure requests: method, URL, status; never headers. */
+/* -v traces of Azure requests (from the discovery helper): method, URL,
+ * status; never headers. */
 static void
 trace_http(void *arg, const char *line)
 {
@@ -178,6 +179,8 @@ cmd_resolve_targets(struct cmd_ctx *ctx, struct resolved_set *out)
 		for (i = 0; i < c->ntargets; i++)
 			sel[n++] = &c->targets[i];
 	}
+	/* One helper run for all the targets that ask Azure. */
+	source_ctx_targets(&sc, sel, n);
 	if (n == 0) {
 		if (c->path != NULL)
 			cmd_error(ctx, "no targets: %s has no [workspace NAME] section; "
@@ -212,13 +215,13 @@ cmd_resolve_targets(struct cmd_ctx *ctx, struct resolved_set *out)
 		goto out;
 	rc = EXIT_OK;
 out:
-	if (ctx->verbose && sc.az_ready) {
+	{
 		unsigned long nreq, nconn;
+		const char *token_from;
 
-		http_stats(sc.az.hc, &nreq, &nconn);
-		cmd_note(ctx, "Azure: %lu requests over %lu connections%s%s", nreq, nconn,
-		    sc.az.have_token ? ", token from " : "",
-		    sc.az.have_token && sc.az.token.source ? sc.az.token.source : "");
+		if (ctx->verbose && source_azure_stats(&sc, &nreq, &nconn, &token_from))
+			cmd_note(ctx, "Azure: %lu requests over %lu connections%s%s", nreq,
+			    nconn, token_from ? ", token from " : "", token_from ? token_from : "");
 	}
 	source_ctx_release(&sc);
 	if (rc != EXIT_OK)

@@ -6,7 +6,12 @@
 # libcurl, jansson, ...). The programs already link each layer with only
 # its own and lower libraries (Makefile.am's *_LIBS), so an upward call
 # fails to link there; this test names the symbol and the two layers, and
-# also catches a call between siblings (dns -> state, azure -> dns).
+# also catches a call between siblings (dns -> state, azure -> dns,
+# source -> azure).
+#
+# amlhosts itself must not need libcurl (nor libssl): discovery runs in
+# amlhosts-azure (issue 12), so the program that rewrites the hosts file
+# neither loads nor runs the network code. ldd says what it needs.
 #
 # Then it shows once that the check bites: a copy of libhosts.a with one
 # more object that calls up into the state layer must be refused.
@@ -20,7 +25,7 @@ below() {
 	case $1 in
 	base) echo "" ;;
 	hosts) echo "base" ;;
-	state | dns | azure) echo "hosts base" ;;
+	state | dns | source | azure) echo "hosts base" ;;
 	esac
 }
 lib() { echo "$build/src/$1/lib$1.a"; }
@@ -28,7 +33,7 @@ lib() { echo "$build/src/$1/lib$1.a"; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/layers.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-for l in base hosts state dns azure; do
+for l in base hosts state dns source azure; do
 	[ -f "$(lib $l)" ] || { echo "FAIL: $(lib $l) not built"; exit 1; }
 	nm -g --defined-only "$(lib $l)" 2>/dev/null | awk 'NF == 3 { print $3 }' | sort -u > "$tmp/def.$l"
 done
@@ -42,7 +47,7 @@ check() {
 	for b in $(below "$layer"); do cat "$tmp/def.$b" >> "$allowed"; done
 	sort -u -o "$allowed" "$allowed"
 	nm -u "$archive" 2>/dev/null | awk '$1 == "U" { print $2 }' | sort -u > "$tmp/undef.$layer"
-	for other in base hosts state dns azure; do
+	for other in base hosts state dns source azure; do
 		comm -12 "$tmp/undef.$layer" "$tmp/def.$other" | comm -23 - "$allowed" > "$tmp/up" || true
 		while read -r sym; do
 			echo "layer violation: $layer ($archive) uses $sym from $other"
@@ -53,13 +58,30 @@ check() {
 }
 
 failed=0
-for l in base hosts state dns azure; do
+for l in base hosts state dns source azure; do
 	if check "$l" "$(lib $l)"; then
 		echo "ok: $l uses only $(below "$l" | sed 's/^$/(no other layer)/')"
 	else
 		failed=1
 	fi
 done
+
+# No libcurl in amlhosts: neither linked in nor needed at run time.
+if nm -u "$(lib source)" 2>/dev/null | grep -q ' curl_'; then
+	echo "FAIL: libsource.a calls libcurl: $(nm -u "$(lib source)" | grep -m1 ' curl_')"
+	failed=1
+fi
+if [ ! -f "$build/src/amlhosts" ]; then
+	echo "FAIL: $build/src/amlhosts not built"
+	failed=1
+elif ! command -v ldd >/dev/null 2>&1; then
+	echo "note: no ldd here: what src/amlhosts loads is not checked" >&2
+elif ldd "$build/src/amlhosts" 2>/dev/null | grep -E 'libcurl|libssl|libgnutls|libnss3' > "$tmp/ldd"; then
+	echo "FAIL: src/amlhosts needs the network libraries: $(tr '\n' ' ' < "$tmp/ldd")"
+	failed=1
+else
+	echo "ok: src/amlhosts needs no libcurl nor libssl (ldd)"
+fi
 
 # The check must refuse a deliberate upward call: hosts -> state.
 cat > "$tmp/upward.c" <<'C'

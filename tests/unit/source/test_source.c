@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "azure/source.h"
+#include "source/source.h"
 #include "hosts/conf.h"
 #include "hosts/entries.h"
 #include "base/util.h"

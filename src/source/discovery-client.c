@@ -1,0 +1,575 @@
+/*
+ * discovery-client.c - run amlhosts-azure and read its answer
+ * (discovery-client.h, which describes the protocol).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "hosts/jsonsrc.h"
+#include "source/discovery-client.h"
+#include "base/pathtrust.h"
+#include "base/platform.h" /* Windows: windows.h, after winsock2.h */
+#include "base/process.h"
+#include "base/secret.h"
+#include "base/util.h"
+
+#ifndef LIBEXECDIR
+#define LIBEXECDIR "/usr/local/libexec"
+#endif
+
+#ifdef _WIN32
+#define HELPER_FILE DISCOVERY_HELPER ".exe"
+#else
+#define HELPER_FILE DISCOVERY_HELPER
+#endif
+
+/* The directory of the running program, or NULL where it cannot be known. */
+static char *
+self_dir(void)
+{
+#ifdef _WIN32
+	char path[MAX_PATH + 1];
+	DWORD n = GetModuleFileNameA(NULL, path, sizeof path);
+	char *slash;
+
+	if (n == 0 || n >= sizeof path)
+		return NULL;
+	path[n] = '\0';
+	slash = strrchr(path, '\\');
+	return slash != NULL ? xstrndup(path, (size_t)(slash - path)) : NULL;
+#else
+	struct buf b = BUF_INIT;
+	ssize_t n;
+	char *slash;
+
+	/* readlink does not say how long the target is: grow until it fits. */
+	for (;;) {
+		buf_reserve(&b, b.cap + 256);
+		n = readlink("/proc/self/exe", b.data, b.cap);
+		if (n < 0) {
+			buf_release(&b);
+			return NULL;
+		}
+		if ((size_t)n < b.cap)
+			break;
+	}
+	b.data[n] = '\0';
+	b.len = (size_t)n;
+	slash = strrchr(b.data, '/');
+	if (slash == NULL) {
+		buf_release(&b);
+		return NULL;
+	}
+	*slash = '\0';
+	return buf_detach(&b, NULL);
+#endif
+}
+
+enum discovery_error
+discovery_find_helper(char **path, char **cause)
+{
+	char *dir = self_dir(), *p = NULL;
+	struct stat st;
+#ifndef _WIN32
+	enum pathtrust trust;
+	char *why = NULL;
+#endif
+
+	if (dir != NULL) {
+		p = xasprintf("%s/%s", dir, HELPER_FILE);
+		free(dir);
+		if (stat(p, &st) != 0) {
+			free(p);
+			p = NULL;
+		}
+	}
+	if (p == NULL)
+		p = xstrdup(LIBEXECDIR "/amlhosts/" HELPER_FILE);
+#ifndef _WIN32
+	/* As root, the program we hand secrets to and take names from must
+	 * be as safe from other users as the hosts file itself. */
+	if (geteuid() == 0 && (trust = pathtrust_check(p, NULL, &why)) != PATHTRUST_OK &&
+	    trust != PATHTRUST_MISSING) {
+
+		set_error(cause, "refusing to run the discovery helper: %s", why);
+		free(why);
+		free(p);
+		return DISCOVERY_BAD_INPUT;
+	}
+	/* (a missing helper is reported when it cannot be run) */
+	free(why);
+#endif
+	*path = p;
+	return DISCOVERY_OK;
+}
+
+/* What the credential chain and the programs it runs (az, through PATH)
+ * read; everything else stays with us. */
+static int
+env_allowed(const char *kv)
+{
+	static const char *const exact[] = {
+		"IDENTITY_ENDPOINT", "IDENTITY_HEADER", "IMDS_ENDPOINT", "MSI_ENDPOINT",
+		"MSI_SECRET", "DEFAULT_IDENTITY_CLIENT_ID", "PATH", "LANG", "TZ",
+		"SSL_CERT_FILE", "SSL_CERT_DIR", "http_proxy", "https_proxy", "no_proxy",
+		"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "all_proxy", "ALL_PROXY",
+		"AZURE_CONFIG_DIR", "SYSTEMROOT", "TEMP", "TMP", "USERPROFILE", NULL,
+	};
+	size_t i, len = strcspn(kv, "=");
+
+	if (kv[len] != '=')
+		return 0;
+	if (strncmp(kv, "AZURE_", 6) == 0 || strncmp(kv, "LC_", 3) == 0)
+		return 1;
+	for (i = 0; exact[i] != NULL; i++)
+		if (strlen(exact[i]) == len && strncmp(kv, exact[i], len) == 0)
+			return 1;
+	return 0;
+}
+
+#ifndef _WIN32
+extern char **environ; /* (Windows: stdlib.h's) */
+#endif
+
+char **
+discovery_env(const char *home)
+{
+	struct strlist l = STRLIST_INIT;
+	const char *h = home != NULL ? home : getenv("HOME");
+	char **env;
+	size_t i;
+
+	for (i = 0; environ != NULL && environ[i] != NULL; i++)
+		if (env_allowed(environ[i]))
+			strlist_push(&l, environ[i]);
+	if (h != NULL)
+		strlist_push_nocopy(&l, xasprintf("HOME=%s", h));
+	env = xcalloc(l.n + 1, sizeof *env);
+	memcpy(env, l.v, l.n * sizeof *env);
+	free(l.v); /* the strings now belong to env */
+	return env;
+}
+
+void
+discovery_env_free(char **env)
+{
+	size_t i;
+
+	for (i = 0; env != NULL && env[i] != NULL; i++)
+		free(env[i]);
+	free(env);
+}
+
+static json_t *
+jstr(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+static json_t *
+jlist(const struct strlist *l)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		json_array_append_new(a, json_string(l->v[i]));
+	return a;
+}
+
+/* The request without its secrets (json_dumps grows its buffer as it goes:
+ * nothing secret may pass through it). */
+static char *
+request_text(const struct config *c, const struct target_conf *const *t, size_t n, int verbose)
+{
+	json_t *o = json_object(), *ts = json_array(), *x;
+	char *text;
+	size_t i;
+
+	json_object_set_new(o, "protocol", json_integer(DISCOVERY_PROTOCOL));
+	json_object_set_new(o, "verbose", json_integer(verbose));
+	json_object_set_new(o, "cloud", jstr(c->cloud));
+	json_object_set_new(o, "auth", jstr(c->auth));
+	json_object_set_new(o, "tenant_id", jstr(c->tenant_id));
+	json_object_set_new(o, "client_id", jstr(c->client_id));
+	json_object_set_new(o, "arm_endpoint", jstr(c->arm_endpoint));
+	json_object_set_new(o, "login_endpoint", jstr(c->login_endpoint));
+	json_object_set_new(o, "ca_file", jstr(c->ca_file));
+	json_object_set_new(o, "connect_timeout", json_integer(c->connect_timeout));
+	json_object_set_new(o, "request_timeout", json_integer(c->request_timeout));
+	json_object_set_new(o, "allowed_suffixes", jlist(&c->allowed_suffixes));
+	json_object_set_new(o, "allowed_networks", jstr(c->allowed_networks));
+	for (i = 0; i < n; i++) {
+		x = json_object();
+		json_object_set_new(x, "name", jstr(t[i]->name));
+		json_object_set_new(x, "subscription", jstr(t[i]->subscription));
+		json_object_set_new(x, "resource_group", jstr(t[i]->resource_group));
+		json_object_set_new(x, "workspace", jstr(t[i]->workspace));
+		json_object_set_new(x, "cloud", jstr(t[i]->cloud));
+		json_object_set_new(x, "private_endpoints", jlist(&t[i]->private_endpoints));
+		json_object_set_new(x, "extra_private_endpoints",
+		    jlist(&t[i]->extra_private_endpoints));
+		json_object_set_new(x, "compute_instances", jlist(&t[i]->compute_instances));
+		json_object_set_new(x, "online_endpoints", jlist(&t[i]->online_endpoints));
+		json_object_set_new(x, "projects", jlist(&t[i]->projects));
+		json_object_set_new(x, "ssh_names", json_boolean(t[i]->ssh_names));
+		/* hints name options for a command-line target, keys otherwise */
+		json_object_set_new(x, "adhoc", json_boolean(t[i]->line == 0));
+		json_object_set_new(x, "allow_empty", json_boolean(t[i]->allow_empty));
+		json_array_append_new(ts, x);
+	}
+	json_object_set_new(o, "targets", ts);
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (text == NULL)
+		out_of_memory();
+	return text;
+}
+
+/* The secrets, read here so that the helper (perhaps another user) opens
+ * none: key, value pairs; a value that could not be read becomes
+ * KEY_error with the reason. */
+struct secrets {
+	const char *key[4];
+	char *val[4];
+	int is_secret[4];
+	size_t n;
+	/* client_secret_file named wrongly (missing, mode or owner unsafe):
+	 * the configuration's fault, exit 2 before any helper runs. */
+	char *bad_config;
+};
+
+static void
+secret_add(struct secrets *s, const char *key, const char *path, int owner_only)
+{
+	char *v = NULL, *why = NULL;
+	int rc;
+
+	rc = secret_read_file(path, DISCOVERY_SECRET_MAX, owner_only, &v, &why);
+	if (rc == SECRET_BAD_CONFIG && strcmp(key, "client_secret") == 0 && owner_only) {
+		s->bad_config = xasprintf("client_secret_file: %s", why);
+		free(why);
+		return;
+	}
+	if (rc == 0) {
+		s->key[s->n] = key;
+		s->val[s->n] = v;
+		s->is_secret[s->n++] = 1;
+	} else {
+		s->key[s->n] = strcmp(key, "client_secret") == 0 ? "client_secret_error" :
+		    "federated_token_error";
+		s->val[s->n] = why;
+		s->is_secret[s->n++] = 0;
+	}
+}
+
+static void
+secrets_read(const struct config *c, struct secrets *s)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY"), *fed = getenv("AZURE_FEDERATED_TOKEN_FILE");
+	struct stat st;
+	char *path;
+
+	memset(s, 0, sizeof *s);
+	if (c->client_secret_file != NULL && c->client_secret_file[0] != '\0') {
+		secret_add(s, "client_secret", c->client_secret_file, 1);
+	} else if (dir != NULL && dir[0] != '\0') {
+		/* systemd's LoadCredential=: the directory is private to the
+		 * service and systemd chooses the mode, so no mode check. */
+		path = xasprintf("%s/azure-client-secret", dir);
+		if (stat(path, &st) == 0)
+			secret_add(s, "client_secret", path, 0);
+		free(path);
+	}
+	if (fed != NULL && fed[0] != '\0')
+		secret_add(s, "federated_token", fed, 0);
+}
+
+static void
+secrets_release(struct secrets *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		if (s->is_secret[i])
+			secret_free(s->val[i], DISCOVERY_SECRET_MAX);
+		else
+			free(s->val[i]);
+	}
+	free(s->bad_config);
+	memset(s, 0, sizeof *s);
+}
+
+/* A JSON string's body for s, written at out (when not NULL); returns its
+ * length, so the caller can size the buffer first. */
+static size_t
+json_escape(const char *s, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+	unsigned char ch;
+
+	for (; *s != '\0'; s++) {
+		ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\') {
+			if (out) {
+				out[n] = '\\';
+				out[n + 1] = (char)ch;
+			}
+			n += 2;
+		} else if (ch < 0x20) {
+			if (out) {
+				memcpy(out + n, "\\u00", 4);
+				out[n + 4] = hex[ch >> 4];
+				out[n + 5] = hex[ch & 15];
+			}
+			n += 6;
+		} else {
+			if (out)
+				out[n] = (char)ch;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* The whole request: text (which ends in '}') with the secrets added as
+ * members, in one buffer sized in advance and wiped by the caller. */
+static char *
+request_with_secrets(const char *text, const struct secrets *s, size_t *len)
+{
+	size_t base = strlen(text) - 1, n = base, i, at;
+	char *out;
+
+	for (i = 0; i < s->n; i++)
+		n += strlen(s->key[i]) + json_escape(s->val[i], NULL) + 6; /* ,"k":"v" */
+	out = xmalloc(n + 2);
+	memcpy(out, text, base);
+	at = base;
+	for (i = 0; i < s->n; i++) {
+		at += (size_t)sprintf(out + at, ",\"%s\":\"", s->key[i]);
+		at += json_escape(s->val[i], out + at);
+		out[at++] = '"';
+	}
+	out[at++] = '}';
+	out[at] = '\0';
+	*len = at;
+	return out;
+}
+
+/* Split the helper's stdout by target into r->raw, each part read by
+ * jsonsrc_parse as a "resolve --format json" file would be. */
+static int
+split_answer(const struct buf *out, const struct target_conf *const *t, size_t n,
+    struct discovery_result *r, char **cause)
+{
+	json_t *root, *entries, *e, *name, **parts;
+	json_error_t jerr;
+	size_t i, k;
+	char *text, *why = NULL;
+	int rc = -1;
+
+	root = json_loadb(out->data ? out->data : "", out->len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL)
+		return set_error(cause, "the discovery helper's answer is not JSON: %s "
+		    "(line %d)", jerr.text, jerr.line);
+	entries = json_object_get(root, "entries");
+	if (!json_is_object(root) || json_integer_value(json_object_get(root, "amlhosts")) != 1 ||
+	    !json_is_array(entries)) {
+		json_decref(root);
+		return set_error(cause, "the discovery helper's answer is not "
+		    "{\"amlhosts\": 1, \"entries\": [...]}");
+	}
+	parts = xcalloc(n, sizeof *parts);
+	for (i = 0; i < n; i++)
+		parts[i] = json_array();
+	json_array_foreach(entries, k, e) {
+		name = json_object_get(e, "target");
+		for (i = 0; json_is_string(name) && i < n; i++)
+			if (strcmp(json_string_value(name), t[i]->name) == 0)
+				break;
+		if (!json_is_string(name) || i == n) {
+			set_error(cause, "the discovery helper answered for a target it was "
+			    "not asked about");
+			goto out;
+		}
+		json_array_append(parts[i], e);
+	}
+	for (i = 0; i < n; i++) {
+		json_t *one = json_pack("{s:i, s:O}", "amlhosts", 1, "entries", parts[i]);
+
+		text = one != NULL ? json_dumps(one, JSON_COMPACT) : NULL;
+		json_decref(one);
+		if (text == NULL)
+			out_of_memory();
+		if (jsonsrc_parse(text, strlen(text), "the discovery helper's answer",
+		    &r->raw[i], &why) != 0) {
+			free(text);
+			set_error(cause, "%s", why);
+			goto out;
+		}
+		free(text);
+	}
+	rc = 0;
+out:
+	free(why);
+	for (i = 0; i < n; i++)
+		json_decref(parts[i]);
+	free(parts);
+	json_decref(root);
+	return rc;
+}
+
+/* Its stderr, line by line (protocol above). The last error line's text
+ * goes to *err_text. */
+static void
+read_lines(struct buf *errout, const struct target_conf *const *t, size_t n,
+    discovery_line_fn trace, void *trace_arg, struct discovery_result *r, char **err_text)
+{
+	char *p = errout->data, *nl, *f[4];
+	size_t i, nf;
+
+	if (p == NULL)
+		return;
+	for (; *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			nl = p + strlen(p) - 1; /* a last line cut short: still shown */
+		else
+			*nl = '\0';
+		for (nf = 0, f[0] = p; nf < 3 && (f[nf + 1] = strchr(f[nf], '\t')) != NULL; nf++)
+			*f[nf + 1]++ = '\0';
+		nf++;
+		if (strcmp(f[0], "note") == 0 && nf == 3) {
+			for (i = 0; i < n && strcmp(t[i]->name, f[1]) != 0; i++)
+				;
+			if (i < n) {
+				strlist_push(&r->notes[i], f[2]);
+				continue;
+			}
+		} else if (strcmp(f[0], "trace") == 0 && nf == 2) {
+			if (trace != NULL)
+				trace(trace_arg, f[1]);
+			continue;
+		} else if (strcmp(f[0], "stats") == 0 && nf == 4) {
+			r->have_stats = 1;
+			r->requests = strtoul(f[1], NULL, 10);
+			r->connections = strtoul(f[2], NULL, 10);
+			free(r->token_source);
+			r->token_source = f[3][0] != '\0' ? xstrdup(f[3]) : NULL;
+			continue;
+		} else if (strcmp(f[0], "error") == 0 && nf == 3) {
+			free(*err_text);
+			*err_text = xstrdup(f[2]);
+			continue;
+		}
+		/* Anything else: the helper's own words (a crash report, say),
+		 * put back together and shown with the first note. */
+		for (i = 1; i < nf; i++)
+			f[i][-1] = ' ';
+		if (n > 0)
+			strlist_push_nocopy(&r->notes[0], xasprintf(DISCOVERY_HELPER ": %s", p));
+	}
+}
+
+enum discovery_error
+discovery_run(const struct config *c, const struct target_conf *const *t, size_t n,
+    int verbose, discovery_line_fn trace, void *trace_arg, struct discovery_result *r,
+    char **cause)
+{
+	struct process_opts po;
+	struct process_result pr;
+	struct secrets sec;
+	char *path = NULL, *text, *req = NULL, *err_text = NULL;
+	char *argv[] = { DISCOVERY_HELPER, NULL };
+	char **env = NULL;
+	size_t req_len = 0, i;
+	enum discovery_error rc;
+
+	memset(r, 0, sizeof *r);
+	r->n = n;
+	r->raw = xcalloc(n, sizeof *r->raw);
+	r->notes = xcalloc(n, sizeof *r->notes);
+	for (i = 0; i < n; i++) {
+		raw_list_init(&r->raw[i]);
+		strlist_init(&r->notes[i]);
+	}
+	process_result_init(&pr);
+	if ((rc = discovery_find_helper(&path, cause)) != DISCOVERY_OK)
+		return rc;
+	rc = DISCOVERY_FAILED;
+	text = request_text(c, t, n, verbose);
+	secrets_read(c, &sec);
+	if (sec.bad_config != NULL) {
+		set_error(cause, "%s", sec.bad_config);
+		free(text);
+		secrets_release(&sec);
+		rc = DISCOVERY_BAD_INPUT;
+		goto out;
+	}
+	req = request_with_secrets(text, &sec, &req_len);
+	free(text);
+	secrets_release(&sec);
+	env = discovery_env(NULL);
+	memset(&po, 0, sizeof po);
+	po.path = path;
+	po.argv = argv;
+	po.envp = env;
+	po.what = DISCOVERY_HELPER;
+	/* Every round of every target may take request_timeout (retries,
+	 * a token, az): a generous bound that still ends a hung helper. */
+	po.timeout_ms = 4L * 1000 * (long)c->request_timeout * (long)(n > 0 ? n : 1);
+	po.out = PROCESS_CAPTURE;
+	po.err = PROCESS_CAPTURE;
+	po.out_max = DISCOVERY_MAX_OUTPUT;
+	po.err_max = DISCOVERY_MAX_OUTPUT;
+	po.in = req;
+	po.in_len = req_len;
+	if (process_run(&po, &pr, cause) != 0)
+		goto out;
+	read_lines(&pr.errout, t, n, trace, trace_arg, r, &err_text);
+	if (pr.end == PROCESS_SIGNALED) {
+		set_error(cause, "the discovery helper '%s' was killed by signal %d; "
+		    "the hosts file was left as it was", path, pr.code);
+	} else if (pr.code == DISCOVERY_FAILED || pr.code == DISCOVERY_BAD_INPUT) {
+		set_error(cause, "%s", err_text != NULL ? err_text :
+		    "the discovery helper failed and said nothing");
+		rc = pr.code == DISCOVERY_BAD_INPUT ? DISCOVERY_BAD_INPUT : DISCOVERY_FAILED;
+	} else if (pr.code != 0) {
+		set_error(cause, "the discovery helper '%s' failed with exit status %d", path,
+		    pr.code);
+	} else if (split_answer(&pr.out, t, n, r, cause) == 0) {
+		rc = DISCOVERY_OK;
+	}
+out:
+	free(err_text);
+	process_result_release(&pr);
+	discovery_env_free(env);
+	if (req != NULL)
+		secure_wipe(req, req_len);
+	free(req);
+	free(path);
+	return rc;
+}
+
+void
+discovery_result_release(struct discovery_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		raw_list_release(&r->raw[i]);
+		strlist_release(&r->notes[i]);
+	}
+	free(r->raw);
+	free(r->notes);
+	free(r->token_source);
+	memset(r, 0, sizeof *r);
+}
