@@ -611,12 +611,20 @@ out:
 	return rc;
 }
 
+/* Will atomicfile_replace() rewrite the inode that was read, rather than
+ * rename a new one over it? The one rule both it and the backup follow. */
+static int
+rewrites_inode(const struct atomicfile *af, int in_place)
+{
+	return af->bind_mount && in_place;
+}
+
 int
 atomicfile_replace(struct atomicfile *af, const void *data, size_t len, int in_place, char **cause)
 {
 	int rc;
 
-	if (af->bind_mount && in_place)
+	if (rewrites_inode(af, in_place))
 		rc = replace_in_place(af, data, len, cause);
 	else
 		rc = replace_by_rename(af, data, len, cause);
@@ -739,8 +747,9 @@ atomicfile_write_new(const char *path, const void *data, size_t len, mode_t mode
  * The backup as a second name of the old inode. Safe only because that
  * inode is never written again: atomicfile_replace() writes the new bytes
  * to a temporary file and renames it over the old name, so after the
- * rename the inode is reachable only as the backup. With --in-place the
- * live inode itself is rewritten, so the caller never links then. The name
+ * rename the inode is reachable only as the backup. In place (a bind
+ * mount with --in-place: rewrites_inode()) the live inode itself is
+ * rewritten, so the backup is never a link then. The name
  * must lead to the very version that was read (inode, size, mtime): a file
  * replaced or written since is not the backup of these bytes.
  */
@@ -771,7 +780,7 @@ atomicfile_save_backup(const struct atomicfile *af, const char *path, const void
 	/* A link that cannot be made (another filesystem: EXDEV; no hard
 	 * links: EPERM, EMLINK, ENOTSUP) only means the next, costlier way:
 	 * a clone, else a copy. */
-	if (af != NULL && !in_place && link_backup(af, path) == 0) {
+	if (af != NULL && !rewrites_inode(af, in_place) && link_backup(af, path) == 0) {
 		*how = ATOMICFILE_BACKUP_LINK;
 		dir = dir_of(path);
 		rc = fsync_dir(dir, cause);

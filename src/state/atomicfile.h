@@ -120,8 +120,9 @@ enum atomicfile_backup {
 /*
  * Save the old bytes of af (data, len: what atomicfile_open() read) at
  * path, synced, without copying them where possible: a hard link to the
- * inode that was read when the file will be replaced by rename (not
- * in_place: that rewrites the inode), else a reflink, else a copy of data,
+ * inode that was read when the file will be replaced by rename (not a bind
+ * mount rewritten in_place: that rewrites the inode), else a reflink, else
+ * a copy of data,
  * mode ATOMICFILE_BACKUP_MODE. With af NULL, always a copy. A linked
  * backup has the hosts file's mode until the change lands (a chmod then
  * would change the live file's mode). Until the rename, the hosts file
