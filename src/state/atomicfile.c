@@ -758,7 +758,9 @@ link_backup(const struct atomicfile *af, const char *path)
 {
 	struct stat st;
 
-	if (linkat(AT_FDCWD, af->real, AT_FDCWD, path, 0) != 0)
+	/* A file with another name already (nlink > 1) stays live under it
+	 * after the rename: whatever writes there would change the backup. */
+	if (af->st.st_nlink != 1 || linkat(AT_FDCWD, af->real, AT_FDCWD, path, 0) != 0)
 		return -1;
 	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || stat_differs(&st, &af->st)) {
 		unlink(path);

@@ -551,9 +551,13 @@ void
 journal_seal_backup(struct state *s, long id)
 {
 	char *backup = statedir_backup_path(s->dir, id);
+	struct stat st;
 
-	/* Best effort: the backup's bytes are right whatever its mode. */
-	(void)chmod(backup, ATOMICFILE_BACKUP_MODE);
+	/* Best effort: the backup's bytes are right whatever its mode. Only
+	 * a backup that is now the inode's one name: anything else would
+	 * change the mode of a file someone still uses. */
+	if (lstat(backup, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1)
+		(void)chmod(backup, ATOMICFILE_BACKUP_MODE);
 	free(backup);
 }
 

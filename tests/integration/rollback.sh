@@ -132,6 +132,21 @@ expect_rc 0 "rollback --whole-file from a linked backup"
 same "$T/v0" "$T/hosts" "rollback --whole-file from a linked backup"
 [ "$(stat -c %a "$T/hosts")" = 644 ] || fail "rollback gave the hosts file the backup's mode"
 
+# A hosts file with a second name stays live under it after the rename:
+# its backup is a copy, and the other name keeps its bytes and mode.
+rm -rf "$STATE"
+cp "$T/v0" "$T/hosts"
+chmod 644 "$T/hosts"
+ln "$T/hosts" "$T/other-name"
+aml apply --name myws --from-json "$NIC"
+expect_rc 0 "apply to a file with two names"
+[ "$(stat -c %i "$STATE/backups/1.hosts")" != "$(stat -c %i "$T/other-name")" ] ||
+    fail "the backup is linked to a file still in use under another name"
+[ "$(stat -c %a "$T/other-name")" = 644 ] || fail "the other name's mode changed"
+same "$T/v0" "$T/other-name" "the other name's bytes"
+same "$T/v0" "$STATE/backups/1.hosts" "backup of a file with two names"
+rm -f "$T/other-name"
+
 # A bind mount (as in a container) is what write_mode = in-place rewrites.
 rm -rf "$STATE"
 cp "$T/v0" "$T/hosts"
