@@ -356,6 +356,8 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		if (af.failed_step == ATOMICFILE_STEP_READ_BACK ||
 		    af.failed_step == ATOMICFILE_STEP_DIR_FSYNC) {
 			/* The new file is in place: the record stays true. */
+			if (how == ATOMICFILE_BACKUP_LINK)
+				journal_seal_backup(st, rec.id);
 			set_error(cause, "%s; the previous contents are in '%s'",
 			    *cause, r->backup);
 			goto out;
