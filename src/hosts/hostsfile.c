@@ -113,17 +113,27 @@ line_text(const struct hostsfile *hf, size_t i, size_t *n)
 
 enum marker { MARK_NONE, MARK_BEGIN, MARK_END };
 
-/* Returns the marker kind; *name is NULL when the marker's name is invalid. */
+/* Returns the marker kind; *name is NULL when the marker's name is invalid.
+ * *noeol (if not NULL) is set when an END line carries "\t"
+ * HOSTS_NOEOL_MARK, which is not part of the name. */
 static enum marker
-marker_of(const char *p, size_t n, const char **name, size_t *namelen)
+marker_of(const char *p, size_t n, const char **name, size_t *namelen, int *noeol)
 {
 	enum marker kind;
-	size_t plen;
+	size_t plen, mlen = LIT_LEN(HOSTS_NOEOL_MARK) + 1;
 
+	if (noeol != NULL)
+		*noeol = 0;
 	if (n == 0 || p[0] != '#')
 		return MARK_NONE;
 	while (n > 0 && is_blank(p[n - 1]))
 		n--;
+	if (n > LIT_LEN(HOSTS_END) + mlen && memcmp(p, HOSTS_END, LIT_LEN(HOSTS_END)) == 0 &&
+	    p[n - mlen] == '\t' && memcmp(p + n - mlen + 1, HOSTS_NOEOL_MARK, mlen - 1) == 0) {
+		n -= mlen;
+		if (noeol != NULL)
+			*noeol = 1;
+	}
 	if (n > LIT_LEN(HOSTS_BEGIN) && memcmp(p, HOSTS_BEGIN, LIT_LEN(HOSTS_BEGIN)) == 0) {
 		kind = MARK_BEGIN;
 		plen = LIT_LEN(HOSTS_BEGIN);
@@ -158,7 +168,7 @@ disabled_prefix(const char *p, size_t n, const char **target, size_t *tlen)
 		j++;
 	if (j + 2 > n || p[j] != '#' || p[j + 1] != ' ' || !target_valid_n(p + start, j - start))
 		return 0;
-	if (marker_of(p + j + 2, n - j - 2, &nm, &nl) != MARK_NONE)
+	if (marker_of(p + j + 2, n - j - 2, &nm, &nl, NULL) != MARK_NONE)
 		return 0;
 	*target = p + start;
 	*tlen = j - start;
@@ -309,7 +319,7 @@ hostsfile_parse(struct hostsfile *hf, const char *data, size_t len, char **cause
 
 	for (i = 0; i < hf->nlines; i++) {
 		p = line_text(hf, i, &n);
-		kind = marker_of(p, n, &name, &nlen);
+		kind = marker_of(p, n, &name, &nlen, NULL);
 		if (kind == MARK_NONE)
 			continue;
 		if (name == NULL) {
@@ -917,6 +927,68 @@ rewrite_line(struct rewriter *rw, size_t i, int restore_all)
 		emit_orig(rw, p, n + eollen);
 }
 
+/* Does the file end without a line ending of its own: its last line has
+ * none, or amlhosts appended blocks after such a line (the last block's END
+ * carries HOSTS_NOEOL_MARK)? *marked tells the second case. A last END line
+ * without a line ending and without the mark is not taken as a missing
+ * final newline: nothing says what preceded the block. */
+static int
+ends_without_eol(const struct hostsfile *hf, int *marked)
+{
+	const char *p, *name;
+	size_t n, nlen;
+
+	*marked = 0;
+	if (hf->nlines == 0)
+		return 0;
+	p = line_text(hf, hf->nlines - 1, &n);
+	if (marker_of(p, n, &name, &nlen, marked) == MARK_END)
+		return *marked;
+	/* An empty last line (an empty file, a BOM alone) gets no line
+	 * ending before an appended block: nothing to give back. */
+	return hf->lines[hf->nlines - 1].eol == 0 && n > 0;
+}
+
+/*
+ * The end of a rewritten file (out, from body on: after any BOM), so that
+ * remove and uninstall give back a missing final newline (SPEC 6.1: one is
+ * added only where a block is appended). The one bit needed lives in the
+ * file itself, not the state directory, so it survives pruned backups, a
+ * lost state directory and another --state-dir: when the file ends with a
+ * block, its END line carries the mark exactly when the file had no final
+ * newline (noeol); when no block is left at the end and the input's mark
+ * said the line ending before the blocks was ours (was_marked), it is cut.
+ */
+static void
+finish_eol(struct buf *out, size_t body, int noeol, int was_marked)
+{
+	const char *name;
+	char nm[TARGET_MAX + 1], nl[2];
+	size_t end = out->len, eol, start, nlen;
+	int marked;
+
+	if (end == body || out->data[end - 1] != '\n')
+		return; /* no final line ending: nothing to give back */
+	eol = end - body >= 2 && out->data[end - 2] == '\r' ? 2 : 1;
+	for (start = end - eol; start > body && out->data[start - 1] != '\n'; start--)
+		;
+	if (marker_of(out->data + start, end - eol - start, &name, &nlen, &marked) == MARK_END &&
+	    name != NULL) {
+		if (marked == noeol)
+			return;
+		/* Copied first: the line is rewritten where it stands. */
+		memcpy(nm, name, nlen);
+		memcpy(nl, out->data + end - eol, eol);
+		out->len = start;
+		buf_append(out, HOSTS_END, LIT_LEN(HOSTS_END));
+		buf_append(out, nm, nlen);
+		if (noeol)
+			buf_puts(out, "\t" HOSTS_NOEOL_MARK);
+		buf_append(out, nl, eol);
+	} else if (noeol && was_marked)
+		out->len -= eol;
+}
+
 int
 hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes,
     size_t nchanges, int restore_all, struct buf *out, struct hosts_kept_edits *edited,
@@ -929,7 +1001,7 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 	const struct hosts_block *b;
 	const char *p;
 	size_t i, j, n, total = 0, all = 0, body, start;
-	int rc = -1, eol_checked = 0;
+	int rc = -1, eol_checked = 0, noeol, was_marked;
 	char *q;
 
 	memset(&rw, 0, sizeof rw);
@@ -1027,6 +1099,8 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 		eol_checked = 1;
 		hostsfile_render_block(changes[i].target, changes[i].entries, hf->crlf, out);
 	}
+	noeol = ends_without_eol(hf, &was_marked);
+	finish_eol(out, body, noeol, was_marked);
 	rc = 0;
 out:
 	for (i = 0; stay != NULL && i < hf->nblocks; i++)

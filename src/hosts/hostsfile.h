@@ -38,6 +38,10 @@
 #define HOSTS_NOTICE "# Managed by amlhosts. Change the configuration, not these lines."
 #define HOSTS_DISABLED_PREFIX "#amlhosts:"  /* + target + "# " */
 #define HOSTS_KEPT_MARK "#amlhosts-kept:"   /* + target, at end of line */
+/* After "\t", at the end of the last block's END line: the file had no
+ * final newline before amlhosts appended its blocks; removing them (so
+ * that no block ends the file) gives back the file without one. */
+#define HOSTS_NOEOL_MARK "#amlhosts-no-final-newline"
 
 /* 12 bytes, not 24: a list of a million lines is indexed in 12 MB. Files
  * are at most ATOMICFILE_MAX_BYTES; hostsfile_parse refuses 4 GiB. */
@@ -112,6 +116,11 @@ void hostsfile_render_block(const char *target, const struct entry_list *entries
  * dropped, so the result never depends on what an earlier run disabled.
  * With restore_all (uninstall), every block is removed and every disabled
  * line of any target is restored, changes being ignored.
+ *
+ * A file without a final newline keeps that fact on the END line of the
+ * block that ends it ("\t" HOSTS_NOEOL_MARK): when a rewrite leaves no
+ * block at the end, the line ending added when the block was appended is
+ * taken away again, so remove and uninstall give back the exact bytes.
  *
  * A restored line that maps a name of a block that stays is disabled for
  * that block: removing one block never brings back a line that shadows

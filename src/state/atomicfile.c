@@ -277,6 +277,29 @@ out:
 	return rc;
 }
 
+/* Is now another version of the file than was: another inode, size or
+ * mtime? */
+static int
+stat_differs(const struct stat *now, const struct stat *was)
+{
+#ifdef _WIN32
+	/* The C runtime's stat has no inode (st_ino is 0) and its st_dev is
+	 * the drive where fstat's is the descriptor: size and time only. */
+	return now->st_size != was->st_size || now->st_mtime != was->st_mtime;
+#else
+	if (now->st_ino != was->st_ino || now->st_dev != was->st_dev ||
+	    now->st_size != was->st_size)
+		return 1;
+#if defined(__APPLE__)
+	return now->st_mtimespec.tv_sec != was->st_mtimespec.tv_sec ||
+	    now->st_mtimespec.tv_nsec != was->st_mtimespec.tv_nsec;
+#else
+	return now->st_mtim.tv_sec != was->st_mtim.tv_sec ||
+	    now->st_mtim.tv_nsec != was->st_mtim.tv_nsec;
+#endif
+#endif
+}
+
 int
 atomicfile_changed(const struct atomicfile *af)
 {
@@ -288,22 +311,7 @@ atomicfile_changed(const struct atomicfile *af)
 	 * a directory on its own, in its own words. */
 	if (!S_ISREG(now.st_mode))
 		return 0;
-#ifdef _WIN32
-	/* The C runtime's stat has no inode (st_ino is 0) and its st_dev is
-	 * the drive where fstat's is the descriptor: size and time only. */
-	return now.st_size != af->st.st_size || now.st_mtime != af->st.st_mtime;
-#else
-	if (now.st_ino != af->st.st_ino || now.st_dev != af->st.st_dev ||
-	    now.st_size != af->st.st_size)
-		return 1;
-#if defined(__APPLE__)
-	return now.st_mtimespec.tv_sec != af->st.st_mtimespec.tv_sec ||
-	    now.st_mtimespec.tv_nsec != af->st.st_mtimespec.tv_nsec;
-#else
-	return now.st_mtim.tv_sec != af->st.st_mtim.tv_sec ||
-	    now.st_mtim.tv_nsec != af->st.st_mtim.tv_nsec;
-#endif
-#endif
+	return stat_differs(&now, &af->st);
 }
 
 char *
@@ -603,12 +611,20 @@ out:
 	return rc;
 }
 
+/* Will atomicfile_replace() rewrite the inode that was read, rather than
+ * rename a new one over it? The one rule both it and the backup follow. */
+static int
+rewrites_inode(const struct atomicfile *af, int in_place)
+{
+	return af->bind_mount && in_place;
+}
+
 int
 atomicfile_replace(struct atomicfile *af, const void *data, size_t len, int in_place, char **cause)
 {
 	int rc;
 
-	if (af->bind_mount && in_place)
+	if (rewrites_inode(af, in_place))
 		rc = replace_in_place(af, data, len, cause);
 	else
 		rc = replace_by_rename(af, data, len, cause);
@@ -644,18 +660,58 @@ atomicfile_remove_stale(struct atomicfile *af)
 	free(prefix);
 }
 
-int
-atomicfile_write_new(const char *path, const void *data, size_t len, mode_t mode, char **cause)
+/*
+ * Make the temporary file a copy-on-write clone of the version of af that
+ * was read (btrfs, XFS): no bytes written, and unlike a link a separate
+ * inode, so an in-place rewrite of the live file leaves it alone. The
+ * source is checked before and after the clone to be that version. A
+ * failed clone leaves fd as it was (empty).
+ */
+static int
+clone_into(int fd, const struct atomicfile *af)
+{
+#if defined(FICLONE) && !defined(_WIN32)
+	struct stat st;
+	int src, rc = -1;
+
+	src = open_retry(af->real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	if (src < 0)
+		return -1;
+	if (fstat(src, &st) == 0 && !stat_differs(&st, &af->st) &&
+	    ioctl(fd, FICLONE, src) == 0) {
+		if (fstat(src, &st) == 0 && !stat_differs(&st, &af->st))
+			rc = 0;
+		else
+			rc = ftruncate(fd, 0) == 0 ? -1 : -2;
+	}
+	close(src);
+	return rc;
+#else
+	(void)fd;
+	(void)af;
+	return -1;
+#endif
+}
+
+/* atomicfile_write_new(), the bytes cloned from clone (if not NULL) where
+ * the filesystem can. */
+static int
+write_new(const char *path, const struct atomicfile *clone, const void *data, size_t len,
+    mode_t mode, enum atomicfile_backup *how, char **cause)
 {
 	char *tmp = NULL, *dir = dir_of(path);
-	int fd, rc = -1;
+	int fd, rc = -1, cloned = -1;
 
+	*how = ATOMICFILE_BACKUP_COPY;
 	fd = create_temp(path, &tmp);
 	if (fd < 0) {
 		set_error(cause, "cannot create a file in '%s': %s", dir, strerror(errno));
 		goto out;
 	}
-	if (FCHMOD(fd, mode) != 0 || write_all(fd, data, len) != 0 || fsync_retry(fd) != 0) {
+	if (clone != NULL && (cloned = clone_into(fd, clone)) == 0)
+		*how = ATOMICFILE_BACKUP_REFLINK;
+	if (cloned == -2 || FCHMOD(fd, mode) != 0 ||
+	    (cloned != 0 && write_all(fd, data, len) != 0) || fsync_retry(fd) != 0) {
 		set_error(cause, "cannot write '%s': %s", path, strerror(errno));
 		close(fd);
 		unlink(tmp);
@@ -676,4 +732,68 @@ out:
 	free(tmp);
 	free(dir);
 	return rc;
+}
+
+int
+atomicfile_write_new(const char *path, const void *data, size_t len, mode_t mode, char **cause)
+{
+	enum atomicfile_backup how;
+
+	return write_new(path, NULL, data, len, mode, &how, cause);
+}
+
+#ifndef _WIN32
+/*
+ * The backup as a second name of the old inode. Safe only because that
+ * inode is never written again: atomicfile_replace() writes the new bytes
+ * to a temporary file and renames it over the old name, so after the
+ * rename the inode is reachable only as the backup. In place (a bind
+ * mount with --in-place: rewrites_inode()) the live inode itself is
+ * rewritten, so the backup is never a link then. The name
+ * must lead to the very version that was read (inode, size, mtime): a file
+ * replaced or written since is not the backup of these bytes.
+ */
+static int
+link_backup(const struct atomicfile *af, const char *path)
+{
+	struct stat st;
+
+	/* A file with another name already (nlink > 1) stays live under it
+	 * after the rename: whatever writes there would change the backup. */
+	if (af->st.st_nlink != 1 || linkat(AT_FDCWD, af->real, AT_FDCWD, path, 0) != 0)
+		return -1;
+	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || stat_differs(&st, &af->st)) {
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+#endif /* !_WIN32 */
+
+int
+atomicfile_save_backup(const struct atomicfile *af, const char *path, const void *data,
+    size_t len, int in_place, enum atomicfile_backup *how, char **cause)
+{
+#ifndef _WIN32
+	char *dir;
+	int rc;
+
+	/* A link that cannot be made (another filesystem: EXDEV; no hard
+	 * links: EPERM, EMLINK, ENOTSUP) only means the next, costlier way:
+	 * a clone, else a copy. */
+	if (af != NULL && !rewrites_inode(af, in_place) && link_backup(af, path) == 0) {
+		*how = ATOMICFILE_BACKUP_LINK;
+		dir = dir_of(path);
+		rc = fsync_dir(dir, cause);
+		free(dir);
+		if (rc != 0)
+			unlink(path);
+		return rc;
+	}
+#else
+	/* ReplaceFileW's backup argument would be the way; not used yet. */
+	(void)in_place;
+#endif
+	return write_new(path, af, data, len, ATOMICFILE_BACKUP_MODE, how, cause);
 }

@@ -107,6 +107,31 @@ void atomicfile_remove_stale(struct atomicfile *af);
  * 0600: used for backups in the state directory. */
 int atomicfile_write_new(const char *path, const void *data, size_t len, mode_t mode, char **cause);
 
+/* Backups are read-only: nothing ever writes one again. */
+#define ATOMICFILE_BACKUP_MODE 0400
+
+/* How atomicfile_save_backup() kept the old bytes. */
+enum atomicfile_backup {
+	ATOMICFILE_BACKUP_COPY = 0, /* written out (the bytes read) */
+	ATOMICFILE_BACKUP_LINK,     /* a hard link to the file's inode */
+	ATOMICFILE_BACKUP_REFLINK,  /* a copy-on-write clone (FICLONE) */
+};
+
+/*
+ * Save the old bytes of af (data, len: what atomicfile_open() read) at
+ * path, synced, without copying them where possible: a hard link to the
+ * inode that was read when the file will be replaced by rename (not a bind
+ * mount rewritten in_place: that rewrites the inode), else a reflink, else
+ * a copy of data,
+ * mode ATOMICFILE_BACKUP_MODE. With af NULL, always a copy. A linked
+ * backup has the hosts file's mode until the change lands (a chmod then
+ * would change the live file's mode). Until the rename, the hosts file
+ * is the backup's inode, which is how an interrupted change is told
+ * without hashing (journal.c).
+ */
+int atomicfile_save_backup(const struct atomicfile *af, const char *path, const void *data,
+    size_t len, int in_place, enum atomicfile_backup *how, char **cause);
+
 /* fsync a directory. */
 int fsync_dir(const char *dir, char **cause);
 

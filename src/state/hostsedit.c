@@ -275,6 +275,7 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 	struct journal_record rec;
 	char *why = NULL, *blocks = NULL, *targets = NULL;
 	int rc = -1, have_after = 0;
+	enum atomicfile_backup how = ATOMICFILE_BACKUP_COPY;
 	size_t nwarnings;
 
 	atomicfile_init(&af);
@@ -342,8 +343,8 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 	rec.blocks = blocks;
 	sha256_hex(r->before.data ? r->before.data : "", r->before.len, rec.before);
 	sha256_hex(r->after.data, r->after.len, rec.after);
-	if (journal_record_change(st, &rec, r->before.data ? r->before.data : "",
-	    r->before.len, cause) != 0)
+	if (journal_record_change_of(st, &rec, &af, r->before.data ? r->before.data : "",
+	    r->before.len, o->in_place, &how, cause) != 0)
 		goto out;
 	r->id = rec.id;
 	r->backup = statedir_backup_path(st->dir, rec.id);
@@ -355,6 +356,8 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		if (af.failed_step == ATOMICFILE_STEP_READ_BACK ||
 		    af.failed_step == ATOMICFILE_STEP_DIR_FSYNC) {
 			/* The new file is in place: the record stays true. */
+			if (how == ATOMICFILE_BACKUP_LINK)
+				journal_seal_backup(st, rec.id);
 			set_error(cause, "%s; the previous contents are in '%s'",
 			    *cause, r->backup);
 			goto out;
@@ -376,6 +379,8 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 			free(r->warnings.v[--r->warnings.n]);
 		goto out;
 	}
+	if (how == ATOMICFILE_BACKUP_LINK)
+		journal_seal_backup(st, rec.id);
 	if (journal_prune(st, o->keep_backups, &why) != 0)
 		strlist_push_nocopy(&r->warnings, xasprintf("%s", why));
 	if (o->flush_dns)

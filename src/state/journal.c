@@ -469,6 +469,16 @@ int
 journal_record_change(struct state *s, struct journal_record *rec,
     const void *before, size_t len, char **cause)
 {
+	enum atomicfile_backup how;
+
+	return journal_record_change_of(s, rec, NULL, before, len, 0, &how, cause);
+}
+
+int
+journal_record_change_of(struct state *s, struct journal_record *rec,
+    const struct atomicfile *af, const void *before, size_t len, int in_place,
+    enum atomicfile_backup *how, char **cause)
+{
 	char *path = NULL, *backup = NULL, *line = NULL;
 	struct stat st;
 	int fd = -1, rc = -1;
@@ -483,7 +493,7 @@ journal_record_change(struct state *s, struct journal_record *rec,
 	backup = statedir_backup_path(s->dir, rec->id);
 	/* A failure after the rename (syncing the directory) leaves the backup
 	 * in place: the fail path removes it, so no backup lacks its record. */
-	if (atomicfile_write_new(backup, before, len, 0600, cause) != 0)
+	if (atomicfile_save_backup(af, backup, before, len, in_place, how, cause) != 0)
 		goto fail;
 
 	path = statedir_journal_path(s->dir);
@@ -538,6 +548,20 @@ out:
 }
 
 void
+journal_seal_backup(struct state *s, long id)
+{
+	char *backup = statedir_backup_path(s->dir, id);
+	struct stat st;
+
+	/* Best effort: the backup's bytes are right whatever its mode. Only
+	 * a backup that is now the inode's one name: anything else would
+	 * change the mode of a file someone still uses. */
+	if (lstat(backup, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1)
+		(void)chmod(backup, ATOMICFILE_BACKUP_MODE);
+	free(backup);
+}
+
+void
 journal_forget_change(struct state *s, long id)
 {
 	char *backup = statedir_backup_path(s->dir, id);
@@ -562,10 +586,10 @@ journal_drop_unfinished(struct state *s, const char *hosts, const void *content,
 	struct journal j;
 	const struct journal_record *last;
 	struct buf b = BUF_INIT;
-	struct stat st;
+	struct stat st, live;
 	char *path = NULL, *backup = NULL, sha256[65];
 	off_t end, start;
-	int rc = 0;
+	int rc = 0, have;
 
 	*dropped = 0;
 	if (journal_read(s->dir, &j, NULL) != 0)
@@ -580,11 +604,18 @@ journal_drop_unfinished(struct state *s, const char *hosts, const void *content,
 	 * backup holds exactly the "before" bytes: a file of another size
 	 * cannot be them. */
 	backup = statedir_backup_path(s->dir, last->id);
-	if (stat(backup, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size != len)
+	have = stat(backup, &st) == 0 && S_ISREG(st.st_mode);
+	if (have && (uintmax_t)st.st_size != len)
 		goto out;
-	sha256_hex(content, len, sha256);
-	if (strcmp(last->before, sha256) != 0 || strcmp(last->after, sha256) == 0)
-		goto out;
+	/* A backup linked to the old inode (atomicfile_save_backup) that is
+	 * still the hosts file's inode: the rename, the one step that lands a
+	 * change, never happened. No hashing needed. */
+	if (!(have && stat(hosts, &live) == 0 && live.st_ino == st.st_ino &&
+	    live.st_dev == st.st_dev && live.st_ino != 0)) {
+		sha256_hex(content, len, sha256);
+		if (strcmp(last->before, sha256) != 0 || strcmp(last->after, sha256) == 0)
+			goto out;
+	}
 	/* The last record is the last complete line. */
 	path = statedir_journal_path(s->dir);
 	if (file_read(path, FILE_READ_REGULAR, JOURNAL_MAX_BYTES, &b, NULL, NULL, cause) != 0) {

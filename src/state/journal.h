@@ -21,7 +21,7 @@
  *   journal_release(&j);
  *   state_close(&s);                      releases the lock
  *
- * The backup is written and synced before the journal line names it, and
+ * The backup is saved and synced before the journal line names it, and
  * both before the hosts file changes, so every state the file was ever in
  * stays restorable.
  */
@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include "base/util.h"
+#include "state/atomicfile.h"
 
 struct state {
 	char *dir;
@@ -101,6 +102,15 @@ void journal_blocks_release(struct journal_blocks *jb);
  * are assigned here and stored in *id). */
 int journal_record_change(struct state *s, struct journal_record *rec,
     const void *before, size_t len, char **cause);
+/* The same, the backup made from the file af read (before, len: its bytes)
+ * as atomicfile_save_backup() can: a hard link to the old inode unless
+ * in_place, else a reflink, else a copy; *how says which. */
+int journal_record_change_of(struct state *s, struct journal_record *rec,
+    const struct atomicfile *af, const void *before, size_t len, int in_place,
+    enum atomicfile_backup *how, char **cause);
+/* After the change landed: a linked backup gets the backups' read-only
+ * mode (not before: until the rename its inode is the live hosts file). */
+void journal_seal_backup(struct state *s, long id);
 /* Take back the record just appended (the change failed before it landed). */
 void journal_forget_change(struct state *s, long id);
 /* With the lock held: when the journal's last record is a change to hosts

@@ -24,6 +24,9 @@
  *              as Linux does)
  *   flock      flock
  *   unlink     unlink, unlinkat
+ *   link       link, linkat (a backup as a hard link of the old inode)
+ *   clone      ioctl(FICLONE) only (a backup as a reflink); other ioctls
+ *              pass through uncounted
  *   malloc     malloc, calloc, realloc (ENOMEM whatever INJECT_ERRNO says)
  *
  * Environment:
@@ -84,15 +87,19 @@
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/fs.h>
+
+#define FICLONE_REQ ((unsigned long)FICLONE)
 
 enum kind {
 	K_OPEN, K_READ, K_WRITE, K_FSYNC, K_RENAME, K_FTRUNCATE, K_CLOSE,
-	K_FLOCK, K_UNLINK, K_MALLOC, K_NKINDS
+	K_FLOCK, K_UNLINK, K_MALLOC, K_LINK, K_CLONE, K_NKINDS
 };
 
 static const char *const kind_names[K_NKINDS] = {
 	"open", "read", "write", "fsync", "rename", "ftruncate", "close",
-	"flock", "unlink", "malloc",
+	"flock", "unlink", "malloc", "link", "clone",
 };
 
 static const struct {
@@ -103,7 +110,8 @@ static const struct {
 	{ "EINTR", EINTR }, { "ENOMEM", ENOMEM }, { "EBUSY", EBUSY },
 	{ "EXDEV", EXDEV }, { "EACCES", EACCES }, { "EPERM", EPERM },
 	{ "EROFS", EROFS }, { "ENOLCK", ENOLCK }, { "EFBIG", EFBIG },
-	{ "EMFILE", EMFILE }, { "EAGAIN", EAGAIN },
+	{ "EMFILE", EMFILE }, { "EAGAIN", EAGAIN }, { "EMLINK", EMLINK },
+	{ "EOPNOTSUPP", EOPNOTSUPP }, { "EINVAL", EINVAL },
 };
 
 /* Set once main() is reached; cleared again while the counts are written. */
@@ -146,6 +154,9 @@ static int (*real_close)(int);
 static int (*real_flock)(int, int);
 static int (*real_unlink)(const char *);
 static int (*real_unlinkat)(int, const char *, int);
+static int (*real_link)(const char *, const char *);
+static int (*real_linkat)(int, const char *, int, const char *, int);
+static int (*real_ioctl)(int, unsigned long, ...);
 static void *(*real_malloc)(size_t);
 static void *(*real_calloc)(size_t, size_t);
 static void *(*real_realloc)(void *, size_t);
@@ -212,6 +223,9 @@ resolve_all(void)
 	RESOLVE(real_flock, "flock");
 	RESOLVE(real_unlink, "unlink");
 	RESOLVE(real_unlinkat, "unlinkat");
+	RESOLVE(real_link, "link");
+	RESOLVE(real_linkat, "linkat");
+	RESOLVE(real_ioctl, "ioctl");
 	resolving = 0;
 }
 
@@ -225,7 +239,8 @@ kind_of(const char *name)
 		{ "open64", K_OPEN }, { "openat", K_OPEN }, { "openat64", K_OPEN },
 		{ "mkostemp", K_OPEN }, { "mkstemp", K_OPEN }, { "pwrite", K_WRITE },
 		{ "fdatasync", K_FSYNC }, { "renameat", K_RENAME },
-		{ "unlinkat", K_UNLINK }, { "calloc", K_MALLOC }, { "realloc", K_MALLOC },
+		{ "unlinkat", K_UNLINK }, { "linkat", K_LINK },
+		{ "calloc", K_MALLOC }, { "realloc", K_MALLOC },
 	};
 	size_t i;
 
@@ -762,6 +777,42 @@ unlinkat(int dirfd, const char *path, int flags)
 	if (hit(K_UNLINK, path, -1))
 		return -1;
 	return real_unlinkat(dirfd, path, flags);
+}
+
+/* ---- link, ioctl(FICLONE) ---- */
+
+int
+link(const char *from, const char *to)
+{
+	resolve_all();
+	if (hit(K_LINK, to, -1))
+		return -1;
+	return real_link(from, to);
+}
+
+int
+linkat(int fromfd, const char *from, int tofd, const char *to, int flags)
+{
+	resolve_all();
+	if (hit(K_LINK, to, -1))
+		return -1;
+	return real_linkat(fromfd, from, tofd, to, flags);
+}
+
+/* Every ioctl request amlhosts makes takes one pointer or integer. */
+int
+ioctl(int fd, unsigned long req, ...)
+{
+	va_list ap;
+	void *arg;
+
+	va_start(ap, req);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	resolve_all();
+	if (req == FICLONE_REQ && hit(K_CLONE, NULL, fd))
+		return -1;
+	return real_ioctl(fd, req, arg);
 }
 
 /* ---- malloc ---- */

@@ -24,7 +24,7 @@ fi
 FULL=${FAULT_FULL:-0}
 COMMANDS=${FAULT_COMMANDS:-apply remove uninstall rollback}
 MALLOC_SAMPLES=${FAULT_MALLOC_SAMPLES:-12}
-KINDS=${FAULT_KINDS:-open read write fsync rename ftruncate close flock unlink malloc}
+KINDS=${FAULT_KINDS:-open read write fsync rename ftruncate close flock unlink link clone malloc}
 
 # errnos KIND: what each kind of call is made to fail with.
 errnos() {
@@ -39,6 +39,8 @@ errnos() {
 		close) echo "EIO ENOSPC EDQUOT EINTR" ;;
 		flock) echo "ENOLCK EINTR" ;;
 		unlink) echo "EIO EBUSY" ;;
+		link) echo "EXDEV EPERM EMLINK EIO ENOSPC" ;;
+		clone) echo "EOPNOTSUPP EXDEV EINVAL EIO ENOSPC" ;;
 		malloc) echo "ENOMEM" ;;
 		esac
 	else
@@ -53,6 +55,8 @@ errnos() {
 		close) set -- EIO EINTR ;;
 		flock) set -- EINTR ENOLCK ;;
 		unlink) set -- EIO ;;
+		link) set -- EXDEV EPERM EMLINK ;;
+		clone) set -- EOPNOTSUPP EXDEV ;;
 		malloc) set -- ENOMEM ;;
 		esac
 		shift $(((ROTATE + N) % $#))

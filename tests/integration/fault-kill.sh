@@ -17,7 +17,7 @@
 
 KILLS=${KILLS:-100}
 # make check kills before the calls that write; tests/stress/run before all.
-EXACT_KINDS=${EXACT_KINDS:-open write fsync rename ftruncate flock unlink}
+EXACT_KINDS=${EXACT_KINDS:-open write fsync rename ftruncate flock unlink link}
 COMMANDS="apply remove uninstall rollback"
 have_inject=1
 (need_inject >/dev/null) || have_inject=0

@@ -74,4 +74,49 @@ expect_rc 0 "apply st2"
 grep -q "^10\.9\.9\.7 myws-blob" "$T/hosts" || fail "line not restored"
 pass
 
+# No final newline (issue 11, problem 7): apply adds one before the block it
+# appends; remove and uninstall take it back, whatever blocks came and went.
+printf '127.0.0.1 localhost\n10.9.9.9 %s myalias.internal' "$API" > "$T/orig"
+cp "$T/orig" "$T/hosts"
+aml apply --name myws --from-json "$NIC"
+expect_rc 0 "apply to a file without a final newline"
+tail -n 1 "$T/hosts" | grep -q "^# END amlhosts myws	#amlhosts-no-final-newline$" \
+    || fail "END line lacks the no-final-newline mark"
+cp "$T/hosts" "$T/applied"
+aml apply --name myws --from-json "$NIC"
+expect_rc 0 "unchanged apply"
+same "$T/applied" "$T/hosts" "unchanged apply rewrote the mark"
+aml remove myws
+expect_rc 0 "remove"
+same "$T/orig" "$T/hosts" "remove gives back the missing final newline"
+aml apply --name myws --from-json "$NIC"
+aml apply --name other --from-json "$JSON/dns-zone-group.json"
+expect_rc 0 "apply a second block after the first"
+aml remove other
+expect_rc 0 "remove the last block"
+tail -n 1 "$T/hosts" | grep -q "^# END amlhosts myws	#amlhosts-no-final-newline$" \
+    || fail "the mark did not move back to the block now last"
+aml apply --name other --from-json "$JSON/dns-zone-group.json"
+aml remove myws
+aml remove other
+same "$T/orig" "$T/hosts" "removing two blocks in turn gives back the original bytes"
+aml apply --name myws --from-json "$NIC"
+aml apply --name other --from-json "$JSON/dns-zone-group.json"
+aml uninstall
+expect_rc 0 "uninstall"
+same "$T/orig" "$T/hosts" "uninstall gives back the missing final newline"
+# CRLF, and a line appended after the block: that line's ending is the user's.
+printf '127.0.0.1 localhost\r\n10.9.9.9 %s' "$API" > "$T/orig"
+cp "$T/orig" "$T/hosts"
+aml apply --name myws --from-json "$NIC"
+aml remove myws
+same "$T/orig" "$T/hosts" "CRLF remove without a final newline"
+aml apply --name myws --from-json "$NIC"
+printf '10.0.0.1 added.later\n' >> "$T/hosts"
+aml remove myws
+expect_rc 0 "remove with a line after the block"
+printf '127.0.0.1 localhost\r\n10.9.9.9 %s\r\n10.0.0.1 added.later\n' "$API" > "$T/want"
+same "$T/want" "$T/hosts" "a line after the block keeps its own line ending"
+pass
+
 finish

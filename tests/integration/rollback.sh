@@ -112,4 +112,64 @@ aml history
 expect_rc 0 "history after the largest ID"
 expect_out "^$max .*apply .*myws"
 
+# Backups without copying (issue 11): replaced by rename, the old inode is
+# never written again, so the backup is that inode, read-only once the
+# change landed; the hosts file keeps its mode. With write_mode = in-place
+# the live inode is rewritten, so the backup must be a separate inode.
+rm -rf "$STATE"
+cp "$HOSTS/debian" "$T/hosts"
+chmod 644 "$T/hosts"
+cp "$T/hosts" "$T/v0"
+ino=$(stat -c %i "$T/hosts")
+aml apply --name myws --from-json "$NIC"
+expect_rc 0 "apply with a linked backup"
+[ "$(stat -c %i "$STATE/backups/1.hosts")" = "$ino" ] || fail "the backup is not the old inode"
+[ "$(stat -c %a "$STATE/backups/1.hosts")" = 400 ] || fail "the linked backup is not read-only"
+[ "$(stat -c %a.%h "$T/hosts")" = 644.1 ] || fail "the new hosts file: mode.links $(stat -c %a.%h "$T/hosts")"
+same "$T/v0" "$STATE/backups/1.hosts" "linked backup bytes"
+aml rollback --whole-file
+expect_rc 0 "rollback --whole-file from a linked backup"
+same "$T/v0" "$T/hosts" "rollback --whole-file from a linked backup"
+[ "$(stat -c %a "$T/hosts")" = 644 ] || fail "rollback gave the hosts file the backup's mode"
+
+# A hosts file with a second name stays live under it after the rename:
+# its backup is a copy, and the other name keeps its bytes and mode.
+rm -rf "$STATE"
+cp "$T/v0" "$T/hosts"
+chmod 644 "$T/hosts"
+ln "$T/hosts" "$T/other-name"
+aml apply --name myws --from-json "$NIC"
+expect_rc 0 "apply to a file with two names"
+[ "$(stat -c %i "$STATE/backups/1.hosts")" != "$(stat -c %i "$T/other-name")" ] ||
+    fail "the backup is linked to a file still in use under another name"
+[ "$(stat -c %a "$T/other-name")" = 644 ] || fail "the other name's mode changed"
+same "$T/v0" "$T/other-name" "the other name's bytes"
+same "$T/v0" "$STATE/backups/1.hosts" "backup of a file with two names"
+rm -f "$T/other-name"
+
+# A bind mount (as in a container) is what write_mode = in-place rewrites.
+rm -rf "$STATE"
+cp "$T/v0" "$T/hosts"
+printf 'write_mode = in-place\n' > "$T/in-place.conf"
+if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	cp "$T/v0" "$T/bound"
+	ino=$(stat -c %i "$T/bound")
+	set +e
+	unshare -m sh -c 'mount --bind "$1/bound" "$1/hosts" && exec "$2" -c "$1/in-place.conf" \
+	    -H "$1/hosts" --state-dir "$1/state" apply --name myws --from-json "$3"' \
+	    sh "$T" "$AMLHOSTS" "$NIC" > "$T/out" 2> "$T/err"
+	rc=$?
+	set -e
+	expect_rc 0 "in-place apply"
+	[ "$(stat -c %i "$T/bound")" = "$ino" ] || fail "in-place apply replaced the inode"
+	[ "$(stat -c %i "$STATE/backups/1.hosts")" != "$ino" ] ||
+	    fail "in-place apply linked its backup to the live file"
+	[ "$(stat -c %a "$STATE/backups/1.hosts")" = 400 ] || fail "the copied backup is not read-only"
+	same "$T/v0" "$STATE/backups/1.hosts" "in-place backup bytes"
+	cmp -s "$T/v0" "$T/bound" && fail "in-place apply did not change the file"
+	pass
+else
+	echo "SKIP: the in-place backup test needs root and unshare -m" >&2
+fi
+
 finish

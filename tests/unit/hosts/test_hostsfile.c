@@ -407,6 +407,12 @@ test_apply_samples(void)
 			buf_puts(&exp, BLOCK_A("\r\n"));
 		else
 			buf_puts(&exp, BLOCK_A("\n"));
+		/* A file without a final newline says so on the END line. */
+		if (!s->final_eol) {
+			exp.len -= strlen(nl);
+			buf_puts(&exp, "\t" HOSTS_NOEOL_MARK);
+			buf_puts(&exp, nl);
+		}
 
 		rewrite1(in.data, in.len, "myws", &l, &out);
 		ASSERT_BYTES(out.data, out.len, exp.data, exp.len);
@@ -430,14 +436,12 @@ test_apply_samples(void)
 		rewrite1(out.data, out.len, "myws", &l, &again);
 		ASSERT_BYTES(again.data, again.len, out.data, out.len);
 
-		/* Remove and uninstall restore the original (plus the one line
-		 * ending added before the block). */
+		/* Remove and uninstall restore the original exactly, a
+		 * missing final newline included. */
 		rewrite1(out.data, out.len, "myws", NULL, &again);
-		ASSERT_BYTES(again.data, again.len, exp.data, n);
+		ASSERT_BYTES(again.data, again.len, in.data, in.len);
 		restore_all(out.data, out.len, &again);
-		ASSERT_BYTES(again.data, again.len, exp.data, n);
-		if (s->final_eol)
-			ASSERT_BYTES(again.data, again.len, in.data, in.len);
+		ASSERT_BYTES(again.data, again.len, in.data, in.len);
 		buf_release(&in);
 	}
 	buf_release(&out);
@@ -870,7 +874,12 @@ test_no_eol_last_line(void)
 	    "a\n"
 	    "#amlhosts:myws# 10.9.9.9 " API " alias\n"
 	    "10.9.9.9\talias\t#amlhosts-kept:myws\n"
-	    BLOCK_A("\n");
+	    "# BEGIN amlhosts myws\n"
+	    NOTICE "\n"
+	    "10.1.0.5\t" API "\n"
+	    "10.1.0.5\t" CERT "\n"
+	    "10.1.0.6\t" NB "\n"
+	    "# END amlhosts myws\t" HOSTS_NOEOL_MARK "\n";
 
 	list_a(&l);
 	rewrite1(mid, sizeof mid - 1, "myws", &l, &out);
@@ -893,8 +902,15 @@ test_no_eol_last_line(void)
 	rewrite1(out.data, out.len, "myws", &l, &back);
 	ASSERT_BYTES(back.data, back.len, end_kept_applied, sizeof end_kept_applied - 1);
 	rewrite1(out.data, out.len, "myws", NULL, &back);
-	ASSERT_BYTES(back.data, back.len, "a\n10.9.9.9 " API " alias\n",
-	    strlen("a\n10.9.9.9 " API " alias\n"));
+	ASSERT_BYTES(back.data, back.len, end_kept, sizeof end_kept - 1);
+	/* The mark goes with a line written after the block: its line
+	 * ending is the user's. */
+	out.len = 0;
+	buf_append(&out, end_kept_applied, sizeof end_kept_applied - 1);
+	buf_puts(&out, "10.0.0.1 later\n");
+	rewrite1(out.data, out.len, "myws", NULL, &back);
+	ASSERT_BYTES(back.data, back.len, "a\n10.9.9.9 " API " alias\n10.0.0.1 later\n",
+	    strlen("a\n10.9.9.9 " API " alias\n10.0.0.1 later\n"));
 	buf_release(&out);
 	buf_release(&back);
 	entry_list_release(&l);
