@@ -72,7 +72,6 @@ struct process_opts {
 	 * process_result_release(). stderr is for messages: the first
 	 * err_max bytes are kept, the rest is read and dropped. */
 	size_t out_max, err_max;
-	const void *in; size_t in_len; /* written to the child's stdin (then closed); NULL: /dev/null */
 };
 
 enum process_end {

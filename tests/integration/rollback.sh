@@ -150,7 +150,7 @@ rm -f "$T/other-name"
 # A bind mount (as in a container) is what write_mode = in-place rewrites.
 rm -rf "$STATE"
 cp "$T/v0" "$T/hosts"
-printf 'write_mode = in-place\n' > "$T/in-place.conf"
+printf '[global]\nwrite_mode = in-place\n' > "$T/in-place.conf"
 if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 	cp "$T/v0" "$T/bound"
 	ino=$(stat -c %i "$T/bound")
