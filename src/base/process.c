@@ -118,7 +118,7 @@ child_exec(const struct process_opts *o, int in, int out, int err, int report)
 	if (o->timeout_ms > 0)
 		setpgid(0, 0);
 	if (move_fd(in, 0) < 0 || move_fd(out, 1) < 0 || move_fd(err, 2) < 0 ||
-	    (o->cwd != NULL && chdir(o->cwd) < 0))
+	    (o->cwd != NULL && chdir(o->cwd) < 0) || runas_child(o->user, o->cwd == NULL) < 0)
 		goto fail;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;

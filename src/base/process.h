@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 
+#include "base/runas.h"
 #include "base/util.h"
 
 /* What becomes of the child's stdout or stderr. */
@@ -51,6 +52,9 @@ struct process_opts {
 	 * process_result_release(). stderr is for messages: the first
 	 * err_max bytes are kept, the rest is read and dropped. */
 	size_t out_max, err_max;
+	/* Who it runs as (runas.h: runas_pick()); the child switches user
+	 * before exec and, with no cwd, starts in that user's home or "/". */
+	const struct process_user *user; /* NULL: run as we are */
 };
 
 enum process_end {
