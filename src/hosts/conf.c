@@ -523,13 +523,10 @@ input_trusted(const char *key, const char *target, const char *path, char **caus
 		free(why);
 		return 0;
 	}
-	if (target != NULL)
-		set_error(cause, "%s '%s' of target '%s' is refused: run as root, amlhosts reads "
-		    "only files owned by root and not writable by group or others: %s", key,
-		    path, target, why);
-	else
-		set_error(cause, "%s '%s' is refused: run as root, amlhosts reads only files "
-		    "owned by root and not writable by group or others: %s", key, path, why);
+	set_error(cause, "%s '%s'%s%s%s is refused: run as root, amlhosts reads only files "
+	    "owned by root and not writable by group or others: %s", key, path,
+	    target != NULL ? " of target '" : "", target != NULL ? target : "",
+	    target != NULL ? "'" : "", why);
 	free(why);
 	return -1;
 }
