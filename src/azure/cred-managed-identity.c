@@ -4,11 +4,15 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "azure/auth-internal.h"
 #include "base/quote.h"
+#include "hosts/entries.h"
 #include "base/util.h"
 
 #define IMDS_PROBE_MS 300L
@@ -44,6 +48,68 @@ mi_perform(struct ctx *c, struct http_request *r, int imds_host)
 	}
 }
 
+/*
+ * Plain http:// carries the identity secret (X-IDENTITY-HEADER, MSI_SECRET)
+ * and the token in clear text, so it is allowed only where the traffic
+ * never leaves the machine or the host's link (Azure's documented
+ * endpoints): a loopback address (127.0.0.0/8, ::1, localhost) or IMDS at
+ * 169.254.169.254. Judged on the URL's host as written, before anything
+ * is sent: no name is resolved (a name could resolve anywhere) and a URL
+ * with user information is refused (its host is not what it seems to be).
+ * https:// is always allowed. 1 allowed, 0 refused.
+ */
+static int
+plain_http_allowed(const char *url)
+{
+	const char *auth, *end;
+	static const unsigned char lo6[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+	char host[64];
+	unsigned char a[16];
+	size_t n;
+
+	if (strncmp(url, "http://", 7) != 0)
+		return 1;
+	auth = url + 7;
+	end = auth + strcspn(auth, "/?#");
+	if (memchr(auth, '@', (size_t)(end - auth)) != NULL)
+		return 0;
+	if (*auth == '[') {
+		const char *close = memchr(auth, ']', (size_t)(end - auth));
+
+		if (close == NULL)
+			return 0;
+		auth++;
+		n = (size_t)(close - auth);
+	} else
+		n = strcspn(auth, ":/?#");
+	if (n == 0 || n >= sizeof host)
+		return 0;
+	memcpy(host, auth, n);
+	host[n] = '\0';
+	if (ascii_strcasecmp(host, "localhost") == 0)
+		return 1;
+	/* IPv6 in brackets; dotted decimal without leading zeros ("0177.0.0.1"
+	 * is octal to some parsers). */
+	if (auth[-1] == '[')
+		return inet_pton(AF_INET6, host, a) == 1 && memcmp(a, lo6, sizeof lo6) == 0;
+	if (inet_pton(AF_INET, host, a) != 1 || ipv4_has_leading_zero(host))
+		return 0;
+	return a[0] == 127 || (a[0] == 169 && a[1] == 254 && a[2] == 169 && a[3] == 254);
+}
+
+/* The reason a plain-http endpoint in var is refused. */
+static int
+plain_http_refused(int rc, const char *var, const char *url, char **reason)
+{
+	char *shown = quote_mem(url, strlen(url), 120, 0);
+
+	rc = cred_result(rc, reason, "%s '%s' is plain http:// to a host that is neither a "
+	    "loopback address nor 169.254.169.254; refused, so that no secret or token "
+	    "crosses the network unencrypted (use https://)", var, shown);
+	free(shown);
+	return rc;
+}
+
 /* A header "Name: value" whose value comes from the environment: one line. */
 static int
 header_value_ok(const char *v)
@@ -66,6 +132,10 @@ mi_endpoint(struct ctx *c, const char *var, const char *endpoint, const char *ap
 		set_error(reason, "%s is not an http(s) URL", var);
 		free(res);
 		return CRED_FAILED;
+	}
+	if (!plain_http_allowed(endpoint)) {
+		free(res);
+		return plain_http_refused(CRED_FAILED, var, endpoint, reason);
 	}
 	if (c->client != NULL) {
 		cid = http_urlencode(c->client);
@@ -99,6 +169,8 @@ mi_cloud_shell(struct ctx *c, const char *endpoint, struct auth_token *out, char
 
 	if (strncmp(endpoint, "http://", 7) != 0 && strncmp(endpoint, "https://", 8) != 0)
 		return cred_result(CRED_FAILED, reason, "MSI_ENDPOINT is not an http(s) URL");
+	if (!plain_http_allowed(endpoint))
+		return plain_http_refused(CRED_FAILED, "MSI_ENDPOINT", endpoint, reason);
 	if (c->client != NULL) {
 		kv[2] = "client_id";
 		kv[3] = c->client;
@@ -130,6 +202,12 @@ mi_imds(struct ctx *c, struct auth_token *out, char **reason)
 		set_error(reason, "AZURE_POD_IDENTITY_AUTHORITY_HOST is not an http(s) URL");
 		free(host);
 		return CRED_UNAVAILABLE;
+	}
+	if (!plain_http_allowed(host)) {
+		rc = plain_http_refused(CRED_UNAVAILABLE, "AZURE_POD_IDENTITY_AUTHORITY_HOST",
+		    host, reason);
+		free(host);
+		return rc;
 	}
 	shown = strstr(host, "://") + 3;
 

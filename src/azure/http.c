@@ -23,6 +23,7 @@
 struct http_client {
 	struct http_opts o;
 	char *ca_file;
+	struct buf ca_pem;
 	CURLM *multi;
 	CURLSH *share;
 	unsigned long requests;
@@ -59,6 +60,10 @@ http_client_new(struct http_client **out, const struct http_opts *o, char **caus
 		hc->o.request_timeout = 60;
 	hc->ca_file = o->ca_file ? xstrdup(o->ca_file) : NULL;
 	hc->o.ca_file = hc->ca_file;
+	buf_init(&hc->ca_pem);
+	if (o->ca_pem != NULL)
+		buf_append(&hc->ca_pem, o->ca_pem, o->ca_pem_len);
+	hc->o.ca_pem = NULL;
 	hc->multi = curl_multi_init();
 	hc->share = curl_share_init();
 	if (hc->multi == NULL || hc->share == NULL) {
@@ -83,6 +88,7 @@ http_client_free(struct http_client *hc)
 	if (hc->share != NULL)
 		curl_share_cleanup(hc->share);
 	free(hc->ca_file);
+	buf_release(&hc->ca_pem);
 	free(hc);
 }
 
@@ -262,7 +268,16 @@ setup_transfer(struct http_client *hc, struct transfer *t, char **cause)
 		curl_easy_setopt(e, CURLOPT_NOPROXY, "*");
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-	if (hc->ca_file != NULL) {
+	if (hc->ca_pem.len > 0) {
+		struct curl_blob blob;
+
+		/* The bytes of ca_file (see http_opts): copied by libcurl. */
+		blob.data = hc->ca_pem.data;
+		blob.len = hc->ca_pem.len;
+		blob.flags = CURL_BLOB_COPY;
+		curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
+		curl_easy_setopt(e, CURLOPT_CAPATH, "/etc/ssl/certs");
+	} else if (hc->ca_file != NULL) {
 		/* An extra bundle: the system's CAs stay trusted too. */
 		curl_easy_setopt(e, CURLOPT_CAINFO, hc->ca_file);
 		curl_easy_setopt(e, CURLOPT_CAPATH, "/etc/ssl/certs");

@@ -45,6 +45,11 @@ typedef void (*http_trace_fn)(void *arg, const char *line);
 
 struct http_opts {
 	const char *ca_file;   /* extra CA bundle, or NULL */
+	/* The same bundle's bytes (PEM), read by amlhosts and handed over on
+	 * the helper's stdin, so that a helper running as another user opens
+	 * no file of root's; used instead of ca_file when set. */
+	const char *ca_pem;
+	size_t ca_pem_len;
 	long connect_timeout;  /* seconds */
 	long request_timeout;  /* seconds */
 	int verbose;           /* 1: trace requests, 2: with timings */

@@ -90,7 +90,7 @@ judge(const char *path, const struct stat *st, int last, char **cause)
 	if (st->st_uid != 0) {
 		who = owner_name(st->st_uid);
 		set_error(cause, "'%s' is owned by %s, not root: that user could replace "
-		    "what amlhosts writes there", path, who);
+		    "what amlhosts reads or writes there", path, who);
 		free(who);
 		return PATHTRUST_UNSAFE_OWNER;
 	}

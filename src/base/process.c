@@ -126,7 +126,7 @@ child_exec(const struct process_opts *o, int in, int out, int err, int report)
 	if (o->timeout_ms > 0)
 		setpgid(0, 0);
 	if (move_fd(in, 0) < 0 || move_fd(out, 1) < 0 || move_fd(err, 2) < 0 ||
-	    (o->cwd != NULL && chdir(o->cwd) < 0))
+	    (o->cwd != NULL && chdir(o->cwd) < 0) || runas_child(o->user, o->cwd == NULL) < 0)
 		goto fail;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
@@ -134,7 +134,10 @@ child_exec(const struct process_opts *o, int in, int out, int err, int report)
 	sigaction(SIGPIPE, &sa, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	execve(o->path, o->argv, o->envp != NULL ? o->envp : environ);
+	if (o->exec_fd != NULL)
+		fexecve(*o->exec_fd, o->argv, o->envp != NULL ? o->envp : environ);
+	else
+		execve(o->path, o->argv, o->envp != NULL ? o->envp : environ);
 fail:
 	e = errno;
 	if (write(report, &e, sizeof e) < 0) {

@@ -42,6 +42,7 @@
 
 #include <stddef.h>
 
+#include "base/runas.h"
 #include "base/util.h"
 
 /* What becomes of the child's stdout or stderr. */
@@ -57,6 +58,12 @@ struct process_opts {
 	char *const *envp;       /* NULL: inherit ours */
 	const char *what;        /* names it in messages; NULL: path */
 	const char *cwd;         /* NULL: inherit ours */
+	/* POSIX: not NULL: run the program this descriptor holds (fexecve)
+	 * instead of opening path again, which a child that switched users
+	 * might not be allowed to reach (a build tree under /root); path
+	 * still names it in messages. A binary, not a script (the kernel
+	 * cannot reopen a close-on-exec descriptor for the interpreter). */
+	const int *exec_fd;
 	/* > 0: kill it (and its process group) when it has not ended within
 	 * this many milliseconds. With a limit the child gets a process group
 	 * of its own, so that what it started dies with it; without one it
@@ -72,6 +79,9 @@ struct process_opts {
 	 * process_result_release(). stderr is for messages: the first
 	 * err_max bytes are kept, the rest is read and dropped. */
 	size_t out_max, err_max;
+	/* Who it runs as (runas.h: runas_pick()); the child switches user
+	 * before exec and, with no cwd, starts in that user's home or "/". */
+	const struct process_user *user; /* NULL: run as we are */
 };
 
 enum process_end {

@@ -35,6 +35,7 @@ struct helper {
 	char *secret_text[4];     /* what they point to, wiped at the end */
 	struct azure_session az;
 	int az_ready;
+	char *ca_pem;             /* ca_file's bytes, read by amlhosts */
 };
 
 /* A protocol line on stderr: fields joined by tabs, each one quoted so that
@@ -153,6 +154,7 @@ read_request(struct helper *h, char **cause)
 	h->c.arm_endpoint = get_str(o, "arm_endpoint");
 	h->c.login_endpoint = get_str(o, "login_endpoint");
 	h->c.ca_file = get_str(o, "ca_file");
+	h->ca_pem = get_str(o, "ca_pem");
 	get_seconds(o, "connect_timeout", &h->c.connect_timeout);
 	get_seconds(o, "request_timeout", &h->c.request_timeout);
 	strlist_release(&h->c.allowed_suffixes);
@@ -217,6 +219,10 @@ session_for(struct helper *h, const struct cloud *cl, char **cause)
 	}
 	memset(&ho, 0, sizeof ho);
 	ho.ca_file = c->ca_file;
+	if (h->ca_pem != NULL) {
+		ho.ca_pem = h->ca_pem;
+		ho.ca_pem_len = strlen(h->ca_pem);
+	}
 	ho.connect_timeout = c->connect_timeout;
 	ho.request_timeout = c->request_timeout;
 	ho.verbose = h->verbose;
@@ -340,6 +346,7 @@ helper_release(struct helper *h)
 		free(h->secret_text[i]);
 	}
 	config_release(&h->c);
+	free(h->ca_pem);
 }
 
 int

@@ -25,6 +25,8 @@
 #include "hosts/entries.h"
 #include "hosts/hostsfile.h"
 #include "base/fileread.h"
+#include "base/pathtrust.h"
+#include "base/runas.h"
 #include "base/platform.h"
 
 #define CONF_MAX_BYTES (1024u * 1024)
@@ -40,6 +42,7 @@ config_init(struct config *c)
 	c->keep_backups = 20;
 	c->cloud = xstrdup("AzureCloud");
 	c->auth = xstrdup("auto");
+	c->discovery_user = xstrdup(RUNAS_DEFAULT_USER);
 	c->write_mode = WRITE_REPLACE;
 	c->lock_timeout = 30;
 	c->connect_timeout = 10;
@@ -79,6 +82,7 @@ config_release(struct config *c)
 	free(c->arm_endpoint);
 	free(c->login_endpoint);
 	free(c->ca_file);
+	free(c->discovery_user);
 	strlist_release(&c->allowed_suffixes);
 	free(c->allowed_networks);
 	for (i = 0; i < c->ntargets; i++)
@@ -198,6 +202,27 @@ first_time(struct parse_ctx *ctx, const char *section, const char *key)
 	return 1;
 }
 
+/* A user name as useradd takes it: letters, digits, '.', '_', '-' (not
+ * first) and a final '$'; no blanks, nothing a passwd lookup would
+ * misread. */
+static int
+user_name_ok(const char *v)
+{
+	size_t i, n = strlen(v);
+
+	if (n == 0 || n > 64 || v[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)v[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-' ||
+		    (ch == '$' && i == n - 1)))
+			return 0;
+	}
+	return 1;
+}
+
 static int
 global_key(struct parse_ctx *ctx, const char *key, const char *v)
 {
@@ -291,6 +316,9 @@ global_key(struct parse_ctx *ctx, const char *key, const char *v)
 	}
 	if (strcmp(key, "ca_file") == 0)
 		return set_string(&c->ca_file, v), 1;
+	if (strcmp(key, "discovery_user") == 0)
+		return user_name_ok(v) ? set_string(&c->discovery_user, v), 1 :
+		    ctx_error(ctx, "'%s' must be a user name, not '%s'", key, v);
 	if (strcmp(key, "write_mode") == 0) {
 		if (strcmp(v, "replace") == 0)
 			c->write_mode = WRITE_REPLACE;
@@ -504,6 +532,53 @@ config_parse_string(struct config *c, const char *text, const char *path, char *
 	return (line != 0 || ctx.error != NULL) ? -1 : 0;
 }
 
+/*
+ * As root, an input file the configuration names decides what goes into a
+ * system file as much as the configuration does: json_file lists the
+ * addresses, ca_file says whom to believe, client_secret_file whose
+ * secret is used. So each must pass the configuration's own rule, and
+ * every directory on the way too (a user who may rename a directory may
+ * swap the file). Judged by pathtrust's enum, never by its message.
+ */
+static int
+input_trusted(const char *key, const char *target, const char *path, char **cause)
+{
+	char *why = NULL;
+	enum pathtrust t;
+
+	if (path == NULL || *path == '\0' || strcmp(path, "-") == 0)
+		return 0;
+	t = pathtrust_check(path, NULL, &why);
+	if (t == PATHTRUST_OK || t == PATHTRUST_MISSING) {
+		/* missing: the reader says so when the file is needed */
+		free(why);
+		return 0;
+	}
+	set_error(cause, "%s '%s'%s%s%s is refused: run as root, amlhosts reads only files "
+	    "owned by root and not writable by group or others: %s", key, path,
+	    target != NULL ? " of target '" : "", target != NULL ? target : "",
+	    target != NULL ? "'" : "", why);
+	free(why);
+	return -1;
+}
+
+static int
+inputs_trusted(const struct config *c, char **cause)
+{
+	size_t i;
+
+	if (geteuid() != 0)
+		return 0;
+	if (input_trusted("client_secret_file", NULL, c->client_secret_file, cause) != 0 ||
+	    input_trusted("ca_file", NULL, c->ca_file, cause) != 0)
+		return -1;
+	for (i = 0; i < c->ntargets; i++)
+		if (input_trusted("json_file", c->targets[i].name, c->targets[i].json_file,
+		    cause) != 0)
+			return -1;
+	return 0;
+}
+
 int
 config_load(struct config *c, const char *path, int must_exist, char **cause)
 {
@@ -543,6 +618,8 @@ config_load(struct config *c, const char *path, int must_exist, char **cause)
 	free(c->path);
 	c->path = xstrdup(path);
 	rc = config_parse_string(c, b.data, path, cause);
+	if (rc == 0)
+		rc = inputs_trusted(c, cause);
 out:
 	free(why);
 	buf_release(&b);

@@ -8,7 +8,12 @@
  *
  * Run as root, the file must be owned by root and not writable by group or
  * others (as doas does), since it decides what goes into a system file; a
- * file that names a secret must not be readable by them either.
+ * file that names a secret must not be readable by them either. So must
+ * every input file it names (json_file, client_secret_file, ca_file), and
+ * every directory on the way to them (base/pathtrust.h): config_load()
+ * refuses the configuration otherwise, naming the file and its owner. A
+ * file that does not exist yet is left to the reader to report (only root
+ * could create it where every directory on the way is root's).
  */
 #ifndef AMLHOSTS_CONF_H
 #define AMLHOSTS_CONF_H
@@ -47,6 +52,10 @@ struct config {
 	char *arm_endpoint;
 	char *login_endpoint;
 	char *ca_file;
+	/* Who the Azure helper runs as when amlhosts runs as root and no
+	 * sudo, doas or pkexec user is known (base/runas.h); "root" keeps
+	 * discovery in root's hands, the last resort. */
+	char *discovery_user;
 	struct strlist allowed_suffixes;
 	char *allowed_networks; /* CIDR list text; NULL: the default */
 	enum write_mode write_mode;

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,7 +17,9 @@
 #include "source/discovery-client.h"
 #include "base/pathtrust.h"
 #include "base/platform.h" /* Windows: windows.h, after winsock2.h */
+#include "base/fileread.h"
 #include "base/process.h"
+#include "base/runas.h"
 #include "base/secret.h"
 #include "base/util.h"
 
@@ -139,10 +142,10 @@ extern char **environ; /* (Windows: stdlib.h's) */
 #endif
 
 char **
-discovery_env(const char *home)
+discovery_env(const char *home, const char *user)
 {
 	struct strlist l = STRLIST_INIT;
-	const char *h = home != NULL ? home : getenv("HOME");
+	const char *h = home != NULL ? home : user != NULL ? "/" : getenv("HOME");
 	char **env;
 	size_t i;
 
@@ -151,6 +154,10 @@ discovery_env(const char *home)
 			strlist_push(&l, environ[i]);
 	if (h != NULL)
 		strlist_push_nocopy(&l, xasprintf("HOME=%s", h));
+	if (user != NULL) {
+		strlist_push_nocopy(&l, xasprintf("USER=%s", user));
+		strlist_push_nocopy(&l, xasprintf("LOGNAME=%s", user));
+	}
 	env = xcalloc(l.n + 1, sizeof *env);
 	memcpy(env, l.v, l.n * sizeof *env);
 	free(l.v); /* the strings now belong to env */
@@ -187,7 +194,8 @@ jlist(const struct strlist *l)
 /* The request without its secrets (json_dumps grows its buffer as it goes:
  * nothing secret may pass through it). */
 static char *
-request_text(const struct config *c, const struct target_conf *const *t, size_t n, int verbose)
+request_text(const struct config *c, const struct target_conf *const *t, size_t n, int verbose,
+    const struct buf *ca_pem)
 {
 	json_t *o = json_object(), *ts = json_array(), *x;
 	char *text;
@@ -202,6 +210,8 @@ request_text(const struct config *c, const struct target_conf *const *t, size_t 
 	json_object_set_new(o, "arm_endpoint", jstr(c->arm_endpoint));
 	json_object_set_new(o, "login_endpoint", jstr(c->login_endpoint));
 	json_object_set_new(o, "ca_file", jstr(c->ca_file));
+	if (ca_pem != NULL)
+		json_object_set_new(o, "ca_pem", json_stringn(ca_pem->data, ca_pem->len));
 	json_object_set_new(o, "connect_timeout", json_integer(c->connect_timeout));
 	json_object_set_new(o, "request_timeout", json_integer(c->request_timeout));
 	json_object_set_new(o, "allowed_suffixes", jlist(&c->allowed_suffixes));
@@ -479,6 +489,53 @@ read_lines(struct buf *errout, const struct target_conf *const *t, size_t n,
 	}
 }
 
+/* The helper, opened by us: a child that has switched to another user runs
+ * it through this descriptor, so a build tree the user cannot reach (under
+ * /root) still works, and what runs is the file we checked. Only for a
+ * binary (ELF): a script cannot be run from a close-on-exec descriptor, so
+ * a script (the tests' stand-ins) is run by its path as before. */
+static int
+helper_fd(const char *path, int *fd)
+{
+#ifdef _WIN32
+	(void)path;
+	(void)fd;
+	return 0;
+#else
+	unsigned char magic[4];
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return 0;
+	if (pread(*fd, magic, sizeof magic, 0) == (ssize_t)sizeof magic &&
+	    memcmp(magic, "\177ELF", 4) == 0)
+		return 1;
+	close(*fd);
+	*fd = -1;
+	return 0;
+#endif
+}
+
+/* ca_file's bytes for the request: a PEM bundle is text, 1 MiB is plenty. A
+ * file the configuration names but we cannot read is the configuration's
+ * fault (exit 2). */
+static int
+ca_read(const char *path, struct buf *out, char **cause)
+{
+	struct file_info info;
+	enum file_read_error kind;
+	char *why = NULL;
+
+	if (file_read(path, FILE_READ_REGULAR, 1024 * 1024, out, &info, &kind, &why) != 0) {
+		set_error(cause, "ca_file: %s", why != NULL ? why : path);
+		free(why);
+		return -1;
+	}
+	if (memchr(out->data, '\0', out->len) != NULL)
+		return set_error(cause, "ca_file '%s' holds a NUL byte: not a PEM bundle", path);
+	return 0;
+}
+
 enum discovery_error
 discovery_run(const struct config *c, const struct target_conf *const *t, size_t n,
     int verbose, discovery_line_fn trace, void *trace_arg, struct discovery_result *r,
@@ -492,6 +549,10 @@ discovery_run(const struct config *c, const struct target_conf *const *t, size_t
 	char **env = NULL;
 	size_t req_len = 0, i;
 	enum discovery_error rc;
+	struct process_user as;
+	struct buf ca = BUF_INIT;
+	struct strlist who_notes = STRLIST_INIT;
+	int have_as = 0, exec_fd = -1;
 
 	memset(r, 0, sizeof *r);
 	r->n = n;
@@ -504,8 +565,19 @@ discovery_run(const struct config *c, const struct target_conf *const *t, size_t
 	process_result_init(&pr);
 	if ((rc = discovery_find_helper(&path, cause)) != DISCOVERY_OK)
 		return rc;
+	rc = DISCOVERY_BAD_INPUT;
+	/* Who discovery runs as (SPEC 5.2): as root, the sudo (doas, pkexec)
+	 * caller or discovery_user, never root unless configured so. */
+	have_as = 1; /* released either way (runas.h) */
+	if (runas_pick(c->discovery_user, &as, &who_notes, cause) != 0)
+		goto out;
+	for (i = 0; i < who_notes.n && n > 0; i++)
+		strlist_push(&r->notes[0], who_notes.v[i]);
+	/* The helper opens no file of ours: ca_file goes on its stdin too. */
+	if (c->ca_file != NULL && c->ca_file[0] != '\0' && ca_read(c->ca_file, &ca, cause) != 0)
+		goto out;
 	rc = DISCOVERY_FAILED;
-	text = request_text(c, t, n, verbose);
+	text = request_text(c, t, n, verbose, c->ca_file != NULL && c->ca_file[0] != '\0' ? &ca : NULL);
 	secrets_read(c, &sec);
 	if (sec.bad_config != NULL) {
 		set_error(cause, "%s", sec.bad_config);
@@ -517,11 +589,15 @@ discovery_run(const struct config *c, const struct target_conf *const *t, size_t
 	req = request_with_secrets(text, &sec, &req_len);
 	free(text);
 	secrets_release(&sec);
-	env = discovery_env(NULL);
+	env = as.change ? discovery_env(as.home, as.name != NULL ? as.name : "nobody") :
+	    discovery_env(NULL, NULL);
 	memset(&po, 0, sizeof po);
 	po.path = path;
 	po.argv = argv;
 	po.envp = env;
+	po.user = as.change ? &as : NULL;
+	if (as.change && helper_fd(path, &exec_fd))
+		po.exec_fd = &exec_fd;
 	po.what = DISCOVERY_HELPER;
 	/* Every round of every target may take request_timeout (retries,
 	 * a token, az): a generous bound that still ends a hung helper. */
@@ -552,6 +628,12 @@ out:
 	free(err_text);
 	process_result_release(&pr);
 	discovery_env_free(env);
+	if (exec_fd >= 0)
+		close(exec_fd);
+	if (have_as)
+		process_user_release(&as);
+	buf_release(&ca);
+	strlist_release(&who_notes);
 	if (req != NULL)
 		secure_wipe(req, req_len);
 	free(req);

@@ -90,8 +90,10 @@ struct discovery_result {
 enum discovery_error discovery_find_helper(char **path, char **cause);
 
 /* The environment the helper gets: the allowlist above from ours, HOME set
- * to home (NULL: ours). NULL-terminated; free with discovery_env_free(). */
-char **discovery_env(const char *home);
+ * to home, and USER and LOGNAME set to user, when the helper runs as
+ * another user (user not NULL; home NULL then means "/"); with both NULL,
+ * HOME is ours. NULL-terminated; free with discovery_env_free(). */
+char **discovery_env(const char *home, const char *user);
 void discovery_env_free(char **env);
 
 /* Ask the helper about targets t[0..n-1] (all Azure targets). trace gets the

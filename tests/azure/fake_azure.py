@@ -25,7 +25,7 @@ endpoint. Fields are changed or removed, never invented.
 
 The log (--log) has one line per event, each starting with the seconds since
 start:
-    0.123 + conn=3 https 127.0.0.1:51234         connection accepted (TLS done)
+    0.123 + conn=3 https 127.0.0.1:51234 uid=1000 connection accepted (TLS done; uid: the client socket's owner)
     0.124 ! conn=4 https tls: <reason>           TLS handshake failed
     0.125 > conn=3 https GET /path?query auth=sp form=client_id,scope
     0.226 < conn=3 200 1234 bytes 101.2 ms
@@ -900,6 +900,22 @@ class Server(ThreadingHTTPServer):
         self.ssl_ctx = ssl_ctx
         super().__init__(("127.0.0.1", 0), Handler)
 
+    def peer_uid(self, client_address):
+        """The uid that owns the client's end of the connection, from
+        /proc/net/tcp (the client is on this machine): tests check that no
+        request to Azure comes from root. "?" where that cannot be read."""
+        try:
+            a, port = client_address[0], client_address[1]
+            want = "%s:%04X" % ("".join("%02X" % int(x) for x in reversed(a.split("."))), port)
+            with open("/proc/net/tcp") as f:
+                for line in f.readlines()[1:]:
+                    fields = line.split()
+                    if fields[1] == want:
+                        return fields[7]
+        except (OSError, ValueError, IndexError):
+            pass
+        return "?"
+
     def finish_request(self, request, client_address):
         """Runs in the connection's own thread: TLS is set up here, so a
         client that stalls in the handshake blocks nobody else."""
@@ -918,7 +934,7 @@ class Server(ThreadingHTTPServer):
                 self.app.log(f"! conn={conn_id} {self.scheme} tls: {e}")
                 return
         CONN.id = conn_id  # each connection has a thread of its own
-        self.app.log(f"+ conn={conn_id} {self.scheme} {peer}")
+        self.app.log(f"+ conn={conn_id} {self.scheme} {peer} uid={self.peer_uid(client_address)}")
         try:
             self.RequestHandlerClass(request, client_address, self)
         finally:

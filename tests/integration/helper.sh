@@ -20,6 +20,9 @@ cat > "$T/conf" <<EOF
 hosts_file = $T/hosts
 state_dir = $T/state
 request_timeout = 1
+# The stand-ins live in this root-only directory: they run as root here.
+# Who the real helper runs as is tested by runas.sh and helper-user.sh.
+discovery_user = root
 tenant_id = tenant-1
 client_id = client-1
 client_secret_file = $T/secret

@@ -727,6 +727,93 @@ test_identity_endpoint(void)
 	http_client_free(hc);
 }
 
+/* Plain http:// only to loopback and 169.254.169.254: every other host is
+ * refused before a byte is sent. The refused URLs all reach the local
+ * server once parsed by curl (127.1 is 127.0.0.1, 0177 is octal), so a
+ * missing check shows as a request, secret header included, in its log. */
+static void
+test_plain_http_refused(void)
+{
+	static const struct canned ok[] = {
+		{ 200, "{\"access_token\":\"tok.app\",\"expires_on\":\"4070908800\","
+		    "\"resource\":\"" RESOURCE "\",\"token_type\":\"Bearer\"}" },
+	};
+	static const char *const refused[] = {
+		"http://127.1", "http://0177.0.0.1", "http://169.254.169.254@127.0.0.1",
+		"http://[::ffff:127.0.0.1]",
+	};
+	struct server s;
+	struct http_client *hc;
+	struct auth_opts o;
+	struct auth_token tok;
+	char *cause = NULL, *ep, *log, *want;
+	size_t i;
+
+	clear_env();
+	hc = client();
+	setenv("IDENTITY_HEADER", "hdr-s3cret", 1);
+	for (i = 0; i < sizeof refused / sizeof *refused; i++) {
+		server_start(&s, ok, 1);
+		ep = xasprintf("%s:%d/msi/token", refused[i], s.port);
+		setenv("IDENTITY_ENDPOINT", ep, 1);
+		opts_init(&o, "managed-identity");
+		CU_ASSERT_EQUAL(auth_get_token(hc, &o, &tok, &cause), -1);
+		want = xasprintf("managed identity: IDENTITY_ENDPOINT '%s' is plain http:// to a "
+		    "host that is neither a loopback address nor 169.254.169.254; refused, so "
+		    "that no secret or token crosses the network unencrypted (use https://)", ep);
+		CU_ASSERT_STRING_EQUAL(cause != NULL ? cause : "", want);
+		log = server_stop(&s);
+		/* nothing reached the server, the secret least of all */
+		CU_ASSERT_TRUE(log == NULL || log[0] == '\0');
+		CU_ASSERT_TRUE(log == NULL || strstr(log, "hdr-s3cret") == NULL);
+		free(log);
+		free(want);
+		free(ep);
+	}
+
+	/* MSI_ENDPOINT + MSI_SECRET and the IMDS host: the same rule */
+	clear_env();
+	server_start(&s, ok, 1);
+	ep = xasprintf("http://127.1:%d/msi/token", s.port);
+	setenv("MSI_ENDPOINT", ep, 1);
+	setenv("MSI_SECRET", "msi-s3cret", 1);
+	opts_init(&o, "managed-identity");
+	CU_ASSERT_EQUAL(auth_get_token(hc, &o, &tok, &cause), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(cause != NULL ? cause : "", "MSI_ENDPOINT '"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(cause != NULL ? cause : "", "is plain http://"));
+	log = server_stop(&s);
+	CU_ASSERT_TRUE(log == NULL || log[0] == '\0');
+	free(log);
+	free(ep);
+
+	clear_env();
+	server_start(&s, ok, 1);
+	ep = xasprintf("http://127.1:%d", s.port);
+	setenv("AZURE_POD_IDENTITY_AUTHORITY_HOST", ep, 1);
+	CU_ASSERT_EQUAL(auth_get_token(hc, &o, &tok, &cause), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(cause != NULL ? cause : "",
+	    "AZURE_POD_IDENTITY_AUTHORITY_HOST '"));
+	log = server_stop(&s);
+	CU_ASSERT_TRUE(log == NULL || log[0] == '\0');
+	free(log);
+	free(ep);
+
+	/* localhost is loopback: allowed, the secret goes to it */
+	clear_env();
+	server_start(&s, ok, 1);
+	ep = xasprintf("http://localhost:%d/msi/token", s.port);
+	setenv("IDENTITY_ENDPOINT", ep, 1);
+	setenv("IDENTITY_HEADER", "hdr-s3cret", 1);
+	CU_ASSERT_EQUAL(auth_get_token(hc, &o, &tok, &cause), 0);
+	auth_token_release(&tok);
+	log = server_stop(&s);
+	CU_ASSERT_PTR_NOT_NULL(log != NULL ? strstr(log, "X-IDENTITY-HEADER: hdr-s3cret") : NULL);
+	free(log);
+	free(ep);
+	free(cause);
+	http_client_free(hc);
+}
+
 /* --- Azure CLI ----------------------------------------------------------- */
 
 /* Put a fake az first on PATH. */
@@ -1001,6 +1088,7 @@ static const struct unit_test credential_tests[] = {
 	{ "IMDS probe timeout", test_imds_probe_timeout },
 	{ "Azure ML MSI_ENDPOINT", test_msi_endpoint },
 	{ "App Service IDENTITY_ENDPOINT", test_identity_endpoint },
+	{ "plain http:// only to loopback", test_plain_http_refused },
 	{ "az", test_cli_ok },
 	{ "az failures", test_cli_failures },
 	{ "az timeout", test_cli_timeout },

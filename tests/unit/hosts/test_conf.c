@@ -84,6 +84,10 @@ test_defaults(void)
 	CU_ASSERT_EQUAL(c.lock_timeout, 30);
 	CU_ASSERT_EQUAL(c.write_mode, WRITE_REPLACE);
 	CU_ASSERT_STRING_EQUAL(c.cloud, "AzureCloud");
+	CU_ASSERT_STRING_EQUAL(c.discovery_user, "_amlhosts");
+	config_release(&c);
+	CU_ASSERT_EQUAL(parse("[global]\ndiscovery_user = svc-aml.1\n", &c, &cause), 0);
+	CU_ASSERT_STRING_EQUAL(c.discovery_user, "svc-aml.1");
 	config_release(&c);
 	free(cause);
 }
@@ -112,6 +116,9 @@ test_errors(void)
 		{ "[global]\n[workspace empty]\n[bogus]\n", "test.conf:3: unknown section [bogus]" },
 		{ "[workspace a]\njson_file = x\n[workspace a]\n", "test.conf:3: section [workspace a] appears twice" },
 		{ "[global]\ncloud = Mars\n", "test.conf:2: unknown cloud 'Mars'" },
+		{ "[global]\ndiscovery_user = a b\n", "test.conf:2: 'discovery_user' must be a user name, not 'a b'" },
+		{ "[global]\ndiscovery_user = -x\n", "'discovery_user' must be a user name" },
+		{ "[global]\ndiscovery_user =\n", "'discovery_user' must be a user name" },
 		{ "[workspace a]\ncloud = Mars\n", "test.conf:2: unknown cloud 'Mars'" },
 		{ "[global]\nallowed_networks = 10.0.0.0/33\n", "test.conf:2: allowed_networks:" },
 		{ "[global\n", "test.conf:1: syntax error" },
