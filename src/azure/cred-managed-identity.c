@@ -4,13 +4,16 @@
  */
 #include "config.h"
 
+#ifndef _WIN32
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/socket.h>
+#endif
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "azure/auth-internal.h"
+#include "base/platform.h" /* Windows: inet_pton's ws2tcpip.h */
 #include "base/quote.h"
 #include "hosts/entries.h"
 #include "base/util.h"
