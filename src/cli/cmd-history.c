@@ -27,6 +27,7 @@ cmd_history_exec(struct cmd_ctx *ctx)
 	struct journal j = { NULL, 0 };
 	char *cause = NULL, *real, *backup, when[32], id[24];
 	struct buf text = BUF_INIT;
+	json_error_t jerr;
 	json_t *arr = NULL;
 	size_t i, shown = 0;
 	int kept, rc = EXIT_FAIL;
@@ -53,13 +54,18 @@ cmd_history_exec(struct cmd_ctx *ctx)
 		kept = access(backup, F_OK) == 0;
 		journal_format_time(r->time, when);
 		if (ctx->json) {
-			json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s?}",
+			json_t *o = json_pack_ex(&jerr, 0, "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s?}",
 			    "id", (json_int_t)r->id, "time", when, "command", r->command,
 			    "targets", r->targets, "hosts_file", r->hosts,
 			    "sha256_before", r->before, "sha256_after", r->after,
 			    "backup", kept ? backup : NULL);
 
-			if (o == NULL || json_array_append_new(arr, o) != 0)
+			if (o == NULL) {
+				free(backup);
+				rc = output_json_refused(ctx, &jerr, "a recorded path or target");
+				goto out;
+			}
+			if (json_array_append_new(arr, o) != 0)
 				out_of_memory();
 		} else if (!ctx->quiet) {
 			snprintf(id, sizeof id, "%ld", r->id);

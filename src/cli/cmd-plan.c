@@ -37,6 +37,7 @@ cmd_plan_report(struct cmd_ctx *ctx, int rc, char *cause, struct hostsedit_resul
 {
 	struct buf d = BUF_INIT;
 	size_t added, removed;
+	json_error_t jerr;
 	json_t *j;
 	int out = 0;
 
@@ -48,11 +49,14 @@ cmd_plan_report(struct cmd_ctx *ctx, int rc, char *cause, struct hostsedit_resul
 	cmd_diff(ctx, r, &d);
 	if (ctx->json) {
 		count_diff_lines(&d, &added, &removed);
-		j = json_pack("{s:s, s:b, s:I, s:I, s:s}", "hosts_file", r->real_path,
-		    "pending", r->changed, "lines_added", (json_int_t)added,
+		j = json_pack_ex(&jerr, 0, "{s:s, s:b, s:I, s:I, s:s}", "hosts_file",
+		    r->real_path, "pending", r->changed, "lines_added", (json_int_t)added,
 		    "lines_removed", (json_int_t)removed, "diff", d.data ? d.data : "");
-		if (j == NULL)
-			out_of_memory();
+		if (j == NULL) {
+			out = output_json_refused(ctx, &jerr, "the hosts file's path or a line of it");
+			buf_release(&d);
+			return out;
+		}
 		out = output_json(ctx, j);
 		json_decref(j);
 	} else if (r->changed)

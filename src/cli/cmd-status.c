@@ -124,25 +124,32 @@ status_text(struct cmd_ctx *ctx, const char *hosts, const struct block_status *b
 static int
 status_json(struct cmd_ctx *ctx, const char *hosts, const struct block_status *bs, size_t n)
 {
-	json_t *root = json_pack("{s:s, s:[]}", "hosts_file", hosts, "blocks");
+	json_error_t jerr;
+	json_t *root = json_pack_ex(&jerr, 0, "{s:s, s:[]}", "hosts_file", hosts, "blocks");
 	json_t *arr = root ? json_object_get(root, "blocks") : NULL;
 	char when[32];
 	size_t i;
 	int rc;
 
+	if (root == NULL)
+		return output_json_refused(ctx, &jerr, "the hosts file's path");
 	if (arr == NULL)
 		out_of_memory();
 	for (i = 0; i < n; i++) {
-		json_t *b = json_pack("{s:s, s:I, s:I, s:s}", "target", bs[i].name,
+		json_t *b = json_pack_ex(&jerr, 0, "{s:s, s:I, s:I, s:s}", "target", bs[i].name,
 		    "entries", (json_int_t)bs[i].entries,
 		    "disabled_lines", (json_int_t)bs[i].disabled, "edited", bs[i].edited);
 
-		if (b != NULL && bs[i].last != NULL) {
+		if (b == NULL) {
+			json_decref(root);
+			return output_json_refused(ctx, &jerr, "a block's target name");
+		}
+		if (bs[i].last != NULL) {
 			journal_format_time(bs[i].last->time, when);
 			json_object_set_new(b, "last_change_id", json_integer(bs[i].last->id));
 			json_object_set_new(b, "last_change_time", json_string(when));
 		}
-		if (b == NULL || json_array_append_new(arr, b) != 0)
+		if (json_array_append_new(arr, b) != 0)
 			out_of_memory();
 	}
 	rc = output_json(ctx, root);

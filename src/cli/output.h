@@ -23,6 +23,11 @@ int output_text(struct cmd_ctx *ctx, const char *p, size_t n);
 int output_buf(struct cmd_ctx *ctx, const struct buf *b);
 /* root as JSON (format_json_text()); root stays the caller's. */
 int output_json(struct cmd_ctx *ctx, const json_t *root);
+/* jansson returned NULL for json_pack_ex() (err) from strings not checked
+ * before: it refuses text that is not UTF-8 (a path or a hosts file line in
+ * another encoding), reported here as an encoding error naming what, and
+ * EXIT_FAIL returned; any other failure is out of memory. */
+int output_json_refused(struct cmd_ctx *ctx, const json_error_t *err, const char *what);
 /* At exit: flush standard output; 0, or -1 if a write failed now or before
  * (reported on standard error if it was not yet). */
 int output_finish(struct cmd_ctx *ctx);

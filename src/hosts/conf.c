@@ -28,6 +28,7 @@
 #include "base/pathtrust.h"
 #include "base/runas.h"
 #include "base/platform.h"
+#include "base/textenc.h"
 
 #define CONF_MAX_BYTES (1024u * 1024)
 /* inih's default line buffer is 200 bytes including CR, LF and NUL. */
@@ -582,9 +583,10 @@ inputs_trusted(const struct config *c, char **cause)
 int
 config_load(struct config *c, const char *path, int must_exist, char **cause)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, text = BUF_INIT;
 	struct file_info info;
 	enum file_read_error kind;
+	enum text_bom bom;
 	char *why = NULL;
 	int rc = -1;
 
@@ -611,6 +613,20 @@ config_load(struct config *c, const char *path, int must_exist, char **cause)
 			set_error(cause, "%s", why); /* cannot stat/read, too large */
 		goto out;
 	}
+	/* UTF-16 with a byte order mark is what PowerShell 5.1's Out-File and
+	 * redirections write on Windows: transcoded, so that such a file reads
+	 * like the same text in UTF-8. Other bytes go to inih as they are. */
+	bom = text_bom(b.data, b.len);
+	if (bom == TEXT_BOM_UTF16LE || bom == TEXT_BOM_UTF16BE) {
+		if (text_to_utf8(b.data, b.len, &text, path, cause) != 0)
+			goto out;
+		buf_release(&b);
+		b = text;
+		text = (struct buf)BUF_INIT;
+		/* A file of only a BOM leaves no allocation: still a string. */
+		buf_putc(&b, '\0');
+		b.len--;
+	}
 	if (memchr(b.data, '\0', b.len) != NULL) {
 		set_error(cause, "configuration '%s' holds a NUL byte; is it a text file?", path);
 		goto out;
@@ -623,5 +639,6 @@ config_load(struct config *c, const char *path, int must_exist, char **cause)
 out:
 	free(why);
 	buf_release(&b);
+	buf_release(&text);
 	return rc;
 }

@@ -1,10 +1,12 @@
 /* Unit tests of the configuration reader. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hosts/conf.h"
+#include "base/platform.h"
 #include "unit/cunit_main.h"
 
 static int
@@ -79,7 +81,8 @@ test_defaults(void)
 	char *cause = NULL;
 
 	CU_ASSERT_EQUAL(parse("", &c, &cause), 0);
-	CU_ASSERT_STRING_EQUAL(c.hosts_file, "/etc/hosts");
+	/* The platform's own (Windows: under the system directory). */
+	CU_ASSERT_STRING_EQUAL(c.hosts_file, platform_default_hosts_file());
 	CU_ASSERT_EQUAL(c.keep_backups, 20);
 	CU_ASSERT_EQUAL(c.lock_timeout, 30);
 	CU_ASSERT_EQUAL(c.write_mode, WRITE_REPLACE);
@@ -197,12 +200,114 @@ test_long_line(void)
 	free(cause);
 }
 
+/* Write n bytes to a file in the working directory (the build directory,
+ * also under Wine) and load it as the configuration. */
+static int
+load_bytes(const char *bytes, size_t n, struct config *c, char **cause)
+{
+	static const char path[] = "test_conf.tmp.conf";
+	FILE *f;
+	int rc;
+
+	config_init(c);
+	f = fopen(path, "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fwrite(bytes, 1, n, f), n);
+	CU_ASSERT_EQUAL_FATAL(fclose(f), 0);
+	rc = config_load(c, path, 1, cause);
+	CU_ASSERT_EQUAL(remove(path), 0);
+	return rc;
+}
+
+/* text (ASCII or UTF-8 up to U+FFFF) as UTF-16 with a byte order mark. */
+static void
+utf16(const char *text, int big, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	unsigned u;
+
+	buf_append(out, big ? "\xfe\xff" : "\xff\xfe", 2);
+	while (*p != '\0') {
+		if (*p < 0x80)
+			u = *p++;
+		else if (*p < 0xe0) {
+			u = (unsigned)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+			p += 2;
+		} else {
+			u = (unsigned)(p[0] & 0x0f) << 12 | (unsigned)(p[1] & 0x3f) << 6 |
+			    (p[2] & 0x3f);
+			p += 3;
+		}
+		buf_putc(out, (char)(big ? u >> 8 : u & 0xff));
+		buf_putc(out, (char)(big ? u & 0xff : u >> 8));
+	}
+}
+
+/* PowerShell 5.1's Out-File writes UTF-16LE with a BOM and CRLF: such a file
+ * reads as the same text in UTF-8 would; so does UTF-16BE and UTF-8 with a
+ * BOM, read from a file. */
+static void
+test_file_encodings(void)
+{
+	static const char text[] = "; caf\xc3\xa9 \xce\xa9 \xe2\x82\xac\r\n[global]\r\n"
+	    "keep_backups = 7\r\n[workspace a]\r\njson_file = x.json\r\n";
+	struct config c;
+	struct buf b = BUF_INIT;
+	char *cause;
+	int big;
+
+	for (big = 0; big <= 2; big++) {
+		buf_release(&b);
+		if (big == 2) {
+			buf_puts(&b, "\xef\xbb\xbf");
+			buf_puts(&b, text);
+		} else
+			utf16(text, big, &b);
+		cause = NULL;
+		CU_ASSERT_EQUAL(load_bytes(b.data, b.len, &c, &cause), 0);
+		if (cause != NULL)
+			fprintf(stderr, "\n%s\n", cause);
+		CU_ASSERT_EQUAL(c.keep_backups, 7);
+		CU_ASSERT_EQUAL(c.ntargets, 1);
+		if (c.ntargets == 1)
+			CU_ASSERT_STRING_EQUAL(c.targets[0].json_file, "x.json");
+		config_release(&c);
+		free(cause);
+	}
+	buf_release(&b);
+}
+
+/* Broken UTF-16 is refused with the file named, not parsed as bytes. */
+static void
+test_file_bad_utf16(void)
+{
+	static const struct { const char *bytes; size_t n; const char *expect; } cases[] = {
+		{ "\xff\xfe[\0g\0]", 7, "odd number of bytes" },
+		{ "\xff\xfe[\0\0\xd8]\0", 8, "unpaired surrogate" },
+		{ "\xff\xfe[\0\0\0]\0", 8, "NUL character" },
+	};
+	struct config c;
+	char *cause;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cause = NULL;
+		CU_ASSERT_NOT_EQUAL(load_bytes(cases[i].bytes, cases[i].n, &c, &cause), 0);
+		CU_ASSERT_TRUE(cause != NULL && strstr(cause, cases[i].expect) != NULL &&
+		    strstr(cause, "test_conf.tmp.conf") != NULL);
+		config_release(&c);
+		free(cause);
+	}
+}
+
 static const struct unit_test conf_tests[] = {
 	{ "full", test_full },
 	{ "defaults", test_defaults },
 	{ "errors", test_errors },
 	{ "long_line", test_long_line },
 	{ "bom", test_bom },
+	{ "file_encodings", test_file_encodings },
+	{ "file_bad_utf16", test_file_bad_utf16 },
 	{ NULL, NULL }
 };
 static const struct unit_suite suites[] = {

@@ -1,0 +1,33 @@
+#!/bin/sh
+# json-encoding.sh - JSON holds only UTF-8: a hosts file path or a hosts
+# file line in another encoding (Latin-1 here) makes plan, status and
+# history --json fail with an encoding error, not "out of memory"; the same
+# commands without --json still work.
+. "$(dirname "$0")/lib.sh"
+
+NIC="$EXAMPLES/workspace-nic.json"
+H=$(printf '%s/h\351sts' "$T")
+printf '127.0.0.1 localhost\n' > "$H"
+lat() { run "$AMLHOSTS" -c /dev/null -H "$H" --state-dir "$STATE" "$@"; }
+
+lat apply --name myws --from-json "$NIC"
+expect_rc 0 "apply to a Latin-1 path"
+for cmd in "plan --name myws --from-json $NIC" status history; do
+	# shellcheck disable=SC2086
+	lat --json $cmd
+	expect_rc 1 "$cmd --json with a Latin-1 path"
+	expect_err "cannot write JSON: .* is not UTF-8 text"
+	grep -q "out of memory" "$T/err" && fail "$cmd --json: taken for out of memory"
+	# shellcheck disable=SC2086
+	lat $cmd
+	expect_rc 0 "$cmd without --json"
+done
+
+# A UTF-8 path is fine; a Latin-1 line in the diff is not.
+printf '127.0.0.1 localhost\n# caf\351\n' > "$T/hosts"
+aml --json plan --name myws --from-json "$NIC"
+expect_rc 1 "plan --json with a Latin-1 line in the diff"
+expect_err "cannot write JSON: the hosts file's path or a line of it is not UTF-8 text"
+aml plan --name myws --from-json "$NIC"
+expect_rc 0 "plan without --json"
+finish
