@@ -18,7 +18,10 @@
 
 struct dep_type {
 	const char *type;    /* provider/type, as in the resource id */
-	const char *version; /* a stable api-version of that provider */
+	const char *version; /* a stable (GA) api-version of that provider, as
+	                      * listed for each type by the REST API reference
+	                      * (learn.microsoft.com/rest/api) and Pulumi's
+	                      * azure-native "available API versions" */
 	const char *what;    /* for notes */
 };
 
