@@ -14,6 +14,7 @@
 
 #include "azure/armjson.h"
 #include "azure/azure.h"
+#include "azure/dependencies.h"
 #include "hosts/jsonsrc.h"
 #include "base/quote.h"
 
@@ -28,12 +29,14 @@ enum fetch_kind {
 	F_COMPUTES,   /* a page of the compute list */
 	F_ENDPOINTS,  /* a page of the online endpoint list */
 	F_WORKSPACES, /* a page of the subscription's workspaces */
+	F_DEP,        /* a dependency: storage account, key vault, registry */
 };
 
 struct fetch {
 	enum fetch_kind kind;
 	char *url;
 	char *resource; /* for messages: the ARM id or path */
+	int dep;        /* a dependency's read: a 403 or 404 is a note */
 };
 
 struct discovery {
@@ -50,6 +53,7 @@ struct discovery {
 	char *ws_name;
 	char *ws_guid;
 	int is_project;
+	int dep_ctx;       /* the answer being handled is a dependency's */
 };
 
 void
@@ -124,6 +128,8 @@ queue(struct discovery *d, enum fetch_kind kind, const char *url, const char *re
 	d->q[d->nq].kind = kind;
 	d->q[d->nq].url = xstrdup(url);
 	d->q[d->nq].resource = xstrdup(resource);
+	/* What a dependency's answer leads to is optional too. */
+	d->q[d->nq].dep = d->dep_ctx;
 	d->nq++;
 }
 
@@ -202,6 +208,36 @@ follow_next(struct discovery *d, json_t *root, enum fetch_kind kind, const char 
 	return 0;
 }
 
+/* The workspace's storage, key vault and registry: asked for in the round
+ * of its private endpoints, so they add no round of their own. */
+static void
+queue_dependencies(struct discovery *d, json_t *ws)
+{
+	struct strlist ids = STRLIST_INIT;
+	size_t i;
+
+	deps_collect(ws, &ids);
+	d->dep_ctx = 1;
+	for (i = 0; i < ids.n; i++)
+		if (id_is_safe(ids.v[i]))
+			queue_resource(d, F_DEP, ids.v[i], "", deps_api_version(ids.v[i]));
+	d->dep_ctx = 0;
+	strlist_release(&ids);
+}
+
+static void
+on_dependency(struct discovery *d, const struct fetch *f, json_t *res)
+{
+	struct strlist pes = STRLIST_INIT;
+	size_t i;
+
+	deps_endpoints(res, d->t->name, f->resource, &pes, &d->out->notes);
+	for (i = 0; i < pes.n; i++)
+		if (id_is_safe(pes.v[i]))
+			queue_resource(d, F_PE, pes.v[i], "", AZURE_NETWORK_API_VERSION);
+	strlist_release(&pes);
+}
+
 static int
 on_workspace(struct discovery *d, const struct fetch *f, json_t *ws, char **cause)
 {
@@ -227,6 +263,8 @@ on_workspace(struct discovery *d, const struct fetch *f, json_t *ws, char **caus
 	}
 	free(d->hub_id);
 	d->hub_id = xstrdup(id);
+	if (!d->t->no_dependencies)
+		queue_dependencies(d, ws);
 	conns = armjson_prop(ws, "privateEndpointConnections");
 	json_array_foreach(conns, i, c) {
 		pe = json_string_value(armjson_get(armjson_prop(c, "privateEndpoint"), "id"));
@@ -360,6 +398,7 @@ handle(struct discovery *d, const struct fetch *f, const struct buf *body, char 
 		set_error(cause, "Azure's answer for %s is not a JSON object", f->resource);
 		goto out;
 	}
+	d->dep_ctx = f->dep;
 	switch (f->kind) {
 	case F_WORKSPACE:
 	case F_HUB:
@@ -371,11 +410,16 @@ handle(struct discovery *d, const struct fetch *f, const struct buf *body, char 
 	case F_NIC:
 		rc = add_pairs(d, f, body, cause);
 		break;
+	case F_DEP:
+		on_dependency(d, f, root);
+		rc = 0;
+		break;
 	default:
 		rc = on_list(d, f, root, cause);
 		break;
 	}
 out:
+	d->dep_ctx = 0;
 	json_decref(root);
 	return rc;
 }
@@ -466,6 +510,12 @@ again:
 		}
 		if (r->status < 200 || r->status > 299) {
 			line = azure_error_line(r->status, r->response.data, r->response.len);
+			if (batch[i].dep && (r->status == 403 || r->status == 404)) {
+				strlist_push_nocopy(&d->out->notes, deps_unreadable_note(
+				    d->t->name, batch[i].resource, line));
+				free(line);
+				continue;
+			}
 			set_error(cause, "Azure answered %s for %s%s", line, batch[i].resource,
 			    hint_for(r->status));
 			free(line);

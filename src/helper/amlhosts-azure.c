@@ -182,6 +182,7 @@ read_request(struct helper *h, char **cause)
 		get_list(t, "online_endpoints", &tc->online_endpoints);
 		get_list(t, "projects", &tc->projects);
 		tc->ssh_names = json_is_true(json_object_get(t, "ssh_names"));
+		tc->no_dependencies = json_is_false(json_object_get(t, "dependencies"));
 		tc->allow_empty = json_is_true(json_object_get(t, "allow_empty"));
 		tc->line = json_is_true(json_object_get(t, "adhoc")) ? 0 : 1;
 	}

@@ -8,6 +8,14 @@
  * only: never login, ARM or general-purpose domains. Sources: the AML custom
  * DNS article and the private endpoint DNS zone tables (Azure docs,
  * articles/private-link/private-endpoint-dns.md).
+ *
+ * The storage, Key Vault and Container Registry zones are also where the
+ * names of a workspace's own dependencies land (dependencies = auto,
+ * src/azure/dependencies.c): <account>.{blob,file,dfs,queue,table}.<zone>,
+ * <vault>.vault.<zone>, and both <registry>.azurecr.io and its regional
+ * <registry>.<region>.data.azurecr.io, which the one azurecr zone covers
+ * (the private endpoint DNS table lists privatelink.azurecr.io for both;
+ * per cloud: azurecr.io, azurecr.cn, azurecr.us).
  */
 #include "config.h"
 

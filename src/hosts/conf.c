@@ -388,6 +388,12 @@ target_key(struct parse_ctx *ctx, struct target_conf *t, const char *key, const 
 	if (strcmp(key, "allow_empty") == 0)
 		return parse_bool(v, &t->allow_empty) == 0 ? 1 :
 		    ctx_error(ctx, "'%s' must be yes or no, not '%s'", key, v);
+	if (strcmp(key, "dependencies") == 0) {
+		if (strcmp(v, "auto") != 0 && strcmp(v, "none") != 0)
+			return ctx_error(ctx, "'%s' must be auto or none, not '%s'", key, v);
+		t->no_dependencies = strcmp(v, "none") == 0;
+		return 1;
+	}
 	return ctx_error(ctx, "unknown key '%s' in [%s]", key, ctx->section);
 }
 

@@ -37,6 +37,7 @@ struct target_conf {
 	struct strlist projects;          /* NAME:GUID items, or "auto"/"none" */
 	int ssh_names;
 	int allow_empty;
+	int no_dependencies; /* dependencies = none; 0 (auto) follows them */
 };
 
 struct config {

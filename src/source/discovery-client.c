@@ -230,6 +230,7 @@ request_text(const struct config *c, const struct target_conf *const *t, size_t 
 		json_object_set_new(x, "online_endpoints", jlist(&t[i]->online_endpoints));
 		json_object_set_new(x, "projects", jlist(&t[i]->projects));
 		json_object_set_new(x, "ssh_names", json_boolean(t[i]->ssh_names));
+		json_object_set_new(x, "dependencies", json_boolean(!t[i]->no_dependencies));
 		/* hints name options for a command-line target, keys otherwise */
 		json_object_set_new(x, "adhoc", json_boolean(t[i]->line == 0));
 		json_object_set_new(x, "allow_empty", json_boolean(t[i]->allow_empty));

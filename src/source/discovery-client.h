@@ -27,7 +27,8 @@
  *                 "cloud": string or null, "private_endpoints",
  *                 "extra_private_endpoints", "compute_instances",
  *                 "online_endpoints", "projects": [string...],
- *                 "ssh_names", "allow_empty": bool}...],
+ *                 "ssh_names", "allow_empty": bool,
+ *                 "dependencies": bool (false: dependencies = none)}...],
  *    and the secrets this process read, each only when there is one:
  *    "client_secret" (client_secret_file, or systemd's azure-client-secret
  *    credential), "client_secret_error" (why that file could not be read),

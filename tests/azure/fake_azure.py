@@ -138,10 +138,27 @@ class Workspace:
     computes: list = field(default_factory=list)   # [(name, computeType, state)]
     endpoints: list = field(default_factory=list)  # online endpoint names
     hub: str = ""                # properties.hubResourceId of a Project
+    deps: dict = field(default_factory=dict)  # workspace key -> Dependency or [Dependency]
+
 
     @property
     def id(self):
         return rid(self.rg, f"{ML}/workspaces", self.name)
+
+
+@dataclass
+class Dependency:
+    """A workspace's storage account, key vault or container registry
+    (issue 13), served with its private endpoint connections."""
+    type: str                    # Microsoft.Storage/storageAccounts, ...
+    name: str
+    rg: str = RG
+    pes: list = field(default_factory=list)        # [PrivateEndpoint] connected to it
+    forbidden: bool = False      # the identity may not read it: 403
+
+    @property
+    def id(self):
+        return rid(self.rg, self.type, self.name)
 
 
 @dataclass
@@ -257,6 +274,51 @@ ENDLESS = "endless"              # 200, no Content-Length, 1 MiB chunks, up to 6
 DRIP = "drip"                    # 200, a byte every 0.2 s, never complete
 
 
+STORAGE, VAULT, REGISTRY = ("Microsoft.Storage/storageAccounts", "Microsoft.KeyVault/vaults",
+                             "Microsoft.ContainerRegistry/registries")
+
+
+def dep_pe(dep, group, configs, **opts):
+    """A private endpoint of a dependency, in the network team's group."""
+    pe = PrivateEndpoint(f"{dep.name}-{group}-pe", rg="rg-net", group_id=group, target=dep.id,
+                         configs=configs, **opts)
+    dep.pes.append(pe)
+    return pe
+
+
+def storage_dep(name, ip, rg=RG, endpoints=True):
+    """A storage account with blob, file (names only on its NIC) and dfs
+    endpoints, or public only (endpoints=False)."""
+    st = Dependency(STORAGE, name, rg=rg)
+    for i, (sub, custom) in enumerate((("blob", True), ("file", False), ("dfs", True))):
+        dep_pe(st, sub, [IpConfig(sub, f"{ip}{4 + i}", [f"{name}.{sub}.core.windows.net"])],
+               custom_dns=custom)
+    if not endpoints:
+        st.pes = []
+    return st
+
+
+def deps_world(forbidden=False, hub=False):
+    """myws with its dependencies behind private endpoints (issue 13). A hub
+    lists storageAccounts/keyVaults arrays and leaves the single keys empty."""
+    ws = myws(kind="Hub" if hub else "Default", pending=False)
+    kv = Dependency(VAULT, "kvmyws", forbidden=forbidden)
+    dep_pe(kv, "vault", [IpConfig("default", "10.2.0.8", ["kvmyws.vault.azure.net"])])
+    # A connection awaiting approval is no way in.
+    dep_pe(kv, "vault2", [IpConfig("default", "10.9.2.8", ["kvmyws.vault.azure.net"])], status="Pending")
+    cr = Dependency(REGISTRY, "crmyws")
+    dep_pe(cr, "registry", [IpConfig("registry", "10.2.0.2", ["crmyws.azurecr.io"]),
+                            IpConfig("registry_data_eastus", "10.2.0.3",
+                                     ["crmyws.eastus.data.azurecr.io"])])
+    st = storage_dep("stmyws", "10.2.0.")
+    if hub:
+        ws.deps = {"storageAccount": None, "keyVault": "", "containerRegistry": cr,
+                   "storageAccounts": [st, storage_dep("stmyws2", "10.2.1.", endpoints=False)], "keyVaults": [kv]}
+    else:
+        ws.deps = {"storageAccount": st, "keyVault": kv, "containerRegistry": cr}
+    return ws
+
+
 SCENARIOS = {
     "plain": lambda: Scenario([myws()]),
     "hub": lambda: Scenario(hub_world(), page={"workspaces": 4}),
@@ -280,6 +342,12 @@ SCENARIOS = {
     # named by extra_private_endpoints.
     "bench": lambda: Scenario([paged_lists(myws(pending=False))],
                               page={"computes": 30, "onlineEndpoints": 12}),
+    # issue 13: the workspace's storage, key vault and registry endpoints.
+    "deps": lambda: Scenario([deps_world()]),
+    # A hub whose key vault the identity may not read (403).
+    "deps-hub": lambda: Scenario([deps_world(hub=True, forbidden=True)]),
+    "deps-bench": lambda: Scenario([paged_lists(deps_world())],
+                                   page={"computes": 30, "onlineEndpoints": 12}),
 }
 
 
@@ -336,7 +404,30 @@ class Bodies:
         p["publicNetworkAccess"] = "Disabled" if ws.pes else "Enabled"
         if ws.hub:
             p["hubResourceId"] = ws.hub
+        for key, dep in ws.deps.items():
+            p[key] = [d.id for d in dep] if isinstance(dep, list) else dep.id if dep else dep
         return b
+
+    @staticmethod
+    def dependency(dep, region):
+        """A storage account, key vault or registry: the fields amlhosts
+        reads, as their GETs carry them (privateEndpointConnections[] like a
+        workspace's, same item shape in all three providers)."""
+        conns = []
+        for pe in dep.pes:
+            name = f"{dep.name}.{uuid.uuid5(uuid.NAMESPACE_URL, pe.id)}"
+            conns.append({
+                "id": f"{dep.id}/privateEndpointConnections/{name}", "name": name,
+                "type": f"{dep.type}/privateEndpointConnections",
+                "properties": {
+                    "privateEndpoint": {"id": pe.id},
+                    "privateLinkServiceConnectionState": {
+                        "status": pe.status, "actionsRequired": "None",
+                        "description": "Auto-Approved" if pe.status == "Approved" else "Awaiting approval"},
+                    "provisioningState": "Succeeded"}})
+        return {"id": dep.id, "name": dep.name, "type": dep.type, "location": region,
+                "properties": {"privateEndpointConnections": conns, "provisioningState": "Succeeded",
+                               "publicNetworkAccess": "Disabled" if conns else "Enabled"}}
 
     @staticmethod
     def pe_connection(template, ws, pe):
@@ -473,6 +564,7 @@ class World:
         self.sc = scenario
         bodies = Bodies(fixtures, scenario)
         self.resources = {}   # path -> body
+        self.forbidden = set()  # paths answered 403 (dependencies the identity may not read)
         self.lists = {}       # path -> (kind, [items])
         ws_items = []
         for ws in scenario.workspaces:
@@ -482,6 +574,9 @@ class World:
             for pe in ws.pes:
                 self.resources[pe.id.lower()] = bodies.private_endpoint(pe, ws)
                 self.resources[pe.nic_id.lower()] = bodies.nic(pe, ws)
+            for dep in ws.deps.values():
+                for d in dep if isinstance(dep, list) else [dep] if dep else []:
+                    self.add_dependency(bodies, d, ws)
             self.lists[(ws.id + "/computes").lower()] = (
                 "computes", [bodies.compute(ws, *c) for c in ws.computes])
             self.lists[(ws.id + "/onlineEndpoints").lower()] = (
@@ -507,6 +602,14 @@ class World:
             f"/subscriptions/{SUB}/providers/{ML}/workspaces"
         self.faults = list(scenario.faults)
         self.lock = threading.Lock()
+
+    def add_dependency(self, bodies, dep, ws):
+        self.resources[dep.id.lower()] = bodies.dependency(dep, ws.region)
+        if dep.forbidden:
+            self.forbidden.add(dep.id.lower())
+        for pe in dep.pes:
+            self.resources[pe.id.lower()] = bodies.private_endpoint(pe, ws)
+            self.resources[pe.nic_id.lower()] = bodies.nic(pe, ws)
 
     def next_fault(self):
         with self.lock:
@@ -820,6 +923,8 @@ class Handler(BaseHTTPRequestHandler):
             if fault is not None:
                 status, headers, body = fault
                 return self.arm_send(status, body, headers)
+        if path in world.forbidden:
+            return self.arm_send(403, forbidden(path))
         if path in world.resources:
             return self.arm_send(200, world.resources[path])
         if path in world.lists:
@@ -874,6 +979,15 @@ class Handler(BaseHTTPRequestHandler):
             body["nextLink"] = (f"https://127.0.0.1:{self.app.https_port}{canon}"
                                 f"?api-version={NEXT_API_VERSION}&$skip={skip + size}")
         self.arm_send(200, body)
+
+
+def forbidden(path):
+    m = re.search(r"/providers/([^/]+/[^/]+)/", path + "/", re.I)
+    action = f"{m.group(1)}/read" if m else "read"
+    return arm_error("AuthorizationFailed",
+                     f"The client '{CLIENT_ID}' with object id '0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e' does not "
+                     f"have authorization to perform action '{action}' over scope '{path}' or the scope is "
+                     "invalid. If access was recently granted, please refresh your credentials.")
 
 
 def not_found(path):
