@@ -2,7 +2,7 @@
 """fake_azure.py - a local stand-in for the parts of Azure amlhosts talks to.
 
     python3 fake_azure.py --dir DIR --scenario NAME [--delay-ms N] [--log FILE]
-                          [--lifetime SECONDS]
+                          [--lifetime SECONDS] [--drop first|always]
 
 Listens on 127.0.0.1 (free ports) with two threaded HTTP/1.1 servers:
 
@@ -29,6 +29,7 @@ start:
     0.124 ! conn=4 https tls: <reason>           TLS handshake failed
     0.125 > conn=3 https GET /path?query auth=sp form=client_id,scope
     0.226 < conn=3 200 1234 bytes 101.2 ms
+    0.227 x conn=3 dropped GET /path?query      closed with no answer (--drop)
 `auth=` names where the bearer token came from (sp, wi, appservice, azureml,
 imds, cli; none, invalid, expired), `form=` the names (never the values) of
 POSTed form fields. Tokens and secrets are never logged.
@@ -674,6 +675,8 @@ class Handler(BaseHTTPRequestHandler):
         auth = self.auth_origin() if self.server.scheme == "https" and not login else ""
         self.app.log(f"> conn={self.conn} {self.server.scheme} {self.command} {self.path}"
                      f"{' auth=' + auth if auth else ''}{self.form_names}")
+        if self.server.scheme == "https" and not login and self.app.should_drop(self.command, self.path):
+            return self.drop()
         if self.server.scheme == "https":
             if login:
                 return self.token_endpoint()
@@ -826,6 +829,18 @@ class Handler(BaseHTTPRequestHandler):
             return self.arm_list(path)
         return self.arm_send(404, not_found(self.url_path))
 
+    def drop(self):
+        """--drop: close the connection without a byte of answer, as a VPN
+        blip or a restarting front end does (the client sees an empty reply
+        or a reset)."""
+        self.app.log(f"x conn={self.conn} dropped {self.command} {self.path}")
+        self.close_connection = True
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
     def hostile_answer(self, fault):
         """The answers of the issue #4 transport scenarios (see GZIP_BOMB...)."""
         if fault == REDIRECT_HERE:
@@ -942,6 +957,20 @@ class App:
         self._conn = 0
         self._lock = threading.Lock()
         self.https_port = 0
+        self.drop_mode = args.drop
+        self.dropped = set()  # (method, path) of the requests dropped once
+
+    def should_drop(self, method, path):
+        """--drop first: the first try of each ARM request; always: every one."""
+        if self.drop_mode == "always":
+            return True
+        if self.drop_mode != "first":
+            return False
+        with self._lock:
+            if (method, path) in self.dropped:
+                return False
+            self.dropped.add((method, path))
+            return True
 
     def new_conn(self):
         with self._lock:
@@ -981,6 +1010,8 @@ def main():
     ap.add_argument("--log", help="append a line per connection and request here")
     ap.add_argument("--lifetime", type=float, default=120, help="exit after this many seconds")
     ap.add_argument("--fixtures", default=DEFAULT_FIXTURES, help="the azure-rest-api-specs examples")
+    ap.add_argument("--drop", choices=("first", "always"),
+                    help="close ARM connections without an answer: on each request's first try, or always")
     args = ap.parse_args()
 
     for name in ("https.port", "http.port"):

@@ -1,0 +1,58 @@
+#!/bin/sh
+# Azure discovery over a network that drops connections (SPEC 5.2): GETs
+# whose connection closed without an answer are retried like 429/5xx (at
+# most 3 tries), a server that always drops fails the run with exit 1 and
+# the hosts file untouched, and nextLinks that name the server's own port
+# are followed. The fake server's --drop closes connections unanswered.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/azure-lib.sh"
+
+WS_PATH=/subscriptions/$SUB/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/myws
+WS_CONF='[workspace myws]
+subscription = 00000000-0000-0000-0000-000000000000
+resource_group = rg-ml
+workspace = myws
+compute_instances = auto
+online_endpoints = auto'
+
+# The first try of every ARM request is dropped: each succeeds on its
+# second, and the block is the one the plain scenario gives.
+start_server paged --drop first
+cp "$HOSTS/debian" "$T/hosts"
+conf "$WS_CONF"
+azrun -v apply
+expect_rc 0 "dropped first tries" || true
+[ "$(count_req "x conn=.* dropped GET $WS_PATH?")" -eq 1 ] ||
+	fail "dropped first tries: the workspace GET was not dropped once"
+[ "$(count_req "> conn=.* GET $WS_PATH?")" -eq 2 ] ||
+	fail "dropped first tries: the workspace GET was not tried exactly twice"
+# Paged lists: their nextLinks (https://127.0.0.1:PORT/...) were followed,
+# each page dropped once too.
+n=$(count_req "x conn=.* dropped GET .*/computes?.*skip=")
+[ "$n" -ge 1 ] || fail "dropped first tries: no later page of the compute list was asked for"
+grep -q "^10\.1\.0\.5${TAB}$WSID\.workspace\.eastus\.api\.azureml\.ms\$" "$T/hosts" ||
+	fail "dropped first tries: the workspace name is not in the hosts file"
+grep -q "^10\.1\.0\.5${TAB}ci-49\.eastus\.instances\.azureml\.ms\$" "$T/hosts" ||
+	fail "dropped first tries: the last page's compute instance is not in the hosts file"
+grep -q 'retrying' "$T/err" || fail "dropped first tries: -v does not say it retried"
+
+# A server that drops every request: three tries, then exit 1 naming the
+# failure, the hosts file as it was.
+start_server plain --drop always
+cp "$HOSTS/debian" "$T/hosts"
+cp "$T/hosts" "$T/before"
+conf "$WS_CONF"
+started=$(date +%s)
+azrun apply
+elapsed=$(($(date +%s) - started))
+expect_rc 1 "always dropped" || true
+same "$T/before" "$T/hosts" "always dropped: hosts file changed" || true
+expect_err "Empty reply from server" || true
+# 3 tries; libcurl itself tries once more on a fresh connection when a
+# reused one (the token's) closes unanswered.
+n=$(count_req "> conn=.* GET $WS_PATH?")
+[ "$n" -ge 3 ] && [ "$n" -le 4 ] || fail "always dropped: $n workspace GETs, expected 3 (or 4)"
+[ "$elapsed" -le 15 ] || fail "always dropped: took ${elapsed}s"
+
+stop_server
+finish
