@@ -11,6 +11,8 @@ Listens on 127.0.0.1 (free ports) with two threaded HTTP/1.1 servers:
       GET  /subscriptions/...                        Azure Resource Manager
   plain HTTP (managed identity endpoints are plain HTTP in Azure too)
       GET  /msi/token                                App Service (IDENTITY_ENDPOINT)
+      GET  /automation/token                         Azure Automation (IDENTITY_ENDPOINT,
+                                                     wants Metadata: true as well)
       GET  /mlmsi/token                              Azure ML compute (MSI_ENDPOINT)
       GET  /metadata/identity/oauth2/token           IMDS (AZURE_POD_IDENTITY_AUTHORITY_HOST)
 
@@ -745,6 +747,14 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(400, {"statusCode": 400, "message": "The 'api-version' and 'resource' "
                                        "query parameters are required."})
             return self.send(200, {"access_token": self.app.tokens.issue("appservice"),
+                                   "expires_on": str(now + 86399), "resource": resource,
+                                   "token_type": "Bearer", "client_id": CLIENT_ID})
+        if self.url_path == "/automation/token":  # App Service's protocol, as Azure Automation serves it
+            if self.headers.get("X-IDENTITY-HEADER") != IDENTITY_HEADER or \
+                    self.headers.get("Metadata", "").lower() != "true":
+                return self.send(400, {"error": "invalid_request",
+                                       "error_description": "Required metadata header not specified"})
+            return self.send(200, {"access_token": self.app.tokens.issue("automation"),
                                    "expires_on": str(now + 86399), "resource": resource,
                                    "token_type": "Bearer", "client_id": CLIENT_ID})
         if self.url_path == "/mlmsi/token":  # Azure ML compute, api-version 2017-09-01

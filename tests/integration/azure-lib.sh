@@ -51,26 +51,28 @@ start_server() {
 	PORT=$(cat "$PKI/https.port")
 }
 
-# conf [LINE...]: $T/conf for the fake server, LINEs appended (last section).
+# conf [LINE...]: $T/conf for the fake server (auth = $AUTH, env unless
+# set), LINEs appended.
 conf() {
 	{
 		printf '[global]\nhosts_file = %s\nstate_dir = %s\n' "$T/hosts" "$STATE"
 		printf 'arm_endpoint = https://127.0.0.1:%s\n' "$PORT"
 		printf 'login_endpoint = https://127.0.0.1:%s/login\n' "$PORT"
-		printf 'ca_file = %s\nauth = env\nrequest_timeout = 30\n' "$PKI/ca.pem"
+		printf 'ca_file = %s\nauth = %s\nrequest_timeout = 30\n' "$PKI/ca.pem" "${AUTH:-env}"
 		printf '%s\n' "$@"
 	} > "$T/conf"
 	chmod 600 "$T/conf"
 }
 
-# azrun ARG...: amlhosts -c $T/conf ARG... with only a service principal
-# in its environment; LOGMARK marks where this run's server log starts.
+# azrun ARG...: amlhosts -c $T/conf ARG... with only $AZENV (NAME=VALUE
+# words; a service principal unless set) in its environment; LOGMARK marks
+# where this run's server log starts.
+AZENV="AZURE_TENANT_ID=tenant-1 AZURE_CLIENT_ID=client-1 AZURE_CLIENT_SECRET=$SECRET"
 azrun() {
 	LOGMARK=$(wc -l < "$LOG")
-	run env -i PATH=/usr/bin:/bin HOME="$T/home" AZURE_TENANT_ID=tenant-1 \
-	    AZURE_CLIENT_ID=client-1 AZURE_CLIENT_SECRET="$SECRET" \
-	    "$AMLHOSTS" -c "$T/conf" "$@"
-	if grep -q -E "$SECRET|tok-[A-Za-z0-9_-]+" "$T/out" "$T/err"; then
+	# shellcheck disable=SC2086  # AZENV splits into words on purpose
+	run env -i PATH=/usr/bin:/bin HOME="$T/home" $AZENV "$AMLHOSTS" -c "$T/conf" "$@"
+	if grep -q -E "$SECRET|hdr-value|msi-secret|tok-[A-Za-z0-9_-]+" "$T/out" "$T/err"; then
 		fail "a secret or token was printed"
 	fi
 }

@@ -54,5 +54,31 @@ n=$(count_req "> conn=.* GET $WS_PATH?")
 [ "$n" -ge 3 ] && [ "$n" -le 4 ] || fail "always dropped: $n workspace GETs, expected 3 (or 4)"
 [ "$elapsed" -le 15 ] || fail "always dropped: took ${elapsed}s"
 
+# Managed identity (issue 13, item 7). Azure Automation serves App Service's
+# protocol but refuses a request without "Metadata: true".
+start_server plain
+HTTPPORT=$(cat "$PKI/http.port")
+cp "$HOSTS/debian" "$T/hosts"
+AUTH=managed-identity
+conf "$WS_CONF"
+AZENV="IDENTITY_ENDPOINT=http://127.0.0.1:$HTTPPORT/automation/token IDENTITY_HEADER=hdr-value"
+azrun apply
+expect_rc 0 "managed identity (Azure Automation)" || true
+[ "$(count_req "GET /subscriptions/.* auth=automation")" -ge 1 ] ||
+	fail "managed identity (Azure Automation): no ARM request with its token"
+# Azure ML compute: the system identity is DEFAULT_IDENTITY_CLIENT_ID's,
+# sent as clientid when no client id is configured; a configured one wins.
+ML_ID=5e1d9c2b-7a3f-4b6e-9c8d-1a2b3c4d5e6f
+AZENV="MSI_ENDPOINT=http://127.0.0.1:$HTTPPORT/mlmsi/token MSI_SECRET=msi-secret DEFAULT_IDENTITY_CLIENT_ID=$ML_ID"
+azrun apply
+expect_rc 0 "managed identity (Azure ML compute)" || true
+[ "$(count_req "http GET /mlmsi/token?.*&clientid=$ML_ID")" -eq 1 ] ||
+	fail "managed identity (Azure ML compute): DEFAULT_IDENTITY_CLIENT_ID not sent as clientid"
+conf "client_id = client-2" "$WS_CONF"
+azrun apply
+expect_rc 0 "managed identity (Azure ML compute, client_id)" || true
+[ "$(count_req "http GET /mlmsi/token?.*&clientid=client-2\$")" -eq 1 ] ||
+	fail "managed identity (Azure ML compute): the configured client_id was not the one sent"
+
 stop_server
 finish
