@@ -479,18 +479,82 @@ read_lines(struct buf *errout, const struct target_conf *const *t, size_t n,
 	}
 }
 
+/* Run the helper with request text (no secrets in it: they are added here)
+ * and read its stderr into r; on DISCOVERY_OK its stdout is in pr->out.
+ * timeout_n: how many targets' worth of time it may take. */
+static enum discovery_error
+run_helper(const struct config *c, const char *text, size_t timeout_n,
+    const struct target_conf *const *t, size_t n, discovery_line_fn trace, void *trace_arg,
+    struct discovery_result *r, struct process_result *pr, char **cause)
+{
+	struct process_opts po;
+	struct secrets sec;
+	char *path = NULL, *req = NULL, *err_text = NULL;
+	char *argv[] = { DISCOVERY_HELPER, NULL };
+	char **env = NULL;
+	size_t req_len = 0;
+	enum discovery_error rc;
+
+	if ((rc = discovery_find_helper(&path, cause)) != DISCOVERY_OK)
+		return rc;
+	rc = DISCOVERY_FAILED;
+	secrets_read(c, &sec);
+	if (sec.bad_config != NULL) {
+		set_error(cause, "%s", sec.bad_config);
+		secrets_release(&sec);
+		rc = DISCOVERY_BAD_INPUT;
+		goto out;
+	}
+	req = request_with_secrets(text, &sec, &req_len);
+	secrets_release(&sec);
+	env = discovery_env(NULL);
+	memset(&po, 0, sizeof po);
+	po.path = path;
+	po.argv = argv;
+	po.envp = env;
+	po.what = DISCOVERY_HELPER;
+	/* Every round of every target may take request_timeout (retries,
+	 * a token, az): a generous bound that still ends a hung helper. */
+	po.timeout_ms = 4L * 1000 * (long)c->request_timeout * (long)(timeout_n > 0 ? timeout_n : 1);
+	po.out = PROCESS_CAPTURE;
+	po.err = PROCESS_CAPTURE;
+	po.out_max = DISCOVERY_MAX_OUTPUT;
+	po.err_max = DISCOVERY_MAX_OUTPUT;
+	po.in = req;
+	po.in_len = req_len;
+	if (process_run(&po, pr, cause) != 0)
+		goto out;
+	read_lines(&pr->errout, t, n, trace, trace_arg, r, &err_text);
+	if (pr->end == PROCESS_SIGNALED) {
+		set_error(cause, "the discovery helper '%s' was killed by signal %d; "
+		    "the hosts file was left as it was", path, pr->code);
+	} else if (pr->code == DISCOVERY_FAILED || pr->code == DISCOVERY_BAD_INPUT) {
+		set_error(cause, "%s", err_text != NULL ? err_text :
+		    "the discovery helper failed and said nothing");
+		rc = pr->code == DISCOVERY_BAD_INPUT ? DISCOVERY_BAD_INPUT : DISCOVERY_FAILED;
+	} else if (pr->code != 0) {
+		set_error(cause, "the discovery helper '%s' failed with exit status %d", path,
+		    pr->code);
+	} else
+		rc = DISCOVERY_OK;
+out:
+	free(err_text);
+	discovery_env_free(env);
+	if (req != NULL)
+		secure_wipe(req, req_len);
+	free(req);
+	free(path);
+	return rc;
+}
+
 enum discovery_error
 discovery_run(const struct config *c, const struct target_conf *const *t, size_t n,
     int verbose, discovery_line_fn trace, void *trace_arg, struct discovery_result *r,
     char **cause)
 {
-	struct process_opts po;
 	struct process_result pr;
-	struct secrets sec;
-	char *path = NULL, *text, *req = NULL, *err_text = NULL;
-	char *argv[] = { DISCOVERY_HELPER, NULL };
-	char **env = NULL;
-	size_t req_len = 0, i;
+	char *text;
+	size_t i;
 	enum discovery_error rc;
 
 	memset(r, 0, sizeof *r);
@@ -502,61 +566,137 @@ discovery_run(const struct config *c, const struct target_conf *const *t, size_t
 		strlist_init(&r->notes[i]);
 	}
 	process_result_init(&pr);
-	if ((rc = discovery_find_helper(&path, cause)) != DISCOVERY_OK)
-		return rc;
-	rc = DISCOVERY_FAILED;
 	text = request_text(c, t, n, verbose);
-	secrets_read(c, &sec);
-	if (sec.bad_config != NULL) {
-		set_error(cause, "%s", sec.bad_config);
-		free(text);
-		secrets_release(&sec);
-		rc = DISCOVERY_BAD_INPUT;
-		goto out;
-	}
-	req = request_with_secrets(text, &sec, &req_len);
+	rc = run_helper(c, text, n, t, n, trace, trace_arg, r, &pr, cause);
 	free(text);
-	secrets_release(&sec);
-	env = discovery_env(NULL);
-	memset(&po, 0, sizeof po);
-	po.path = path;
-	po.argv = argv;
-	po.envp = env;
-	po.what = DISCOVERY_HELPER;
-	/* Every round of every target may take request_timeout (retries,
-	 * a token, az): a generous bound that still ends a hung helper. */
-	po.timeout_ms = 4L * 1000 * (long)c->request_timeout * (long)(n > 0 ? n : 1);
-	po.out = PROCESS_CAPTURE;
-	po.err = PROCESS_CAPTURE;
-	po.out_max = DISCOVERY_MAX_OUTPUT;
-	po.err_max = DISCOVERY_MAX_OUTPUT;
-	po.in = req;
-	po.in_len = req_len;
-	if (process_run(&po, &pr, cause) != 0)
-		goto out;
-	read_lines(&pr.errout, t, n, trace, trace_arg, r, &err_text);
-	if (pr.end == PROCESS_SIGNALED) {
-		set_error(cause, "the discovery helper '%s' was killed by signal %d; "
-		    "the hosts file was left as it was", path, pr.code);
-	} else if (pr.code == DISCOVERY_FAILED || pr.code == DISCOVERY_BAD_INPUT) {
-		set_error(cause, "%s", err_text != NULL ? err_text :
-		    "the discovery helper failed and said nothing");
-		rc = pr.code == DISCOVERY_BAD_INPUT ? DISCOVERY_BAD_INPUT : DISCOVERY_FAILED;
-	} else if (pr.code != 0) {
-		set_error(cause, "the discovery helper '%s' failed with exit status %d", path,
-		    pr.code);
-	} else if (split_answer(&pr.out, t, n, r, cause) == 0) {
-		rc = DISCOVERY_OK;
-	}
-out:
-	free(err_text);
+	if (rc == DISCOVERY_OK && split_answer(&pr.out, t, n, r, cause) != 0)
+		rc = DISCOVERY_FAILED;
 	process_result_release(&pr);
-	discovery_env_free(env);
-	if (req != NULL)
-		secure_wipe(req, req_len);
-	free(req);
-	free(path);
 	return rc;
+}
+
+/* What discover mode's answer may hold: its words go into a configuration
+ * section, so only the characters of Azure names (and "/" in ids). */
+static int
+word_ok(const char *s, const char *extra, size_t max)
+{
+	size_t n;
+
+	if (s == NULL)
+		return 0;
+	for (n = 0; s[n] != '\0'; n++)
+		if (n >= max || !(((s[n] | 0x20) >= 'a' && (s[n] | 0x20) <= 'z') ||
+		    (s[n] >= '0' && s[n] <= '9') || strchr(extra, s[n]) != NULL))
+			return 0;
+	return 1;
+}
+
+static int
+take_workspaces(const struct buf *out, struct discovery_workspaces *w, char **cause)
+{
+	json_t *root, *list, *e, *pes, *pe;
+	json_error_t jerr;
+	struct discovery_workspace *d;
+	const char *name, *rg, *loc;
+	size_t i, k;
+	int rc = -1;
+
+	root = json_loadb(out->data ? out->data : "", out->len, JSON_REJECT_DUPLICATES, &jerr);
+	list = json_object_get(root, "workspaces");
+	if (json_integer_value(json_object_get(root, "amlhosts")) != 1 || !json_is_array(list)) {
+		set_error(cause, "the discovery helper's answer is not "
+		    "{\"amlhosts\": 1, \"workspaces\": [...]}");
+		goto out;
+	}
+	w->without = (size_t)json_integer_value(json_object_get(root, "without_endpoint"));
+	w->v = xcalloc(json_array_size(list) + 1, sizeof *w->v);
+	json_array_foreach(list, i, e) {
+		name = json_string_value(json_object_get(e, "name"));
+		rg = json_string_value(json_object_get(e, "resource_group"));
+		loc = json_string_value(json_object_get(e, "location"));
+		pes = json_object_get(e, "private_endpoints");
+		if (!word_ok(name, "_-", 33) || name[0] == '\0' || !word_ok(rg, "._()-", 90) ||
+		    rg[0] == '\0' || !word_ok(loc, "", 64) || json_array_size(pes) == 0) {
+			set_error(cause, "the discovery helper's answer lists a workspace that "
+			    "is not a name, resource group and private endpoints");
+			goto out;
+		}
+		d = &w->v[w->n++];
+		d->name = xstrdup(name);
+		d->resource_group = xstrdup(rg);
+		d->location = xstrdup(loc);
+		strlist_init(&d->endpoints);
+		json_array_foreach(pes, k, pe) {
+			if (!word_ok(json_string_value(pe), "/._()-", 512) ||
+			    json_string_value(pe)[0] != '/') {
+				set_error(cause, "the discovery helper's answer lists a private "
+				    "endpoint that is not a resource id");
+				goto out;
+			}
+			strlist_push(&d->endpoints, json_string_value(pe));
+		}
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+enum discovery_error
+discovery_list_workspaces(const struct config *c, const char *subscription,
+    const char *resource_group, int verbose, discovery_line_fn trace, void *trace_arg,
+    struct discovery_workspaces *w, char **cause)
+{
+	struct discovery_result r;
+	struct process_result pr;
+	json_t *o;
+	char *text;
+	enum discovery_error rc;
+
+	memset(w, 0, sizeof *w);
+	memset(&r, 0, sizeof r);
+	process_result_init(&pr);
+	/* The settings as for targets (none), with the mode and scope. */
+	text = request_text(c, NULL, 0, verbose);
+	o = json_loads(text, 0, NULL);
+	free(text);
+	if (o == NULL)
+		out_of_memory();
+	json_object_set_new(o, "mode", json_string("discover"));
+	json_object_set_new(o, "subscription", jstr(subscription));
+	json_object_set_new(o, "resource_group", jstr(resource_group));
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (text == NULL)
+		out_of_memory();
+	rc = run_helper(c, text, 1, NULL, 0, trace, trace_arg, &r, &pr, cause);
+	free(text);
+	if (rc == DISCOVERY_OK && take_workspaces(&pr.out, w, cause) != 0)
+		rc = DISCOVERY_FAILED;
+	w->have_stats = r.have_stats;
+	w->requests = r.requests;
+	w->connections = r.connections;
+	w->token_source = r.token_source;
+	r.token_source = NULL;
+	discovery_result_release(&r);
+	process_result_release(&pr);
+	return rc;
+}
+
+void
+discovery_workspaces_release(struct discovery_workspaces *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		free(w->v[i].name);
+		free(w->v[i].resource_group);
+		free(w->v[i].location);
+		strlist_release(&w->v[i].endpoints);
+	}
+	free(w->v);
+	free(w->token_source);
+	memset(w, 0, sizeof *w);
 }
 
 void

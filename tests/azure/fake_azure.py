@@ -226,6 +226,18 @@ def hub_world():
     ]
 
 
+def discover_world():
+    """amlhosts discover: workspaces with one approved endpoint (and a pending
+    one), with two approved endpoints (one per VNet), with none."""
+    dr = Workspace("ws-dr", "0c5b8a7e-2d41-4f3a-9b6c-5e8d7f1a2b3c")
+    dr.pes = [PrivateEndpoint("ws-dr-pe-hub", rg="rg-net", configs=aml_configs(dr, "AzureCloud")),
+              PrivateEndpoint("ws-dr-pe-spoke", rg="rg-net-dr",
+                              configs=aml_configs(dr, "AzureCloud", ips=("10.8.0.5", "10.8.0.6", "10.8.0.7")))]
+    other = Workspace("ws_other", "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d", rg="rg-other", region="westeurope")
+    other.pes = [PrivateEndpoint("ws-other-pe", rg="rg-other", configs=aml_configs(other, "AzureCloud"))]
+    return [myws(), dr, Workspace("ws-open", "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", rg="rg-other"), other]
+
+
 # Faults: (status, extra headers, body) or the word "stall".
 def arm_error(code, message):
     return {"error": {"code": code, "message": message}}
@@ -277,6 +289,7 @@ SCENARIOS = {
     "endless": lambda: Scenario([myws()], faults=[ENDLESS], fault_forever=True),
     "drip": lambda: Scenario([myws()], faults=[DRIP], fault_forever=True),
     "empty": lambda: Scenario([myws(custom_dns=False, nic_fqdns=False)]),
+    "discover": lambda: Scenario(discover_world(), page={"workspaces": 2}),
     "china": lambda: Scenario([myws("AzureChinaCloud", "chinanorth3")], cloud="AzureChinaCloud"),
     "usgov": lambda: Scenario([myws("AzureUSGovernment", "usgovvirginia")], cloud="AzureUSGovernment"),
     # tests/bench/azure-discovery: paged lists, and a second (storage) endpoint
