@@ -43,16 +43,17 @@ struct transfer {
 
 static int curl_ready;
 
-/* Milliseconds on the monotonic clock; 0 if it cannot be read, which makes
- * the deadline pass at once rather than never. */
+/* Milliseconds left before the run's deadline, on the monotonic clock;
+ * negative once it has passed, and when the clock cannot be read: better a
+ * run cut short than one without an end. */
 static long long
-now_ms(void)
+ms_left(const struct http_client *hc)
 {
-	struct timespec ts;
+	struct timespec now;
 
-	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
-		return 0;
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+		return -1;
+	return hc->deadline_ms - (long long)now.tv_sec * 1000 - now.tv_nsec / 1000000;
 }
 
 int
@@ -77,7 +78,8 @@ http_client_new(struct http_client **out, const struct http_opts *o, char **caus
 	 * per target: 3 leave it the time to say why it gave up. */
 	if (hc->o.run_timeout_ms <= 0)
 		hc->o.run_timeout_ms = 3 * 1000 * hc->o.request_timeout;
-	hc->deadline_ms = now_ms() + hc->o.run_timeout_ms;
+	hc->deadline_ms = 0; /* so that ms_left() gives minus the time now */
+	hc->deadline_ms = hc->o.run_timeout_ms - ms_left(hc);
 	hc->multi = curl_multi_init();
 	hc->share = curl_share_init();
 	if (hc->multi == NULL || hc->share == NULL) {
@@ -141,7 +143,6 @@ http_request_reset(struct http_request *r)
 	free(r->error);
 	r->error = NULL;
 	r->failure = HTTP_FAIL_NONE;
-	r->transient = 0;
 	r->tries = 0;
 }
 
@@ -334,8 +335,8 @@ setup_transfer(struct http_client *hc, struct transfer *t, char **cause)
 	long timeout_ms;
 
 	timeout_ms = r->timeout_ms > 0 ? r->timeout_ms : hc->o.request_timeout * 1000;
-	if (hc->deadline_ms - now_ms() < timeout_ms)
-		timeout_ms = (long)(hc->deadline_ms - now_ms());
+	if (ms_left(hc) < timeout_ms)
+		timeout_ms = (long)ms_left(hc);
 	if (timeout_ms <= 0) {
 		set_error(cause, "timed out (the run's time limit of %ld s was reached)",
 		    hc->o.run_timeout_ms / 1000);
@@ -581,7 +582,7 @@ http_perform(struct http_client *hc, struct http_request **reqs, size_t n)
 			break;
 		/* A retry that would start after the deadline: the requests
 		 * keep the answer or failure they have. */
-		if (now_ms() + wait_s * 1000 >= hc->deadline_ms) {
+		if (wait_s * 1000 >= ms_left(hc)) {
 			trace(hc, "not retrying %zu request%s: the run's time limit is near", m,
 			    m == 1 ? "" : "s");
 			break;

@@ -68,7 +68,7 @@ struct http_request {
 	char *error;           /* transport failure, one line; NULL if none */
 	enum http_failure failure; /* its kind; HTTP_FAIL_NONE when error is NULL */
 	int tries;
-	int transient;         /* the failure may pass (dropped, timed out): a GET is retried */
+	int transient;         /* with error: it may pass (dropped, timed out); GETs are retried */
 	void *user;            /* for the caller */
 };
 

@@ -349,10 +349,11 @@ list_workspaces(struct helper *h, struct buf *out, char **cause)
 	char *text;
 	size_t i, k;
 
-	if (h->discover_sub == NULL)
-		return set_error(cause, "discover: no subscription given"), DISCOVERY_BAD_INPUT;
-	if (cl == NULL)
-		return set_error(cause, "unknown cloud '%s'", h->c.cloud), DISCOVERY_BAD_INPUT;
+	if (h->discover_sub == NULL || cl == NULL) {
+		set_error(cause, h->discover_sub == NULL ? "discover: no subscription given" :
+		    "the request names an unknown cloud");
+		return DISCOVERY_BAD_INPUT;
+	}
 	if (session_for(h, cl, cause) != 0)
 		return DISCOVERY_FAILED;
 	arc = azure_list_workspaces(&h->az, h->discover_sub, h->discover_rg, &l, cause);
