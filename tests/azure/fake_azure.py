@@ -2,7 +2,7 @@
 """fake_azure.py - a local stand-in for the parts of Azure amlhosts talks to.
 
     python3 fake_azure.py --dir DIR --scenario NAME [--delay-ms N] [--log FILE]
-                          [--lifetime SECONDS] [--drop first|always]
+                          [--lifetime SECONDS] [--drop N|always]
 
 Listens on 127.0.0.1 (free ports) with two threaded HTTP/1.1 servers:
 
@@ -981,18 +981,22 @@ class App:
         self._lock = threading.Lock()
         self.https_port = 0
         self.drop_mode = args.drop
-        self.dropped = set()  # (method, path) of the requests dropped once
+        self.dropped = {}  # (method, path) -> tries dropped so far
 
     def should_drop(self, method, path):
-        """--drop first: the first try of each ARM request; always: every one."""
+        """--drop N: the first N tries of each ARM request; always: every one.
+        (libcurl itself tries once more, on a fresh connection, a request whose
+        reused connection closed unanswered: N = 2 makes sure that a retry of
+        amlhosts' own is needed.)"""
+        if self.drop_mode is None:
+            return False
         if self.drop_mode == "always":
             return True
-        if self.drop_mode != "first":
-            return False
         with self._lock:
-            if (method, path) in self.dropped:
+            n = self.dropped.get((method, path), 0)
+            if n >= int(self.drop_mode):
                 return False
-            self.dropped.add((method, path))
+            self.dropped[(method, path)] = n + 1
             return True
 
     def new_conn(self):
@@ -1033,8 +1037,8 @@ def main():
     ap.add_argument("--log", help="append a line per connection and request here")
     ap.add_argument("--lifetime", type=float, default=120, help="exit after this many seconds")
     ap.add_argument("--fixtures", default=DEFAULT_FIXTURES, help="the azure-rest-api-specs examples")
-    ap.add_argument("--drop", choices=("first", "always"),
-                    help="close ARM connections without an answer: on each request's first try, or always")
+    ap.add_argument("--drop", type=lambda v: v if v == "always" else str(int(v)),
+                    help="close ARM connections without an answer: on each request's first N tries, or always")
     args = ap.parse_args()
 
     for name in ("https.port", "http.port"):
