@@ -196,12 +196,11 @@ follow_next(struct discovery *d, json_t *root, enum fetch_kind kind, const char 
     char **cause)
 {
 	const char *next = armjson_str(root, "nextLink");
-	size_t alen = strlen(d->s->arm);
 
 	if (next == NULL || *next == '\0')
 		return 0;
-	/* A nextLink must lead back to the same ARM endpoint. */
-	if (strncmp(next, d->s->arm, alen) != 0 || (next[alen] != '/' && next[alen] != '\0'))
+	/* A nextLink must lead back to the same ARM endpoint (":443" or not). */
+	if (!http_url_under(d->s->arm, next))
 		return set_error(cause, "Azure's nextLink for %s leads to another host ('%.80s')",
 		    resource, next);
 	queue(d, kind, next, resource);

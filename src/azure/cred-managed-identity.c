@@ -120,16 +120,37 @@ header_value_ok(const char *v)
 	return strpbrk(v, "\r\n") == NULL;
 }
 
+/* How the two platform endpoints differ beyond their URL and header. */
+enum {
+	MI_METADATA = 1,        /* send "Metadata: true" as well */
+	MI_DEFAULT_CLIENT = 2,  /* no client id configured: DEFAULT_IDENTITY_CLIENT_ID's */
+};
+
 /* App Service (IDENTITY_ENDPOINT) and Azure ML compute (MSI_ENDPOINT): set
  * up by the platform, so a failure stops the chain. */
 static int
 mi_endpoint(struct ctx *c, const char *var, const char *endpoint, const char *api,
-    const char *client_key, const char *header, const char *secret, struct auth_token *out,
-    char **reason)
+    const char *client_key, const char *header, const char *secret, unsigned flags,
+    struct auth_token *out, char **reason)
 {
 	struct http_request *r;
 	char *res = http_urlencode(c->resource), *cid = NULL, *query, *url, *h;
+	const char *client = c->client;
 	int rc;
+
+	/* Azure ML compute names its system identity's client id in
+	 * DEFAULT_IDENTITY_CLIENT_ID and wants it as clientid (msal-node
+	 * ManagedIdentitySources/MachineLearning.ts, createRequest:
+	 * "System-assigned: Uses the DEFAULT_IDENTITY_CLIENT_ID environment
+	 * variable"). A configured client id (a user-assigned identity) wins. */
+	if (client == NULL && (flags & MI_DEFAULT_CLIENT) != 0) {
+		client = cred_getenv("DEFAULT_IDENTITY_CLIENT_ID");
+		if (client != NULL && !cred_safe_id(client)) {
+			free(res);
+			return cred_result(CRED_FAILED, reason,
+			    "DEFAULT_IDENTITY_CLIENT_ID is not a client ID");
+		}
+	}
 
 	if (strncmp(endpoint, "http://", 7) != 0 && strncmp(endpoint, "https://", 8) != 0) {
 		set_error(reason, "%s is not an http(s) URL", var);
@@ -140,8 +161,8 @@ mi_endpoint(struct ctx *c, const char *var, const char *endpoint, const char *ap
 		free(res);
 		return plain_http_refused(CRED_FAILED, var, endpoint, reason);
 	}
-	if (c->client != NULL) {
-		cid = http_urlencode(c->client);
+	if (client != NULL) {
+		cid = http_urlencode(client);
 		query = xasprintf("api-version=%s&resource=%s&%s=%s", api, res, client_key, cid);
 	} else
 		query = xasprintf("api-version=%s&resource=%s", api, res);
@@ -152,6 +173,10 @@ mi_endpoint(struct ctx *c, const char *var, const char *endpoint, const char *ap
 	h = xasprintf("%s: %s", header, secret);
 	http_request_header(r, h);
 	cred_wipe_free(h);
+	/* Azure Automation's App Service-style endpoint refuses a request
+	 * without it; App Service ignores it (issue 13, item 7). */
+	if ((flags & MI_METADATA) != 0)
+		http_request_header(r, "Metadata: true");
 	mi_perform(c, r, 0);
 	rc = cred_take_token(r, var, out, reason);
 	http_request_free(r);
@@ -288,7 +313,7 @@ cred_managed_identity(struct ctx *c, struct auth_token *out, char **reason)
 			return cred_result(CRED_FAILED, reason,
 			    "IDENTITY_HEADER holds a line break");
 		return mi_endpoint(c, "IDENTITY_ENDPOINT", ie, "2019-08-01", "client_id",
-		    "X-IDENTITY-HEADER", ih, out, reason);
+		    "X-IDENTITY-HEADER", ih, MI_METADATA, out, reason);
 	}
 	if (ie != NULL && cred_getenv("IMDS_ENDPOINT") != NULL)
 		return cred_result(CRED_UNAVAILABLE, reason, "Azure Arc managed identity "
@@ -297,7 +322,7 @@ cred_managed_identity(struct ctx *c, struct auth_token *out, char **reason)
 		if (!header_value_ok(ms))
 			return cred_result(CRED_FAILED, reason, "MSI_SECRET holds a line break");
 		return mi_endpoint(c, "MSI_ENDPOINT", me, "2017-09-01", "clientid", "secret", ms,
-		    out, reason);
+		    MI_DEFAULT_CLIENT, out, reason);
 	}
 	if (me != NULL)
 		return mi_cloud_shell(c, me, out, reason);

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <strings.h>
@@ -26,6 +27,7 @@ struct http_client {
 	struct buf ca_pem;
 	CURLM *multi;
 	CURLSH *share;
+	long long deadline_ms; /* on the monotonic clock: no request runs past it */
 	unsigned long requests;
 	unsigned long connections;
 };
@@ -41,6 +43,19 @@ struct transfer {
 };
 
 static int curl_ready;
+
+/* Milliseconds left before the run's deadline, on the monotonic clock;
+ * negative once it has passed, and when the clock cannot be read: better a
+ * run cut short than one without an end. */
+static long long
+ms_left(const struct http_client *hc)
+{
+	struct timespec now;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
+		return -1;
+	return hc->deadline_ms - (long long)now.tv_sec * 1000 - now.tv_nsec / 1000000;
+}
 
 int
 http_client_new(struct http_client **out, const struct http_opts *o, char **cause)
@@ -64,6 +79,12 @@ http_client_new(struct http_client **out, const struct http_opts *o, char **caus
 	if (o->ca_pem != NULL)
 		buf_append(&hc->ca_pem, o->ca_pem, o->ca_pem_len);
 	hc->o.ca_pem = NULL;
+	/* The parent ends a helper that runs longer than 4 request timeouts
+	 * per target: 3 leave it the time to say why it gave up. */
+	if (hc->o.run_timeout_ms <= 0)
+		hc->o.run_timeout_ms = 3 * 1000 * hc->o.request_timeout;
+	hc->deadline_ms = 0; /* so that ms_left() gives minus the time now */
+	hc->deadline_ms = hc->o.run_timeout_ms - ms_left(hc);
 	hc->multi = curl_multi_init();
 	hc->share = curl_share_init();
 	if (hc->multi == NULL || hc->share == NULL) {
@@ -74,6 +95,9 @@ http_client_new(struct http_client **out, const struct http_opts *o, char **caus
 	curl_share_setopt(hc->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
 	curl_share_setopt(hc->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
 	curl_multi_setopt(hc->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8L);
+	/* A connection a round opened is kept for the next round: the default
+	 * cache (4 per added handle, shrunk when handles leave) closed some. */
+	curl_multi_setopt(hc->multi, CURLMOPT_MAXCONNECTS, 16L);
 	*out = hc;
 	return 0;
 }
@@ -161,6 +185,73 @@ http_url_trim(const char *url)
 	return xstrndup(url, n);
 }
 
+/* Splits "scheme://host[:port][/path...]"; 0 if url is not of that form.
+ * The port is the scheme's default when not written. */
+struct origin {
+	const char *scheme, *host, *path;
+	size_t scheme_len, host_len;
+	long port;
+};
+
+static int
+parse_origin(const char *url, struct origin *o)
+{
+	const char *p = strstr(url, "://"), *h, *end;
+	char *e;
+
+	if (p == NULL)
+		return 0;
+	o->scheme = url;
+	o->scheme_len = (size_t)(p - url);
+	h = p + 3;
+	end = h + strcspn(h, "/?#");
+	o->path = end;
+	o->host = h;
+	/* An IPv6 literal holds colons: the port follows its "]". */
+	p = h[0] == '[' ? memchr(h, ']', (size_t)(end - h)) : h;
+	if (p == NULL)
+		return 0;
+	p = memchr(p, ':', (size_t)(end - p));
+	o->host_len = (size_t)((p != NULL ? p : end) - h);
+	if (o->host_len == 0)
+		return 0;
+	if (p == NULL || p + 1 == end) {
+		if (o->scheme_len == 5 && strncasecmp(url, "https", 5) == 0)
+			o->port = 443;
+		else if (o->scheme_len == 4 && strncasecmp(url, "http", 4) == 0)
+			o->port = 80;
+		else
+			return 0;
+		return 1;
+	}
+	if (!isdigit((unsigned char)p[1]))
+		return 0;
+	errno = 0;
+	o->port = strtol(p + 1, &e, 10);
+	return errno == 0 && e == end && o->port > 0 && o->port <= 65535;
+}
+
+int
+http_url_under(const char *base, const char *url)
+{
+	struct origin b, u;
+	size_t blen;
+
+	if (!parse_origin(base, &b) || !parse_origin(url, &u))
+		return 0;
+	if (b.scheme_len != u.scheme_len || strncasecmp(b.scheme, u.scheme, b.scheme_len) != 0 ||
+	    b.host_len != u.host_len || strncasecmp(b.host, u.host, b.host_len) != 0 ||
+	    b.port != u.port)
+		return 0;
+	/* base's path, without its trailing "/", then nothing, "/" or "?". */
+	blen = strcspn(b.path, "?#");
+	while (blen > 0 && b.path[blen - 1] == '/')
+		blen--;
+	if (strncmp(b.path, u.path, blen) != 0)
+		return 0;
+	return u.path[blen] == '\0' || u.path[blen] == '/' || u.path[blen] == '?';
+}
+
 char *
 http_urlencode(const char *s)
 {
@@ -239,6 +330,8 @@ url_for_trace(const char *url)
 	return q ? xstrndup(url, (size_t)(q - url)) : xstrdup(url);
 }
 
+#define SETUP_LATE (-2) /* setup_transfer: the run's deadline has passed */
+
 static int
 setup_transfer(struct http_client *hc, struct transfer *t, char **cause)
 {
@@ -247,6 +340,14 @@ setup_transfer(struct http_client *hc, struct transfer *t, char **cause)
 	size_t i;
 	long timeout_ms;
 
+	timeout_ms = r->timeout_ms > 0 ? r->timeout_ms : hc->o.request_timeout * 1000;
+	if (ms_left(hc) < timeout_ms)
+		timeout_ms = (long)ms_left(hc);
+	if (timeout_ms <= 0) {
+		set_error(cause, "timed out (the run's time limit of %ld s was reached)",
+		    hc->o.run_timeout_ms / 1000);
+		return SETUP_LATE;
+	}
 	e = t->easy = curl_easy_init();
 	if (e == NULL)
 		return set_error(cause, "cannot initialise libcurl");
@@ -284,14 +385,15 @@ setup_transfer(struct http_client *hc, struct transfer *t, char **cause)
 	}
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_SHARE, hc->share);
+	/* Wait for a connection that may multiplex (HTTP/2) rather than open
+	 * another one beside it; over HTTP/1.1 requests get their own. */
+	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "amlhosts/" PACKAGE_VERSION);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)HTTP_MAX_BYTES);
-	timeout_ms = r->timeout_ms > 0 ? r->timeout_ms : hc->o.request_timeout * 1000;
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-	    r->timeout_ms > 0 && r->timeout_ms < hc->o.connect_timeout * 1000 ?
-	    r->timeout_ms : hc->o.connect_timeout * 1000);
+	    timeout_ms < hc->o.connect_timeout * 1000 ? timeout_ms : hc->o.connect_timeout * 1000);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
@@ -320,6 +422,26 @@ connect_timed_out(CURL *e, CURLcode res)
 	return os_errno == ETIMEDOUT;
 }
 
+/* A failure a retry may cure: the connection dropped (reset, closed with
+ * no or half an answer, TLS handshake cut) or the server was slow. */
+static int
+transient_failure(CURL *e, CURLcode res)
+{
+	switch (res) {
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return 1;
+	default:
+		return connect_timed_out(e, res);
+	}
+}
+
 static void
 finish_transfer(struct http_client *hc, struct transfer *t, CURLcode res)
 {
@@ -337,8 +459,10 @@ finish_transfer(struct http_client *hc, struct transfer *t, CURLcode res)
 	free(r->error);
 	r->error = NULL;
 	r->failure = HTTP_FAIL_NONE;
+	r->transient = 0;
 	if (res != CURLE_OK) {
 		r->status = 0;
+		r->transient = !t->too_big && transient_failure(t->easy, res);
 		if (t->too_big || res == CURLE_FILESIZE_EXCEEDED) {
 			r->failure = HTTP_FAIL_TOO_BIG;
 			r->error = xasprintf("the response is larger than %u MiB", HTTP_MAX_BYTES >> 20);
@@ -367,15 +491,19 @@ finish_transfer(struct http_client *hc, struct transfer *t, CURLcode res)
 	free(shown);
 }
 
-/* Seconds a 429/5xx answer asks us to wait, bounded; -1: do not retry. */
+/* Seconds a 429/5xx answer asks us to wait, bounded, or to wait after a
+ * dropped GET; -1: do not retry. Only GETs are retried after a failure with
+ * no answer: a POST may have been done. */
 static long
 retry_delay(const struct http_request *r, const char *retry_after)
 {
 	char *end;
 	long s;
 
-	if (r->imds || r->tries >= HTTP_MAX_TRIES)
+	if (r->imds || r->tries >= HTTP_MAX_TRIES || r->tries == 0)
 		return -1;
+	if (r->error != NULL)
+		return r->transient && strcmp(r->method, "GET") == 0 ? r->tries : -1;
 	if (r->status != 429 && r->status < 500)
 		return -1;
 	if (r->status == 501 || r->status == 505)
@@ -402,9 +530,12 @@ run_round(struct http_client *hc, struct http_request **reqs, size_t n, long *wa
 	*wait_s = -1;
 	for (i = 0; i < n; i++) {
 		ts[i].r = reqs[i];
-		if (setup_transfer(hc, &ts[i], &why) != 0) {
+		int late = setup_transfer(hc, &ts[i], &why);
+
+		if (late != 0) {
+			free(reqs[i]->error);
 			reqs[i]->error = why;
-			reqs[i]->failure = HTTP_FAIL_SETUP;
+			reqs[i]->failure = late == SETUP_LATE ? HTTP_FAIL_TIMEOUT : HTTP_FAIL_SETUP;
 			why = NULL;
 			continue;
 		}
@@ -459,14 +590,20 @@ http_perform(struct http_client *hc, struct http_request **reqs, size_t n)
 			break;
 		/* Keep only the ones a retry may help. */
 		for (i = 0, k = 0; i < m; i++)
-			if (retry_delay(todo[i], NULL) >= 0 && todo[i]->error == NULL &&
-			    (todo[i]->status == 429 || todo[i]->status >= 500)) {
-				buf_release(&todo[i]->response);
+			if (retry_delay(todo[i], NULL) >= 0)
 				todo[k++] = todo[i];
-			}
 		m = k;
 		if (m == 0)
 			break;
+		/* A retry that would start after the deadline: the requests
+		 * keep the answer or failure they have. */
+		if (wait_s * 1000 >= ms_left(hc)) {
+			trace(hc, "not retrying %zu request%s: the run's time limit is near", m,
+			    m == 1 ? "" : "s");
+			break;
+		}
+		for (i = 0; i < m; i++)
+			buf_release(&todo[i]->response);
 		trace(hc, "retrying %zu request%s in %ld s", m, m == 1 ? "" : "s", wait_s);
 		nap.tv_sec = wait_s;
 		nap.tv_nsec = 0;

@@ -7,7 +7,9 @@
  * verification always on; no redirects followed; responses larger than
  * HTTP_MAX_BYTES refused; connect and whole-request timeouts; 429 and 5xx
  * retried up to HTTP_MAX_TRIES times with a backoff that honours
- * Retry-After. Traces (-v) name the method, URL, status and size, never a
+ * Retry-After, and so are GETs whose connection dropped (reset, empty
+ * reply, failed TLS handshake) or timed out, all within a deadline for the
+ * whole run (http_opts.run_timeout_ms). Traces (-v) name the method, URL, status and size, never a
  * header or body, so tokens and secrets cannot leak into them.
  *
  *   struct http_client *hc;
@@ -52,6 +54,7 @@ struct http_opts {
 	size_t ca_pem_len;
 	long connect_timeout;  /* seconds */
 	long request_timeout;  /* seconds */
+	long run_timeout_ms;   /* every request and retry ends by then; 0: 3 request_timeouts */
 	int verbose;           /* 1: trace requests, 2: with timings */
 	http_trace_fn trace;   /* where traces go */
 	void *trace_arg;
@@ -70,6 +73,7 @@ struct http_request {
 	char *error;           /* transport failure, one line; NULL if none */
 	enum http_failure failure; /* its kind; HTTP_FAIL_NONE when error is NULL */
 	int tries;
+	int transient;         /* with error: it may pass (dropped, timed out); GETs are retried */
 	void *user;            /* for the caller */
 };
 
@@ -89,6 +93,12 @@ size_t http_perform(struct http_client *hc, struct http_request **reqs, size_t n
 
 /* Number of requests and new connections made so far (benchmarks, -vv). */
 void http_stats(const struct http_client *hc, unsigned long *requests, unsigned long *connections);
+
+/* 1 if url is base or lies under it: same scheme, host (case aside) and
+ * port, a default port (443 for https, 80 for http) written or not, and a
+ * path that is base's or continues it after a "/" or "?". Azure writes
+ * nextLinks with and without ":443". */
+int http_url_under(const char *base, const char *url);
 
 /* "a=b&c=d" form encoding of one value (new string). */
 char *http_urlencode(const char *s);

@@ -29,6 +29,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_uninstall_entry,
 	&cmd_rollback_entry,
 	&cmd_history_entry,
+	&cmd_discover_entry,
 	NULL
 };
 
@@ -133,8 +134,8 @@ check_across_targets(struct cmd_ctx *ctx, const struct resolved_set *s)
 
 /* -v traces of Azure requests (from the discovery helper): method, URL,
  * status; never headers. */
-static void
-trace_http(void *arg, const char *line)
+void
+cmd_trace_http(void *arg, const char *line)
 {
 	struct cmd_ctx *ctx = arg;
 
@@ -156,7 +157,7 @@ cmd_resolve_targets(struct cmd_ctx *ctx, struct resolved_set *out)
 	int rc = EXIT_USAGE;
 
 	memset(out, 0, sizeof *out);
-	source_ctx_init(&sc, c, ctx->verbose, trace_http, ctx);
+	source_ctx_init(&sc, c, ctx->verbose, cmd_trace_http, ctx);
 	sel = xcalloc(c->ntargets + ctx->args.n + 1, sizeof *sel);
 	if (ctx->adhoc_name != NULL) {
 		sel[n++] = config_find_target(c, ctx->adhoc_name);

@@ -40,6 +40,7 @@ enum exit_code {
 #define CMDF_TARGETS      0x01u /* takes TARGET arguments */
 #define CMDF_NEEDS_TARGET 0x02u /* at least one TARGET */
 #define CMDF_TO_ADDRESS   0x04u /* --to is a DNS server address, not a change ID */
+#define CMDF_SCOPE        0x08u /* --subscription/--resource-group: a scope, no --name */
 
 struct cmd_ctx {
 	struct config conf;
@@ -90,6 +91,7 @@ extern const struct cmd_entry cmd_rollback_entry;
 extern const struct cmd_entry cmd_history_entry;
 extern const struct cmd_entry cmd_forwarders_entry;
 extern const struct cmd_entry cmd_verify_entry;
+extern const struct cmd_entry cmd_discover_entry;
 
 /* The table, NULL-terminated; exact names only (remove and rollback are
  * destructive, so no prefix matching). */
@@ -112,6 +114,8 @@ void cmd_msg(struct cmd_ctx *ctx, enum cmd_msg kind, const char *fmt, ...)
 #define cmd_note(ctx, ...) cmd_msg((ctx), CMD_MSG_NOTE, __VA_ARGS__)
 #define cmd_info(ctx, ...) cmd_msg((ctx), CMD_MSG_INFO, __VA_ARGS__)
 void cmd_warnings(struct cmd_ctx *ctx, const struct strlist *warnings);
+/* A -v trace line of the discovery helper ("http: GET ... -> 200"). */
+void cmd_trace_http(void *arg, const char *line);
 
 /* The targets a resolving command works on: the ad-hoc one, the named
  * ones, or every configured one. */

@@ -46,8 +46,8 @@ const struct cli_option cli_options[] = {
 	{ "version", 'V', no_argument, 'V', NULL },
 	{ "name", 0, required_argument, OPT_NAME, ADHOC_COMMANDS },
 	{ "from-json", 0, required_argument, OPT_FROM_JSON, ADHOC_COMMANDS },
-	{ "subscription", 0, required_argument, OPT_SUBSCRIPTION, ADHOC_COMMANDS },
-	{ "resource-group", 0, required_argument, OPT_RESOURCE_GROUP, ADHOC_COMMANDS },
+	{ "subscription", 0, required_argument, OPT_SUBSCRIPTION, ADHOC_COMMANDS " discover" },
+	{ "resource-group", 0, required_argument, OPT_RESOURCE_GROUP, ADHOC_COMMANDS " discover" },
 	{ "workspace", 0, required_argument, OPT_WORKSPACE, ADHOC_COMMANDS },
 	{ "cloud", 0, required_argument, OPT_CLOUD, ADHOC_COMMANDS " forwarders" },
 	{ "online-endpoint", 0, required_argument, OPT_ONLINE_ENDPOINT, ADHOC_COMMANDS },
@@ -577,6 +577,9 @@ main(int argc, char **argv)
 		    "'online_endpoints' and 'allow_empty' keys in its section)");
 		goto out;
 	}
+	/* discover: --subscription and --resource-group name where to look. */
+	if (e->flags & CMDF_SCOPE)
+		ctx.used &= ~CMDOPT_ADHOC;
 	if ((ctx.used & CMDOPT_TO) && !(e->flags & CMDF_TO_ADDRESS) &&
 	    parse_id(ctx.to_text, &ctx.to_id) != 0) {
 		cmd_error(&ctx, "--to takes a change ID from 'amlhosts history', not '%s'", ctx.to_text);

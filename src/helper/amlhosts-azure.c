@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "azure/azure.h"
+#include "azure/discover.h"
 #include "hosts/cloud.h"
 #include "hosts/conf.h"
 #include "hosts/format.h"
@@ -36,6 +37,9 @@ struct helper {
 	struct azure_session az;
 	int az_ready;
 	char *ca_pem;             /* ca_file's bytes, read by amlhosts */
+	/* "mode": "discover": list the workspaces of a scope instead */
+	int discover;
+	char *discover_sub, *discover_rg;
 };
 
 /* A protocol line on stderr: fields joined by tabs, each one quoted so that
@@ -164,6 +168,16 @@ read_request(struct helper *h, char **cause)
 	h->secrets.client_secret_error = get_secret(h, o, "client_secret_error", 1);
 	h->secrets.federated_token = get_secret(h, o, "federated_token", 2);
 	h->secrets.federated_token_error = get_secret(h, o, "federated_token_error", 3);
+	if (json_is_string(json_object_get(o, "mode"))) {
+		if (strcmp(json_string_value(json_object_get(o, "mode")), "discover") != 0) {
+			set_error(cause, "the request's mode is not one this program knows");
+			json_decref(o);
+			goto out;
+		}
+		h->discover = 1;
+		h->discover_sub = get_str(o, "subscription");
+		h->discover_rg = get_str(o, "resource_group");
+	}
 	ts = json_object_get(o, "targets");
 	json_array_foreach(ts, i, t) {
 		char *name = get_str(t, "name");
@@ -329,6 +343,53 @@ out:
 	return rc;
 }
 
+/* Discover mode: the workspaces of the scope that have an approved private
+ * endpoint, printed as {"amlhosts": 1, "workspaces": [{"name",
+ * "resource_group", "location", "private_endpoints": [id...]}...]}. */
+static int
+list_workspaces(struct helper *h, struct buf *out, char **cause)
+{
+	struct azure_ws_list l;
+	const struct cloud *cl = cloud_find(h->c.cloud);
+	json_t *o, *ws, *w, *pes;
+	enum azure_error arc;
+	char *text;
+	size_t i, k;
+
+	if (h->discover_sub == NULL || cl == NULL) {
+		set_error(cause, h->discover_sub == NULL ? "discover: no subscription given" :
+		    "the request names an unknown cloud");
+		return DISCOVERY_BAD_INPUT;
+	}
+	if (session_for(h, cl, cause) != 0)
+		return DISCOVERY_FAILED;
+	arc = azure_list_workspaces(&h->az, h->discover_sub, h->discover_rg, &l, cause);
+	if (arc != AZURE_OK)
+		return arc == AZURE_BAD_TARGET ? DISCOVERY_BAD_INPUT : DISCOVERY_FAILED;
+	ws = json_array();
+	for (i = 0; i < l.n; i++) {
+		pes = json_array();
+		for (k = 0; k < l.v[i].endpoints.n; k++)
+			json_array_append_new(pes, json_string(l.v[i].endpoints.v[k]));
+		w = json_pack("{s:s, s:s, s:s, s:o}", "name", l.v[i].name, "resource_group",
+		    l.v[i].resource_group, "location", l.v[i].location, "private_endpoints", pes);
+		if (w == NULL)
+			out_of_memory();
+		json_array_append_new(ws, w);
+	}
+	o = json_pack("{s:i, s:o, s:I}", "amlhosts", 1, "workspaces", ws, "without_endpoint",
+	    (json_int_t)l.without);
+	text = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	azure_ws_list_release(&l);
+	if (text == NULL)
+		out_of_memory();
+	buf_append(out, text, strlen(text));
+	buf_putc(out, '\n');
+	free(text);
+	return 0;
+}
+
 static void
 helper_release(struct helper *h)
 {
@@ -346,6 +407,8 @@ helper_release(struct helper *h)
 			secure_wipe(h->secret_text[i], strlen(h->secret_text[i]));
 		free(h->secret_text[i]);
 	}
+	free(h->discover_sub);
+	free(h->discover_rg);
 	config_release(&h->c);
 	free(h->ca_pem);
 }
@@ -372,6 +435,18 @@ main(int argc, char **argv)
 	if (read_request(&h, &cause) != 0) {
 		helper_release(&h);
 		return stop(DISCOVERY_BAD_INPUT, cause);
+	}
+	if (h.discover) {
+		rc = list_workspaces(&h, &out, &cause);
+		print_stats(&h);
+		if (rc == 0 && write_all(1, out.data, out.len) != 0) {
+			free(cause);
+			cause = xstrdup("cannot write the answer on standard output");
+			rc = DISCOVERY_FAILED;
+		}
+		buf_release(&out);
+		helper_release(&h);
+		return rc != 0 ? stop(rc, cause) : 0;
 	}
 	n = h.c.ntargets;
 	rt = xcalloc(n + 1, sizeof *rt);

@@ -194,8 +194,7 @@ jlist(const struct strlist *l)
 /* The request without its secrets (json_dumps grows its buffer as it goes:
  * nothing secret may pass through it). */
 static char *
-request_text(const struct config *c, const struct target_conf *const *t, size_t n, int verbose,
-    const struct buf *ca_pem)
+request_text(const struct config *c, const struct target_conf *const *t, size_t n, int verbose)
 {
 	json_t *o = json_object(), *ts = json_array(), *x;
 	char *text;
@@ -210,8 +209,6 @@ request_text(const struct config *c, const struct target_conf *const *t, size_t 
 	json_object_set_new(o, "arm_endpoint", jstr(c->arm_endpoint));
 	json_object_set_new(o, "login_endpoint", jstr(c->login_endpoint));
 	json_object_set_new(o, "ca_file", jstr(c->ca_file));
-	if (ca_pem != NULL)
-		json_object_set_new(o, "ca_pem", json_stringn(ca_pem->data, ca_pem->len));
 	json_object_set_new(o, "connect_timeout", json_integer(c->connect_timeout));
 	json_object_set_new(o, "request_timeout", json_integer(c->request_timeout));
 	json_object_set_new(o, "allowed_suffixes", jlist(&c->allowed_suffixes));
@@ -230,7 +227,6 @@ request_text(const struct config *c, const struct target_conf *const *t, size_t 
 		json_object_set_new(x, "online_endpoints", jlist(&t[i]->online_endpoints));
 		json_object_set_new(x, "projects", jlist(&t[i]->projects));
 		json_object_set_new(x, "ssh_names", json_boolean(t[i]->ssh_names));
-		json_object_set_new(x, "dependencies", json_boolean(!t[i]->no_dependencies));
 		/* hints name options for a command-line target, keys otherwise */
 		json_object_set_new(x, "adhoc", json_boolean(t[i]->line == 0));
 		json_object_set_new(x, "allow_empty", json_boolean(t[i]->allow_empty));
@@ -490,6 +486,9 @@ read_lines(struct buf *errout, const struct target_conf *const *t, size_t n,
 	}
 }
 
+/* Run the helper with request text (no secrets in it: they are added here)
+ * and read its stderr into r; on DISCOVERY_OK its stdout is in pr->out.
+ * timeout_n: how many targets' worth of time it may take. */
 /* The helper, opened by us: a child that has switched to another user runs
  * it through this descriptor, so a build tree the user cannot reach (under
  * /root) still works, and what runs is the file we checked. Only for a
@@ -517,78 +516,75 @@ helper_fd(const char *path, int *fd)
 #endif
 }
 
-/* ca_file's bytes for the request: a PEM bundle is text, 1 MiB is plenty. A
- * file the configuration names but we cannot read is the configuration's
- * fault (exit 2). */
+/* ca_file's bytes, carried in the request as "ca_pem" (the helper opens no
+ * file of ours): a PEM bundle is text, 1 MiB is plenty. A file the
+ * configuration names but we cannot read is the configuration's fault. */
 static int
-ca_read(const char *path, struct buf *out, char **cause)
+ca_add(const struct config *c, struct secrets *s, char **cause)
 {
+	struct buf b = BUF_INIT;
 	struct file_info info;
 	enum file_read_error kind;
 	char *why = NULL;
 
-	if (file_read(path, FILE_READ_REGULAR, 1024 * 1024, out, &info, &kind, &why) != 0) {
-		set_error(cause, "ca_file: %s", why != NULL ? why : path);
+	if (c->ca_file == NULL || c->ca_file[0] == '\0')
+		return 0;
+	if (file_read(c->ca_file, FILE_READ_REGULAR, 1024 * 1024, &b, &info, &kind, &why) != 0) {
+		set_error(cause, "ca_file: %s", why != NULL ? why : c->ca_file);
 		free(why);
+		buf_release(&b);
 		return -1;
 	}
-	if (memchr(out->data, '\0', out->len) != NULL)
-		return set_error(cause, "ca_file '%s' holds a NUL byte: not a PEM bundle", path);
+	if (memchr(b.data, '\0', b.len) != NULL) {
+		buf_release(&b);
+		return set_error(cause, "ca_file '%s' holds a NUL byte: not a PEM bundle",
+		    c->ca_file);
+	}
+	s->key[s->n] = "ca_pem";
+	s->val[s->n] = xstrndup(b.data, b.len);
+	s->is_secret[s->n++] = 0;
+	buf_release(&b);
 	return 0;
 }
 
-enum discovery_error
-discovery_run(const struct config *c, const struct target_conf *const *t, size_t n,
-    int verbose, discovery_line_fn trace, void *trace_arg, struct discovery_result *r,
-    char **cause)
+static enum discovery_error
+run_helper(const struct config *c, const char *text, size_t timeout_n,
+    const struct target_conf *const *t, size_t n, discovery_line_fn trace, void *trace_arg,
+    struct discovery_result *r, struct process_result *pr, char **cause)
 {
 	struct process_opts po;
-	struct process_result pr;
 	struct secrets sec;
-	char *path = NULL, *text, *req = NULL, *err_text = NULL;
+	char *path = NULL, *req = NULL, *err_text = NULL;
 	char *argv[] = { DISCOVERY_HELPER, NULL };
 	char **env = NULL;
 	size_t req_len = 0, i;
 	enum discovery_error rc;
 	struct process_user as;
-	struct buf ca = BUF_INIT;
 	struct strlist who_notes = STRLIST_INIT;
-	int have_as = 0, exec_fd = -1;
+	int exec_fd = -1;
 
-	memset(r, 0, sizeof *r);
-	r->n = n;
-	r->raw = xcalloc(n, sizeof *r->raw);
-	r->notes = xcalloc(n, sizeof *r->notes);
-	for (i = 0; i < n; i++) {
-		raw_list_init(&r->raw[i]);
-		strlist_init(&r->notes[i]);
-	}
-	process_result_init(&pr);
+	memset(&as, 0, sizeof as);
 	if ((rc = discovery_find_helper(&path, cause)) != DISCOVERY_OK)
 		return rc;
 	rc = DISCOVERY_BAD_INPUT;
 	/* Who discovery runs as (SPEC 5.2): as root, the sudo (doas, pkexec)
 	 * caller or discovery_user, never root unless configured so. */
-	have_as = 1; /* released either way (runas.h) */
 	if (runas_pick(c->discovery_user, &as, &who_notes, cause) != 0)
 		goto out;
 	for (i = 0; i < who_notes.n && n > 0; i++)
 		strlist_push(&r->notes[0], who_notes.v[i]);
-	/* The helper opens no file of ours: ca_file goes on its stdin too. */
-	if (c->ca_file != NULL && c->ca_file[0] != '\0' && ca_read(c->ca_file, &ca, cause) != 0)
-		goto out;
-	rc = DISCOVERY_FAILED;
-	text = request_text(c, t, n, verbose, c->ca_file != NULL && c->ca_file[0] != '\0' ? &ca : NULL);
 	secrets_read(c, &sec);
 	if (sec.bad_config != NULL) {
 		set_error(cause, "%s", sec.bad_config);
-		free(text);
 		secrets_release(&sec);
-		rc = DISCOVERY_BAD_INPUT;
 		goto out;
 	}
+	if (ca_add(c, &sec, cause) != 0) {
+		secrets_release(&sec);
+		goto out;
+	}
+	rc = DISCOVERY_FAILED;
 	req = request_with_secrets(text, &sec, &req_len);
-	free(text);
 	secrets_release(&sec);
 	env = as.change ? discovery_env(as.home, as.name != NULL ? as.name : "nobody") :
 	    discovery_env(NULL, NULL);
@@ -602,44 +598,192 @@ discovery_run(const struct config *c, const struct target_conf *const *t, size_t
 	po.what = DISCOVERY_HELPER;
 	/* Every round of every target may take request_timeout (retries,
 	 * a token, az): a generous bound that still ends a hung helper. */
-	po.timeout_ms = 4L * 1000 * (long)c->request_timeout * (long)(n > 0 ? n : 1);
+	po.timeout_ms = 4L * 1000 * (long)c->request_timeout * (long)(timeout_n > 0 ? timeout_n : 1);
 	po.out = PROCESS_CAPTURE;
 	po.err = PROCESS_CAPTURE;
 	po.out_max = DISCOVERY_MAX_OUTPUT;
 	po.err_max = DISCOVERY_MAX_OUTPUT;
 	po.in = req;
 	po.in_len = req_len;
-	if (process_run(&po, &pr, cause) != 0)
+	if (process_run(&po, pr, cause) != 0)
 		goto out;
-	read_lines(&pr.errout, t, n, trace, trace_arg, r, &err_text);
-	if (pr.end == PROCESS_SIGNALED) {
+	read_lines(&pr->errout, t, n, trace, trace_arg, r, &err_text);
+	if (pr->end == PROCESS_SIGNALED) {
 		set_error(cause, "the discovery helper '%s' was killed by signal %d; "
-		    "the hosts file was left as it was", path, pr.code);
-	} else if (pr.code == DISCOVERY_FAILED || pr.code == DISCOVERY_BAD_INPUT) {
+		    "the hosts file was left as it was", path, pr->code);
+	} else if (pr->code == DISCOVERY_FAILED || pr->code == DISCOVERY_BAD_INPUT) {
 		set_error(cause, "%s", err_text != NULL ? err_text :
 		    "the discovery helper failed and said nothing");
-		rc = pr.code == DISCOVERY_BAD_INPUT ? DISCOVERY_BAD_INPUT : DISCOVERY_FAILED;
-	} else if (pr.code != 0) {
+		rc = pr->code == DISCOVERY_BAD_INPUT ? DISCOVERY_BAD_INPUT : DISCOVERY_FAILED;
+	} else if (pr->code != 0) {
 		set_error(cause, "the discovery helper '%s' failed with exit status %d", path,
-		    pr.code);
-	} else if (split_answer(&pr.out, t, n, r, cause) == 0) {
+		    pr->code);
+	} else
 		rc = DISCOVERY_OK;
-	}
 out:
 	free(err_text);
-	process_result_release(&pr);
 	discovery_env_free(env);
 	if (exec_fd >= 0)
 		close(exec_fd);
-	if (have_as)
-		process_user_release(&as);
-	buf_release(&ca);
+	process_user_release(&as);
 	strlist_release(&who_notes);
 	if (req != NULL)
 		secure_wipe(req, req_len);
 	free(req);
 	free(path);
 	return rc;
+}
+
+enum discovery_error
+discovery_run(const struct config *c, const struct target_conf *const *t, size_t n,
+    int verbose, discovery_line_fn trace, void *trace_arg, struct discovery_result *r,
+    char **cause)
+{
+	struct process_result pr;
+	char *text;
+	size_t i;
+	enum discovery_error rc;
+
+	memset(r, 0, sizeof *r);
+	r->n = n;
+	r->raw = xcalloc(n, sizeof *r->raw);
+	r->notes = xcalloc(n, sizeof *r->notes);
+	for (i = 0; i < n; i++) {
+		raw_list_init(&r->raw[i]);
+		strlist_init(&r->notes[i]);
+	}
+	process_result_init(&pr);
+	text = request_text(c, t, n, verbose);
+	rc = run_helper(c, text, n, t, n, trace, trace_arg, r, &pr, cause);
+	free(text);
+	if (rc == DISCOVERY_OK && split_answer(&pr.out, t, n, r, cause) != 0)
+		rc = DISCOVERY_FAILED;
+	process_result_release(&pr);
+	return rc;
+}
+
+/* What discover mode's answer may hold: its words go into a configuration
+ * section, so only the characters of Azure names (and "/" in ids). */
+static int
+word_ok(const char *s, const char *extra, size_t max)
+{
+	size_t n;
+
+	if (s == NULL)
+		return 0;
+	for (n = 0; s[n] != '\0'; n++)
+		if (n >= max || !(((s[n] | 0x20) >= 'a' && (s[n] | 0x20) <= 'z') ||
+		    (s[n] >= '0' && s[n] <= '9') || strchr(extra, s[n]) != NULL))
+			return 0;
+	return 1;
+}
+
+static int
+take_workspaces(const struct buf *out, struct discovery_workspaces *w, char **cause)
+{
+	json_t *root, *list, *e, *pes, *pe;
+	json_error_t jerr;
+	struct discovery_workspace *d;
+	const char *name, *rg, *loc;
+	size_t i, k;
+	int rc = -1;
+
+	root = json_loadb(out->data ? out->data : "", out->len, JSON_REJECT_DUPLICATES, &jerr);
+	list = json_object_get(root, "workspaces");
+	if (json_integer_value(json_object_get(root, "amlhosts")) != 1 || !json_is_array(list)) {
+		set_error(cause, "the discovery helper's answer is not "
+		    "{\"amlhosts\": 1, \"workspaces\": [...]}");
+		goto out;
+	}
+	w->without = (size_t)json_integer_value(json_object_get(root, "without_endpoint"));
+	w->v = xcalloc(json_array_size(list) + 1, sizeof *w->v);
+	json_array_foreach(list, i, e) {
+		name = json_string_value(json_object_get(e, "name"));
+		rg = json_string_value(json_object_get(e, "resource_group"));
+		loc = json_string_value(json_object_get(e, "location"));
+		pes = json_object_get(e, "private_endpoints");
+		if (!word_ok(name, "_-", 33) || name[0] == '\0' || !word_ok(rg, "._()-", 90) ||
+		    rg[0] == '\0' || !word_ok(loc, "", 64) || json_array_size(pes) == 0) {
+			set_error(cause, "the discovery helper's answer lists a workspace that "
+			    "is not a name, resource group and private endpoints");
+			goto out;
+		}
+		d = &w->v[w->n++];
+		d->name = xstrdup(name);
+		d->resource_group = xstrdup(rg);
+		d->location = xstrdup(loc);
+		strlist_init(&d->endpoints);
+		json_array_foreach(pes, k, pe) {
+			if (!word_ok(json_string_value(pe), "/._()-", 512) ||
+			    json_string_value(pe)[0] != '/') {
+				set_error(cause, "the discovery helper's answer lists a private "
+				    "endpoint that is not a resource id");
+				goto out;
+			}
+			strlist_push(&d->endpoints, json_string_value(pe));
+		}
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	return rc;
+}
+
+enum discovery_error
+discovery_list_workspaces(const struct config *c, const char *subscription,
+    const char *resource_group, int verbose, discovery_line_fn trace, void *trace_arg,
+    struct discovery_workspaces *w, char **cause)
+{
+	struct discovery_result r;
+	struct process_result pr;
+	json_t *o;
+	char *text;
+	enum discovery_error rc;
+
+	memset(w, 0, sizeof *w);
+	memset(&r, 0, sizeof r);
+	process_result_init(&pr);
+	/* The settings as for targets (none), with the mode and scope. */
+	text = request_text(c, NULL, 0, verbose);
+	o = json_loads(text, 0, NULL);
+	free(text);
+	if (o == NULL)
+		out_of_memory();
+	json_object_set_new(o, "mode", json_string("discover"));
+	json_object_set_new(o, "subscription", jstr(subscription));
+	json_object_set_new(o, "resource_group", jstr(resource_group));
+	text = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	if (text == NULL)
+		out_of_memory();
+	rc = run_helper(c, text, 1, NULL, 0, trace, trace_arg, &r, &pr, cause);
+	free(text);
+	if (rc == DISCOVERY_OK && take_workspaces(&pr.out, w, cause) != 0)
+		rc = DISCOVERY_FAILED;
+	w->have_stats = r.have_stats;
+	w->requests = r.requests;
+	w->connections = r.connections;
+	w->token_source = r.token_source;
+	r.token_source = NULL;
+	discovery_result_release(&r);
+	process_result_release(&pr);
+	return rc;
+}
+
+void
+discovery_workspaces_release(struct discovery_workspaces *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++) {
+		free(w->v[i].name);
+		free(w->v[i].resource_group);
+		free(w->v[i].location);
+		strlist_release(&w->v[i].endpoints);
+	}
+	free(w->v);
+	free(w->token_source);
+	memset(w, 0, sizeof *w);
 }
 
 void

@@ -35,6 +35,14 @@
  *    "federated_token", "federated_token_error" (AZURE_FEDERATED_TOKEN_FILE)}
  * Given any of them, the helper opens no secret file itself.
  *
+ * Discover mode ("amlhosts discover"): the request also has "mode":
+ * "discover", "subscription" and "resource_group" (string or null), and no
+ * targets; stdout is {"amlhosts": 1, "workspaces": [{"name",
+ * "resource_group", "location", "private_endpoints": [resource id...]}...],
+ * "without_endpoint": N}: the workspaces of that scope the identity can
+ * read that have an approved private endpoint (N: those left out). The
+ * same stderr lines and exit statuses.
+ *
  * stdout: what "amlhosts resolve --format json" prints for the targets,
  * {"amlhosts": 1, "entries": [{"target", "fqdn", "ip"}...]}, at most
  * DISCOVERY_MAX_OUTPUT bytes.
@@ -105,5 +113,28 @@ enum discovery_error discovery_run(const struct config *c, const struct target_c
     size_t n, int verbose, discovery_line_fn trace, void *trace_arg,
     struct discovery_result *r, char **cause);
 void discovery_result_release(struct discovery_result *r);
+
+/* Discover mode, validated here: names, resource groups and ids hold only
+ * the characters Azure allows, so that they can be printed as a section. */
+struct discovery_workspace {
+	char *name;
+	char *resource_group;
+	char *location;
+	struct strlist endpoints; /* approved private endpoints' resource ids */
+};
+
+struct discovery_workspaces {
+	struct discovery_workspace *v;
+	size_t n;
+	size_t without;           /* workspaces left out: no approved endpoint */
+	int have_stats;
+	unsigned long requests, connections;
+	char *token_source;       /* NULL if none */
+};
+
+enum discovery_error discovery_list_workspaces(const struct config *c, const char *subscription,
+    const char *resource_group, int verbose, discovery_line_fn trace, void *trace_arg,
+    struct discovery_workspaces *w, char **cause);
+void discovery_workspaces_release(struct discovery_workspaces *w);
 
 #endif

@@ -2,7 +2,7 @@
 """fake_azure.py - a local stand-in for the parts of Azure amlhosts talks to.
 
     python3 fake_azure.py --dir DIR --scenario NAME [--delay-ms N] [--log FILE]
-                          [--lifetime SECONDS]
+                          [--lifetime SECONDS] [--drop N|always]
 
 Listens on 127.0.0.1 (free ports) with two threaded HTTP/1.1 servers:
 
@@ -11,6 +11,8 @@ Listens on 127.0.0.1 (free ports) with two threaded HTTP/1.1 servers:
       GET  /subscriptions/...                        Azure Resource Manager
   plain HTTP (managed identity endpoints are plain HTTP in Azure too)
       GET  /msi/token                                App Service (IDENTITY_ENDPOINT)
+      GET  /automation/token                         Azure Automation (IDENTITY_ENDPOINT,
+                                                     wants Metadata: true as well)
       GET  /mlmsi/token                              Azure ML compute (MSI_ENDPOINT)
       GET  /metadata/identity/oauth2/token           IMDS (AZURE_POD_IDENTITY_AUTHORITY_HOST)
 
@@ -29,6 +31,7 @@ start:
     0.124 ! conn=4 https tls: <reason>           TLS handshake failed
     0.125 > conn=3 https GET /path?query auth=sp form=client_id,scope
     0.226 < conn=3 200 1234 bytes 101.2 ms
+    0.227 x conn=3 dropped GET /path?query      closed with no answer (--drop)
 `auth=` names where the bearer token came from (sp, wi, appservice, azureml,
 imds, cli; none, invalid, expired), `form=` the names (never the values) of
 POSTed form fields. Tokens and secrets are never logged.
@@ -240,6 +243,18 @@ def hub_world():
     ]
 
 
+def discover_world():
+    """amlhosts discover: workspaces with one approved endpoint (and a pending
+    one), with two approved endpoints (one per VNet), with none."""
+    dr = Workspace("ws-dr", "0c5b8a7e-2d41-4f3a-9b6c-5e8d7f1a2b3c")
+    dr.pes = [PrivateEndpoint("ws-dr-pe-hub", rg="rg-net", configs=aml_configs(dr, "AzureCloud")),
+              PrivateEndpoint("ws-dr-pe-spoke", rg="rg-net-dr",
+                              configs=aml_configs(dr, "AzureCloud", ips=("10.8.0.5", "10.8.0.6", "10.8.0.7")))]
+    other = Workspace("ws_other", "6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d", rg="rg-other", region="westeurope")
+    other.pes = [PrivateEndpoint("ws-other-pe", rg="rg-other", configs=aml_configs(other, "AzureCloud"))]
+    return [myws(), dr, Workspace("ws-open", "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a", rg="rg-other"), other]
+
+
 # Faults: (status, extra headers, body) or the word "stall".
 def arm_error(code, message):
     return {"error": {"code": code, "message": message}}
@@ -336,6 +351,7 @@ SCENARIOS = {
     "endless": lambda: Scenario([myws()], faults=[ENDLESS], fault_forever=True),
     "drip": lambda: Scenario([myws()], faults=[DRIP], fault_forever=True),
     "empty": lambda: Scenario([myws(custom_dns=False, nic_fqdns=False)]),
+    "discover": lambda: Scenario(discover_world(), page={"workspaces": 2}),
     "china": lambda: Scenario([myws("AzureChinaCloud", "chinanorth3")], cloud="AzureChinaCloud"),
     "usgov": lambda: Scenario([myws("AzureUSGovernment", "usgovvirginia")], cloud="AzureUSGovernment"),
     # tests/bench/azure-discovery: paged lists, and a second (storage) endpoint
@@ -777,6 +793,8 @@ class Handler(BaseHTTPRequestHandler):
         auth = self.auth_origin() if self.server.scheme == "https" and not login else ""
         self.app.log(f"> conn={self.conn} {self.server.scheme} {self.command} {self.path}"
                      f"{' auth=' + auth if auth else ''}{self.form_names}")
+        if self.server.scheme == "https" and not login and self.app.should_drop(self.command, self.path):
+            return self.drop()
         if self.server.scheme == "https":
             if login:
                 return self.token_endpoint()
@@ -845,6 +863,14 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(400, {"statusCode": 400, "message": "The 'api-version' and 'resource' "
                                        "query parameters are required."})
             return self.send(200, {"access_token": self.app.tokens.issue("appservice"),
+                                   "expires_on": str(now + 86399), "resource": resource,
+                                   "token_type": "Bearer", "client_id": CLIENT_ID})
+        if self.url_path == "/automation/token":  # App Service's protocol, as Azure Automation serves it
+            if self.headers.get("X-IDENTITY-HEADER") != IDENTITY_HEADER or \
+                    self.headers.get("Metadata", "").lower() != "true":
+                return self.send(400, {"error": "invalid_request",
+                                       "error_description": "Required metadata header not specified"})
+            return self.send(200, {"access_token": self.app.tokens.issue("automation"),
                                    "expires_on": str(now + 86399), "resource": resource,
                                    "token_type": "Bearer", "client_id": CLIENT_ID})
         if self.url_path == "/mlmsi/token":  # Azure ML compute, api-version 2017-09-01
@@ -930,6 +956,18 @@ class Handler(BaseHTTPRequestHandler):
         if path in world.lists:
             return self.arm_list(path)
         return self.arm_send(404, not_found(self.url_path))
+
+    def drop(self):
+        """--drop: close the connection without a byte of answer, as a VPN
+        blip or a restarting front end does (the client sees an empty reply
+        or a reset)."""
+        self.app.log(f"x conn={self.conn} dropped {self.command} {self.path}")
+        self.close_connection = True
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def hostile_answer(self, fault):
         """The answers of the issue #4 transport scenarios (see GZIP_BOMB...)."""
@@ -1072,6 +1110,24 @@ class App:
         self._conn = 0
         self._lock = threading.Lock()
         self.https_port = 0
+        self.drop_mode = args.drop
+        self.dropped = {}  # (method, path) -> tries dropped so far
+
+    def should_drop(self, method, path):
+        """--drop N: the first N tries of each ARM request; always: every one.
+        (libcurl itself tries once more, on a fresh connection, a request whose
+        reused connection closed unanswered: N = 2 makes sure that a retry of
+        amlhosts' own is needed.)"""
+        if self.drop_mode is None:
+            return False
+        if self.drop_mode == "always":
+            return True
+        with self._lock:
+            n = self.dropped.get((method, path), 0)
+            if n >= int(self.drop_mode):
+                return False
+            self.dropped[(method, path)] = n + 1
+            return True
 
     def new_conn(self):
         with self._lock:
@@ -1111,6 +1167,8 @@ def main():
     ap.add_argument("--log", help="append a line per connection and request here")
     ap.add_argument("--lifetime", type=float, default=120, help="exit after this many seconds")
     ap.add_argument("--fixtures", default=DEFAULT_FIXTURES, help="the azure-rest-api-specs examples")
+    ap.add_argument("--drop", type=lambda v: v if v == "always" else str(int(v)),
+                    help="close ARM connections without an answer: on each request's first N tries, or always")
     args = ap.parse_args()
 
     for name in ("https.port", "http.port"):

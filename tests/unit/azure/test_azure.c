@@ -1,6 +1,7 @@
 /* Unit tests of the Azure helpers that need no server. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,6 +9,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #endif
 
@@ -105,6 +108,8 @@ test_timeout_kind(void)
 	memset(&o, 0, sizeof o);
 	o.connect_timeout = 5;
 	o.request_timeout = 5;
+	/* A timed-out GET is retried after 1 s: not within this deadline. */
+	o.run_timeout_ms = 1000;
 	CU_ASSERT_EQUAL_FATAL(http_client_new(&hc, &o, &cause), 0);
 	url = xasprintf("https://127.0.0.1:%u/x", (unsigned)ntohs(sa.sin_port));
 	r = http_request_new("GET", url);
@@ -113,6 +118,7 @@ test_timeout_kind(void)
 	CU_ASSERT_EQUAL(r->status, 0);
 	CU_ASSERT_PTR_NOT_NULL(r->error);
 	CU_ASSERT_EQUAL(r->failure, HTTP_FAIL_TIMEOUT);
+	CU_ASSERT_EQUAL(r->tries, 1);
 	http_request_free(r);
 	http_client_free(hc);
 	free(url);
@@ -120,6 +126,101 @@ test_timeout_kind(void)
 	close(s);
 }
 #endif
+
+#ifndef _WIN32
+/* A server that closes every connection at once, before the TLS handshake
+ * ends: a GET is tried HTTP_MAX_TRIES times, a POST (which may have been
+ * done) once. */
+static void
+test_dropped_retried(void)
+{
+	struct http_client *hc = NULL;
+	struct http_opts o;
+	struct http_request *r;
+	struct sockaddr_in sa;
+	socklen_t len = sizeof sa;
+	char *cause = NULL, *url;
+	int s = socket(AF_INET, SOCK_STREAM, 0), c, status;
+	pid_t pid;
+
+	CU_ASSERT_FATAL(s >= 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	CU_ASSERT_FATAL(bind(s, (struct sockaddr *)&sa, sizeof sa) == 0);
+	CU_ASSERT_FATAL(listen(s, 8) == 0);
+	CU_ASSERT_FATAL(getsockname(s, (struct sockaddr *)&sa, &len) == 0);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		alarm(20); /* never outlives the test */
+		while ((c = accept(s, NULL, NULL)) >= 0)
+			close(c);
+		_exit(0);
+	}
+	close(s);
+	memset(&o, 0, sizeof o);
+	o.connect_timeout = 5;
+	o.request_timeout = 5;
+	CU_ASSERT_EQUAL_FATAL(http_client_new(&hc, &o, &cause), 0);
+	url = xasprintf("https://127.0.0.1:%u/x", (unsigned)ntohs(sa.sin_port));
+	r = http_request_new("GET", url);
+	CU_ASSERT_EQUAL(http_perform(hc, &r, 1), 0);
+	CU_ASSERT_EQUAL(r->status, 0);
+	CU_ASSERT_PTR_NOT_NULL(r->error);
+	CU_ASSERT_EQUAL(r->failure, HTTP_FAIL_TRANSPORT);
+	CU_ASSERT_EQUAL(r->tries, HTTP_MAX_TRIES);
+	http_request_free(r);
+	r = http_request_new("POST", url);
+	CU_ASSERT_EQUAL(http_perform(hc, &r, 1), 0);
+	CU_ASSERT_PTR_NOT_NULL(r->error);
+	CU_ASSERT_EQUAL(r->tries, 1);
+	http_request_free(r);
+	http_client_free(hc);
+	kill(pid, SIGTERM);
+	CU_ASSERT(waitpid(pid, &status, 0) == pid);
+	free(url);
+	free(cause);
+}
+#endif
+
+/* nextLinks must stay on the ARM endpoint; Azure writes ":443" or not. */
+static void
+test_url_under(void)
+{
+	static const struct { const char *base, *url; int want; } cases[] = {
+		{ "https://management.azure.com", "https://management.azure.com/subscriptions/x?a=1", 1 },
+		{ "https://management.azure.com", "https://management.azure.com:443/subscriptions/x", 1 },
+		{ "https://management.azure.com:443", "https://management.azure.com/s", 1 },
+		{ "https://management.azure.com/", "https://MANAGEMENT.azure.com/s", 1 },
+		{ "https://management.azure.com", "https://management.azure.com", 1 },
+		{ "https://management.azure.com", "https://management.azure.com?x", 1 },
+		{ "https://127.0.0.1:8443", "https://127.0.0.1:8443/s", 1 },
+		{ "https://[::1]:8443", "https://[::1]:8443/s", 1 },
+		{ "https://arm.example/prefix", "https://arm.example:443/prefix/s", 1 },
+		{ "https://management.azure.com", "https://management.azure.com:8443/s", 0 },
+		{ "https://management.azure.com", "https://management.azure.com:80/s", 0 },
+		{ "https://management.azure.com", "http://management.azure.com/s", 0 },
+		{ "https://management.azure.com", "https://management.azure.com.evil.example/s", 0 },
+		{ "https://management.azure.com", "https://evil.example/?https://management.azure.com/", 0 },
+		{ "https://management.azure.com", "https://management.azure.com@evil.example/s", 0 },
+		{ "https://127.0.0.1:8443", "https://127.0.0.1:8444/s", 0 },
+		{ "https://127.0.0.1:8443", "https://127.0.0.1/s", 0 },
+		{ "https://127.0.0.1:8443", "https://127.0.0.1:08443x/s", 0 },
+		{ "https://arm.example/prefix", "https://arm.example/prefixed/s", 0 },
+		{ "https://management.azure.com", "/subscriptions/x", 0 },
+		{ "https://management.azure.com", "https://:443/s", 0 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int got = http_url_under(cases[i].base, cases[i].url);
+
+		if (got != cases[i].want)
+			fprintf(stderr, "http_url_under(%s, %s) = %d\n", cases[i].base, cases[i].url, got);
+		CU_ASSERT_EQUAL(got, cases[i].want);
+	}
+}
 
 /* Error bodies of every shape; decisions are taken on the code. */
 static void
@@ -159,7 +260,9 @@ static const struct unit_test azure_tests[] = {
 	{ "https_only", test_https_only },
 #ifndef _WIN32
 	{ "timeout_kind", test_timeout_kind },
+	{ "dropped_retried", test_dropped_retried },
 #endif
+	{ "url_under", test_url_under },
 	{ "error_decode", test_error_decode },
 	{ NULL, NULL }
 };
