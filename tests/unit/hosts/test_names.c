@@ -461,8 +461,14 @@ test_notebooks_label(void)
 	s = names_notebooks_label("myws", "eastus", WSID);
 	CU_ASSERT_STRING_EQUAL(s, "ml-myws-eastus-" WSID);
 	free(s);
+	/* Azure drops '_', then truncates what remains. */
 	s = names_notebooks_label("MyWS_Dev", "eastus", WSID);
-	CU_ASSERT_STRING_EQUAL(s, "ml-myws-dev-eastus-" WSID);
+	CU_ASSERT_STRING_EQUAL(s, "ml-mywsdev-eastus-" WSID);
+	free(s);
+	/* A real notebookInfo.fqdn (the Azure SDK for Python's recordings):
+	 * workspace e2etest_test_86533533175 in eastus2euap. */
+	s = names_notebooks_label("e2etest_test_86533533175", "eastus2euap", WSID);
+	CU_ASSERT_STRING_EQUAL(s, "ml-e2etesttest-eastus2euap-" WSID);
 	free(s);
 	/* 3 + name + 1 + region + 1 + 36 <= 63: eastus leaves 16 for the name. */
 	s = names_notebooks_label("averyveryverylongworkspacename01", "eastus", WSID);
