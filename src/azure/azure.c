@@ -65,30 +65,40 @@ struct discovery {
 	int bad_target;          /* a failure that is the configuration's to fix */
 };
 
+#define FOUND_LISTS 7
+
+/* The found string lists, for init and release alike. */
+static void
+found_lists(struct azure_found *f, struct strlist **l)
+{
+	struct strlist *all[FOUND_LISTS] = { &f->computes, &f->endpoints, &f->projects,
+	    &f->instance_hosts, &f->endpoint_hosts, &f->notes, &f->partial };
+
+	memcpy(l, all, sizeof all);
+}
+
 void
 azure_found_init(struct azure_found *f)
 {
+	struct strlist *l[FOUND_LISTS];
+	size_t i;
+
 	raw_list_init(&f->pairs);
-	strlist_init(&f->computes);
-	strlist_init(&f->endpoints);
-	strlist_init(&f->projects);
-	strlist_init(&f->instance_hosts);
-	strlist_init(&f->endpoint_hosts);
-	strlist_init(&f->notes);
-	strlist_init(&f->partial);
+	found_lists(f, l);
+	for (i = 0; i < FOUND_LISTS; i++)
+		strlist_init(l[i]);
 }
 
 void
 azure_found_release(struct azure_found *f)
 {
+	struct strlist *l[FOUND_LISTS];
+	size_t i;
+
 	raw_list_release(&f->pairs);
-	strlist_release(&f->computes);
-	strlist_release(&f->endpoints);
-	strlist_release(&f->projects);
-	strlist_release(&f->instance_hosts);
-	strlist_release(&f->endpoint_hosts);
-	strlist_release(&f->notes);
-	strlist_release(&f->partial);
+	found_lists(f, l);
+	for (i = 0; i < FOUND_LISTS; i++)
+		strlist_release(l[i]);
 }
 
 char *

@@ -49,25 +49,37 @@ raw_list_add(struct raw_list *l, const char *fqdn, const char *ip)
 	l->n++;
 }
 
+/* The option's name lists, for init and release alike; returns how many. */
+static size_t
+opts_lists(struct derive_opts *o, struct strlist **l)
+{
+	l[0] = &o->compute_instances;
+	l[1] = &o->online_endpoints;
+	l[2] = &o->instance_hosts;
+	l[3] = &o->endpoint_hosts;
+	return 4;
+}
+
 void
 derive_opts_init(struct derive_opts *o)
 {
+	struct strlist *l[4];
+	size_t i, n;
+
 	memset(o, 0, sizeof *o);
-	strlist_init(&o->compute_instances);
-	strlist_init(&o->online_endpoints);
-	strlist_init(&o->instance_hosts);
-	strlist_init(&o->endpoint_hosts);
+	n = opts_lists(o, l);
+	for (i = 0; i < n; i++)
+		strlist_init(l[i]);
 }
 
 void
 derive_opts_release(struct derive_opts *o)
 {
-	size_t i;
+	struct strlist *l[4];
+	size_t i, n = opts_lists(o, l);
 
-	strlist_release(&o->compute_instances);
-	strlist_release(&o->online_endpoints);
-	strlist_release(&o->instance_hosts);
-	strlist_release(&o->endpoint_hosts);
+	for (i = 0; i < n; i++)
+		strlist_release(l[i]);
 	for (i = 0; i < o->nprojects; i++) {
 		free(o->projects[i].name);
 		free(o->projects[i].guid);
