@@ -37,6 +37,15 @@ struct fetch {
 	char *url;
 	char *resource; /* for messages: the ARM id or path */
 	int dep;        /* a dependency's read: a 403 or 404 is a note */
+	long pe;        /* the workspace endpoint (d->pes) it serves, or -1 */
+};
+
+/* One of the workspace's approved private endpoints: its pairs are kept
+ * apart until all are in, to tell endpoints in different VNets apart. */
+struct ws_endpoint {
+	char *id;
+	char *subnet;         /* its subnet's id, for messages; NULL if unknown */
+	struct raw_list pairs;
 };
 
 struct discovery {
@@ -54,26 +63,46 @@ struct discovery {
 	char *ws_guid;
 	int is_project;
 	int dep_ctx;       /* the answer being handled is a dependency's */
+	struct ws_endpoint *pes; /* the workspace's approved endpoints */
+	size_t npes;
+	long tag;                /* what queue() records as fetch.pe */
+	int bad_target;          /* a failure that is the configuration's to fix */
 };
+
+#define FOUND_LISTS 7
+
+/* The found string lists, for init and release alike. */
+static void
+found_lists(struct azure_found *f, struct strlist **l)
+{
+	struct strlist *all[FOUND_LISTS] = { &f->computes, &f->endpoints, &f->projects,
+	    &f->instance_hosts, &f->endpoint_hosts, &f->notes, &f->partial };
+
+	memcpy(l, all, sizeof all);
+}
 
 void
 azure_found_init(struct azure_found *f)
 {
+	struct strlist *l[FOUND_LISTS];
+	size_t i;
+
 	raw_list_init(&f->pairs);
-	strlist_init(&f->computes);
-	strlist_init(&f->endpoints);
-	strlist_init(&f->projects);
-	strlist_init(&f->notes);
+	found_lists(f, l);
+	for (i = 0; i < FOUND_LISTS; i++)
+		strlist_init(l[i]);
 }
 
 void
 azure_found_release(struct azure_found *f)
 {
+	struct strlist *l[FOUND_LISTS];
+	size_t i;
+
 	raw_list_release(&f->pairs);
-	strlist_release(&f->computes);
-	strlist_release(&f->endpoints);
-	strlist_release(&f->projects);
-	strlist_release(&f->notes);
+	found_lists(f, l);
+	for (i = 0; i < FOUND_LISTS; i++)
+		strlist_release(l[i]);
 }
 
 char *
@@ -130,6 +159,7 @@ queue(struct discovery *d, enum fetch_kind kind, const char *url, const char *re
 	d->q[d->nq].resource = xstrdup(resource);
 	/* What a dependency's answer leads to is optional too. */
 	d->q[d->nq].dep = d->dep_ctx;
+	d->q[d->nq].pe = d->tag;
 	d->nq++;
 }
 
@@ -237,25 +267,129 @@ on_dependency(struct discovery *d, const struct fetch *f, json_t *res)
 	strlist_release(&pes);
 }
 
+/* The last segment of an ARM id: a resource's name. */
+static const char *
+id_name(const char *id)
+{
+	const char *slash = strrchr(id, '/');
+
+	return slash != NULL ? slash + 1 : id;
+}
+
+/*
+ * A project is a workspace that names a hub, whatever its kind: older
+ * api-versions report a hub's project as kind "Lean" with hubResourceId
+ * set. A "Project" without a hub is still a project (and an error).
+ */
+static int
+workspace_is_project(const char *kind, const char *hub)
+{
+	if (kind != NULL && ascii_strcasecmp(kind, "Project") == 0)
+		return 1;
+	if (kind != NULL && ascii_strcasecmp(kind, "Hub") == 0)
+		return 0;
+	return hub != NULL && *hub != '\0';
+}
+
+/*
+ * The name that, put into names_notebooks_label(), gives the notebooks
+ * label Azure chose: the middle of properties.notebookInfo.fqdn
+ * ("ml-<name>-<region>-<guid>.<region>.<notebooks>") when the workspace has
+ * it, since Azure's own mapping of '_' and of long names is not documented;
+ * else the workspace's name. New string.
+ */
+static char *
+notebooks_name(json_t *ws, const char *name, const char *guid)
+{
+	const char *fqdn = json_string_value(armjson_get(armjson_prop(ws, "notebookInfo"), "fqdn"));
+	const char *dot, *p, *q;
+	size_t len, gl = strlen(guid);
+	char *tail, *mid;
+
+	if (fqdn == NULL || strncmp(fqdn, "ml-", 3) != 0 || (dot = strchr(fqdn, '.')) == NULL)
+		return xstrdup(name);
+	len = (size_t)(dot - fqdn);
+	if (len < 3 + gl + 3)
+		return xstrdup(name);
+	tail = xstrndup(dot - gl, gl);
+	if (dot[-(long)gl - 1] != '-' || ascii_strcasecmp(tail, guid) != 0) {
+		free(tail);
+		return xstrdup(name);
+	}
+	free(tail);
+	/* Back over "-<region>": regions have no '-'. */
+	for (p = dot - gl - 1; p > fqdn + 3 && p[-1] != '-'; p--)
+		;
+	if (p <= fqdn + 4)
+		return xstrdup(name);
+	mid = xstrndup(fqdn + 3, (size_t)(p - 1 - (fqdn + 3)));
+	for (q = mid; *q != '\0'; q++)
+		if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+		    (*q >= '0' && *q <= '9') || (*q == '-' && q > mid)))
+			break;
+	if (*q != '\0' || strlen(mid) < 3 || strlen(mid) > 33) {
+		free(mid);
+		return xstrdup(name);
+	}
+	return mid;
+}
+
+/* Fetch the workspace's approved endpoints, or the one private_endpoint
+ * names: each keeps its pairs apart (d->pes) until all are in. */
+static int
+queue_workspace_endpoints(struct discovery *d, const struct strlist *approved, char **cause)
+{
+	const char *want = d->t->private_endpoint;
+	struct ws_endpoint *e;
+	size_t i, picked = 0;
+	char *names;
+
+	for (i = 0; i < approved->n; i++) {
+		if (want != NULL && ascii_strcasecmp(approved->v[i], want) != 0 &&
+		    ascii_strcasecmp(id_name(approved->v[i]), want) != 0)
+			continue;
+		d->pes = xreallocarray(d->pes, d->npes + 1, sizeof *d->pes);
+		e = &d->pes[d->npes];
+		e->id = xstrdup(approved->v[i]);
+		e->subnet = NULL;
+		raw_list_init(&e->pairs);
+		d->tag = (long)d->npes++;
+		queue_resource(d, F_PE, approved->v[i], "", AZURE_NETWORK_API_VERSION);
+		d->tag = -1;
+		picked++;
+	}
+	if (want == NULL || picked > 0)
+		return 0;
+	d->bad_target = 1;
+	names = strlist_join(approved, ", ");
+	set_error(cause, "target '%s': private_endpoint = %s names none of the workspace's "
+	    "approved private endpoints (%s)", d->t->name, want, approved->n ? names : "none");
+	free(names);
+	return -1;
+}
+
 static int
 on_workspace(struct discovery *d, const struct fetch *f, json_t *ws, char **cause)
 {
 	json_t *conns, *c;
 	const char *kind = armjson_str(ws, "kind"), *id = armjson_str(ws, "id"), *guid, *hub, *status, *pe;
+	struct strlist approved = STRLIST_INIT;
 	size_t i;
+	int rc;
 
 	guid = json_string_value(armjson_prop(ws, "workspaceId"));
 	if (!id_is_safe(id) || guid == NULL)
 		return set_error(cause, "Azure's answer for %s has no id or workspaceId", f->resource);
 	if (f->kind == F_WORKSPACE)
 		d->target_id = xstrdup(id);
-	if (f->kind == F_WORKSPACE && kind != NULL && ascii_strcasecmp(kind, "Project") == 0) {
+	hub = json_string_value(armjson_prop(ws, "hubResourceId"));
+	if (f->kind == F_WORKSPACE && workspace_is_project(kind, hub)) {
 		/* Private link lives on the hub: its endpoints serve the project. */
-		hub = json_string_value(armjson_prop(ws, "hubResourceId"));
 		if (!id_is_safe(hub))
 			return set_error(cause, "project workspace %s names no hub (hubResourceId)", id);
 		d->is_project = 1;
-		d->ws_name = xstrdup(armjson_str(ws, "name") ? armjson_str(ws, "name") : d->t->workspace);
+		d->ws_name = notebooks_name(ws, armjson_str(ws, "name") ? armjson_str(ws, "name") :
+		    d->t->workspace, guid);
 		d->ws_guid = xstrdup(guid);
 		queue_resource(d, F_HUB, hub, "", AZURE_ML_API_VERSION);
 		return 0;
@@ -264,6 +398,7 @@ on_workspace(struct discovery *d, const struct fetch *f, json_t *ws, char **caus
 	d->hub_id = xstrdup(id);
 	if (!d->t->no_dependencies)
 		queue_dependencies(d, ws);
+	/* A workspace without connections has no such key at all. */
 	conns = armjson_prop(ws, "privateEndpointConnections");
 	json_array_foreach(conns, i, c) {
 		pe = json_string_value(armjson_get(armjson_prop(c, "privateEndpoint"), "id"));
@@ -275,8 +410,13 @@ on_workspace(struct discovery *d, const struct fetch *f, json_t *ws, char **caus
 			    "endpoint %s is %s, not Approved; left out", d->t->name, pe, status));
 			continue;
 		}
-		queue_resource(d, F_PE, pe, "", AZURE_NETWORK_API_VERSION);
+		if (!strlist_contains(&approved, pe))
+			strlist_push(&approved, pe);
 	}
+	rc = queue_workspace_endpoints(d, &approved, cause);
+	strlist_release(&approved);
+	if (rc != 0)
+		return -1;
 	if ((d->want & AZURE_WANT_COMPUTES) && !d->lists_queued)
 		queue_resource(d, F_COMPUTES, d->target_id, "/computes", AZURE_ML_API_VERSION);
 	if ((d->want & AZURE_WANT_ENDPOINTS) && !d->lists_queued)
@@ -315,7 +455,8 @@ static int
 add_pairs(struct discovery *d, const struct fetch *f, const struct buf *body, char **cause)
 {
 	char *what = xasprintf("Azure's answer for %s", f->resource);
-	int rc = jsonsrc_parse(body->data, body->len, what, &d->out->pairs, cause);
+	int rc = jsonsrc_parse(body->data, body->len, what,
+	    f->pe >= 0 ? &d->pes[f->pe].pairs : &d->out->pairs, cause);
 
 	free(what);
 	return rc;
@@ -329,10 +470,15 @@ on_endpoint(struct discovery *d, const struct fetch *f, json_t *pe, const struct
 	const char *id;
 	size_t i, queued = 0;
 
+	if (f->pe >= 0 && d->pes[f->pe].subnet == NULL) {
+		id = armjson_str(armjson_prop(pe, "subnet"), "id");
+		d->pes[f->pe].subnet = id != NULL ? xstrdup(id) : NULL;
+	}
 	if (dns_configs_complete(armjson_prop(pe, "customDnsConfigs")))
 		return add_pairs(d, f, body, cause);
 	/* The NIC lists every address with its names. */
 	nics = armjson_prop(pe, "networkInterfaces");
+	d->tag = f->pe;
 	json_array_foreach(nics, i, n) {
 		id = armjson_str(n, "id");
 		if (!id_is_safe(id))
@@ -340,18 +486,42 @@ on_endpoint(struct discovery *d, const struct fetch *f, json_t *pe, const struct
 		queue_resource(d, F_NIC, id, "", AZURE_NETWORK_API_VERSION);
 		queued++;
 	}
+	d->tag = -1;
 	if (queued == 0)
 		strlist_push_nocopy(&d->out->notes, xasprintf("target '%s': private endpoint "
 		    "%s lists no names and no network interface", d->t->name, f->resource));
 	return 0;
 }
 
+/* The host of an https:// URL Azure gives (endpointUri, scoringUri) into l,
+ * once; 1 when there was one. names_derive validates it. */
+static int
+push_host(struct strlist *l, const char *url)
+{
+	size_t n;
+	char *host;
+
+	if (url == NULL || strncmp(url, "https://", 8) != 0)
+		return 0;
+	url += 8;
+	n = strcspn(url, "/:?#");
+	if (n == 0)
+		return 0;
+	host = xstrndup(url, n);
+	ascii_lower(host);
+	if (strlist_contains(l, host))
+		free(host);
+	else
+		strlist_push_nocopy(l, host);
+	return 1;
+}
+
 static int
 on_list(struct discovery *d, const struct fetch *f, json_t *root, char **cause)
 {
-	json_t *items = armjson_get(root, "value"), *it;
-	const char *name, *type, *kind, *hub, *guid;
-	size_t i;
+	json_t *items = armjson_get(root, "value"), *it, *apps, *app;
+	const char *name, *type, *kind, *hub, *guid, *id;
+	size_t i, j;
 
 	if (!json_is_array(items))
 		return set_error(cause, "Azure's answer for %s is not a list", f->resource);
@@ -362,21 +532,42 @@ on_list(struct discovery *d, const struct fetch *f, json_t *root, char **cause)
 		switch (f->kind) {
 		case F_COMPUTES:
 			type = json_string_value(armjson_prop(it, "computeType"));
-			if (type != NULL && ascii_strcasecmp(type, "ComputeInstance") == 0 &&
-			    !strlist_contains(&d->out->computes, name))
+			if (type == NULL || ascii_strcasecmp(type, "ComputeInstance") != 0)
+				break;
+			if (!strlist_contains(&d->out->computes, name))
 				strlist_push(&d->out->computes, name);
+			/* properties.properties.applications: RStudio and custom
+			 * applications have names of their own (<ci>-<port>). */
+			apps = armjson_get(armjson_prop(it, "properties"), "applications");
+			json_array_foreach(apps, j, app)
+				push_host(&d->out->instance_hosts, armjson_str(app, "endpointUri"));
 			break;
 		case F_ENDPOINTS:
-			if (!strlist_contains(&d->out->endpoints, name))
+			kind = armjson_str(it, "kind");
+			if (kind != NULL && ascii_strcasecmp(kind, "Managed") != 0) {
+				/* A Kubernetes endpoint is served by its cluster, not
+				 * by the workspace's private endpoint. */
+				strlist_push_nocopy(&d->out->notes, xasprintf("target '%s': online "
+				    "endpoint '%s' is of kind %s, not Managed: it has no name at the "
+				    "workspace's private endpoint; left out", d->t->name, name, kind));
+				break;
+			}
+			if (!push_host(&d->out->endpoint_hosts, json_string_value(armjson_prop(it,
+			    "scoringUri"))) && !strlist_contains(&d->out->endpoints, name))
 				strlist_push(&d->out->endpoints, name);
 			break;
 		case F_WORKSPACES:
-			kind = armjson_str(it, "kind");
+			id = armjson_str(it, "id");
 			hub = json_string_value(armjson_prop(it, "hubResourceId"));
 			guid = json_string_value(armjson_prop(it, "workspaceId"));
-			if (kind && hub && guid && d->hub_id && ascii_strcasecmp(kind, "Project") == 0 &&
-			    ascii_strcasecmp(hub, d->hub_id) == 0)
-				add_project(d, name, guid);
+			/* Any kind: "Project", or "Lean" from older api-versions. */
+			if (id && hub && guid && d->hub_id && ascii_strcasecmp(hub, d->hub_id) == 0 &&
+			    ascii_strcasecmp(id, d->hub_id) != 0) {
+				char *nb = notebooks_name(it, name, guid);
+
+				add_project(d, nb, guid);
+				free(nb);
+			}
 			break;
 		default:
 			break;
@@ -461,11 +652,43 @@ hint_for(long status)
 {
 	switch (status) {
 	case 401: return " (the token was refused; check the credential)";
-	case 403: return " (the identity needs read access: Reader on the resource group is enough)";
+	case 403: return " (the identity needs read access: Reader on the workspace's resource "
+	    "group, and on the private endpoint's if it lives in another)";
 	case 404: return " (check subscription, resource_group and the names in the configuration)";
 	case 429: return " (Azure is throttling; try again later)";
 	}
 	return status >= 500 ? " (Azure failed; try again later)" : "";
+}
+
+/*
+ * A 403 or 404 on a list that only adds names (computes, online endpoints,
+ * a hub's projects): a "partial" note naming the scope and the role that
+ * would allow the read, and discovery goes on. 1 when it was one.
+ */
+static int
+optional_refused(struct discovery *d, const struct fetch *f, long status)
+{
+	const char *what;
+
+	if (status != 403 && status != 404)
+		return 0;
+	switch (f->kind) {
+	case F_COMPUTES: what = "compute instance names not discovered (name them with "
+	    "'compute_instances = NAME, ...')"; break;
+	case F_ENDPOINTS: what = "online endpoint names not discovered (name them with "
+	    "'online_endpoints = NAME, ...')"; break;
+	case F_WORKSPACES: what = "projects not discovered (name them with "
+	    "'projects = NAME:GUID, ...')"; break;
+	default: return 0;
+	}
+	if (status == 403)
+		strlist_push_nocopy(&d->out->partial, xasprintf("target '%s': no read on %s (needs "
+		    "Reader or AzureML Data Scientist at that scope): %s", d->t->name, f->resource,
+		    what));
+	else
+		strlist_push_nocopy(&d->out->partial, xasprintf("target '%s': Azure has no %s "
+		    "(404): %s", d->t->name, f->resource, what));
+	return 1;
 }
 
 static int
@@ -507,6 +730,8 @@ again:
 			set_error(cause, "cannot reach Azure for %s: %s", batch[i].resource, r->error);
 			goto out;
 		}
+		if ((r->status < 200 || r->status > 299) && optional_refused(d, &batch[i], r->status))
+			continue;
 		if (r->status < 200 || r->status > 299) {
 			line = azure_error_line(r->status, r->response.data, r->response.len);
 			if (batch[i].dep && (r->status == 403 || r->status == 404)) {
@@ -535,6 +760,81 @@ out:
 	return rc;
 }
 
+/* Do endpoints a and b give one name different addresses? */
+static int
+endpoints_disagree(const struct ws_endpoint *a, const struct ws_endpoint *b)
+{
+	size_t i, j;
+
+	for (i = 0; i < a->pairs.n; i++)
+		for (j = 0; j < b->pairs.n; j++)
+			if (ascii_strcasecmp(a->pairs.v[i].fqdn, b->pairs.v[j].fqdn) == 0 &&
+			    strcmp(a->pairs.v[i].ip, b->pairs.v[j].ip) != 0)
+				return 1;
+	return 0;
+}
+
+/* "myws-pe (VNet vnet-hub, subnet snet-ml: 10.1.0.5, 10.1.0.6)" into b. */
+static void
+describe_endpoint(struct buf *b, const struct ws_endpoint *e)
+{
+	const char *sub = e->subnet, *vnet = NULL, *p;
+	struct strlist ips = STRLIST_INIT;
+	char *list;
+	size_t i;
+
+	buf_printf(b, "%s (", id_name(e->id));
+	/* .../virtualNetworks/VNET/subnets/SUBNET */
+	if (sub != NULL && (p = strstr(sub, "/virtualNetworks/")) != NULL) {
+		vnet = p + strlen("/virtualNetworks/");
+		p = strchr(vnet, '/');
+		buf_printf(b, "VNet %.*s, subnet %s: ", (int)(p ? p - vnet : (long)strlen(vnet)),
+		    vnet, id_name(sub));
+	}
+	for (i = 0; i < e->pairs.n; i++)
+		if (!strlist_contains(&ips, e->pairs.v[i].ip))
+			strlist_push(&ips, e->pairs.v[i].ip);
+	list = strlist_join(&ips, ", ");
+	buf_printf(b, "%s)", ips.n > 0 ? list : "no addresses");
+	free(list);
+	strlist_release(&ips);
+}
+
+/*
+ * The workspace's endpoints, all in: one (or several that agree) is its
+ * answer; several in different networks leave no way to tell which this
+ * machine reaches, so the user picks one with private_endpoint.
+ */
+static int
+merge_endpoints(struct discovery *d, char **cause)
+{
+	struct buf b = BUF_INIT;
+	size_t i, j;
+	int split = 0;
+
+	for (i = 0; i < d->npes && !split; i++)
+		for (j = i + 1; j < d->npes && !split; j++)
+			split = endpoints_disagree(&d->pes[i], &d->pes[j]);
+	if (split) {
+		for (i = 0; i < d->npes; i++) {
+			buf_puts(&b, i > 0 ? ", " : "");
+			describe_endpoint(&b, &d->pes[i]);
+		}
+		set_error(cause, "target '%s': the workspace has %zu approved private endpoints "
+		    "that give its names different addresses: %s; pick the one this machine "
+		    "reaches with the line 'private_endpoint = %s' (or another's name) in "
+		    "[workspace %s]", d->t->name, d->npes, b.data, id_name(d->pes[0].id),
+		    d->t->name);
+		buf_release(&b);
+		d->bad_target = 1;
+		return -1;
+	}
+	for (i = 0; i < d->npes; i++)
+		for (j = 0; j < d->pes[i].pairs.n; j++)
+			raw_list_add(&d->out->pairs, d->pes[i].pairs.v[j].fqdn, d->pes[i].pairs.v[j].ip);
+	return 0;
+}
+
 enum azure_error
 azure_discover(struct azure_session *s, const struct target_conf *t, unsigned want,
     struct azure_found *out, char **cause)
@@ -550,6 +850,7 @@ azure_discover(struct azure_session *s, const struct target_conf *t, unsigned wa
 	d.t = t;
 	d.want = want;
 	d.out = out;
+	d.tag = -1;
 	strlist_init(&d.seen);
 	if (t->workspace != NULL) {
 		if (!name_is_safe(t->subscription) || !name_is_safe(t->resource_group) ||
@@ -590,10 +891,14 @@ azure_discover(struct azure_session *s, const struct target_conf *t, unsigned wa
 			goto out;
 		}
 		if (run_round(&d, cause) != 0) {
-			if (s->bad_config)
+			if (s->bad_config || d.bad_target)
 				rc = AZURE_BAD_TARGET; /* the user's to fix: exit 2 */
 			goto out;
 		}
+	}
+	if (merge_endpoints(&d, cause) != 0) {
+		rc = AZURE_BAD_TARGET;
+		goto out;
 	}
 	rc = AZURE_OK;
 out:
@@ -607,5 +912,11 @@ out:
 	free(d.target_id);
 	free(d.ws_name);
 	free(d.ws_guid);
+	for (i = 0; i < d.npes; i++) {
+		free(d.pes[i].id);
+		free(d.pes[i].subnet);
+		raw_list_release(&d.pes[i].pairs);
+	}
+	free(d.pes);
 	return rc;
 }

@@ -10,10 +10,17 @@
  *      or addresses, and further pages (nextLink) of the lists
  * so the wall time is a few round trips, whatever the number of resources.
  *
- * An expired or refused token is renewed once. Any other failure (403, 404,
- * a timeout, an empty answer) fails the whole discovery with one line
- * naming the status, ARM's error code and message and the resource: the
- * caller then leaves the hosts file alone.
+ * An expired or refused token is renewed once. A 403 or 404 on an optional
+ * list (computes, online endpoints, a hub's projects) is a "partial" note
+ * naming the scope and the role that would allow the read; the names that
+ * could be read are still found. Any other failure (on the workspace or its
+ * private endpoint, a timeout, an empty answer) fails the whole discovery
+ * with one line naming the status, ARM's error code and message and the
+ * resource: the caller then leaves the hosts file alone.
+ *
+ * Several approved private endpoints that give the workspace's names
+ * different addresses (one per VNet) need the target's private_endpoint to
+ * pick one: AZURE_BAD_TARGET names them all otherwise.
  */
 #ifndef AMLHOSTS_AZURE_H
 #define AMLHOSTS_AZURE_H
@@ -42,7 +49,10 @@ struct azure_found {
 	struct strlist computes;    /* compute instance names (when asked) */
 	struct strlist endpoints;   /* online endpoint names (when asked) */
 	struct strlist projects;    /* "NAME:GUID" of a hub's projects (when asked) */
+	struct strlist instance_hosts; /* compute applications' endpointUri hosts */
+	struct strlist endpoint_hosts; /* online endpoints' scoringUri hosts */
 	struct strlist notes;
+	struct strlist partial;     /* notes on optional reads refused (403/404) */
 };
 
 void azure_found_init(struct azure_found *f);

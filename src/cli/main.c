@@ -52,6 +52,7 @@ const struct cli_option cli_options[] = {
 	{ "cloud", 0, required_argument, OPT_CLOUD, ADHOC_COMMANDS " forwarders" },
 	{ "online-endpoint", 0, required_argument, OPT_ONLINE_ENDPOINT, ADHOC_COMMANDS },
 	{ "allow-empty", 0, no_argument, OPT_ALLOW_EMPTY, ADHOC_COMMANDS },
+	{ "strict", 0, no_argument, OPT_STRICT, ADHOC_COMMANDS },
 	{ "exit-code", 0, no_argument, OPT_EXIT_CODE, "plan" },
 	{ "format", 0, required_argument, OPT_FORMAT, "resolve forwarders" },
 	{ "purge", 0, no_argument, OPT_PURGE, "uninstall" },
@@ -76,6 +77,9 @@ static const char global_help[] =
     "      --json             machine-readable output (resolve, status, history, plan,\n"
     "                         verify)\n"
     "      --syslog           also log messages to syslog (for cron and timers)\n"
+    "      --strict           fail (exit 1, nothing written) when Azure refuses an\n"
+    "                         optional read (apply, plan, resolve, verify; the key\n"
+    "                         'strict')\n"
     "  -h, --help             show help (after a command: that command's help)\n"
     "  -V, --version          show the version\n";
 
@@ -455,7 +459,7 @@ main(int argc, char **argv)
 	unsigned char given[NOPTIONS];
 	struct strlist online = STRLIST_INIT;
 	const struct cli_option *o;
-	int ch, help = 0, version = 0, rc = EXIT_USAGE, i, allow_empty = 0;
+	int ch, help = 0, version = 0, rc = EXIT_USAGE, i, allow_empty = 0, strict = 0;
 	size_t k;
 
 	memset(&ctx, 0, sizeof ctx);
@@ -503,6 +507,7 @@ main(int argc, char **argv)
 		case OPT_CLOUD: ctx.cloud_name = optarg; ctx.used |= CMDOPT_CLOUD; break;
 		case OPT_ONLINE_ENDPOINT: strlist_split_commas(&online, optarg); break;
 		case OPT_ALLOW_EMPTY: allow_empty = 1; break;
+		case OPT_STRICT: strict = 1; break;
 		case OPT_SERVER: ctx.server = optarg; ctx.used |= CMDOPT_SERVER; break;
 		case OPT_OUTPUT_DIR: ctx.output_dir = optarg; ctx.used |= CMDOPT_OUTPUT_DIR; break;
 		case ':':
@@ -609,6 +614,8 @@ main(int argc, char **argv)
 	if (ctx.use_syslog)
 		openlog("amlhosts", LOG_PID, LOG_USER);
 	rc = setup_config(&ctx, config_path, hosts, state_dir, &online, allow_empty);
+	if (strict)
+		ctx.conf.strict = 1; /* --strict over the key 'strict' */
 	if (rc == EXIT_OK)
 		rc = e->exec(&ctx);
 	if (ctx.use_syslog)

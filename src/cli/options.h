@@ -31,6 +31,7 @@ enum {
 	OPT_OUTPUT_DIR,
 	OPT_ONLINE_ENDPOINT,
 	OPT_ALLOW_EMPTY,
+	OPT_STRICT,
 };
 
 struct cli_option {

@@ -190,6 +190,7 @@ read_request(struct helper *h, char **cause)
 		tc->resource_group = get_str(t, "resource_group");
 		tc->workspace = get_str(t, "workspace");
 		tc->cloud = get_str(t, "cloud");
+		tc->private_endpoint = get_str(t, "private_endpoint");
 		get_list(t, "private_endpoints", &tc->private_endpoints);
 		get_list(t, "extra_private_endpoints", &tc->extra_private_endpoints);
 		get_list(t, "compute_instances", &tc->compute_instances);
@@ -310,16 +311,22 @@ resolve(struct helper *h, const struct target_conf *t, struct entry_list *out, c
 	arc = azure_discover(&h->az, t, want, &found, cause);
 	for (i = 0; i < found.notes.n; i++)
 		say("note", t->name, found.notes.v[i]);
+	for (i = 0; i < found.partial.n; i++)
+		say("partial", t->name, found.partial.v[i]);
 	if (arc != AZURE_OK) {
 		rc = arc == AZURE_BAD_TARGET ? DISCOVERY_BAD_INPUT : DISCOVERY_FAILED;
 		goto out;
 	}
 	for (i = 0; i < found.pairs.n; i++)
 		raw_list_add(&raw, found.pairs.v[i].fqdn, found.pairs.v[i].ip);
-	if (want & AZURE_WANT_COMPUTES)
+	if (want & AZURE_WANT_COMPUTES) {
 		target_plan_add_names(&p.o.compute_instances, &found.computes);
-	if (want & AZURE_WANT_ENDPOINTS)
+		target_plan_add_names(&p.o.instance_hosts, &found.instance_hosts);
+	}
+	if (want & AZURE_WANT_ENDPOINTS) {
 		target_plan_add_names(&p.o.online_endpoints, &found.endpoints);
+		target_plan_add_names(&p.o.endpoint_hosts, &found.endpoint_hosts);
+	}
 	if (target_plan_add_projects(&p, t, &found.projects, cause) != 0) {
 		rc = DISCOVERY_FAILED;
 		goto out;

@@ -33,6 +33,7 @@ static const char *const public_forward[] = {
 static const char *const public_allowed[] = {
 	/* Azure Machine Learning */
 	"api.azureml.ms", "notebooks.azure.net", "instances.azureml.ms",
+	"instances.ml.azure.ms", /* compute instances, the newer zone (Microsoft's docs) */
 	"aznbcontent.net", "inference.ml.azure.com",
 	/* Storage */
 	"blob.core.windows.net", "file.core.windows.net", "queue.core.windows.net",

@@ -60,6 +60,7 @@ target_release(struct target_conf *t)
 	free(t->workspace);
 	free(t->json_file);
 	free(t->cloud);
+	free(t->private_endpoint);
 	strlist_release(&t->private_endpoints);
 	strlist_release(&t->extra_private_endpoints);
 	strlist_release(&t->compute_instances);
@@ -332,6 +333,9 @@ global_key(struct parse_ctx *ctx, const char *key, const char *v)
 	if (strcmp(key, "flush_dns") == 0)
 		return parse_bool(v, &c->flush_dns) == 0 ? 1 :
 		    ctx_error(ctx, "'%s' must be yes or no, not '%s'", key, v);
+	if (strcmp(key, "strict") == 0)
+		return parse_bool(v, &c->strict) == 0 ? 1 :
+		    ctx_error(ctx, "'%s' must be yes or no, not '%s'", key, v);
 	return ctx_error(ctx, "unknown key '%s' in [%s]", key, "global");
 }
 
@@ -378,6 +382,8 @@ target_key(struct parse_ctx *ctx, struct target_conf *t, const char *key, const 
 		str = &t->json_file;
 	else if (strcmp(key, "cloud") == 0)
 		str = &t->cloud;
+	else if (strcmp(key, "private_endpoint") == 0)
+		str = &t->private_endpoint;
 	if (str == &t->cloud && *v != '\0' && cloud_find(v) == NULL)
 		return ctx_error(ctx, "unknown cloud '%s' (known: %s)", v, cloud_names());
 	if (str != NULL)

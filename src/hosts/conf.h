@@ -38,6 +38,7 @@ struct target_conf {
 	int ssh_names;
 	int allow_empty;
 	int no_dependencies; /* dependencies = none; 0 (auto) follows them */
+	char *private_endpoint; /* NAME or ID: the one of several approved endpoints */
 };
 
 struct config {
@@ -61,6 +62,7 @@ struct config {
 	char *allowed_networks; /* CIDR list text; NULL: the default */
 	enum write_mode write_mode;
 	int flush_dns;
+	int strict;       /* a partial discovery (an optional read refused) fails */
 	int lock_timeout;
 	int connect_timeout; /* seconds, Azure requests */
 	int request_timeout;

@@ -49,21 +49,37 @@ raw_list_add(struct raw_list *l, const char *fqdn, const char *ip)
 	l->n++;
 }
 
+/* The option's name lists, for init and release alike; returns how many. */
+static size_t
+opts_lists(struct derive_opts *o, struct strlist **l)
+{
+	l[0] = &o->compute_instances;
+	l[1] = &o->online_endpoints;
+	l[2] = &o->instance_hosts;
+	l[3] = &o->endpoint_hosts;
+	return 4;
+}
+
 void
 derive_opts_init(struct derive_opts *o)
 {
+	struct strlist *l[4];
+	size_t i, n;
+
 	memset(o, 0, sizeof *o);
-	strlist_init(&o->compute_instances);
-	strlist_init(&o->online_endpoints);
+	n = opts_lists(o, l);
+	for (i = 0; i < n; i++)
+		strlist_init(l[i]);
 }
 
 void
 derive_opts_release(struct derive_opts *o)
 {
-	size_t i;
+	struct strlist *l[4];
+	size_t i, n = opts_lists(o, l);
 
-	strlist_release(&o->compute_instances);
-	strlist_release(&o->online_endpoints);
+	for (i = 0; i < n; i++)
+		strlist_release(l[i]);
 	for (i = 0; i < o->nprojects; i++) {
 		free(o->projects[i].name);
 		free(o->projects[i].guid);
@@ -192,23 +208,28 @@ char *
 names_notebooks_label(const char *workspace, const char *region, const char *guid)
 {
 	size_t fixed = strlen("ml-") + 1 + strlen(region) + 1 + strlen(guid);
-	size_t keep = strlen(workspace);
-	char *s, *p;
+	size_t keep;
+	char *name = xstrdup(workspace), *s, *p, *q;
 
+	/*
+	 * Workspace names may hold '_', which no DNS label can. Azure drops it:
+	 * workspace e2etest_test_86533533175 has the notebooks label
+	 * ml-e2etesttest-... (a real notebookInfo.fqdn; the SDK's recordings).
+	 * Dropped first, so the truncation below counts what remains.
+	 */
+	for (p = q = name; *p != '\0'; p++)
+		if (*p != '_')
+			*q++ = *p;
+	*q = '\0';
+	keep = strlen(name);
 	/* Azure truncates the workspace name, and only it, to fit 63. */
 	if (fixed >= LABEL_MAX)
 		keep = 0;
 	else if (keep > LABEL_MAX - fixed)
 		keep = LABEL_MAX - fixed;
-	s = xasprintf("ml-%.*s-%s-%s", (int)keep, workspace, region, guid);
+	s = xasprintf("ml-%.*s-%s-%s", (int)keep, name, region, guid);
+	free(name);
 	ascii_lower(s);
-	/*
-	 * Workspace names may hold '_', which no DNS label can. How Azure maps
-	 * it is not documented; '-' is the assumption, kept in this one place.
-	 */
-	for (p = s; *p != '\0'; p++)
-		if (*p == '_')
-			*p = '-';
 	return s;
 }
 
@@ -425,6 +446,15 @@ take_pair(struct derive *d, const struct raw_pair *p)
 		set_error(d->cause, "'%s': %s", d->src, why);
 		goto out;
 	}
+	if (!name_allowed(d, plain) && d->o->from_azure) {
+		/* Azure chose it: one name we cannot vouch for is no reason to
+		 * keep the workspace's other names from the user. */
+		note(d, "'%s' (%s), listed by Azure, is not an Azure private-link name of %s "
+		    "known to amlhosts; left out (add its suffix to allowed_suffixes if it "
+		    "should be written)", plain, p->ip, d->c->name);
+		rc = 0;
+		goto out;
+	}
 	if (!name_allowed(d, plain)) {
 		set_error(d->cause, "'%s' in '%s' is not an Azure private-link name of %s "
 		    "(add its suffix to allowed_suffixes if it should be)", plain, d->src,
@@ -447,9 +477,11 @@ take_pair(struct derive *d, const struct raw_pair *p)
 		entry_list_add(&d->list, plain, &addr);
 	else if (parse_inference_wildcard(plain, d->c->inference, &region))
 		entry_list_add(&d->wild, plain, &addr);
-	else if (name_has_suffix(plain, d->c->api))
+	else if (name_has_suffix(plain, d->c->api) || name_has_suffix(plain, d->c->inference) ||
+	    d->o->from_azure)
 		/* Azure lists "*.<guid>.inference.<region>.<api>" for the older
-		 * inference route: real exports carry it, so it is no attack. */
+		 * inference route, and other forms under the inference zone:
+		 * real exports carry them, so they are no attack. */
 		note(d, "'%s' (%s) is a wildcard, which a hosts file cannot hold; left out",
 		    plain, ip);
 	else {
@@ -573,16 +605,58 @@ workspace_site(struct derive *d, const char *purpose, struct site_list *sites)
 	return 0;
 }
 
+/*
+ * A full name Azure gave in its own fields: added at the site when it is
+ * "<label>.<site's region>.<zone>" for one of zones, else left out with a
+ * note (Azure's field, not the user's setting: no reason to fail).
+ */
+static int
+add_azure_host(struct derive *d, const char *what, const char *host, const struct site *at,
+    const char *const *zones)
+{
+	size_t i, len, rlen = strlen(at->region);
+	const char *p;
+	char *label;
+	int rc;
+
+	for (i = 0; zones[i] != NULL; i++) {
+		p = before_suffix(host, zones[i], &len);
+		if (p == NULL || len < rlen + 2 || p[len - rlen - 1] != '.' ||
+		    strncmp(p + len - rlen, at->region, rlen) != 0 ||
+		    !label_is_valid(p, len - rlen - 1))
+			continue;
+		label = xstrndup(p, len - rlen - 1);
+		rc = add_derived(d, label, at->region, zones[i], &at->addr);
+		free(label);
+		return rc;
+	}
+	note(d, "%s name '%s', listed by Azure, is not <name>.%s.%s; left out", what, host,
+	    at->region, zones[0]);
+	return 0;
+}
+
+/* Microsoft's docs name a second instance zone in the public cloud. */
+static const char *
+instances_alt(const struct cloud *c)
+{
+	return strcmp(c->instances, "instances.azureml.ms") == 0 ? "instances.ml.azure.ms" : NULL;
+}
+
 static int
 add_instances(struct derive *d, const struct site *ws)
 {
 	const struct strlist *l = &d->o->compute_instances;
+	const char *zones[3] = { d->c->instances, instances_alt(d->c), NULL };
 	size_t i;
 
 	for (i = 0; i < l->n; i++)
 		if (add_user_derived(d, "compute instance", l->v[i], "", ws, d->c->instances) != 0 ||
 		    (d->o->ssh_names && add_user_derived(d, "compute instance", l->v[i], "-22", ws,
 		    d->c->instances) != 0))
+			return -1;
+	for (i = 0; i < d->o->instance_hosts.n; i++)
+		if (add_azure_host(d, "compute application", d->o->instance_hosts.v[i], ws,
+		    zones) != 0)
 			return -1;
 	return 0;
 }
@@ -591,12 +665,13 @@ static int
 add_endpoints(struct derive *d)
 {
 	const struct strlist *l = &d->o->online_endpoints;
+	const char *zones[2] = { d->c->inference, NULL };
 	struct site_list sites = { NULL, 0 };
 	char *region, *where;
 	size_t i;
 	int rc = -1;
 
-	if (l->n == 0) {
+	if (l->n == 0 && d->o->endpoint_hosts.n == 0) {
 		struct buf w = BUF_INIT;
 
 		/* One note for all of them, and none when the user said there
@@ -634,6 +709,10 @@ add_endpoints(struct derive *d)
 	for (i = 0; i < l->n; i++)
 		if (add_user_derived(d, "online endpoint", l->v[i], "", &sites.v[0],
 		    d->c->inference) != 0)
+			goto out;
+	for (i = 0; i < d->o->endpoint_hosts.n; i++)
+		if (add_azure_host(d, "online endpoint scoring", d->o->endpoint_hosts.v[i],
+		    &sites.v[0], zones) != 0)
 			goto out;
 	rc = 0;
 out:
@@ -749,7 +828,7 @@ names_derive(const struct raw_list *raw, const struct derive_opts *o,
 		if (take_pair(&d, &raw->v[i]) != 0)
 			goto out;
 	add_cert_names(&d);
-	if (o->compute_instances.n > 0 || o->nprojects > 0) {
+	if (o->compute_instances.n > 0 || o->instance_hosts.n > 0 || o->nprojects > 0) {
 		purpose = o->compute_instances.n > 0 ? "compute instance names" : "project names";
 		if (workspace_site(&d, purpose, &sites) != 0)
 			goto out;

@@ -53,6 +53,17 @@ struct derive_opts {
 	int adhoc;
 	/* online_endpoints = none: the user knows the wildcard is left out. */
 	int endpoints_none;
+	/* Full names Azure hands out in its own fields, placed like the
+	 * derived ones: compute applications' endpointUri hosts
+	 * (<ci>-<port>.<region>.<instances>) at the workspace's address,
+	 * online endpoints' scoringUri hosts at the inference address. One
+	 * that does not fit is left out with a note. */
+	struct strlist instance_hosts;
+	struct strlist endpoint_hosts;
+	/* The pairs come from Azure's discovery: a name outside the known
+	 * private-link zones (and allowed_suffixes) is left out with a note
+	 * rather than failing the target, since Azure, not the user, chose it. */
+	int from_azure;
 };
 void derive_opts_init(struct derive_opts *o);
 void derive_opts_release(struct derive_opts *o);
@@ -77,8 +88,9 @@ int names_derive(const struct raw_list *raw, const struct derive_opts *o,
     struct entry_list *out, struct strlist *notes, char **cause);
 
 /*
- * The notebooks host label "ml-<name>-<region>-<guid>", truncating the
- * workspace name so the label fits in 63 characters. Lower case; new string.
+ * The notebooks host label "ml-<name>-<region>-<guid>", dropping '_' from
+ * the workspace name (as Azure does) and then truncating it so the label
+ * fits in 63 characters. Lower case; new string.
  */
 char *names_notebooks_label(const char *workspace, const char *region, const char *guid);
 

@@ -69,6 +69,7 @@ target_plan_init(struct target_plan *p, const struct config *c, const struct tar
 		goto fail;
 	}
 	p->from_azure = t->json_file == NULL;
+	p->o.from_azure = p->from_azure;
 	if (cidr_list_parse(c->allowed_networks, &p->nets, &why) != 0) {
 		set_error(cause, "allowed_networks: %s", why);
 		goto fail;

@@ -227,9 +227,11 @@ request_text(const struct config *c, const struct target_conf *const *t, size_t 
 		json_object_set_new(x, "online_endpoints", jlist(&t[i]->online_endpoints));
 		json_object_set_new(x, "projects", jlist(&t[i]->projects));
 		json_object_set_new(x, "ssh_names", json_boolean(t[i]->ssh_names));
+		json_object_set_new(x, "dependencies", json_boolean(!t[i]->no_dependencies));
 		/* hints name options for a command-line target, keys otherwise */
 		json_object_set_new(x, "adhoc", json_boolean(t[i]->line == 0));
 		json_object_set_new(x, "allow_empty", json_boolean(t[i]->allow_empty));
+		json_object_set_new(x, "private_endpoint", jstr(t[i]->private_endpoint));
 		json_array_append_new(ts, x);
 	}
 	json_object_set_new(o, "targets", ts);
@@ -454,11 +456,13 @@ read_lines(struct buf *errout, const struct target_conf *const *t, size_t n,
 		for (nf = 0, f[0] = p; nf < 3 && (f[nf + 1] = strchr(f[nf], '\t')) != NULL; nf++)
 			*f[nf + 1]++ = '\0';
 		nf++;
-		if (strcmp(f[0], "note") == 0 && nf == 3) {
+		if ((strcmp(f[0], "note") == 0 || strcmp(f[0], "partial") == 0) && nf == 3) {
 			for (i = 0; i < n && strcmp(t[i]->name, f[1]) != 0; i++)
 				;
 			if (i < n) {
 				strlist_push(&r->notes[i], f[2]);
+				if (f[0][0] == 'p')
+					r->partial[i]++;
 				continue;
 			}
 		} else if (strcmp(f[0], "trace") == 0 && nf == 2) {
@@ -648,6 +652,7 @@ discovery_run(const struct config *c, const struct target_conf *const *t, size_t
 	r->n = n;
 	r->raw = xcalloc(n, sizeof *r->raw);
 	r->notes = xcalloc(n, sizeof *r->notes);
+	r->partial = xcalloc(n + 1, sizeof *r->partial);
 	for (i = 0; i < n; i++) {
 		raw_list_init(&r->raw[i]);
 		strlist_init(&r->notes[i]);
@@ -797,6 +802,7 @@ discovery_result_release(struct discovery_result *r)
 	}
 	free(r->raw);
 	free(r->notes);
+	free(r->partial);
 	free(r->token_source);
 	memset(r, 0, sizeof *r);
 }

@@ -28,7 +28,8 @@
  *                 "extra_private_endpoints", "compute_instances",
  *                 "online_endpoints", "projects": [string...],
  *                 "ssh_names", "allow_empty": bool,
- *                 "dependencies": bool (false: dependencies = none)}...],
+ *                 "dependencies": bool (false: dependencies = none),
+ *                 "private_endpoint": string or null}...],
  *    and the secrets this process read, each only when there is one:
  *    "client_secret" (client_secret_file, or systemd's azure-client-secret
  *    credential), "client_secret_error" (why that file could not be read),
@@ -49,6 +50,9 @@
  *
  * stderr: lines "KIND\tFIELD...", which this side prints with its own prefix:
  *   note\tTARGET\tTEXT                  a note about that target
+ *   partial\tTARGET\tTEXT               a note that an optional read was refused
+ *                                      or missing (403/404): names are missing,
+ *                                      so with strict this side fails the run
  *   trace\tTEXT                         an HTTP trace line (-v)
  *   stats\tREQUESTS\tCONNECTIONS\tTOKEN_SOURCE    (-v; source may be empty)
  *   error\tbad-input|failed\tTEXT       why it stopped
@@ -89,6 +93,7 @@ struct discovery_result {
 	size_t n;                 /* targets asked about */
 	struct raw_list *raw;     /* per target: the pairs the helper answered */
 	struct strlist *notes;    /* per target */
+	size_t *partial;          /* per target: how many of its notes are "partial" */
 	int have_stats;
 	unsigned long requests, connections;
 	char *token_source;       /* NULL if none */

@@ -102,6 +102,14 @@ ask_azure(struct source_ctx *sc, const struct target_conf *t, const struct raw_l
 	}
 	for (j = 0; j < sc->found.notes[at].n; j++)
 		strlist_push(notes, sc->found.notes[at].v[j]);
+	/* The notes above say what is missing; strict makes that a failure
+	 * (cron users who would rather hear of it than write less). */
+	if (sc->c->strict && sc->found.partial[at] > 0) {
+		set_error(cause, "target '%s': Azure refused %zu optional read%s (see the notes "
+		    "above) and strict is set; the hosts file was left as it was", t->name,
+		    sc->found.partial[at], sc->found.partial[at] > 1 ? "s" : "");
+		return SOURCE_FAILED;
+	}
 	*raw = &sc->found.raw[at];
 	return SOURCE_OK;
 }

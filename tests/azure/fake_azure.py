@@ -175,6 +175,8 @@ class Scenario:
     fault_forever: bool = False  # the last fault repeats
     expire_first_token: bool = False
     huge_bytes: int = 0
+    denied: list = field(default_factory=list)   # ARM paths that answer 403 (issue 13)
+    tweak: object = None         # tweak(world): change the built bodies (issue 13)
 
 
 def aml_configs(ws, cloud, ips=("10.1.0.5", "10.1.0.6/32", "10.1.0.7"), cert=True):
@@ -365,6 +367,97 @@ SCENARIOS = {
     "deps-bench": lambda: Scenario([paged_lists(deps_world())],
                                    page={"computes": 30, "onlineEndpoints": 12}),
 }
+
+
+# ---------------------------------------------------------------------------
+# Issue 13: what real tenants answer (tests/integration/azure-real.sh). The
+# shapes are those of the Azure SDK for Python's recorded ARM answers: a
+# hub's project reported as kind "Lean" with hubResourceId, no
+# privateEndpointConnections key on a workspace without connections,
+# properties.notebookInfo.fqdn, online endpoints of kind Kubernetes.
+
+SUBNET_DR = f"/subscriptions/{SUB}/resourceGroups/rg-net-dr/providers/Microsoft.Network/virtualNetworks/vnet-dr/subnets/snet-pe-dr"
+LEAN = "a6b7c8d9-e0f1-4a2b-9c3d-4e5f60718293"       # e2etest_test_86533533175 (real-real)
+
+
+def denied_at(path):
+    """ARM's 403 for a read the identity has no role for (status, body, headers)."""
+    return 403, arm_error(
+        "AuthorizationFailed",
+        f"The client '{CLIENT_ID}' with object id '0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e' does not "
+        f"have authorization to perform action '{ML}/workspaces/read' over scope '{path}' or the "
+        "scope is invalid. If access was recently granted, please refresh your credentials."), {}
+
+
+def two_pe_world():
+    """myws with a second approved endpoint in another VNet (hub-and-spoke, DR)."""
+    ws = myws(pending=False)
+    ws.pes.append(PrivateEndpoint("myws-pe-dr", configs=aml_configs(ws, "AzureCloud",
+                                                                     ips=("10.9.0.5", "10.9.0.6", "10.9.0.7"))))
+    return Scenario([ws])
+
+
+def two_pe_tweak(world):
+    pe = world.sc.workspaces[0].pes[1]
+    world.resources[pe.id.lower()]["properties"]["subnet"] = {"id": SUBNET_DR}
+
+
+def partial_world():
+    """A hub whose identity may read its resource group, not the subscription
+    (the project list) nor the compute list."""
+    ws = hub_world()
+    return Scenario(ws, denied=[f"/subscriptions/{SUB}/providers/{ML}/workspaces",
+                                ws[0].id + "/computes"])
+
+
+def real_world():
+    hub = myws(kind="Hub", pending=False)
+    hub.computes = [("alice-ci", "ComputeInstance", "Running"), ("cpu-cluster", "AmlCompute", None)]
+    hub.endpoints = ["churn-scoring", "k8s-scoring"]
+    # The inference wildcard as some NICs list it, with the workspace's GUID.
+    hub.pes[0].configs[2].fqdns.append(f"*.{WSID}.eastus.inference.ml.azure.com")
+    lean = Workspace("e2etest_test_86533533175", LEAN, kind="Lean", hub=hub.id)
+    return Scenario([hub, lean])
+
+
+def real_tweak(world):
+    hub, lean = world.sc.workspaces
+    wb = world.resources[lean.id.lower()]
+    wb["properties"].pop("privateEndpointConnections", None)
+    wb["properties"].pop("privateLinkCount", None)
+    # Azure drops '_' and truncates the name to fit 63 characters.
+    wb["properties"]["notebookInfo"] = {
+        "fqdn": f"ml-e2etesttest86533-eastus-{LEAN}.eastus.notebooks.azure.net"}
+    for kind, items in world.lists.values():
+        for it in items:
+            if kind == "computes" and it["properties"]["computeType"] == "ComputeInstance":
+                apps = it["properties"]["properties"]["applications"]
+                apps.append({"displayName": "RStudio",
+                             "endpointUri": f"https://{it['name']}-8787.eastus.instances.azureml.ms/"})
+                apps.append({"displayName": "Jupyter (new zone)",
+                             "endpointUri": f"https://{it['name']}.eastus.instances.ml.azure.ms/tree/"})
+            if kind == "onlineEndpoints" and it["name"] == "churn-scoring":
+                # scoringUri is Azure's own name for it: not always the endpoint's name
+                it["properties"]["scoringUri"] = "https://churn-scoring-v2.eastus.inference.ml.azure.com/score"
+            if kind == "onlineEndpoints" and it["name"] == "k8s-scoring":
+                it["kind"] = "Kubernetes"
+                it["properties"]["scoringUri"] = "http://20.1.2.3/api/v1/endpoint/k8s-scoring/score"
+
+
+ISSUE13_SCENARIOS = {
+    "two-pe": lambda: dataclass_replace(two_pe_world(), tweak=two_pe_tweak),
+    "partial": partial_world,
+    "real": lambda: dataclass_replace(real_world(), tweak=real_tweak),
+}
+
+
+def dataclass_replace(sc, **kw):
+    for k, v in kw.items():
+        setattr(sc, k, v)
+    return sc
+
+
+SCENARIOS.update(ISSUE13_SCENARIOS)
 
 
 # ---------------------------------------------------------------------------
@@ -618,6 +711,9 @@ class World:
             f"/subscriptions/{SUB}/providers/{ML}/workspaces"
         self.faults = list(scenario.faults)
         self.lock = threading.Lock()
+        self.denied = {p.lower() for p in scenario.denied}
+        if scenario.tweak:
+            scenario.tweak(self)
 
     def add_dependency(self, bodies, dep, ws):
         self.resources[dep.id.lower()] = bodies.dependency(dep, ws.region)
@@ -951,6 +1047,8 @@ class Handler(BaseHTTPRequestHandler):
                 return self.arm_send(status, body, headers)
         if path in world.forbidden:
             return self.arm_send(403, forbidden(path))
+        if path in world.denied:
+            return self.arm_send(*denied_at(self.url_path))
         if path in world.resources:
             return self.arm_send(200, world.resources[path])
         if path in world.lists:

@@ -461,8 +461,14 @@ test_notebooks_label(void)
 	s = names_notebooks_label("myws", "eastus", WSID);
 	CU_ASSERT_STRING_EQUAL(s, "ml-myws-eastus-" WSID);
 	free(s);
+	/* Azure drops '_', then truncates what remains. */
 	s = names_notebooks_label("MyWS_Dev", "eastus", WSID);
-	CU_ASSERT_STRING_EQUAL(s, "ml-myws-dev-eastus-" WSID);
+	CU_ASSERT_STRING_EQUAL(s, "ml-mywsdev-eastus-" WSID);
+	free(s);
+	/* A real notebookInfo.fqdn (the Azure SDK for Python's recordings):
+	 * workspace e2etest_test_86533533175 in eastus2euap. */
+	s = names_notebooks_label("e2etest_test_86533533175", "eastus2euap", WSID);
+	CU_ASSERT_STRING_EQUAL(s, "ml-e2etesttest-eastus2euap-" WSID);
 	free(s);
 	/* 3 + name + 1 + region + 1 + 36 <= 63: eastus leaves 16 for the name. */
 	s = names_notebooks_label("averyveryverylongworkspacename01", "eastus", WSID);
@@ -489,6 +495,43 @@ test_notebooks_label(void)
 	free(s);
 }
 
+/* Names Azure gives in its own fields (endpointUri, scoringUri), and names
+ * Azure lists that amlhosts does not know. */
+static void
+test_azure_hosts(void)
+{
+	struct fx f;
+
+	fx_init(&f);
+	fx_workspace(&f);
+	f.o.from_azure = 1;
+	strlist_push(&f.o.instance_hosts, "alice-ci-8787.eastus.instances.azureml.ms");
+	strlist_push(&f.o.instance_hosts, "alice-ci.eastus.instances.ml.azure.ms");
+	strlist_push(&f.o.instance_hosts, "bob-ci.westus.instances.azureml.ms");
+	strlist_push(&f.o.endpoint_hosts, "churn.eastus.inference.ml.azure.com");
+	raw_list_add(&f.raw, "*." WSID ".eastus.inference.ml.azure.com", "10.1.0.7");
+	raw_list_add(&f.raw, "x.privatelink.example.net", "10.1.0.8");
+	CU_ASSERT_EQUAL(fx_run(&f), 0);
+	expect_text(&f,
+	    "10.1.0.5 alice-ci-8787.eastus.instances.azureml.ms\n"
+	    "10.1.0.5 alice-ci.eastus.instances.ml.azure.ms\n"
+	    "10.1.0.5 " API "\n"
+	    "10.1.0.5 " CERT "\n"
+	    "10.1.0.6 " NB "\n"
+	    "10.1.0.7 churn.eastus.inference.ml.azure.com\n");
+	/* bob-ci in another region, the odd wildcard, the unknown zone */
+	CU_ASSERT_EQUAL(f.notes.n, 3);
+	fx_release(&f);
+
+	/* From a file, an unknown zone stays an error. */
+	fx_init(&f);
+	fx_workspace(&f);
+	raw_list_add(&f.raw, "x.privatelink.example.net", "10.1.0.8");
+	CU_ASSERT_EQUAL(fx_run(&f), -1);
+	expect_cause(&f, "is not an Azure private-link name");
+	fx_release(&f);
+}
+
 static void
 test_projects_derive(void)
 {
@@ -507,7 +550,7 @@ test_projects_derive(void)
 	    "10.1.0.5 " PGUID2 ".workspace.eastus.cert.api.azureml.ms\n"
 	    "10.1.0.5 " API "\n"
 	    "10.1.0.5 " CERT "\n"
-	    "10.1.0.6 ml-churn-prediction-eastus-" PGUID2 ".eastus.notebooks.azure.net\n"
+	    "10.1.0.6 ml-churnpredictionp-eastus-" PGUID2 ".eastus.notebooks.azure.net\n"
 	    "10.1.0.6 " NB "\n"
 	    "10.1.0.6 ml-proj-one-eastus-" PGUID ".eastus.notebooks.azure.net\n"
 	    "10.1.0.7 churn.eastus.inference.ml.azure.com\n");
@@ -671,6 +714,7 @@ static const struct unit_test names_tests[] = {
 	{ "projects parse", test_projects_parse },
 	{ "notebooks label", test_notebooks_label },
 	{ "projects derive", test_projects_derive },
+	{ "azure hosts", test_azure_hosts },
 	{ "find workspace", test_find_workspace },
 	{ "sovereign clouds", test_sovereign },
 	{ "cloud table", test_cloud_table },
