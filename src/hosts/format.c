@@ -79,8 +79,9 @@ format_is_dns(enum format f)
 int
 format_holds_wildcards(enum format f)
 {
-	/* CoreDNS's hosts plugin answers exact names only. */
-	return format_is_dns(f) && f != FORMAT_COREDNS;
+	/* CoreDNS's hosts plugin answers exact names only; JSON marks them
+	 * ("wildcard": true) and reads them back. */
+	return f == FORMAT_JSON || (format_is_dns(f) && f != FORMAT_COREDNS);
 }
 
 const char *
@@ -114,7 +115,7 @@ format_json(const struct resolved_target *t, size_t n, struct buf *out)
 		goto oom;
 	if (json_object_set_new(root, "amlhosts", json_integer(1)) != 0)
 		goto oom;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		for (j = 0; j < t[i].entries->n; j++) {
 			json_t *e = json_pack("{s:s, s:s, s:s}", "target", t[i].name,
 			    "fqdn", t[i].entries->v[j].name, "ip", t[i].entries->v[j].ip);
@@ -122,6 +123,19 @@ format_json(const struct resolved_target *t, size_t n, struct buf *out)
 			if (e == NULL || json_array_append_new(list, e) != 0)
 				goto oom;
 		}
+		/* The wildcards too, marked for programs that take every fqdn
+		 * for a host name: --from-json reads them back as the wildcard
+		 * Azure listed (SPEC 5.1 shape 6 round-trips), and so does the
+		 * writer in amlhosts-azure's answer. */
+		for (j = 0; t[i].wildcards != NULL && j < t[i].wildcards->n; j++) {
+			json_t *e = json_pack("{s:s, s:s, s:s, s:b}", "target", t[i].name,
+			    "fqdn", t[i].wildcards->v[j].name, "ip", t[i].wildcards->v[j].ip,
+			    "wildcard", 1);
+
+			if (e == NULL || json_array_append_new(list, e) != 0)
+				goto oom;
+		}
+	}
 	if (json_object_set_new(root, "entries", list) != 0) {
 		list = NULL;
 		goto oom;

@@ -67,7 +67,8 @@ int format_holds_wildcards(enum format f);
 /*
  * hosts:      the blocks as amlhosts writes them;
  * json:       {"amlhosts": 1, "entries": [{"target", "fqdn", "ip"}, ...]},
- *             which --from-json reads back (SPEC 5.1 shape 6);
+ *             which --from-json reads back (SPEC 5.1 shape 6); a wildcard
+ *             is an entry with "fqdn": "*.ZONE" and "wildcard": true;
  * csv:        "fqdn,ip,target" and one row per entry;
  * dnsmasq:    "host-record=NAME,IP" lines; a wildcard "*.ZONE" is
  *             "address=/ZONE/IP", which answers ZONE and every name below;

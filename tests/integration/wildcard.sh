@@ -37,7 +37,7 @@ c apply
 expect_rc 0 "apply, two targets"
 once apply "a hosts file"
 ! grep -q '\*' "$T/hosts" || fail "a wildcard in the hosts file"
-for f in hosts json csv coredns; do
+for f in hosts csv coredns; do
 	c resolve --format "$f"
 	expect_rc 0 "resolve --format $f"
 	[ "$f" = hosts ] && where="a hosts file" || where="--format $f"
@@ -46,11 +46,20 @@ for f in hosts json csv coredns; do
 done
 
 # The DNS-server formats hold it: no note, the server's wildcard record.
-for f in dnsmasq unbound bind powershell; do
+for f in json dnsmasq unbound bind powershell; do
 	c resolve --format "$f"
 	expect_rc 0 "resolve --format $f"
 	! grep -q wildcard "$T/err" || fail "$f: a wildcard note: $(cat "$T/err")"
 done
+c resolve --format json
+expect_out '^      "fqdn": "\*\.westus\.inference\.ml\.azure\.com",$'
+expect_out '^      "wildcard": true$'
+# ... which --from-json reads back as the wildcard: the same output.
+aml resolve --format json --name myws --from-json "$NIC"
+cp "$T/out" "$T/myws.json"
+aml resolve --format json --name myws --from-json "$T/myws.json"
+expect_rc 0 "resolve --format json of its own output"
+same "$T/myws.json" "$T/out" "json round trip with wildcards"
 c resolve --format dnsmasq
 expect_out '^address=/eastus\.inference\.ml\.azure\.com/10\.1\.0\.7$'
 expect_out '^address=/westus\.inference\.ml\.azure\.com/10\.2\.0\.7$'
@@ -80,4 +89,28 @@ aml resolve --format dnsmasq --name myws --from-json "$NIC" --online-endpoint ep
 expect_rc 0 "an online endpoint named"
 ! grep -q 'address=' "$T/out" || fail "a wildcard record with endpoints named"
 expect_out '^host-record=ep1\.eastus\.inference\.ml\.azure\.com,10\.1\.0\.7$'
+
+# An Azure target: amlhosts-azure's answer carries the wildcards no online
+# endpoint replaced (as resolve --format json does); the writer notes them
+# once and the DNS-server formats write them. A stand-in helper beside a
+# copy of the binary (the beside-the-binary rule) gives the answer.
+mkdir "$T/bin"
+cp "$AMLHOSTS" "$T/bin/amlhosts"
+cat > "$T/bin/amlhosts-azure" <<EOF
+#!/bin/sh
+cat > /dev/null
+printf '%s\n' '{"amlhosts": 1, "entries": [
+  {"target": "az", "fqdn": "$G2.workspace.westus.api.azureml.ms", "ip": "10.2.0.5"},
+  {"target": "az", "fqdn": "*.westus.inference.ml.azure.com", "ip": "10.2.0.7", "wildcard": true}]}'
+EOF
+chmod 755 "$T/bin/amlhosts-azure"
+printf '[workspace az]\nsubscription = 00000000-0000-0000-0000-000000000000\nresource_group = rg\nworkspace = az\n' \
+    > "$T/az.conf"
+run "$T/bin/amlhosts" -c "$T/az.conf" -H "$T/hosts" --state-dir "$STATE" plan
+expect_rc 0 "plan, an Azure target"
+[ "$(grep -c wildcard "$T/err")" -eq 1 ] || fail "Azure target: not one wildcard note: $(cat "$T/err")"
+expect_err "^amlhosts: note: $W2 is a wildcard, which a hosts file cannot hold"
+run "$T/bin/amlhosts" -c "$T/az.conf" -H "$T/hosts" --state-dir "$STATE" resolve --format dnsmasq
+expect_rc 0 "resolve --format dnsmasq, an Azure target"
+expect_out '^address=/westus\.inference\.ml\.azure\.com/10\.2\.0\.7$'
 finish

@@ -450,7 +450,8 @@ test_wildcards(void)
 		    "Add-DnsServerResourceRecordA -ZoneName \"" WZONE "\" -Name \"*\" "
 		    "-IPv4Address \"10.1.0.7\" -TimeToLive 00:05:00\n" },
 		{ FORMAT_HOSTS, NULL },
-		{ FORMAT_JSON, NULL },
+		{ FORMAT_JSON, "{\n      \"target\": \"w\",\n      \"fqdn\": \"" WILD "\",\n"
+		    "      \"ip\": \"10.1.0.7\",\n      \"wildcard\": true\n    }" },
 		{ FORMAT_CSV, NULL },
 		{ FORMAT_COREDNS, NULL },
 	};
