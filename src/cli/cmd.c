@@ -101,12 +101,10 @@ resolved_set_release(struct resolved_set *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->n; i++) {
+	/* wild is the second half of lists' allocation. */
+	for (i = 0; i < 2 * s->n; i++)
 		entry_list_release(&s->lists[i]);
-		entry_list_release(&s->wild[i]);
-	}
 	free(s->lists);
-	free(s->wild);
 	free(s->v);
 	memset(s, 0, sizeof *s);
 }
@@ -226,8 +224,8 @@ cmd_resolve_targets(struct cmd_ctx *ctx, struct resolved_set *out)
 		goto out;
 	}
 	out->v = xcalloc(n, sizeof *out->v);
-	out->lists = xcalloc(n, sizeof *out->lists);
-	out->wild = xcalloc(n, sizeof *out->wild);
+	out->lists = xcalloc(2 * n, sizeof *out->lists);
+	out->wild = out->lists + n;
 	for (i = 0; i < n; i++) {
 		entry_list_init(&out->lists[i]);
 		entry_list_init(&out->wild[i]);
