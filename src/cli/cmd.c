@@ -102,7 +102,8 @@ resolved_set_release(struct resolved_set *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->n; i++)
+	/* wild is the second half of lists' allocation. */
+	for (i = 0; i < 2 * s->n; i++)
 		entry_list_release(&s->lists[i]);
 	free(s->lists);
 	free(s->v);
@@ -142,6 +143,36 @@ cmd_trace_http(void *arg, const char *line)
 	fprintf(stderr, "amlhosts: http: %s\n", line);
 	if (ctx->use_syslog)
 		syslog(LOG_DEBUG, "http: %s", line);
+}
+
+/*
+ * The wildcards no online endpoint name replaced, said once for the run in
+ * one line, where they are lost: the hosts file (apply, plan) and resolve
+ * formats that cannot hold one. verify checks names, not wildcards.
+ */
+static void
+wildcard_note(struct cmd_ctx *ctx, const struct resolved_set *s)
+{
+	struct buf w = BUF_INIT;
+	char *where;
+	size_t i, j, n = 0;
+
+	if (ctx->cmd_name == cmd_verify_entry.name || format_holds_wildcards(ctx->format))
+		return;
+	for (i = 0; i < s->n; i++)
+		for (j = 0; j < s->wild[i].n; j++)
+			buf_printf(&w, "%s'%s' (%s)", n++ > 0 ? ", " : "", s->wild[i].v[j].name,
+			    s->wild[i].v[j].ip);
+	if (n > 0) {
+		where = ctx->format == FORMAT_HOSTS ? xstrdup("a hosts file") :
+		    xasprintf("--format %s", format_name(ctx->format));
+		cmd_note(ctx, "%s %s a wildcard, which %s cannot hold; name your online "
+		    "endpoints with %s", w.data, n > 1 ? "are each" : "is", where,
+		    ctx->adhoc_name != NULL ? "--online-endpoint NAME" :
+		    "'online_endpoints = NAME, ...' in the target's section");
+		free(where);
+	}
+	buf_release(&w);
 }
 
 int
@@ -194,13 +225,17 @@ cmd_resolve_targets(struct cmd_ctx *ctx, struct resolved_set *out)
 		goto out;
 	}
 	out->v = xcalloc(n, sizeof *out->v);
-	out->lists = xcalloc(n, sizeof *out->lists);
+	out->lists = xcalloc(2 * n, sizeof *out->lists);
+	out->wild = out->lists + n;
 	for (i = 0; i < n; i++) {
 		entry_list_init(&out->lists[i]);
+		entry_list_init(&out->wild[i]);
 		out->v[i].name = sel[i]->name;
 		out->v[i].entries = &out->lists[i];
+		out->v[i].wildcards = &out->wild[i];
 		out->n++;
-		err = source_resolve_target(&sc, sel[i], &out->lists[i], &notes, &cause);
+		err = source_resolve_target_wildcards(&sc, sel[i], &out->lists[i], &out->wild[i],
+		    &notes, &cause);
 		for (j = 0; j < notes.n; j++)
 			cmd_note(ctx, "%s", notes.v[j]);
 		strlist_release(&notes);
@@ -214,6 +249,7 @@ cmd_resolve_targets(struct cmd_ctx *ctx, struct resolved_set *out)
 	}
 	if (check_across_targets(ctx, out) != 0)
 		goto out;
+	wildcard_note(ctx, out);
 	rc = EXIT_OK;
 out:
 	{

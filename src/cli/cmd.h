@@ -122,6 +122,8 @@ void cmd_trace_http(void *arg, const char *line);
 struct resolved_set {
 	struct resolved_target *v; /* name points into the config */
 	struct entry_list *lists;
+	struct entry_list *wild; /* each target's wildcards (v[i].wildcards):
+	                          * lists + n, freed with lists */
 	size_t n;
 };
 void resolved_set_release(struct resolved_set *s);

@@ -279,10 +279,12 @@ print_stats(struct helper *h)
 	free(line);
 }
 
-/* Discover one target and derive its entries into out: 0, or the exit
- * status with *cause. */
+/* Discover one target and derive its entries into out, and the wildcards
+ * no online endpoint replaced into wild (the writer says them once for
+ * the run): 0, or the exit status with *cause. */
 static int
-resolve(struct helper *h, const struct target_conf *t, struct entry_list *out, char **cause)
+resolve(struct helper *h, const struct target_conf *t, struct entry_list *out,
+    struct entry_list *wild, char **cause)
 {
 	struct target_plan p;
 	struct azure_found found;
@@ -337,6 +339,7 @@ resolve(struct helper *h, const struct target_conf *t, struct entry_list *out, c
 		rc = DISCOVERY_FAILED;
 		goto out;
 	}
+	p.o.wildcards = wild;
 	if (target_plan_finish(&p, t, &raw, out, &notes, cause) != 0)
 		goto out;
 	rc = 0;
@@ -425,7 +428,7 @@ main(int argc, char **argv)
 {
 	struct helper h;
 	struct resolved_target *rt;
-	struct entry_list *lists;
+	struct entry_list *lists, *wild;
 	struct buf out = BUF_INIT;
 	char *cause = NULL;
 	size_t i, n;
@@ -458,11 +461,14 @@ main(int argc, char **argv)
 	n = h.c.ntargets;
 	rt = xcalloc(n + 1, sizeof *rt);
 	lists = xcalloc(n + 1, sizeof *lists);
+	wild = xcalloc(n + 1, sizeof *wild);
 	for (i = 0; i < n && rc == 0; i++) {
 		entry_list_init(&lists[i]);
+		entry_list_init(&wild[i]);
 		rt[i].name = h.c.targets[i].name;
 		rt[i].entries = &lists[i];
-		rc = resolve(&h, &h.c.targets[i], &lists[i], &cause);
+		rt[i].wildcards = &wild[i];
+		rc = resolve(&h, &h.c.targets[i], &lists[i], &wild[i], &cause);
 	}
 	print_stats(&h);
 	if (rc == 0) {
@@ -473,9 +479,12 @@ main(int argc, char **argv)
 			rc = DISCOVERY_FAILED;
 		}
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		entry_list_release(&lists[i]);
+		entry_list_release(&wild[i]);
+	}
 	free(lists);
+	free(wild);
 	free(rt);
 	buf_release(&out);
 	helper_release(&h);

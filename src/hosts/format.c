@@ -76,6 +76,14 @@ format_is_dns(enum format f)
 	    f == FORMAT_COREDNS || f == FORMAT_POWERSHELL;
 }
 
+int
+format_holds_wildcards(enum format f)
+{
+	/* CoreDNS's hosts plugin answers exact names only; JSON marks them
+	 * ("wildcard": true) and reads them back. */
+	return f == FORMAT_JSON || (format_is_dns(f) && f != FORMAT_COREDNS);
+}
+
 const char *
 format_dns_names(void)
 {
@@ -107,7 +115,7 @@ format_json(const struct resolved_target *t, size_t n, struct buf *out)
 		goto oom;
 	if (json_object_set_new(root, "amlhosts", json_integer(1)) != 0)
 		goto oom;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		for (j = 0; j < t[i].entries->n; j++) {
 			json_t *e = json_pack("{s:s, s:s, s:s}", "target", t[i].name,
 			    "fqdn", t[i].entries->v[j].name, "ip", t[i].entries->v[j].ip);
@@ -115,6 +123,19 @@ format_json(const struct resolved_target *t, size_t n, struct buf *out)
 			if (e == NULL || json_array_append_new(list, e) != 0)
 				goto oom;
 		}
+		/* The wildcards too, marked for programs that take every fqdn
+		 * for a host name: --from-json reads them back as the wildcard
+		 * Azure listed (SPEC 5.1 shape 6 round-trips), and so does the
+		 * writer in amlhosts-azure's answer. */
+		for (j = 0; t[i].wildcards != NULL && j < t[i].wildcards->n; j++) {
+			json_t *e = json_pack("{s:s, s:s, s:s, s:b}", "target", t[i].name,
+			    "fqdn", t[i].wildcards->v[j].name, "ip", t[i].wildcards->v[j].ip,
+			    "wildcard", 1);
+
+			if (e == NULL || json_array_append_new(list, e) != 0)
+				goto oom;
+		}
+	}
 	if (json_object_set_new(root, "entries", list) != 0) {
 		list = NULL;
 		goto oom;
@@ -148,20 +169,23 @@ entry_name_cmp(const void *a, const void *b)
 	return c != 0 ? c : x->addr.family - y->addr.family;
 }
 
+/* The names, and with wildcards the targets' "*.ZONE" names too. */
 static void
-name_set_init(struct name_set *s, const struct resolved_target *t, size_t n)
+name_set_init(struct name_set *s, const struct resolved_target *t, size_t n, int wildcards)
 {
 	struct strlist names = STRLIST_INIT;
 	size_t i, j, total = 0, k;
 
 	for (i = 0; i < n; i++)
-		total += t[i].entries->n;
+		total += t[i].entries->n + (wildcards && t[i].wildcards ? t[i].wildcards->n : 0);
 	s->v = xcalloc(total + 1, sizeof *s->v);
 	s->n = 0;
 	for (i = 0; i < n; i++) {
 		strlist_push(&names, t[i].name);
 		for (j = 0; j < t[i].entries->n; j++)
 			s->v[s->n++] = &t[i].entries->v[j];
+		for (j = 0; wildcards && t[i].wildcards && j < t[i].wildcards->n; j++)
+			s->v[s->n++] = &t[i].wildcards->v[j];
 	}
 	qsort(s->v, s->n, sizeof *s->v, entry_name_cmp);
 	/* A name two targets list is the same entry (cmd.c refuses two
@@ -197,6 +221,21 @@ rr_type(const struct entry *e)
 	return e->addr.family == AF_INET6 ? "AAAA" : "A";
 }
 
+/* The zone that holds e: the name itself, or for "*.ZONE" the ZONE whose
+ * wildcard record answers every name below it. */
+static const char *
+zone_of(const struct entry *e)
+{
+	return name_is_wildcard(e->name) ? e->name + 2 : e->name;
+}
+
+/* e's owner name in its zone file: the apex, or the wildcard. */
+static const char *
+owner_of(const struct entry *e)
+{
+	return name_is_wildcard(e->name) ? "*" : "@";
+}
+
 static void
 format_dnsmasq(const struct name_set *s, struct buf *out)
 {
@@ -205,9 +244,14 @@ format_dnsmasq(const struct name_set *s, struct buf *out)
 	buf_printf(out, "# amlhosts: Azure Machine Learning private endpoint names for dnsmasq\n"
 	    "# (targets: %s). Put this file in /etc/dnsmasq.d/ and restart dnsmasq.\n",
 	    s->targets);
-	/* One host-record per name, with its IPv4 and IPv6 address. */
+	/* One host-record per name, with its IPv4 and IPv6 address; a
+	 * wildcard's address= line per address answers its zone and all
+	 * below it. */
 	for (i = 0; i < s->n; i++)
-		if (same_name(s, i))
+		if (name_is_wildcard(s->v[i]->name))
+			buf_printf(out, "%saddress=/%s/%s", i > 0 ? "\n" : "", zone_of(s->v[i]),
+			    s->v[i]->ip);
+		else if (same_name(s, i))
 			buf_printf(out, ",%s", s->v[i]->ip);
 		else
 			buf_printf(out, "%shost-record=%s,%s", i > 0 ? "\n" : "", s->v[i]->name,
@@ -225,10 +269,13 @@ format_unbound(const struct name_set *s, struct buf *out)
 	    "# (targets: %s). Include this file in unbound.conf. Each name is a\n"
 	    "# zone of its own, answered here; other names resolve as before.\n"
 	    "server:\n", s->targets);
+	/* A redirect zone answers every name below it with its apex data:
+	 * the wildcard's record. */
 	for (i = 0; i < s->n; i++) {
 		if (!same_name(s, i))
-			buf_printf(out, "\tlocal-zone: \"%s.\" transparent\n", s->v[i]->name);
-		buf_printf(out, "\tlocal-data: \"%s. %d IN %s %s\"\n", s->v[i]->name,
+			buf_printf(out, "\tlocal-zone: \"%s.\" %s\n", zone_of(s->v[i]),
+			    name_is_wildcard(s->v[i]->name) ? "redirect" : "transparent");
+		buf_printf(out, "\tlocal-data: \"%s. %d IN %s %s\"\n", zone_of(s->v[i]),
 		    FORMAT_DNS_TTL, rr_type(s->v[i]), s->v[i]->ip);
 	}
 }
@@ -269,22 +316,23 @@ format_powershell(const struct name_set *s, struct buf *out)
 	    "# -ZoneFile \"NAME.dns\" instead of -ReplicationScope \"Forest\". Running the\n"
 	    "# script again replaces the addresses.\n"
 	    "$ErrorActionPreference = 'Stop'\n", s->targets);
+	/* A wildcard "*.ZONE" is the record "*" in the zone ZONE. */
 	for (i = 0; i < s->n; i++) {
 		e = s->v[i];
 		if (!same_name(s, i))
 			buf_printf(out, "\nif (-not (Get-DnsServerZone -Name \"%s\" -ErrorAction "
 			    "SilentlyContinue)) {\n"
 			    "\tAdd-DnsServerPrimaryZone -Name \"%s\" -ReplicationScope \"Forest\"\n"
-			    "}\n", e->name, e->name);
-		buf_printf(out, "Get-DnsServerResourceRecord -ZoneName \"%s\" -Name \"@\" -RRType %s -ErrorAction SilentlyContinue |\n"
+			    "}\n", zone_of(e), zone_of(e));
+		buf_printf(out, "Get-DnsServerResourceRecord -ZoneName \"%s\" -Name \"%s\" -RRType %s -ErrorAction SilentlyContinue |\n"
 		    "\tRemove-DnsServerResourceRecord -ZoneName \"%s\" -Force\n",
-		    e->name, rr_type(e), e->name);
+		    zone_of(e), owner_of(e), rr_type(e), zone_of(e));
 		if (e->addr.family == AF_INET6)
-			buf_printf(out, "Add-DnsServerResourceRecordAAAA -ZoneName \"%s\" -Name \"@\" "
-			    "-IPv6Address \"%s\" -TimeToLive 00:05:00\n", e->name, e->ip);
+			buf_printf(out, "Add-DnsServerResourceRecordAAAA -ZoneName \"%s\" -Name \"%s\" "
+			    "-IPv6Address \"%s\" -TimeToLive 00:05:00\n", zone_of(e), owner_of(e), e->ip);
 		else
-			buf_printf(out, "Add-DnsServerResourceRecordA -ZoneName \"%s\" -Name \"@\" "
-			    "-IPv4Address \"%s\" -TimeToLive 00:05:00\n", e->name, e->ip);
+			buf_printf(out, "Add-DnsServerResourceRecordA -ZoneName \"%s\" -Name \"%s\" "
+			    "-IPv4Address \"%s\" -TimeToLive 00:05:00\n", zone_of(e), owner_of(e), e->ip);
 	}
 }
 
@@ -322,7 +370,7 @@ format_bind_files(const struct resolved_target *t, size_t n, const char *zone_di
 	size_t i;
 
 	memset(out, 0, sizeof *out);
-	name_set_init(&s, t, n);
+	name_set_init(&s, t, n, 1);
 	/* The fragment is the first file: files_add() moves the array. */
 	files_add(out, FORMAT_BIND_CONF);
 	buf_printf(&conf, "// amlhosts: Azure Machine Learning private endpoint names for BIND\n"
@@ -331,13 +379,14 @@ format_bind_files(const struct resolved_target *t, size_t n, const char *zone_di
 	for (i = 0; i < s.n; i++) {
 		if (same_name(&s, i)) {
 			/* The name's AAAA record, in the zone of its A record. */
-			buf_printf(&out->v[out->n - 1].data, "@\tIN\t%s\t%s\n", rr_type(s.v[i]),
-			    s.v[i]->ip);
+			buf_printf(&out->v[out->n - 1].data, "%s\tIN\t%s\t%s\n", owner_of(s.v[i]),
+			    rr_type(s.v[i]), s.v[i]->ip);
 			continue;
 		}
-		file = xasprintf("db.%s", s.v[i]->name);
+		/* A wildcard "*.ZONE" is the zone ZONE with a "*" record. */
+		file = xasprintf("db.%s", zone_of(s.v[i]));
 		buf_printf(&conf, "zone \"%s\" {\n\ttype master;\n\tfile \"%s%s%s\";\n"
-		    "\tnotify no;\n};\n", s.v[i]->name, zone_dir ? zone_dir : "",
+		    "\tnotify no;\n};\n", zone_of(s.v[i]), zone_dir ? zone_dir : "",
 		    zone_dir && *zone_dir && zone_dir[strlen(zone_dir) - 1] != '/' ? "/" : "", file);
 		/* The server itself is the only name server (NS localhost, as
 		 * Debian's db.local): these zones are never delegated. The
@@ -349,8 +398,8 @@ format_bind_files(const struct resolved_target *t, size_t n, const char *zone_di
 		    "$TTL %d\n"
 		    "@\tIN\tSOA\tlocalhost. root.localhost. 1 3600 600 86400 %d\n"
 		    "@\tIN\tNS\tlocalhost.\n"
-		    "@\tIN\t%s\t%s\n", s.v[i]->name, s.v[i]->name, FORMAT_DNS_TTL,
-		    FORMAT_DNS_TTL, rr_type(s.v[i]), s.v[i]->ip);
+		    "%s\tIN\t%s\t%s\n", zone_of(s.v[i]), zone_of(s.v[i]), FORMAT_DNS_TTL,
+		    FORMAT_DNS_TTL, owner_of(s.v[i]), rr_type(s.v[i]), s.v[i]->ip);
 		free(file);
 	}
 	out->v[0].data = conf;
@@ -417,7 +466,7 @@ format_entries(enum format f, const struct resolved_target *t, size_t n, struct 
 	case FORMAT_POWERSHELL:
 		break;
 	}
-	name_set_init(&s, t, n);
+	name_set_init(&s, t, n, format_holds_wildcards(f));
 	switch (f) {
 	case FORMAT_DNSMASQ:
 		format_dnsmasq(&s, out);

@@ -42,6 +42,9 @@ enum format {
 struct resolved_target {
 	const char *name;
 	const struct entry_list *entries;
+	/* "*.ZONE" names (names_derive's o->wildcards), or NULL. Only the
+	 * formats that hold a wildcard (format_holds_wildcards) write them. */
+	const struct entry_list *wildcards;
 };
 
 /* "hosts", "json", "csv", "dnsmasq", ...; -1 if unknown. */
@@ -54,6 +57,9 @@ const char *format_names(void);
 int format_is_dns(enum format f);
 /* Those names, for messages. */
 const char *format_dns_names(void);
+/* Does f write a target's wildcards (as the DNS server's wildcard record)?
+ * The others leave them out: the caller says so. */
+int format_holds_wildcards(enum format f);
 
 /* Records written with a TTL get this one (seconds). */
 #define FORMAT_DNS_TTL 300
@@ -61,20 +67,27 @@ const char *format_dns_names(void);
 /*
  * hosts:      the blocks as amlhosts writes them;
  * json:       {"amlhosts": 1, "entries": [{"target", "fqdn", "ip"}, ...]},
- *             which --from-json reads back (SPEC 5.1 shape 6);
+ *             which --from-json reads back (SPEC 5.1 shape 6); a wildcard
+ *             is an entry with "fqdn": "*.ZONE" and "wildcard": true;
  * csv:        "fqdn,ip,target" and one row per entry;
- * dnsmasq:    "host-record=NAME,IP" lines;
+ * dnsmasq:    "host-record=NAME,IP" lines; a wildcard "*.ZONE" is
+ *             "address=/ZONE/IP", which answers ZONE and every name below;
  * unbound:    a server: clause with a transparent local-zone and its
  *             local-data per name (the name answers; other names, and names
- *             below it, are resolved as before);
+ *             below it, are resolved as before); a wildcard "*.ZONE" is a
+ *             redirect local-zone ZONE whose apex data answers every name
+ *             below it;
  * bind:       the stream form of format_bind_files(): each file after a
  *             line "---- file NAME ----" in its own comment syntax ("// "
  *             before the named.conf fragment, "; " before a zone file), so
  *             that each part, cut at those lines, is the file;
- * coredns:    a Corefile server block for the names, with a hosts plugin;
+ *             a wildcard "*.ZONE" is a zone ZONE with a "*" record;
+ * coredns:    a Corefile server block for the names, with a hosts plugin
+ *             (which cannot hold a wildcard: left out);
  * powershell: a DnsServer-module script that adds a primary zone per name
  *             (-ReplicationScope Forest) and sets its apex A/AAAA record,
- *             safe to run again after an address changed.
+ *             safe to run again after an address changed; a wildcard
+ *             "*.ZONE" is a zone ZONE with a "*" record.
  */
 void format_entries(enum format f, const struct resolved_target *t, size_t n, struct buf *out);
 

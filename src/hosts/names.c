@@ -477,11 +477,15 @@ take_pair(struct derive *d, const struct raw_pair *p)
 		entry_list_add(&d->list, plain, &addr);
 	else if (parse_inference_wildcard(plain, d->c->inference, &region))
 		entry_list_add(&d->wild, plain, &addr);
+	else if (name_has_suffix(plain, d->c->api) && d->o->wildcards != NULL)
+		/* Azure lists "*.<guid>.inference.<region>.<api>" for the older
+		 * inference route: real exports carry it, so it is no attack.
+		 * The caller says it with the others (add_endpoints). */
+		entry_list_add(&d->wild, plain, &addr);
 	else if (name_has_suffix(plain, d->c->api) || name_has_suffix(plain, d->c->inference) ||
 	    d->o->from_azure)
-		/* Azure lists "*.<guid>.inference.<region>.<api>" for the older
-		 * inference route, and other forms under the inference zone:
-		 * real exports carry them, so they are no attack. */
+		/* The same route, other forms under the inference zone, or any
+		 * wildcard Azure itself listed: left out, never a failure. */
 		note(d, "'%s' (%s) is a wildcard, which a hosts file cannot hold; left out",
 		    plain, ip);
 	else {
@@ -678,6 +682,14 @@ add_endpoints(struct derive *d)
 		 * are no online endpoints to name. */
 		if (d->wild.n == 0 || d->o->endpoints_none)
 			return 0;
+		if (d->o->wildcards != NULL) {
+			/* The caller says them once for all targets, or writes
+			 * them where a DNS server can hold them. */
+			for (i = 0; i < d->wild.n; i++)
+				entry_list_add(d->o->wildcards, d->wild.v[i].name,
+				    &d->wild.v[i].addr);
+			return entry_list_normalize(d->o->wildcards, d->cause);
+		}
 		for (i = 0; i < d->wild.n; i++)
 			buf_printf(&w, "%s'%s' (%s)", i > 0 ? ", " : "", d->wild.v[i].name,
 			    d->wild.v[i].ip);

@@ -64,6 +64,11 @@ struct derive_opts {
 	 * private-link zones (and allowed_suffixes) is left out with a note
 	 * rather than failing the target, since Azure, not the user, chose it. */
 	int from_azure;
+	/* Where the wildcards no online endpoint name replaced go, so that the
+	 * caller can say them once for all targets and DNS-server formats can
+	 * write them as wildcard records; NULL: each is left out with a note.
+	 * Nothing is added with endpoints_none or with endpoints named. */
+	struct entry_list *wildcards;
 };
 void derive_opts_init(struct derive_opts *o);
 void derive_opts_release(struct derive_opts *o);
@@ -76,8 +81,8 @@ int derive_parse_projects(struct derive_opts *o, const char *s, char **cause);
  *   (x.privatelink.blob.core.windows.net -> x.blob.core.windows.net);
  * - every name must lie in the cloud's zones or allowed_suffixes, every
  *   address in allowed_networks (prefix lengths are dropped);
- * - the wildcard inference name is expanded with online_endpoints, or left
- *   out with a note;
+ * - the wildcard inference name is expanded with online_endpoints, or
+ *   appended to o->wildcards (sorted; when NULL, left out with a note);
  * - the same name at two addresses is an error.
  * Notes for the user (things left out, and why) are appended to notes
  * (which may be NULL).

@@ -118,6 +118,13 @@ enum source_error
 source_resolve_target(struct source_ctx *sc, const struct target_conf *t,
     struct entry_list *out, struct strlist *notes, char **cause)
 {
+	return source_resolve_target_wildcards(sc, t, out, NULL, notes, cause);
+}
+
+enum source_error
+source_resolve_target_wildcards(struct source_ctx *sc, const struct target_conf *t,
+    struct entry_list *out, struct entry_list *wildcards, struct strlist *notes, char **cause)
+{
 	struct raw_list file = RAW_LIST_INIT;
 	const struct raw_list *raw = &file;
 	struct target_plan p;
@@ -145,6 +152,7 @@ source_resolve_target(struct source_ctx *sc, const struct target_conf *t,
 			goto out;
 		}
 	}
+	p.o.wildcards = wildcards;
 	if (target_plan_finish(&p, t, raw, out, notes, cause) != 0)
 		goto out;
 	rc = SOURCE_OK;

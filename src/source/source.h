@@ -46,6 +46,12 @@ void source_ctx_release(struct source_ctx *sc);
  * are appended to notes. */
 enum source_error source_resolve_target(struct source_ctx *sc, const struct target_conf *t,
     struct entry_list *out, struct strlist *notes, char **cause);
+/* The same, with the wildcards no online endpoint name replaced appended
+ * to wildcards (names_derive's o->wildcards) instead of noted: the caller
+ * says them once per run, or writes them where a DNS server holds them. */
+enum source_error source_resolve_target_wildcards(struct source_ctx *sc,
+    const struct target_conf *t, struct entry_list *out, struct entry_list *wildcards,
+    struct strlist *notes, char **cause);
 
 /* What the helper said about its requests (-v): 0 if it said nothing. */
 int source_azure_stats(const struct source_ctx *sc, unsigned long *requests,

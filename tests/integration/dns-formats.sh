@@ -44,6 +44,13 @@ cat > "$T/want" <<'EOF'
 # script again replaces the addresses.
 $ErrorActionPreference = 'Stop'
 
+if (-not (Get-DnsServerZone -Name "eastus.inference.ml.azure.com" -ErrorAction SilentlyContinue)) {
+	Add-DnsServerPrimaryZone -Name "eastus.inference.ml.azure.com" -ReplicationScope "Forest"
+}
+Get-DnsServerResourceRecord -ZoneName "eastus.inference.ml.azure.com" -Name "*" -RRType A -ErrorAction SilentlyContinue |
+	Remove-DnsServerResourceRecord -ZoneName "eastus.inference.ml.azure.com" -Force
+Add-DnsServerResourceRecordA -ZoneName "eastus.inference.ml.azure.com" -Name "*" -IPv4Address "10.1.0.7" -TimeToLive 00:05:00
+
 if (-not (Get-DnsServerZone -Name "fb7e20a0-8891-458b-b969-55ddb3382f51.workspace.eastus.api.azureml.ms" -ErrorAction SilentlyContinue)) {
 	Add-DnsServerPrimaryZone -Name "fb7e20a0-8891-458b-b969-55ddb3382f51.workspace.eastus.api.azureml.ms" -ReplicationScope "Forest"
 }

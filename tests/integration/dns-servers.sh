@@ -3,6 +3,8 @@
 # runs on 127.0.0.1 with the generated configuration and answers every name
 # with its address (A, and AAAA for IPv6 entries), checked with dig and with
 # "verify --server". BIND's files pass named-checkconf and named-checkzone.
+# The inference wildcards become each server's wildcard record: a name below
+# one (an online endpoint nobody named) answers with the wildcard's address.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/dns-lib.sh"
 
@@ -15,7 +17,8 @@ cat > "$T/v6.json" <<EOF
 {"amlhosts": 1, "entries": [
   {"target": "v6", "fqdn": "$V6ID.workspace.westus.api.azureml.ms", "ip": "fd00:1::5"},
   {"target": "v6", "fqdn": "$V6ID.workspace.westus.api.azureml.ms", "ip": "10.2.0.5"},
-  {"target": "v6", "fqdn": "ml-v6-westus-$V6ID.westus.notebooks.azure.net", "ip": "fd00:1::6"}
+  {"target": "v6", "fqdn": "ml-v6-westus-$V6ID.westus.notebooks.azure.net", "ip": "fd00:1::6"},
+  {"target": "v6", "fqdn": "*.westus.inference.ml.azure.com", "ip": "fd00:1::7"}
 ]}
 EOF
 cat > "$T/conf" <<EOF
@@ -38,9 +41,29 @@ grep -q ':' "$T/expected" || fail "no IPv6 entry"
 cut -d, -f1 "$T/expected" | sort | uniq -d | grep -qx "$V6ID.workspace.westus.api.azureml.ms" ||
 	fail "expected a name with an IPv4 and an IPv6 address"
 
+# The wildcards (the example NIC's at 10.1.0.7, v6's at fd00:1::7) and their
+# zones, which BIND holds as zones of their own.
+WZ4=eastus.inference.ml.azure.com
+WZ6=westus.inference.ml.azure.com
+
+# check_wildcards NAME PORT: names below the wildcards answer.
+check_wildcards() {
+	for q in "myendpoint.$WZ4 A 10.1.0.7" "churn-scoring.$WZ4 A 10.1.0.7" \
+	    "myendpoint.$WZ6 AAAA fd00:1::7"; do
+		set -- "$1" "$2" $q
+		got=$(ask "$2" "$3" "$4")
+		if [ "$got" != "$5" ]; then
+			fail "$1: wildcard: $3 $4: got '$got', expected $5"
+		else
+			pass
+		fi
+	done
+}
+
 # check_server NAME PORT: every name answers with its address, AAAA for
 # IPv6 and A for IPv4, and no address of the other family.
 check_server() {
+	check_wildcards "$1" "$2"
 	while IFS=, read -r fqdn ip; do
 		case $ip in
 		*:*) want=AAAA other=A ;;
@@ -102,6 +125,8 @@ if have named && have named-checkconf && have named-checkzone; then
 	[ -f "$T/bind/named.conf.amlhosts" ] || fail "no named.conf.amlhosts"
 	nzones=0
 	cut -d, -f1 "$T/expected" | uniq | while read -r fqdn; do echo "$fqdn,"; done > "$T/zones"
+	printf '%s,\n' "$WZ4" "$WZ6" >> "$T/zones"
+	grep -q '^\*	IN	A	10\.1\.0\.7$' "$T/bind/db.$WZ4" || fail "bind: no wildcard record"
 	while IFS=, read -r fqdn ip; do
 		nzones=$((nzones + 1))
 		if named-checkzone "$fqdn" "$T/bind/db.$fqdn" > "$T/checkzone" 2>&1; then
@@ -142,6 +167,8 @@ if have named && have named-checkconf && have named-checkzone; then
 	amlc resolve myws --format bind --output-dir "$T/bind"
 	expect_rc 0 "resolve bind again"
 	[ ! -e "$T/bind/db.$V6ID.workspace.westus.api.azureml.ms" ] || fail "stale zone file kept"
+	[ ! -e "$T/bind/db.$WZ6" ] || fail "stale wildcard zone file kept"
+	[ -e "$T/bind/db.$WZ4" ] || fail "the wildcard zone file of myws removed"
 	[ -e "$T/bind/db.not-ours" ] || fail "a file amlhosts did not write was removed"
 	! grep -q "$V6ID" "$T/bind/named.conf.amlhosts" || fail "stale zone in the fragment"
 else

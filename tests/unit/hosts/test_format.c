@@ -1,7 +1,8 @@
 /*
  * Unit tests of the output formats: names, the DNS-server formats byte for
  * byte (IPv4 and IPv6, a name two targets share, sorting), BIND's files,
- * the address parser of --to and --server, and the forwarders.
+ * the address parser of --to and --server, the forwarders, and each
+ * format's wildcard record (or its absence).
  */
 #include "config.h"
 
@@ -52,6 +53,7 @@ fixture_init(struct fixture *f)
 	f->t[0].entries = &f->b;
 	f->t[1].name = "a";
 	f->t[1].entries = &f->a;
+	f->t[0].wildcards = f->t[1].wildcards = NULL;
 }
 
 static void
@@ -139,7 +141,7 @@ static void
 test_coredns(void)
 {
 	struct buf out = BUF_INIT;
-	struct resolved_target none = { "empty", NULL };
+	struct resolved_target none = { "empty", NULL, NULL };
 	struct entry_list empty = ENTRY_LIST_INIT;
 
 	check_format(FORMAT_COREDNS,
@@ -389,7 +391,7 @@ test_dual_stack(void)
 		    "-IPv6Address \"fd00:1::5\"" },
 	};
 	struct entry_list l = ENTRY_LIST_INIT;
-	struct resolved_target t = { "ds", &l };
+	struct resolved_target t = { "ds", &l, NULL };
 	struct buf out = BUF_INIT;
 	const char *zone_once[] = { "host-record=", "local-zone:", API " {", "zone \"", "Add-DnsServerPrimaryZone" };
 	const char *p;
@@ -415,6 +417,72 @@ test_dual_stack(void)
 	entry_list_release(&l);
 }
 
+#define WZONE "eastus.inference.ml.azure.com"
+#define WILD "*." WZONE
+
+/* Target "w" lists API and the wildcard WILD (IPv4 and IPv6); each format
+ * that holds a wildcard writes it as its server's wildcard record, the
+ * others leave it out (the caller notes it). */
+static void
+test_wildcards(void)
+{
+	static const struct {
+		enum format f;
+		const char *want; /* a part of the output; NULL: no '*' at all */
+	} cases[] = {
+		{ FORMAT_DNSMASQ, "\naddress=/" WZONE "/10.1.0.7\naddress=/" WZONE "/fd00:1::7\n"
+		    "host-record=" API ",10.1.0.5\n" },
+		{ FORMAT_UNBOUND, "server:\n"
+		    "\tlocal-zone: \"" WZONE ".\" redirect\n"
+		    "\tlocal-data: \"" WZONE ". 300 IN A 10.1.0.7\"\n"
+		    "\tlocal-data: \"" WZONE ". 300 IN AAAA fd00:1::7\"\n"
+		    "\tlocal-zone: \"" API ".\" transparent\n" },
+		{ FORMAT_BIND, "zone \"" WZONE "\" {\n\ttype master;\n\tfile \"db." WZONE "\";\n" },
+		{ FORMAT_BIND, "; ---- file db." WZONE " ----\n; amlhosts: zone " WZONE "\n"
+		    "$ORIGIN " WZONE ".\n$TTL 300\n"
+		    "@\tIN\tSOA\tlocalhost. root.localhost. 1 3600 600 86400 300\n"
+		    "@\tIN\tNS\tlocalhost.\n*\tIN\tA\t10.1.0.7\n*\tIN\tAAAA\tfd00:1::7\n" },
+		{ FORMAT_POWERSHELL, "\tAdd-DnsServerPrimaryZone -Name \"" WZONE "\" "
+		    "-ReplicationScope \"Forest\"\n}\n"
+		    "Get-DnsServerResourceRecord -ZoneName \"" WZONE "\" -Name \"*\" -RRType A "
+		    "-ErrorAction SilentlyContinue |\n"
+		    "\tRemove-DnsServerResourceRecord -ZoneName \"" WZONE "\" -Force\n"
+		    "Add-DnsServerResourceRecordA -ZoneName \"" WZONE "\" -Name \"*\" "
+		    "-IPv4Address \"10.1.0.7\" -TimeToLive 00:05:00\n" },
+		{ FORMAT_HOSTS, NULL },
+		{ FORMAT_JSON, "{\n      \"target\": \"w\",\n      \"fqdn\": \"" WILD "\",\n"
+		    "      \"ip\": \"10.1.0.7\",\n      \"wildcard\": true\n    }" },
+		{ FORMAT_CSV, NULL },
+		{ FORMAT_COREDNS, NULL },
+	};
+	struct entry_list l = ENTRY_LIST_INIT, w = ENTRY_LIST_INIT;
+	struct resolved_target t = { "w", &l, &w };
+	struct buf out = BUF_INIT;
+	size_t i;
+
+	add(&l, API, "10.1.0.5");
+	add(&w, WILD, "10.1.0.7");
+	add(&w, WILD, "fd00:1::7");
+	CU_ASSERT_EQUAL_FATAL(entry_list_normalize(&w, NULL), 0);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int ok;
+
+		buf_release(&out);
+		format_entries(cases[i].f, &t, 1, &out);
+		CU_ASSERT_EQUAL(format_holds_wildcards(cases[i].f), cases[i].want != NULL);
+		ok = cases[i].want != NULL ? strstr(out.data, cases[i].want) != NULL :
+		    strchr(out.data, '*') == NULL;
+		if (!ok)
+			fprintf(stderr, "\n--- %s: wanted %s in:\n%s---\n", format_name(cases[i].f),
+			    cases[i].want ? cases[i].want : "no '*'", out.data);
+		CU_ASSERT_TRUE(ok);
+		CU_ASSERT_PTR_NOT_NULL(strstr(out.data, API));
+	}
+	buf_release(&out);
+	entry_list_release(&w);
+	entry_list_release(&l);
+}
+
 static const struct unit_test format_tests[] = {
 	{ "names", test_names },
 	{ "dual stack", test_dual_stack },
@@ -425,6 +493,7 @@ static const struct unit_test format_tests[] = {
 	{ "bind files", test_bind_files },
 	{ "dns_addr", test_dns_addr },
 	{ "forwarders", test_forwarders },
+	{ "wildcards", test_wildcards },
 	{ NULL, NULL }
 };
 
