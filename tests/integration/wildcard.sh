@@ -104,7 +104,8 @@ printf '%s\n' '{"amlhosts": 1, "entries": [
   {"target": "az", "fqdn": "*.westus.inference.ml.azure.com", "ip": "10.2.0.7", "wildcard": true}]}'
 EOF
 chmod 755 "$T/bin/amlhosts-azure"
-printf '[workspace az]\nsubscription = 00000000-0000-0000-0000-000000000000\nresource_group = rg\nworkspace = az\n' \
+# (discovery_user = root: the stand-in lives in this root-only directory)
+printf '[global]\ndiscovery_user = root\n[workspace az]\nsubscription = 00000000-0000-0000-0000-000000000000\nresource_group = rg\nworkspace = az\n' \
     > "$T/az.conf"
 run "$T/bin/amlhosts" -c "$T/az.conf" -H "$T/hosts" --state-dir "$STATE" plan
 expect_rc 0 "plan, an Azure target"
