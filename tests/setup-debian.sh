@@ -35,5 +35,5 @@ apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake pkg-config \
 	libcurl4-openssl-dev libjansson-dev libinih-dev libcunit1-dev libssl-dev \
 	util-linux e2fsprogs libc-bin passwd ca-certificates python3 openssl \
-	dnsmasq unbound bind9 bind9-dnsutils man-db groff-base \
+	dnsmasq unbound bind9 bind9-dnsutils man-db groff-base zsh \
 	"$@"
