@@ -1095,7 +1095,10 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 		/* The one place a line ending is added: appending after a last
 		 * line that has none. */
 		if (!eol_checked && out->len > body && out->data[out->len - 1] != '\n')
-			buf_puts(out, rw.nl);
+			/* After a lone CR, CR LF whatever the file's style:
+			 * finish_eol() takes back two bytes where a CR precedes
+			 * the LF, so it must find one it added. */
+			buf_puts(out, out->data[out->len - 1] == '\r' ? "\r\n" : rw.nl);
 		eol_checked = 1;
 		hostsfile_render_block(changes[i].target, changes[i].entries, hf->crlf, out);
 	}
