@@ -944,6 +944,10 @@ ends_without_eol(const struct hostsfile *hf, int *marked)
 	p = line_text(hf, hf->nlines - 1, &n);
 	if (marker_of(p, n, &name, &nlen, marked) == MARK_END)
 		return *marked;
+	/* A kept line is amlhosts' own, and uninstall takes it away with its
+	 * (missing) ending: the line above it keeps its own. */
+	if (kept_target(p, n, &nlen) != NULL)
+		return 0;
 	/* An empty last line (an empty file, a BOM alone) gets no line
 	 * ending before an appended block: nothing to give back. */
 	return hf->lines[hf->nlines - 1].eol == 0 && n > 0;
