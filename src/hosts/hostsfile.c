@@ -945,8 +945,11 @@ ends_without_eol(const struct hostsfile *hf, int *marked)
 	if (marker_of(p, n, &name, &nlen, marked) == MARK_END)
 		return *marked;
 	/* A kept line is amlhosts' own, and uninstall takes it away with its
-	 * (missing) ending: the line above it keeps its own. */
-	if (kept_target(p, n, &nlen) != NULL)
+	 * (missing) ending: the line above it keeps its own. So may a line in
+	 * amlhosts' own syntax ("#amlhosts..."): the mark is only for a plain
+	 * last line, where giving back the exact bytes is certain. */
+	if (kept_target(p, n, &nlen) != NULL ||
+	    (n >= LIT_LEN("#amlhosts") && memcmp(p, "#amlhosts", LIT_LEN("#amlhosts")) == 0))
 		return 0;
 	/* An empty last line (an empty file, a BOM alone) gets no line
 	 * ending before an appended block: nothing to give back. */
