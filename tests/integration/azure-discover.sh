@@ -37,7 +37,7 @@ workspace = ws_other
 EOT
 same "$T/want" "$T/out" "discover (subscription): output" || true
 expect_err "1 workspace without an approved private endpoint left out" || true
-[ "$(count_req "> conn=.* GET /subscriptions/$SUB/providers/Microsoft.MachineLearningServices/workspaces?")" -eq 2 ] ||
+[ "$(count_log "> conn=.* GET /subscriptions/$SUB/providers/Microsoft.MachineLearningServices/workspaces?")" -eq 2 ] ||
 	fail "discover (subscription): the list's two pages were not both read"
 
 # A resource group: only its workspaces.
@@ -46,7 +46,7 @@ expect_rc 0 "discover (resource group)" || true
 printf '[workspace ws_other]\nsubscription = %s\nresource_group = rg-other\nworkspace = ws_other\n' \
     "$SUB" > "$T/want"
 same "$T/want" "$T/out" "discover (resource group): output" || true
-[ "$(count_req "GET /subscriptions/$SUB/resourceGroups/rg-other/providers/Microsoft.MachineLearningServices/workspaces?")" -eq 1 ] ||
+[ "$(count_log "GET /subscriptions/$SUB/resourceGroups/rg-other/providers/Microsoft.MachineLearningServices/workspaces?")" -eq 1 ] ||
 	fail "discover (resource group): not listed at resource group scope"
 
 # What it prints is a configuration amlhosts takes: the single-endpoint
@@ -67,7 +67,7 @@ expect_rc 2 "discover without --subscription" || true
 expect_err "discover needs --subscription" || true
 azrun discover --subscription "$SUB" --resource-group 'rg/../x'
 expect_rc 2 "discover with a bad resource group" || true
-[ "$(count_req "> conn=")" -eq 0 ] || fail "discover with a bad resource group: Azure was asked"
+[ "$(count_log "> conn=")" -eq 0 ] || fail "discover with a bad resource group: Azure was asked"
 azrun discover --subscription "$SUB" --name x
 expect_rc 2 "discover --name" || true
 

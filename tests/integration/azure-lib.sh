@@ -1,7 +1,11 @@
-# azure-lib.sh - sourced by azure-net.sh and azure-discover.sh after lib.sh:
-# the fake Azure server (tests/azure/fake_azure.py) started per scenario and
-# always stopped, a configuration pointing at it, and "azrun" running
-# amlhosts with a service principal in an otherwise empty environment.
+# azure-lib.sh - sourced by the azure*.sh scripts after lib.sh: the fake
+# Azure server (tests/azure/fake_azure.py, HTTPS with a test CA from
+# tests/azure/gen-certs.sh) started per scenario and always stopped, a
+# configuration pointing at it, "azrun" running amlhosts with a service
+# principal in an otherwise empty environment, and checks on the server's
+# log and on the block written. A script may redefine conf or azrun after
+# sourcing this (azure.sh does). KEEP=1 keeps $T; AZURE_TEST_LOGS=DIR keeps
+# the server logs there.
 # shellcheck disable=SC2034  # the values are for the scripts that source this
 
 for tool in python3 openssl; do
@@ -12,47 +16,84 @@ for tool in python3 openssl; do
 done
 
 AZDIR=$(cd "$(dirname "$0")/../azure" && pwd)
+FAKE="$AZDIR/fake_azure.py"
 PKI="$T/pki"
 sh "$AZDIR/gen-certs.sh" "$PKI" >/dev/null 2>&1
+# The values the fake server knows (see the top of fake_azure.py).
 SUB=00000000-0000-0000-0000-000000000000
 WSID=4f1c7e2a-93b5-4d08-b6e1-2a9d5c7f3e10
 SECRET=s3cret-value
 TAB=$(printf '\t')
+# The usual target: workspace myws of rg-ml (conf's LINE arguments).
+WS_SECTION="[workspace myws]
+subscription = $SUB
+resource_group = rg-ml
+workspace = myws"
 mkdir -p "$T/home"
 
 SERVER_PID=
 stop_server() {
 	[ -n "$SERVER_PID" ] || return 0
 	kill "$SERVER_PID" 2>/dev/null || true
+	i=0
+	while kill -0 "$SERVER_PID" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -9 "$SERVER_PID" 2>/dev/null || true
 	wait "$SERVER_PID" 2>/dev/null || true
 	SERVER_PID=
 }
-trap 'stop_server; rm -rf "$T"' EXIT
+keep_logs() {
+	[ -n "${AZURE_TEST_LOGS:-}" ] || return 0
+	mkdir -p "$AZURE_TEST_LOGS"
+	cp "$T"/server-*.log "$AZURE_TEST_LOGS"/ 2>/dev/null || true
+}
+trap 'stop_server; keep_logs; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 trap 'exit 1' HUP INT TERM
 
-# start_server SCENARIO [OPTION...]: sets PORT and LOG.
-start_server() {
-	stop_server
-	rm -f "$PKI/https.port" "$PKI/http.port"
-	LOG="$T/server-$1.log"
-	: > "$LOG"
-	python3 "$AZDIR/fake_azure.py" --dir "$PKI" --log "$LOG" --lifetime 60 --scenario "$@" \
-	    >"$T/server.out" 2>&1 &
-	SERVER_PID=$!
+# wait_ready FILE PID: wait until FILE exists while process PID lives.
+# Python servers write their ready file only once they listen. The bound
+# is on the clock, and generous (AZURE_TEST_START_TIMEOUT, 60 s): one starts
+# in 2 s on an idle machine but took over 12 s on 2 CPUs under "make check
+# -j16".
+wait_ready() {
 	deadline=$(($(date +%s) + ${AZURE_TEST_START_TIMEOUT:-60}))
-	while [ ! -s "$PKI/https.port" ]; do
-		if ! kill -0 "$SERVER_PID" 2>/dev/null || [ "$(date +%s)" -ge "$deadline" ]; then
-			fail "the fake Azure server ($1) did not start"
-			sed 's/^/  server: /' "$T/server.out" >&2
-			exit 1
-		fi
+	while [ ! -e "$1" ]; do
+		kill -0 "$2" 2>/dev/null || return 1
+		[ "$(date +%s)" -lt "$deadline" ] || return 1
 		sleep 0.1
 	done
+}
+
+# start_server SCENARIO [OPTION...]: sets PORT, HTTPPORT and LOG.
+start_server() {
+	sc=$1
+	shift
+	stop_server
+	rm -f "$PKI/https.port" "$PKI/http.port"
+	LOG="$T/server-$sc.log"
+	: > "$LOG"
+	LOGMARK=0
+	python3 "$FAKE" --dir "$PKI" --scenario "$sc" --log "$LOG" \
+	    --lifetime "${AZURE_TEST_SERVER_LIFETIME:-120}" "$@" >"$T/server.out" 2>&1 &
+	SERVER_PID=$!
+	# The server writes http.port, then https.port (each renamed into
+	# place whole) once both listen.
+	if ! wait_ready "$PKI/https.port" "$SERVER_PID" || [ ! -s "$PKI/http.port" ]; then
+		fail "the fake Azure server ($sc) did not start within" \
+		    "${AZURE_TEST_START_TIMEOUT:-60} s"
+		sed 's/^/  server: /' "$T/server.out" >&2
+		finish || true
+		exit 1
+	fi
 	PORT=$(cat "$PKI/https.port")
+	HTTPPORT=$(cat "$PKI/http.port")
 }
 
 # conf [LINE...]: $T/conf for the fake server (auth = $AUTH, env unless
-# set), LINEs appended.
+# set), LINEs appended (after [global]'s keys: "$WS_SECTION" starts the
+# usual target).
 conf() {
 	{
 		printf '[global]\nhosts_file = %s\nstate_dir = %s\n' "$T/hosts" "$STATE"
@@ -64,6 +105,17 @@ conf() {
 	chmod 600 "$T/conf"
 }
 
+# Nothing secret in what amlhosts printed, whatever the verbosity.
+no_secrets() {
+	if grep -n -E "$SECRET|wr0ng-s3cret|fake\.jwt\.assertion|hdr-value|msi-secret|tok-[A-Za-z0-9_-]+" \
+	    "$T/out" "$T/err" >"$T/leak"; then
+		fail "a secret or token was printed:"
+		sed 's/^/  /' "$T/leak" >&2
+	else
+		pass
+	fi
+}
+
 # azrun ARG...: amlhosts -c $T/conf ARG... with only $AZENV (NAME=VALUE
 # words; a service principal unless set) in its environment; LOGMARK marks
 # where this run's server log starts.
@@ -72,12 +124,41 @@ azrun() {
 	LOGMARK=$(wc -l < "$LOG")
 	# shellcheck disable=SC2086  # AZENV splits into words on purpose
 	run env -i PATH=/usr/bin:/bin HOME="$T/home" $AZENV "$AMLHOSTS" -c "$T/conf" "$@"
-	if grep -q -E "$SECRET|hdr-value|msi-secret|tok-[A-Za-z0-9_-]+" "$T/out" "$T/err"; then
-		fail "a secret or token was printed"
+	no_secrets
+}
+
+# Log lines since the last run (azrun marks the log before each run).
+log_new() {
+	tail -n +"$((LOGMARK + 1))" "$LOG"
+}
+# count_log PATTERN: lines of the last run's server log matching PATTERN.
+count_log() {
+	log_new | grep -c -- "$1" || true
+}
+# count_req PATTERN: requests of the last run matching PATTERN.
+count_req() {
+	log_new | grep ' > conn=' | grep -c -- "$1" || true
+}
+# expect_req PATTERN WHAT: the last run sent a request matching PATTERN.
+expect_req() {
+	if [ "$(count_req "$1")" -eq 0 ]; then
+		fail "$2: the server got no request matching '$1'"
+		log_new | sed 's/^/  server: /' >&2
+	else
+		pass
 	fi
 }
 
-# count_req PATTERN: lines of this run's server log matching PATTERN.
-count_req() {
-	tail -n +"$((LOGMARK + 1))" "$LOG" | grep -c -- "$1" || true
+# expect_block WHAT < LINES: the myws block of $T/hosts holds exactly LINES,
+# ordered by address, then name. (The addresses used here sort the same as
+# text and as numbers, so sort(1) gives the expected order.)
+expect_block() {
+	{
+		printf '# BEGIN amlhosts myws\n'
+		printf '# Managed by amlhosts. Change the configuration, not these lines.\n'
+		sort -t "$TAB" -k1,1 -k2,2
+		printf '# END amlhosts myws\n'
+	} > "$T/want"
+	sed -n '/^# BEGIN amlhosts myws$/,/^# END amlhosts myws$/p' "$T/hosts" > "$T/block"
+	same "$T/want" "$T/block" "$1: block" || true
 }

@@ -6,79 +6,15 @@
 # the shapes of recorded ARM answers. Each case checks the exit code, the
 # message and the hosts file, byte for byte where nothing may be written.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/azure-lib.sh"
 
-for tool in python3 openssl; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "SKIP: $tool is not installed (needed for the fake Azure server)" >&2
-		exit 77
-	fi
-done
-
-AZDIR=$(cd "$(dirname "$0")/../azure" && pwd)
-PKI="$T/pki"
-sh "$AZDIR/gen-certs.sh" "$PKI" >/dev/null 2>&1
-SUB=00000000-0000-0000-0000-000000000000
-WSID=4f1c7e2a-93b5-4d08-b6e1-2a9d5c7f3e10
 LEAN=a6b7c8d9-e0f1-4a2b-9c3d-4e5f60718293
 ML=Microsoft.MachineLearningServices
-mkdir -p "$T/home"
 
-SERVER_PID=
-stop_server() {
-	[ -n "$SERVER_PID" ] || return 0
-	kill "$SERVER_PID" 2>/dev/null || true
-	wait "$SERVER_PID" 2>/dev/null || true
-	SERVER_PID=
-}
-trap 'stop_server; rm -rf "$T"' EXIT
-trap 'exit 1' HUP INT TERM
-
-# start_server SCENARIO: sets PORT.
-start_server() {
-	stop_server
-	rm -f "$PKI/https.port" "$PKI/http.port"
-	python3 "$AZDIR/fake_azure.py" --dir "$PKI" --scenario "$1" --log "$T/server-$1.log" \
-	    --lifetime 60 >"$T/server.out" 2>&1 &
-	SERVER_PID=$!
-	deadline=$(($(date +%s) + 60))
-	while [ ! -s "$PKI/https.port" ]; do
-		if ! kill -0 "$SERVER_PID" 2>/dev/null || [ "$(date +%s)" -ge "$deadline" ]; then
-			fail "the fake Azure server ($1) did not start"
-			sed 's/^/  server: /' "$T/server.out" >&2
-			finish || true
-			exit 1
-		fi
-		sleep 0.1
-	done
-	PORT=$(cat "$PKI/https.port")
-}
-
-# conf GLOBAL_LINE TARGET_LINE: the configuration, with one extra line in
+# ws_conf GLOBAL_LINE TARGET_LINE: the configuration, with one extra line in
 # [global] and one in [workspace myws] (either may be empty).
-conf() {
-	cat > "$T/conf" <<EOF
-[global]
-hosts_file = $T/hosts
-state_dir = $STATE
-arm_endpoint = https://127.0.0.1:$PORT
-login_endpoint = https://127.0.0.1:$PORT/login
-ca_file = $PKI/ca.pem
-auth = env
-$1
-[workspace myws]
-subscription = $SUB
-resource_group = rg-ml
-workspace = myws
-$2
-EOF
-	chmod 600 "$T/conf"
-}
-
-# azrun ARG...: amlhosts with the fake's service principal, nothing else.
-azrun() {
-	run env -i PATH=/usr/bin:/bin HOME="$T/home" AZURE_TENANT_ID=tenant-1 \
-	    AZURE_CLIENT_ID=client-1 AZURE_CLIENT_SECRET=s3cret-value \
-	    "$AMLHOSTS" -c "$T/conf" "$@"
+ws_conf() {
+	conf "$1" "$WS_SECTION" "$2"
 }
 
 fresh_hosts() {
@@ -110,7 +46,7 @@ lacks() {
 # --- Two approved endpoints in two VNets --------------------------------------
 start_server two-pe
 fresh_hosts
-conf "" ""
+ws_conf "" ""
 azrun apply
 expect_rc 2 "two endpoints that disagree, no private_endpoint" || true
 expect_err "the workspace has 2 approved private endpoints that give its names different addresses" || true
@@ -119,7 +55,7 @@ expect_err "myws-pe-dr (VNet vnet-dr, subnet snet-pe-dr: 10.9.0.5, 10.9.0.6, 10.
 expect_err "'private_endpoint = myws-pe' (or another's name) in \[workspace myws\]" || true
 same "$T/hosts.orig" "$T/hosts" "two endpoints, exit 2: nothing written" || true
 
-conf "" "private_endpoint = myws-pe-dr"
+ws_conf "" "private_endpoint = myws-pe-dr"
 azrun apply
 expect_rc 0 "private_endpoint = myws-pe-dr" || true
 has "10.9.0.5 $WSID.workspace.eastus.api.azureml.ms" "the chosen endpoint's address" || true
@@ -127,14 +63,14 @@ has "10.9.0.7 churn-scoring.eastus.inference.ml.azure.com" "the chosen endpoint'
 lacks "10.1.0.5" "the other endpoint's address" || true
 
 fresh_hosts
-conf "" "private_endpoint = /subscriptions/$SUB/resourceGroups/rg-ml/providers/Microsoft.Network/privateEndpoints/myws-pe"
+ws_conf "" "private_endpoint = /subscriptions/$SUB/resourceGroups/rg-ml/providers/Microsoft.Network/privateEndpoints/myws-pe"
 azrun apply
 expect_rc 0 "private_endpoint by resource id" || true
 has "10.1.0.5 $WSID.workspace.eastus.api.azureml.ms" "the endpoint named by id" || true
 lacks "10.9.0.5" "the endpoint not named" || true
 
 fresh_hosts
-conf "" "private_endpoint = nope-pe"
+ws_conf "" "private_endpoint = nope-pe"
 azrun apply
 expect_rc 2 "private_endpoint naming no endpoint" || true
 expect_err "private_endpoint = nope-pe names none of the workspace's approved private endpoints" || true
@@ -143,7 +79,7 @@ same "$T/hosts.orig" "$T/hosts" "unknown private_endpoint: nothing written" || t
 # --- 403 on the project list and the compute list -----------------------------
 start_server partial
 fresh_hosts
-conf "" ""
+ws_conf "" ""
 azrun apply
 expect_rc 0 "403 on optional lists" || true
 expect_err "no read on /subscriptions/$SUB/providers/$ML/workspaces (needs Reader or AzureML Data Scientist at that scope): projects not discovered" || true
@@ -158,7 +94,7 @@ expect_rc 1 "--strict with refused optional reads" || true
 expect_err "strict is set; the hosts file was left as it was" || true
 same "$T/hosts.orig" "$T/hosts" "--strict: nothing written" || true
 
-conf "strict = yes" ""
+ws_conf "strict = yes" ""
 azrun apply
 expect_rc 1 "strict = yes with refused optional reads" || true
 same "$T/hosts.orig" "$T/hosts" "strict = yes: nothing written" || true
@@ -166,7 +102,7 @@ same "$T/hosts.orig" "$T/hosts" "strict = yes: nothing written" || true
 # --- Names from Azure's own fields; a Lean project; odd wildcards -------------
 start_server real
 fresh_hosts
-conf "" ""
+ws_conf "" ""
 azrun apply
 expect_rc 0 "real shapes" || true
 has "10.1.0.5 $LEAN.workspace.eastus.api.azureml.ms" "a project of kind Lean" || true

@@ -7,112 +7,16 @@
 # output, even at -v -v. The fake server's log shows what was asked of it.
 # shellcheck disable=SC2086  # $SP and "set -- $list" split into words on purpose
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/azure-lib.sh"
 
-for tool in python3 openssl; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "SKIP: $tool is not installed (needed for the fake Azure server)"
-		exit 77
-	fi
-done
-
-AZDIR=$(cd "$(dirname "$0")/../azure" && pwd)
-FAKE="$AZDIR/fake_azure.py"
-PKI="$T/pki"
-sh "$AZDIR/gen-certs.sh" "$PKI"
-
-# The values the fake server knows (see the top of fake_azure.py).
-SUB=00000000-0000-0000-0000-000000000000
-WSID=4f1c7e2a-93b5-4d08-b6e1-2a9d5c7f3e10
+# More values the fake server knows (see the top of fake_azure.py).
 PROJ_A=7d2e9b41-5c3a-4f6e-8a1b-0c9d8e7f6a52
 PROJ_B=b3a84c2d-1e6f-47a9-9d05-6f2e1b8c4a73
 WS_PATH=/subscriptions/$SUB/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/myws
 STORAGE_PE=/subscriptions/$SUB/resourceGroups/rg-data/providers/Microsoft.Network/privateEndpoints/stmldata-blob-pe
-SECRET=s3cret-value
 # The service principal's environment; "azrun $SP ..." splits it into words.
-SP="AZURE_TENANT_ID=tenant-1 AZURE_CLIENT_ID=client-1 AZURE_CLIENT_SECRET=$SECRET"
-TAB=$(printf '\t')
-mkdir -p "$T/home" "$T/emptybin"
-
-# ---------------------------------------------------------------------------
-# The fake server: one per scenario, always stopped, even when a test fails.
-
-SERVER_PID=
-stop_server() {
-	[ -n "$SERVER_PID" ] || return 0
-	kill "$SERVER_PID" 2>/dev/null || true
-	i=0
-	while kill -0 "$SERVER_PID" 2>/dev/null && [ $i -lt 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -9 "$SERVER_PID" 2>/dev/null || true
-	wait "$SERVER_PID" 2>/dev/null || true
-	SERVER_PID=
-}
-# AZURE_TEST_LOGS=DIR keeps the server logs and a transcript of every run there.
-keep_logs() {
-	[ -n "${AZURE_TEST_LOGS:-}" ] || return 0
-	mkdir -p "$AZURE_TEST_LOGS"
-	cp "$T"/server-*.log "$AZURE_TEST_LOGS"/ 2>/dev/null || true
-}
-trap 'stop_server; keep_logs; rm -rf "$T"' EXIT
-trap 'exit 1' HUP INT TERM
-
-# wait_ready FILE PID: wait until FILE exists while process PID lives.
-# Python servers write their ready file only once they listen. The bound
-# is on the clock, and generous (AZURE_TEST_START_TIMEOUT, 60 s): one starts
-# in 2 s on an idle machine but took over 12 s on 2 CPUs under "make check
-# -j16", which the old bound of 5 s did not allow for.
-wait_ready() {
-	deadline=$(($(date +%s) + ${AZURE_TEST_START_TIMEOUT:-60}))
-	while [ ! -e "$1" ]; do
-		kill -0 "$2" 2>/dev/null || return 1
-		[ "$(date +%s)" -lt "$deadline" ] || return 1
-		sleep 0.1
-	done
-}
-
-# start_server SCENARIO [OPTION...]: sets PORT, HTTPPORT and LOG.
-start_server() {
-	sc=$1
-	shift
-	stop_server
-	rm -f "$PKI/https.port" "$PKI/http.port"
-	LOG="$T/server-$sc.log"
-	: > "$LOG"
-	python3 "$FAKE" --dir "$PKI" --scenario "$sc" --log "$LOG" \
-	    --lifetime "${AZURE_TEST_SERVER_LIFETIME:-120}" "$@" >"$T/server.out" 2>&1 &
-	SERVER_PID=$!
-	# The server writes http.port, then https.port (each renamed into
-	# place whole) once both listen.
-	if ! wait_ready "$PKI/https.port" "$SERVER_PID" || [ ! -s "$PKI/http.port" ]; then
-		fail "the fake Azure server ($sc) did not start within" \
-		    "${AZURE_TEST_START_TIMEOUT:-60} s"
-		sed 's/^/  server: /' "$T/server.out" >&2
-		finish || true
-		exit 1
-	fi
-	PORT=$(cat "$PKI/https.port")
-	HTTPPORT=$(cat "$PKI/http.port")
-}
-
-# Log lines since the last run (azrun marks the log before each run).
-log_new() {
-	tail -n +"$((LOGMARK + 1))" "$LOG"
-}
-# count_req PATTERN: requests of the last run matching PATTERN.
-count_req() {
-	log_new | grep ' > conn=' | grep -c -- "$1" || true
-}
-# expect_req PATTERN WHAT: the last run sent a request matching PATTERN.
-expect_req() {
-	if [ "$(count_req "$1")" -eq 0 ]; then
-		fail "$2: the server got no request matching '$1'"
-		log_new | sed 's/^/  server: /' >&2
-	else
-		pass
-	fi
-}
+SP="$AZENV"
+mkdir -p "$T/emptybin"
 
 # ---------------------------------------------------------------------------
 # Configuration: the base below, changed by "key = value" arguments (an
@@ -187,17 +91,6 @@ azrun() {
 	no_secrets
 }
 
-# Nothing secret in what amlhosts printed, whatever the verbosity.
-no_secrets() {
-	if grep -n -E "$SECRET|wr0ng-s3cret|fake\.jwt\.assertion|hdr-value|msi-secret|tok-[A-Za-z0-9_-]+" \
-	    "$T/out" "$T/err" >"$T/leak"; then
-		fail "a secret or token was printed:"
-		sed 's/^/  /' "$T/leak" >&2
-	else
-		pass
-	fi
-}
-
 # The helpers below record a failure and carry on (lib.sh's return 1, which
 # set -e would turn into the end of the script), so that one run reports
 # every case.
@@ -236,19 +129,6 @@ entries() {
 	for e in $EPS; do printf '10.1.0.7\t%s\n' "$e.$r.$inf"; done
 }
 
-# expect_block WHAT < LINES: the myws block of $T/hosts holds exactly LINES,
-# ordered by address, then name. (The addresses used here sort the same as
-# text and as numbers, so sort(1) gives the expected order.)
-expect_block() {
-	{
-		printf '# BEGIN amlhosts myws\n'
-		printf '# Managed by amlhosts. Change the configuration, not these lines.\n'
-		sort -t "$TAB" -k1,1 -k2,2
-		printf '# END amlhosts myws\n'
-	} > "$T/want"
-	sed -n '/^# BEGIN amlhosts myws$/,/^# END amlhosts myws$/p' "$T/hosts" > "$T/block"
-	same "$T/want" "$T/block" "$1: block" || true
-}
 
 # expect_success WHAT < LINES
 expect_success() {
