@@ -661,17 +661,26 @@ hint_for(long status)
 }
 
 /*
- * A 403 or 404 on a list that only adds names (computes, online endpoints,
- * a hub's projects): a "partial" note naming the scope and the role that
- * would allow the read, and discovery goes on. 1 when it was one.
+ * A 403 or 404 on a read that only adds names (computes, online endpoints,
+ * a hub's projects, a dependency and what it leads to): a "partial" note
+ * naming the scope (and the role that would allow the read), which
+ * --strict turns into a failure, and discovery goes on. 1 when it was one.
  */
 static int
-optional_refused(struct discovery *d, const struct fetch *f, long status)
+optional_refused(struct discovery *d, const struct fetch *f, const struct http_request *r)
 {
 	const char *what;
+	char *line;
 
-	if (status != 403 && status != 404)
+	if (r->status != 403 && r->status != 404)
 		return 0;
+	if (f->dep) {
+		line = azure_error_line(r->status, r->response.data, r->response.len);
+		strlist_push_nocopy(&d->out->partial, deps_unreadable_note(d->t->name,
+		    f->resource, line));
+		free(line);
+		return 1;
+	}
 	switch (f->kind) {
 	case F_COMPUTES: what = "compute instance names not discovered (name them with "
 	    "'compute_instances = NAME, ...')"; break;
@@ -681,7 +690,7 @@ optional_refused(struct discovery *d, const struct fetch *f, long status)
 	    "'projects = NAME:GUID, ...')"; break;
 	default: return 0;
 	}
-	if (status == 403)
+	if (r->status == 403)
 		strlist_push_nocopy(&d->out->partial, xasprintf("target '%s': no read on %s (needs "
 		    "Reader or AzureML Data Scientist at that scope): %s", d->t->name, f->resource,
 		    what));
@@ -730,16 +739,10 @@ again:
 			set_error(cause, "cannot reach Azure for %s: %s", batch[i].resource, r->error);
 			goto out;
 		}
-		if ((r->status < 200 || r->status > 299) && optional_refused(d, &batch[i], r->status))
+		if ((r->status < 200 || r->status > 299) && optional_refused(d, &batch[i], r))
 			continue;
 		if (r->status < 200 || r->status > 299) {
 			line = azure_error_line(r->status, r->response.data, r->response.len);
-			if (batch[i].dep && (r->status == 403 || r->status == 404)) {
-				strlist_push_nocopy(&d->out->notes, deps_unreadable_note(
-				    d->t->name, batch[i].resource, line));
-				free(line);
-				continue;
-			}
 			set_error(cause, "Azure answered %s for %s%s", line, batch[i].resource,
 			    hint_for(r->status));
 			free(line);

@@ -3,20 +3,25 @@
  * Resource Manager (SPEC 5.2).
  *
  * Discovery runs in rounds; each round's requests go out together:
- *   1. the workspace (and any private endpoints named in the configuration)
- *   2. its private endpoints, compute list, online endpoint list and, for a
- *      hub, the subscription's workspaces (to find its projects)
+ *   1. the workspace (and any private endpoints named in the configuration);
+ *      for a project, then its hub, whose rounds follow
+ *   2. its private endpoints, compute list, online endpoint list, its
+ *      dependencies (storage account, key vault, registry; dependencies.h)
+ *      and, for a hub, the subscription's workspaces (to find its projects)
  *   3. network interfaces where an endpoint's customDnsConfigs lack names
- *      or addresses, and further pages (nextLink) of the lists
+ *      or addresses, the dependencies' private endpoints, and further pages
+ *      (nextLink) of the lists
+ *   4. the network interfaces of the dependencies' endpoints
  * so the wall time is a few round trips, whatever the number of resources.
  *
  * An expired or refused token is renewed once. A 403 or 404 on an optional
- * list (computes, online endpoints, a hub's projects) is a "partial" note
- * naming the scope and the role that would allow the read; the names that
- * could be read are still found. Any other failure (on the workspace or its
- * private endpoint, a timeout, an empty answer) fails the whole discovery
- * with one line naming the status, ARM's error code and message and the
- * resource: the caller then leaves the hosts file alone.
+ * read (computes, online endpoints, a hub's projects, a dependency or its
+ * endpoint or NIC) is a "partial" note naming the scope (the caller's
+ * --strict makes it a failure); the names that could be read are still
+ * found. Any other failure (on the workspace or its private endpoint, a
+ * timeout, an empty answer) fails the whole discovery with one line naming
+ * the status, ARM's error code and message and the resource: the caller
+ * then leaves the hosts file alone.
  *
  * Several approved private endpoints that give the workspace's names
  * different addresses (one per VNet) need the target's private_endpoint to
@@ -52,7 +57,7 @@ struct azure_found {
 	struct strlist instance_hosts; /* compute applications' endpointUri hosts */
 	struct strlist endpoint_hosts; /* online endpoints' scoringUri hosts */
 	struct strlist notes;
-	struct strlist partial;     /* notes on optional reads refused (403/404) */
+	struct strlist partial;     /* notes on optional reads refused (403/404): --strict fails */
 };
 
 void azure_found_init(struct azure_found *f);

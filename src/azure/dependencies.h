@@ -6,8 +6,10 @@
  *
  * azure.c does the fetching, in its rounds: the dependencies are asked for
  * with the workspace's private endpoints, their endpoints with the NICs, so
- * they add at most one round. What is read from each answer is decided here.
- * Every read of a dependency is optional: a refusal is a note, not a failure.
+ * they add at most one round (their endpoints' NICs). What is read from
+ * each answer is decided here.
+ * Every read of a dependency is optional: a refusal is a "partial" note
+ * (azure.h), not a failure, unless --strict.
  */
 #ifndef AMLHOSTS_DEPENDENCIES_H
 #define AMLHOSTS_DEPENDENCIES_H

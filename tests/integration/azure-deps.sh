@@ -73,5 +73,13 @@ expect_err "storage account $ST2 has no approved private endpoint; its public na
 [ "$(count_req 'GET .*/Microsoft.KeyVault/vaults/kvmyws?')" -eq 1 ] ||
     fail "deps-hub: the key vault in keyVaults was not asked for"
 
+# An unreadable dependency is an optional read refused: --strict fails the
+# run (exit 1) and writes nothing, as for any other (SPEC: strict).
+apply --strict
+expect_rc 1 "deps-hub, --strict" || true
+expect_err "cannot read the workspace's key vault $KV (403 AuthorizationFailed" || true
+expect_err "strict is set; the hosts file was left as it was" || true
+same "$HOSTS/debian" "$T/hosts" "deps-hub, --strict: nothing written" || true
+
 stop_server
 finish
