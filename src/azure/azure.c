@@ -177,10 +177,8 @@ queue_resource(struct discovery *d, enum fetch_kind kind, const char *id, const 
 	free(res);
 }
 
-/* Resource ids come from ARM's answers or the configuration: keep them to
- * characters that cannot change the URL's meaning. */
-static int
-id_is_safe(const char *id)
+int
+azure_id_is_safe(const char *id)
 {
 	const char *p;
 
@@ -206,7 +204,7 @@ queue_endpoint(struct discovery *d, const char *pe, char **cause)
 	char *id;
 
 	if (pe[0] == '/') {
-		if (!id_is_safe(pe))
+		if (!azure_id_is_safe(pe))
 			return set_error(cause, "target '%s': '%s' is not a resource id", d->t->name, pe);
 		queue_resource(d, F_PE, pe, "", AZURE_NETWORK_API_VERSION);
 		return 0;
@@ -248,7 +246,7 @@ queue_dependencies(struct discovery *d, json_t *ws)
 	deps_collect(ws, &ids);
 	d->dep_ctx = 1;
 	for (i = 0; i < ids.n; i++)
-		if (id_is_safe(ids.v[i]))
+		if (azure_id_is_safe(ids.v[i]))
 			queue_resource(d, F_DEP, ids.v[i], "", deps_api_version(ids.v[i]));
 	d->dep_ctx = 0;
 	strlist_release(&ids);
@@ -262,7 +260,7 @@ on_dependency(struct discovery *d, const struct fetch *f, json_t *res)
 
 	deps_endpoints(res, d->t->name, f->resource, &pes, &d->out->notes);
 	for (i = 0; i < pes.n; i++)
-		if (id_is_safe(pes.v[i]))
+		if (azure_id_is_safe(pes.v[i]))
 			queue_resource(d, F_PE, pes.v[i], "", AZURE_NETWORK_API_VERSION);
 	strlist_release(&pes);
 }
@@ -378,14 +376,14 @@ on_workspace(struct discovery *d, const struct fetch *f, json_t *ws, char **caus
 	int rc;
 
 	guid = json_string_value(armjson_prop(ws, "workspaceId"));
-	if (!id_is_safe(id) || guid == NULL)
+	if (!azure_id_is_safe(id) || guid == NULL)
 		return set_error(cause, "Azure's answer for %s has no id or workspaceId", f->resource);
 	if (f->kind == F_WORKSPACE)
 		d->target_id = xstrdup(id);
 	hub = json_string_value(armjson_prop(ws, "hubResourceId"));
 	if (f->kind == F_WORKSPACE && workspace_is_project(kind, hub)) {
 		/* Private link lives on the hub: its endpoints serve the project. */
-		if (!id_is_safe(hub))
+		if (!azure_id_is_safe(hub))
 			return set_error(cause, "project workspace %s names no hub (hubResourceId)", id);
 		d->is_project = 1;
 		d->ws_name = notebooks_name(ws, armjson_str(ws, "name") ? armjson_str(ws, "name") :
@@ -403,7 +401,7 @@ on_workspace(struct discovery *d, const struct fetch *f, json_t *ws, char **caus
 	json_array_foreach(conns, i, c) {
 		pe = json_string_value(armjson_get(armjson_prop(c, "privateEndpoint"), "id"));
 		status = json_string_value(armjson_get(armjson_prop(c, "privateLinkServiceConnectionState"), "status"));
-		if (!id_is_safe(pe))
+		if (!azure_id_is_safe(pe))
 			continue;
 		if (status != NULL && ascii_strcasecmp(status, "Approved") != 0) {
 			strlist_push_nocopy(&d->out->notes, xasprintf("target '%s': private "
@@ -481,7 +479,7 @@ on_endpoint(struct discovery *d, const struct fetch *f, json_t *pe, const struct
 	d->tag = f->pe;
 	json_array_foreach(nics, i, n) {
 		id = armjson_str(n, "id");
-		if (!id_is_safe(id))
+		if (!azure_id_is_safe(id))
 			continue;
 		queue_resource(d, F_NIC, id, "", AZURE_NETWORK_API_VERSION);
 		queued++;
@@ -614,20 +612,20 @@ out:
 	return rc;
 }
 
-static int
-ensure_token(struct azure_session *s, char **cause)
+enum azure_error
+azure_session_token(struct azure_session *s, char **cause)
 {
 	int rc;
 
 	if (s->have_token)
-		return 0;
+		return AZURE_OK;
 	rc = auth_get_token(s->hc, &s->auth, &s->token, cause);
 	if (rc != 0) {
 		s->bad_config = rc == AUTH_ERR_CONFIG;
-		return -1;
+		return s->bad_config ? AZURE_BAD_TARGET : AZURE_FAILED;
 	}
 	s->have_token = 1;
-	return 0;
+	return AZURE_OK;
 }
 
 /* 401 with these codes: a new token may help, once. The code is ARM's
@@ -712,7 +710,7 @@ run_round(struct discovery *d, char **cause)
 	d->q = NULL;
 	d->nq = 0;
 again:
-	if (ensure_token(d->s, cause) != 0)
+	if (azure_session_token(d->s, cause) != AZURE_OK)
 		goto out;
 	auth = xasprintf("Authorization: Bearer %s", d->s->token.token);
 	for (i = 0; i < n; i++) {

@@ -78,6 +78,16 @@ enum azure_error {
 enum azure_error azure_discover(struct azure_session *s, const struct target_conf *t, unsigned want,
     struct azure_found *out, char **cause);
 
+/* The session's token, fetched on first use: AZURE_BAD_TARGET when the
+ * credential's configuration is at fault (AUTH_ERR_CONFIG), else
+ * AZURE_FAILED, with *cause. */
+enum azure_error azure_session_token(struct azure_session *s, char **cause);
+
+/* Is this a resource id fit to go into an ARM URL: "/" then only letters,
+ * digits and "/-_.()", no ".."? Ids come from ARM's answers or the
+ * configuration; these characters cannot change the URL's meaning. */
+int azure_id_is_safe(const char *id);
+
 /* One line from an ARM error body: "403 AuthorizationFailed: The client ...". */
 char *azure_error_line(long status, const char *body, size_t len);
 

@@ -50,19 +50,11 @@ workspace_name_ok(const char *s)
 }
 
 /* A resource id fit to be printed in a configuration line and sent back
- * to ARM: "/" then the characters of names. */
+ * to ARM. */
 static int
 resource_id_ok(const char *id)
 {
-	const char *p;
-
-	if (id == NULL || id[0] != '/' || strstr(id, "..") != NULL || strlen(id) > 512)
-		return 0;
-	for (p = id; *p != '\0'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("/._()-", *p) != NULL))
-			return 0;
-	return 1;
+	return azure_id_is_safe(id) && strlen(id) <= 512;
 }
 
 /* The resource group an id names ("/subscriptions/S/resourceGroups/RG/..."),
@@ -130,16 +122,13 @@ get_page(struct azure_session *s, const char *url, const char *scope, json_t **r
 	struct http_request *r;
 	json_error_t jerr;
 	char *h, *line;
-	enum azure_error rc = AZURE_FAILED;
-	int trc;
+	enum azure_error rc;
 
 	*root = NULL;
-	if (!s->have_token) {
-		trc = auth_get_token(s->hc, &s->auth, &s->token, cause);
-		if (trc != 0)
-			return trc == AUTH_ERR_CONFIG ? AZURE_BAD_TARGET : AZURE_FAILED;
-		s->have_token = 1;
-	}
+	rc = azure_session_token(s, cause);
+	if (rc != AZURE_OK)
+		return rc;
+	rc = AZURE_FAILED;
 	r = http_request_new("GET", url);
 	h = xasprintf("Authorization: Bearer %s", s->token.token);
 	http_request_header(r, h);
