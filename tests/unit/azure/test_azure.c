@@ -6,9 +6,6 @@
 #include <string.h>
 
 #ifndef _WIN32
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,6 +14,9 @@
 #include "azure/armjson.h"
 #include "azure/azure.h"
 #include "azure/http.h"
+#ifndef _WIN32
+#include "unit/azure/listen-local.h"
+#endif
 #include "unit/cunit_main.h"
 
 static void
@@ -93,25 +93,16 @@ test_timeout_kind(void)
 	struct http_client *hc = NULL;
 	struct http_opts o;
 	struct http_request *r;
-	struct sockaddr_in sa;
-	socklen_t len = sizeof sa;
 	char *cause = NULL, *url;
-	int s = socket(AF_INET, SOCK_STREAM, 0);
+	int port, s = listen_local(4, &port);
 
-	CU_ASSERT_FATAL(s >= 0);
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	CU_ASSERT_FATAL(bind(s, (struct sockaddr *)&sa, sizeof sa) == 0);
-	CU_ASSERT_FATAL(listen(s, 4) == 0);
-	CU_ASSERT_FATAL(getsockname(s, (struct sockaddr *)&sa, &len) == 0);
 	memset(&o, 0, sizeof o);
 	o.connect_timeout = 5;
 	o.request_timeout = 5;
 	/* A timed-out GET is retried after 1 s: not within this deadline. */
 	o.run_timeout_ms = 1000;
 	CU_ASSERT_EQUAL_FATAL(http_client_new(&hc, &o, &cause), 0);
-	url = xasprintf("https://127.0.0.1:%u/x", (unsigned)ntohs(sa.sin_port));
+	url = xasprintf("https://127.0.0.1:%d/x", port);
 	r = http_request_new("GET", url);
 	r->timeout_ms = 300;
 	CU_ASSERT_EQUAL(http_perform(hc, &r, 1), 0);
@@ -137,19 +128,10 @@ test_dropped_retried(void)
 	struct http_client *hc = NULL;
 	struct http_opts o;
 	struct http_request *r;
-	struct sockaddr_in sa;
-	socklen_t len = sizeof sa;
 	char *cause = NULL, *url;
-	int s = socket(AF_INET, SOCK_STREAM, 0), c, status;
+	int port, s = listen_local(8, &port), c, status;
 	pid_t pid;
 
-	CU_ASSERT_FATAL(s >= 0);
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	CU_ASSERT_FATAL(bind(s, (struct sockaddr *)&sa, sizeof sa) == 0);
-	CU_ASSERT_FATAL(listen(s, 8) == 0);
-	CU_ASSERT_FATAL(getsockname(s, (struct sockaddr *)&sa, &len) == 0);
 	pid = fork();
 	CU_ASSERT_FATAL(pid >= 0);
 	if (pid == 0) {
@@ -163,7 +145,7 @@ test_dropped_retried(void)
 	o.connect_timeout = 5;
 	o.request_timeout = 5;
 	CU_ASSERT_EQUAL_FATAL(http_client_new(&hc, &o, &cause), 0);
-	url = xasprintf("https://127.0.0.1:%u/x", (unsigned)ntohs(sa.sin_port));
+	url = xasprintf("https://127.0.0.1:%d/x", port);
 	r = http_request_new("GET", url);
 	CU_ASSERT_EQUAL(http_perform(hc, &r, 1), 0);
 	CU_ASSERT_EQUAL(r->status, 0);
