@@ -44,17 +44,26 @@ struct transfer {
 
 static int curl_ready;
 
-/* Milliseconds left before the run's deadline, on the monotonic clock;
- * negative once it has passed, and when the clock cannot be read: better a
- * run cut short than one without an end. */
+/* Now on the monotonic clock, in milliseconds; -1 when it cannot be read. */
 static long long
-ms_left(const struct http_client *hc)
+now_ms(void)
 {
 	struct timespec now;
 
 	if (clock_gettime(CLOCK_MONOTONIC, &now) != 0)
 		return -1;
-	return hc->deadline_ms - (long long)now.tv_sec * 1000 - now.tv_nsec / 1000000;
+	return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* Milliseconds left before the run's deadline; negative once it has
+ * passed, and when the clock cannot be read: better a run cut short than
+ * one without an end. */
+static long long
+ms_left(const struct http_client *hc)
+{
+	long long now = now_ms();
+
+	return now < 0 ? -1 : hc->deadline_ms - now;
 }
 
 int
@@ -83,8 +92,7 @@ http_client_new(struct http_client **out, const struct http_opts *o, char **caus
 	 * per target: 3 leave it the time to say why it gave up. */
 	if (hc->o.run_timeout_ms <= 0)
 		hc->o.run_timeout_ms = 3 * 1000 * hc->o.request_timeout;
-	hc->deadline_ms = 0; /* so that ms_left() gives minus the time now */
-	hc->deadline_ms = hc->o.run_timeout_ms - ms_left(hc);
+	hc->deadline_ms = now_ms() + hc->o.run_timeout_ms;
 	hc->multi = curl_multi_init();
 	hc->share = curl_share_init();
 	if (hc->multi == NULL || hc->share == NULL) {
@@ -339,10 +347,11 @@ setup_transfer(struct http_client *hc, struct transfer *t, char **cause)
 	CURL *e;
 	size_t i;
 	long timeout_ms;
+	long long left = ms_left(hc);
 
 	timeout_ms = r->timeout_ms > 0 ? r->timeout_ms : hc->o.request_timeout * 1000;
-	if (ms_left(hc) < timeout_ms)
-		timeout_ms = (long)ms_left(hc);
+	if (left < timeout_ms)
+		timeout_ms = (long)left;
 	if (timeout_ms <= 0) {
 		set_error(cause, "timed out (the run's time limit of %ld s was reached)",
 		    hc->o.run_timeout_ms / 1000);
