@@ -64,40 +64,26 @@ mi_perform(struct ctx *c, struct http_request *r, int imds_host)
 static int
 plain_http_allowed(const char *url)
 {
-	const char *auth, *end;
 	static const unsigned char lo6[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
-	char host[64];
 	unsigned char a[16];
-	size_t n;
+	char *host;
+	int ok;
 
 	if (strncmp(url, "http://", 7) != 0)
 		return 1;
-	auth = url + 7;
-	end = auth + strcspn(auth, "/?#");
-	if (memchr(auth, '@', (size_t)(end - auth)) != NULL)
+	if ((host = http_url_host(url)) == NULL)
 		return 0;
-	if (*auth == '[') {
-		const char *close = memchr(auth, ']', (size_t)(end - auth));
-
-		if (close == NULL)
-			return 0;
-		auth++;
-		n = (size_t)(close - auth);
-	} else
-		n = strcspn(auth, ":/?#");
-	if (n == 0 || n >= sizeof host)
-		return 0;
-	memcpy(host, auth, n);
-	host[n] = '\0';
+	/* IPv6 (it was in brackets); dotted decimal without leading zeros
+	 * ("0177.0.0.1" is octal to some parsers). */
 	if (ascii_strcasecmp(host, "localhost") == 0)
-		return 1;
-	/* IPv6 in brackets; dotted decimal without leading zeros ("0177.0.0.1"
-	 * is octal to some parsers). */
-	if (auth[-1] == '[')
-		return inet_pton(AF_INET6, host, a) == 1 && memcmp(a, lo6, sizeof lo6) == 0;
-	if (inet_pton(AF_INET, host, a) != 1 || ipv4_has_leading_zero(host))
-		return 0;
-	return a[0] == 127 || (a[0] == 169 && a[1] == 254 && a[2] == 169 && a[3] == 254);
+		ok = 1;
+	else if (strchr(host, ':') != NULL)
+		ok = inet_pton(AF_INET6, host, a) == 1 && memcmp(a, lo6, sizeof lo6) == 0;
+	else
+		ok = inet_pton(AF_INET, host, a) == 1 && !ipv4_has_leading_zero(host) &&
+		    (a[0] == 127 || (a[0] == 169 && a[1] == 254 && a[2] == 169 && a[3] == 254));
+	free(host);
+	return ok;
 }
 
 /* The reason a plain-http endpoint in var is refused. */

@@ -261,6 +261,26 @@ http_url_under(const char *base, const char *url)
 }
 
 char *
+http_url_host(const char *url)
+{
+	struct origin o;
+	const char *h;
+	size_t n;
+
+	if (!parse_origin(url, &o) || memchr(o.host, '@', (size_t)(o.path - o.host)) != NULL)
+		return NULL;
+	h = o.host;
+	n = o.host_len;
+	if (h[0] == '[') {
+		if (n < 3 || h[n - 1] != ']')
+			return NULL;
+		h++;
+		n -= 2;
+	}
+	return xstrndup(h, n);
+}
+
+char *
 http_urlencode(const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";

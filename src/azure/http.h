@@ -100,6 +100,11 @@ void http_stats(const struct http_client *hc, unsigned long *requests, unsigned 
  * nextLinks with and without ":443". */
 int http_url_under(const char *base, const char *url);
 
+/* The host of an http(s) URL as written ("::1" for "http://[::1]:8080/x"),
+ * new string; NULL when url has no host or an invalid port, or names user
+ * information ("user@host": its host is not what it seems). */
+char *http_url_host(const char *url);
+
 /* "a=b&c=d" form encoding of one value (new string). */
 char *http_urlencode(const char *s);
 

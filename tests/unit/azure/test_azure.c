@@ -166,6 +166,36 @@ test_dropped_retried(void)
 }
 #endif
 
+/* The host of a URL as written, for the managed identity's plain-http rule. */
+static void
+test_url_host(void)
+{
+	static const struct { const char *url, *want; } cases[] = {
+		{ "http://127.0.0.1:8080/msi/token", "127.0.0.1" },
+		{ "http://localhost/x", "localhost" },
+		{ "https://[::1]:8443/s", "::1" },
+		{ "http://169.254.169.254", "169.254.169.254" },
+		{ "http://169.254.169.254@10.0.0.1/x", NULL },
+		{ "http://user:pw@127.0.0.1/x", NULL },
+		{ "http://[::1/x", NULL },
+		{ "http://[]/x", NULL },
+		{ "http:///x", NULL },
+		{ "http://127.0.0.1:x/", NULL },
+		{ "127.0.0.1", NULL },
+	};
+	size_t i;
+	char *h;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		h = http_url_host(cases[i].url);
+		if (cases[i].want == NULL)
+			CU_ASSERT_PTR_NULL(h);
+		else
+			CU_ASSERT_STRING_EQUAL(h != NULL ? h : "(null)", cases[i].want);
+		free(h);
+	}
+}
+
 /* nextLinks must stay on the ARM endpoint; Azure writes ":443" or not. */
 static void
 test_url_under(void)
@@ -245,6 +275,7 @@ static const struct unit_test azure_tests[] = {
 	{ "dropped_retried", test_dropped_retried },
 #endif
 	{ "url_under", test_url_under },
+	{ "url_host", test_url_host },
 	{ "error_decode", test_error_decode },
 	{ NULL, NULL }
 };
