@@ -31,13 +31,14 @@
  * completions (completion.c) and "did you mean" read it too.
  */
 #define ADHOC_COMMANDS "apply plan resolve verify"
+#define WRITING_COMMANDS "apply remove uninstall rollback"
 const struct cli_option cli_options[] = {
 	{ "config", 'c', required_argument, 'c', NULL },
 	/* The files are global like -c: an alias or wrapper that names them
 	 * ("amlhosts -H scratch --state-dir dir") serves every command. */
 	{ "hosts-file", 'H', required_argument, 'H', NULL },
 	{ "state-dir", 0, required_argument, OPT_STATE_DIR, NULL },
-	{ "dry-run", 'n', no_argument, 'n', "apply remove uninstall rollback" },
+	{ "dry-run", 'n', no_argument, 'n', WRITING_COMMANDS },
 	{ "quiet", 'q', no_argument, 'q', NULL },
 	{ "verbose", 'v', no_argument, 'v', NULL },
 	{ "json", 0, no_argument, OPT_JSON, "resolve status history plan verify" },
@@ -58,7 +59,8 @@ const struct cli_option cli_options[] = {
 	{ "purge", 0, no_argument, OPT_PURGE, "uninstall" },
 	{ "to", 0, required_argument, OPT_TO, "rollback forwarders" },
 	{ "whole-file", 0, no_argument, OPT_WHOLE_FILE, "rollback" },
-	{ "in-place", 0, no_argument, OPT_IN_PLACE, "apply" },
+	/* Every command that writes: the bind-mount error suggests it to each. */
+	{ "in-place", 0, no_argument, OPT_IN_PLACE, WRITING_COMMANDS },
 	{ "server", 0, required_argument, OPT_SERVER, "verify" },
 	{ "output-dir", 0, required_argument, OPT_OUTPUT_DIR, "resolve" },
 	{ NULL, 0, 0, 0, NULL }
@@ -115,14 +117,19 @@ usage_all(struct buf *f)
 	    "with changes pending, 4 verify found a problem.\n", global_help, adhoc_help);
 }
 
+static const struct cli_option *option_by_val(int val);
+
 static void
 usage_cmd(struct buf *f, const struct cmd_entry *e)
 {
+	/* The ad-hoc options are shown where the option table takes them. */
+	int adhoc = cli_option_applies(option_by_val(OPT_NAME), e->name);
+
 	buf_printf(f, "Usage: amlhosts [OPTIONS] %s%s%s\n\n%s\n", e->name,
 	    *e->args ? " " : "", e->args, e->summary);
-	if (e->options != NULL || (e->allowed & CMDOPT_ADHOC))
+	if (e->options != NULL || adhoc)
 		buf_printf(f, "\nOptions:\n%s%s", e->options ? e->options : "",
-		    (e->allowed & CMDOPT_ADHOC) ? adhoc_help : "");
+		    adhoc ? adhoc_help : "");
 	buf_printf(f, "\n%s", global_help);
 }
 

@@ -78,13 +78,27 @@ expect_rc 2 "help of two commands"
 # naming the option and the command.
 for args in "--json apply" "apply --json" "--dry-run status" "-n history" \
     "resolve --exit-code" "status --online-endpoint x" "forwarders --allow-empty" \
-    "history --cloud AzureCloud" "remove --in-place x" "verify --format csv"; do
+    "history --cloud AzureCloud" "status --in-place" "verify --format csv"; do
 	# shellcheck disable=SC2086 # the words are the arguments
 	run "$AMLHOSTS" -c /dev/null -H "$T/hosts" --state-dir "$STATE" $args
 	expect_rc 2 "$args"
 	cmd=$(echo "$args" | tr ' ' '\n' | grep -Ex 'apply|status|history|resolve|forwarders|remove|verify')
 	opt=$(echo "$args" | tr ' ' '\n' | grep -E '^-' | sed 's/^-n$/--dry-run/')
 	expect_err "option $opt does not apply to '$cmd'"
+done
+# Every option a command's help lists under "Options:" is one it takes: the
+# help text (cmd-*.c) and the option table (main.c) say the same.
+for c in $commands; do
+	"$AMLHOSTS" "$c" --help | sed -n '/^Options:/,/^$/p' |
+	    sed -n 's/^ *\(-[a-zA-Z], \)\{0,1\}\(--[a-z-]*\).*/\2/p' > "$T/opts"
+	while read -r opt; do
+		run "$AMLHOSTS" -c /dev/null -H "$T/hosts" --state-dir "$STATE" "$c" "$opt"
+		if grep -q "does not apply" "$T/err"; then
+			fail "'amlhosts $c --help' lists $opt, which $c refuses: $(cat "$T/err")"
+		else
+			pass
+		fi
+	done < "$T/opts"
 done
 # The ad-hoc target's keys as options need --name.
 run "$AMLHOSTS" -c /dev/null -H "$T/hosts" --state-dir "$STATE" plan --allow-empty
