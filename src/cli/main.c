@@ -227,7 +227,12 @@ suggest(struct buf *out, const char *word, const char *prefix, const char *const
 	buf_printf(out, "?");
 }
 
-/* The names a user can type as COMMAND: the table's and "help". */
+/* The commands that are not in the table: they run before any
+ * configuration is read (builtin_command()). */
+static const char *const builtin_names[] = { "help", "completion" };
+#define NBUILTINS (sizeof builtin_names / sizeof builtin_names[0])
+
+/* The names a user can type as COMMAND: the table's and the built-in ones. */
 static size_t
 command_names(const char ***out)
 {
@@ -236,12 +241,32 @@ command_names(const char ***out)
 
 	while (cmd_table[n] != NULL)
 		n++;
-	v = xcalloc(n + 1, sizeof *v);
+	v = xcalloc(n + NBUILTINS, sizeof *v);
 	for (i = 0; i < n; i++)
 		v[i] = cmd_table[i]->name;
-	v[n] = "help";
+	for (i = 0; i < NBUILTINS; i++)
+		v[n + i] = builtin_names[i];
 	*out = v;
-	return n + 1;
+	return n + NBUILTINS;
+}
+
+/* The help of word, any command a user can type, appended to f ("amlhosts
+ * help WORD" and "amlhosts WORD --help" alike): 0, or -1 if it is none. */
+static int
+command_help(struct buf *f, const char *word)
+{
+	const struct cmd_entry *e = cmd_find(word);
+
+	if (e != NULL)
+		usage_cmd(f, e);
+	else if (strcmp(word, "help") == 0)
+		usage_all(f);
+	else if (strcmp(word, "completion") == 0)
+		buf_printf(f, "Usage: amlhosts completion bash|zsh\n\nprint the shell's "
+		    "completion script for amlhosts (see amlhosts(1))\n");
+	else
+		return -1;
+	return 0;
 }
 
 /* "unknown command 'aply'; did you mean 'apply'?" */
@@ -424,7 +449,6 @@ static int
 builtin_command(struct cmd_ctx *ctx, const char *word, int argc, char **argv, int *rc)
 {
 	struct buf text = BUF_INIT;
-	const struct cmd_entry *e;
 
 	if (strcmp(word, "help") == 0) {
 		if (argc > 1) {
@@ -432,15 +456,11 @@ builtin_command(struct cmd_ctx *ctx, const char *word, int argc, char **argv, in
 			*rc = EXIT_USAGE;
 			return 1;
 		}
-		if (argc == 1 && (e = cmd_find(argv[0])) == NULL) {
+		if (command_help(&text, argc == 1 ? argv[0] : "help") != 0) {
 			unknown_command(ctx, argv[0]);
 			*rc = EXIT_USAGE;
 			return 1;
 		}
-		if (argc == 1)
-			usage_cmd(&text, e);
-		else
-			usage_all(&text);
 	} else if (strcmp(word, "completion") == 0) {
 		if (argc != 1 || completion_script(argv[0], &text) != 0) {
 			cmd_error(ctx, "'completion' takes one SHELL: bash or zsh");
@@ -539,17 +559,8 @@ main(int argc, char **argv)
 		goto out;
 	if (optind < argc) {
 		e = cmd_find(argv[optind]);
-		if (e == NULL && help && strcmp(argv[optind], "completion") == 0) {
-			buf_printf(&text, "Usage: amlhosts completion bash|zsh\n\nprint the shell's "
-			    "completion script for amlhosts (see amlhosts(1))\n");
-			output_buf(&ctx, &text);
-			rc = EXIT_OK;
-			goto out;
-		}
-		if (e == NULL && help && strcmp(argv[optind], "help") == 0) {
-			usage_all(&text);
-			output_buf(&ctx, &text);
-			rc = EXIT_OK;
+		if (e == NULL && help && command_help(&text, argv[optind]) == 0) {
+			rc = output_buf(&ctx, &text) == 0 ? EXIT_OK : EXIT_FAIL;
 			goto out;
 		}
 		if (e == NULL) {

@@ -69,6 +69,17 @@ expect_out "--exit-code"
 run "$AMLHOSTS" help
 expect_rc 0 "help"
 cmp -s "$T/out" "$T/help" || fail "help differs from --help"
+# help COMMAND is COMMAND --help for the commands outside the table too.
+for c in help completion; do
+	"$AMLHOSTS" "$c" --help > "$T/$c.help"
+	run "$AMLHOSTS" help "$c"
+	expect_rc 0 "help $c"
+	cmp -s "$T/out" "$T/$c.help" || fail "help $c differs from $c --help"
+done
+cmp -s "$T/help.help" "$T/help" || fail "help --help differs from --help"
+run "$AMLHOSTS" complet bash
+expect_rc 2 "a prefix of completion"
+expect_err "did you mean 'completion'?"
 run "$AMLHOSTS" help aply
 expect_rc 2 "help of an unknown command"
 expect_err "did you mean 'apply'?"
