@@ -59,14 +59,20 @@ put_options(struct buf *out, const char *command)
 	}
 }
 
+/* The commands of the table, then those main.c runs before it: "amlhosts
+ * help WORD" takes each of them. */
 static void
 put_commands(struct buf *out)
 {
 	size_t i;
 
 	for (i = 0; cmd_table[i] != NULL; i++)
-		buf_printf(out, "%s%s", i ? " " : "", cmd_table[i]->name);
+		buf_printf(out, "%s ", cmd_table[i]->name);
+	buf_printf(out, "help completion");
 }
+
+/* What "amlhosts completion" takes (completion_script()). */
+#define SHELLS "bash zsh"
 
 /* A case pattern of the options whose value is of kind k ("-c|--config");
  * VALUE_NONE: the options with a value the shell cannot offer. all: every
@@ -155,9 +161,9 @@ bash_script(struct buf *out)
 	put_options(out, NULL);
 	buf_printf(out, "\"; else words=\"");
 	put_commands(out);
-	buf_printf(out, " help\"; fi ;;\n\thelp) words=\"");
+	buf_printf(out, "\"; fi ;;\n\thelp) words=\"");
 	put_commands(out);
-	buf_printf(out, "\" ;;\n");
+	buf_printf(out, "\" ;;\n\tcompletion) words=\"" SHELLS "\" ;;\n");
 	put_command_cases(out, "", "[[ $cur == -* ]] && words=\"", "\"");
 	buf_printf(out, "\tesac\n\tCOMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n}\n"
 	    "complete -F _amlhosts amlhosts\n");
@@ -198,11 +204,12 @@ zsh_script(struct buf *out)
 		put_quoted(out, item);
 		free(item);
 	}
-	buf_printf(out, "\n\t\t\t    'help:show the help of amlhosts or of a command')\n"
+	buf_printf(out, "\n\t\t\t    'help:show the help of amlhosts or of a command'"
+	    "\n\t\t\t    'completion:print the completion script of a shell')\n"
 	    "\t\t\t_describe -t commands 'amlhosts command' cmds\n\t\tfi ;;\n"
 	    "\t(help) compadd -- ");
 	put_commands(out);
-	buf_printf(out, " ;;\n");
+	buf_printf(out, " ;;\n\t(completion) compadd -- " SHELLS " ;;\n");
 	put_command_cases(out, "(", "[[ $PREFIX == -* ]] && compadd -- ", "");
 	buf_printf(out, "\tesac\n}\n_amlhosts \"$@\"\n");
 }
