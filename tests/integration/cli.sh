@@ -111,6 +111,15 @@ for c in $commands; do
 		fi
 	done < "$T/opts"
 done
+# A target that fails after one with wildcards, with more selected after
+# it: exit 2 naming the file (under --enable-asan, without leaking the first
+# target's wildcards).
+NIC="$EXAMPLES/workspace-nic.json"
+printf '[workspace a]\njson_file = %s\n[workspace b]\njson_file = %s\n[workspace c]\njson_file = %s\n[workspace d]\njson_file = %s\n' \
+    "$NIC" "$T/missing.json" "$NIC" "$NIC" > "$T/four.conf"
+run "$AMLHOSTS" -c "$T/four.conf" resolve
+expect_rc 2 "the second of four targets fails"
+expect_err "cannot open '$T/missing.json'"
 # The ad-hoc target's keys as options need --name.
 run "$AMLHOSTS" -c /dev/null -H "$T/hosts" --state-dir "$STATE" plan --allow-empty
 expect_rc 2 "--allow-empty without --name"
