@@ -600,8 +600,9 @@ main(int argc, char **argv)
 		    "'online_endpoints' and 'allow_empty' keys in its section)");
 		goto out;
 	}
-	/* discover: --subscription and --resource-group name where to look. */
-	if (e->flags & CMDF_SCOPE)
+	/* The ad-hoc options make a target only where --name applies (discover's
+	 * --subscription and --resource-group name where to look). */
+	if (!cli_option_applies(option_by_val(OPT_NAME), e->name))
 		ctx.used &= ~CMDOPT_ADHOC;
 	if ((ctx.used & CMDOPT_TO) && !(e->flags & CMDF_TO_ADDRESS) &&
 	    parse_id(ctx.to_text, &ctx.to_id) != 0) {
