@@ -17,14 +17,15 @@
 #include "base/platform.h" /* Windows: no syslog */
 #include "base/quote.h"
 
-/* The entries of the block named name in hf, or -1 when it has none. */
+/* The entries of block at of hf, or -1 when there is no such block (at < 0)
+ * or they do not parse. */
 static long
-block_count(const struct hostsfile *hf, int parsed, const char *name)
+block_count(const struct hostsfile *hf, long at)
 {
 	struct entry_list l;
-	long at, n = -1;
+	long n = -1;
 
-	if (!parsed || (at = hostsfile_find_block(hf, name)) < 0)
+	if (at < 0)
 		return -1;
 	entry_list_init(&l);
 	if (hostsfile_block_entries(hf, (size_t)at, &l, NULL, NULL) == 0)
@@ -33,21 +34,25 @@ block_count(const struct hostsfile *hf, int parsed, const char *name)
 	return n;
 }
 
-/* Append " NAME: N entries (was M)," for a block whose bytes changed. */
+/* Append " NAME: N entries (was M)," for a block whose bytes changed; the
+ * entries are counted only then. */
 static void
 describe_block(struct buf *line, const char *name, const struct hostsfile *before,
     int have_before, const struct hostsfile *after, int have_after)
 {
-	long was = block_count(before, have_before, name);
-	long now = block_count(after, have_after, name);
+	long b = have_before ? hostsfile_find_block(before, name) : -1;
+	long a = have_after ? hostsfile_find_block(after, name) : -1;
+	long was, now;
 	char hb[65], ha[65];
 
-	if (was >= 0 && now >= 0) {
-		hostsfile_block_hash(before, (size_t)hostsfile_find_block(before, name), hb);
-		hostsfile_block_hash(after, (size_t)hostsfile_find_block(after, name), ha);
+	if (b >= 0 && a >= 0) {
+		hostsfile_block_hash(before, (size_t)b, hb);
+		hostsfile_block_hash(after, (size_t)a, ha);
 		if (strcmp(hb, ha) == 0)
 			return;
 	}
+	was = block_count(before, b);
+	now = block_count(after, a);
 	if (now < 0)
 		buf_printf(line, " %s: removed,", name);
 	else if (was < 0)

@@ -102,9 +102,12 @@ resolved_set_release(struct resolved_set *s)
 {
 	size_t i;
 
-	/* wild is the second half of lists' allocation. */
-	for (i = 0; i < 2 * s->n; i++)
+	/* n counts the targets resolved so far: wild (the second half of
+	 * lists' allocation) starts at the number selected, not at n. */
+	for (i = 0; i < s->n; i++) {
 		entry_list_release(&s->lists[i]);
+		entry_list_release(&s->wild[i]);
+	}
 	free(s->lists);
 	free(s->v);
 	memset(s, 0, sizeof *s);

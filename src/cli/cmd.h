@@ -23,7 +23,7 @@ enum exit_code {
 	EXIT_PROBLEM = 4,  /* verify found a problem */
 };
 
-/* Options a command accepts besides the global ones. */
+/* Options given (ctx.used), of those a command asks about. */
 #define CMDOPT_EXIT_CODE  0x0001u
 #define CMDOPT_FORMAT     0x0002u
 #define CMDOPT_PURGE      0x0004u
@@ -34,13 +34,15 @@ enum exit_code {
 #define CMDOPT_CLOUD      0x0080u /* forwarders --cloud */
 #define CMDOPT_SERVER     0x0100u /* verify --server */
 #define CMDOPT_OUTPUT_DIR 0x0200u /* resolve --format bind --output-dir */
-#define CMDOPT_LAST       CMDOPT_OUTPUT_DIR /* main.c checks bits up to here */
 
 /* What a command does, checked in one place (main.c, before exec). */
 #define CMDF_TARGETS      0x01u /* takes TARGET arguments */
 #define CMDF_NEEDS_TARGET 0x02u /* at least one TARGET */
 #define CMDF_TO_ADDRESS   0x04u /* --to is a DNS server address, not a change ID */
-#define CMDF_SCOPE        0x08u /* --subscription/--resource-group: a scope, no --name */
+#define CMDF_SCOPE        0x08u /* unread: main.c tells a scope from an ad-hoc
+                                 * target by whether --name applies (the
+                                 * option table); left until cmd-discover.c
+                                 * drops it */
 
 struct cmd_ctx {
 	struct config conf;
@@ -76,7 +78,9 @@ struct cmd_entry {
 	const char *args;    /* "[TARGET...]" */
 	const char *summary; /* one line for the command list */
 	const char *options; /* help text of its own options, or NULL */
-	unsigned allowed;    /* CMDOPT_* */
+	unsigned allowed;    /* unread: which command takes which option is
+	                      * main.c's cli_options alone (the help's ad-hoc
+	                      * part too); left until cmd-discover.c drops it */
 	unsigned flags;      /* CMDF_* */
 	int (*exec)(struct cmd_ctx *ctx);
 };

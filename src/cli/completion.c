@@ -59,20 +59,26 @@ put_options(struct buf *out, const char *command)
 	}
 }
 
+/* The commands of the table, then those main.c runs before it: "amlhosts
+ * help WORD" takes each of them. */
 static void
 put_commands(struct buf *out)
 {
 	size_t i;
 
 	for (i = 0; cmd_table[i] != NULL; i++)
-		buf_printf(out, "%s%s", i ? " " : "", cmd_table[i]->name);
+		buf_printf(out, "%s ", cmd_table[i]->name);
+	buf_printf(out, "help completion");
 }
+
+/* What "amlhosts completion" takes (completion_script()). */
+#define SHELLS "bash zsh"
 
 /* A case pattern of the options whose value is of kind k ("-c|--config");
  * VALUE_NONE: the options with a value the shell cannot offer. all: every
- * option that takes a value. 0 if there is none. */
-static int
-put_pattern(struct buf *out, enum value_kind k, const char *words, int all)
+ * option that takes a value. Each kind has one at least. */
+static void
+put_pattern(struct buf *out, enum value_kind k, int all)
 {
 	const struct cli_option *o;
 	const char *w = NULL;
@@ -81,13 +87,12 @@ put_pattern(struct buf *out, enum value_kind k, const char *words, int all)
 	for (o = cli_options; o->name != NULL; o++) {
 		if (o->has_arg != required_argument)
 			continue;
-		if (!all && (value_kind(o, &w) != k || (words != NULL && w != words)))
+		if (!all && value_kind(o, &w) != k)
 			continue;
 		if (o->short_name != 0)
 			buf_printf(out, "%s-%c", n++ ? "|" : "", o->short_name);
 		buf_printf(out, "%s--%s", n++ ? "|" : "", o->name);
 	}
-	return n;
 }
 
 /* The values cases of both shells: "PATTERN) ACTION ;;" per kind. */
@@ -107,11 +112,11 @@ put_value_cases(struct buf *out, const char *open, const char *file, const char 
 		buf_printf(out, "%s; return ;;\n", words_close);
 	}
 	buf_printf(out, "\t%s", open);
-	put_pattern(out, VALUE_FILE, NULL, 0);
+	put_pattern(out, VALUE_FILE, 0);
 	buf_printf(out, ") %s; return ;;\n\t%s", file, open);
-	put_pattern(out, VALUE_DIR, NULL, 0);
+	put_pattern(out, VALUE_DIR, 0);
 	buf_printf(out, ") %s; return ;;\n\t%s", dir, open);
-	put_pattern(out, VALUE_NONE, NULL, 0);
+	put_pattern(out, VALUE_NONE, 0);
 	buf_printf(out, ") %s; return ;;\n", none);
 }
 
@@ -121,7 +126,7 @@ put_find_command(struct buf *out, const char *words, const char *first, const ch
 {
 	buf_printf(out, "\tfor (( i = %s; i < %s; i++ )); do\n\t\tcase ${%s[i]} in\n\t\t%s",
 	    first, *first == '1' ? "COMP_CWORD" : "CURRENT", words, open);
-	put_pattern(out, VALUE_NONE, NULL, 1);
+	put_pattern(out, VALUE_NONE, 1);
 	buf_printf(out, ") (( i++ )) ;;\n\t\t%s-*) ;;\n\t\t%s*) cmd=${%s[i]}; break ;;\n"
 	    "\t\tesac\n\tdone\n", open, open, words);
 }
@@ -155,9 +160,9 @@ bash_script(struct buf *out)
 	put_options(out, NULL);
 	buf_printf(out, "\"; else words=\"");
 	put_commands(out);
-	buf_printf(out, " help\"; fi ;;\n\thelp) words=\"");
+	buf_printf(out, "\"; fi ;;\n\thelp) words=\"");
 	put_commands(out);
-	buf_printf(out, "\" ;;\n");
+	buf_printf(out, "\" ;;\n\tcompletion) words=\"" SHELLS "\" ;;\n");
 	put_command_cases(out, "", "[[ $cur == -* ]] && words=\"", "\"");
 	buf_printf(out, "\tesac\n\tCOMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n}\n"
 	    "complete -F _amlhosts amlhosts\n");
@@ -198,11 +203,12 @@ zsh_script(struct buf *out)
 		put_quoted(out, item);
 		free(item);
 	}
-	buf_printf(out, "\n\t\t\t    'help:show the help of amlhosts or of a command')\n"
+	buf_printf(out, "\n\t\t\t    'help:show the help of amlhosts or of a command'"
+	    "\n\t\t\t    'completion:print the completion script of a shell')\n"
 	    "\t\t\t_describe -t commands 'amlhosts command' cmds\n\t\tfi ;;\n"
 	    "\t(help) compadd -- ");
 	put_commands(out);
-	buf_printf(out, " ;;\n");
+	buf_printf(out, " ;;\n\t(completion) compadd -- " SHELLS " ;;\n");
 	put_command_cases(out, "(", "[[ $PREFIX == -* ]] && compadd -- ", "");
 	buf_printf(out, "\tesac\n}\n_amlhosts \"$@\"\n");
 }

@@ -31,13 +31,14 @@
  * completions (completion.c) and "did you mean" read it too.
  */
 #define ADHOC_COMMANDS "apply plan resolve verify"
+#define WRITING_COMMANDS "apply remove uninstall rollback"
 const struct cli_option cli_options[] = {
 	{ "config", 'c', required_argument, 'c', NULL },
 	/* The files are global like -c: an alias or wrapper that names them
 	 * ("amlhosts -H scratch --state-dir dir") serves every command. */
 	{ "hosts-file", 'H', required_argument, 'H', NULL },
 	{ "state-dir", 0, required_argument, OPT_STATE_DIR, NULL },
-	{ "dry-run", 'n', no_argument, 'n', "apply remove uninstall rollback" },
+	{ "dry-run", 'n', no_argument, 'n', WRITING_COMMANDS },
 	{ "quiet", 'q', no_argument, 'q', NULL },
 	{ "verbose", 'v', no_argument, 'v', NULL },
 	{ "json", 0, no_argument, OPT_JSON, "resolve status history plan verify" },
@@ -58,7 +59,8 @@ const struct cli_option cli_options[] = {
 	{ "purge", 0, no_argument, OPT_PURGE, "uninstall" },
 	{ "to", 0, required_argument, OPT_TO, "rollback forwarders" },
 	{ "whole-file", 0, no_argument, OPT_WHOLE_FILE, "rollback" },
-	{ "in-place", 0, no_argument, OPT_IN_PLACE, "apply" },
+	/* Every command that writes: the bind-mount error suggests it to each. */
+	{ "in-place", 0, no_argument, OPT_IN_PLACE, WRITING_COMMANDS },
 	{ "server", 0, required_argument, OPT_SERVER, "verify" },
 	{ "output-dir", 0, required_argument, OPT_OUTPUT_DIR, "resolve" },
 	{ NULL, 0, 0, 0, NULL }
@@ -115,14 +117,19 @@ usage_all(struct buf *f)
 	    "with changes pending, 4 verify found a problem.\n", global_help, adhoc_help);
 }
 
+static const struct cli_option *option_by_val(int val);
+
 static void
 usage_cmd(struct buf *f, const struct cmd_entry *e)
 {
+	/* The ad-hoc options are shown where the option table takes them. */
+	int adhoc = cli_option_applies(option_by_val(OPT_NAME), e->name);
+
 	buf_printf(f, "Usage: amlhosts [OPTIONS] %s%s%s\n\n%s\n", e->name,
 	    *e->args ? " " : "", e->args, e->summary);
-	if (e->options != NULL || (e->allowed & CMDOPT_ADHOC))
+	if (e->options != NULL || adhoc)
 		buf_printf(f, "\nOptions:\n%s%s", e->options ? e->options : "",
-		    (e->allowed & CMDOPT_ADHOC) ? adhoc_help : "");
+		    adhoc ? adhoc_help : "");
 	buf_printf(f, "\n%s", global_help);
 }
 
@@ -220,7 +227,12 @@ suggest(struct buf *out, const char *word, const char *prefix, const char *const
 	buf_printf(out, "?");
 }
 
-/* The names a user can type as COMMAND: the table's and "help". */
+/* The commands that are not in the table: they run before any
+ * configuration is read (builtin_command()). */
+static const char *const builtin_names[] = { "help", "completion" };
+#define NBUILTINS (sizeof builtin_names / sizeof builtin_names[0])
+
+/* The names a user can type as COMMAND: the table's and the built-in ones. */
 static size_t
 command_names(const char ***out)
 {
@@ -229,12 +241,32 @@ command_names(const char ***out)
 
 	while (cmd_table[n] != NULL)
 		n++;
-	v = xcalloc(n + 1, sizeof *v);
+	v = xcalloc(n + NBUILTINS, sizeof *v);
 	for (i = 0; i < n; i++)
 		v[i] = cmd_table[i]->name;
-	v[n] = "help";
+	for (i = 0; i < NBUILTINS; i++)
+		v[n + i] = builtin_names[i];
 	*out = v;
-	return n + 1;
+	return n + NBUILTINS;
+}
+
+/* The help of word, any command a user can type, appended to f ("amlhosts
+ * help WORD" and "amlhosts WORD --help" alike): 0, or -1 if it is none. */
+static int
+command_help(struct buf *f, const char *word)
+{
+	const struct cmd_entry *e = cmd_find(word);
+
+	if (e != NULL)
+		usage_cmd(f, e);
+	else if (strcmp(word, "help") == 0)
+		usage_all(f);
+	else if (strcmp(word, "completion") == 0)
+		buf_printf(f, "Usage: amlhosts completion bash|zsh\n\nprint the shell's "
+		    "completion script for amlhosts (see amlhosts(1))\n");
+	else
+		return -1;
+	return 0;
 }
 
 /* "unknown command 'aply'; did you mean 'apply'?" */
@@ -417,7 +449,6 @@ static int
 builtin_command(struct cmd_ctx *ctx, const char *word, int argc, char **argv, int *rc)
 {
 	struct buf text = BUF_INIT;
-	const struct cmd_entry *e;
 
 	if (strcmp(word, "help") == 0) {
 		if (argc > 1) {
@@ -425,15 +456,11 @@ builtin_command(struct cmd_ctx *ctx, const char *word, int argc, char **argv, in
 			*rc = EXIT_USAGE;
 			return 1;
 		}
-		if (argc == 1 && (e = cmd_find(argv[0])) == NULL) {
+		if (command_help(&text, argc == 1 ? argv[0] : "help") != 0) {
 			unknown_command(ctx, argv[0]);
 			*rc = EXIT_USAGE;
 			return 1;
 		}
-		if (argc == 1)
-			usage_cmd(&text, e);
-		else
-			usage_all(&text);
 	} else if (strcmp(word, "completion") == 0) {
 		if (argc != 1 || completion_script(argv[0], &text) != 0) {
 			cmd_error(ctx, "'completion' takes one SHELL: bash or zsh");
@@ -532,17 +559,8 @@ main(int argc, char **argv)
 		goto out;
 	if (optind < argc) {
 		e = cmd_find(argv[optind]);
-		if (e == NULL && help && strcmp(argv[optind], "completion") == 0) {
-			buf_printf(&text, "Usage: amlhosts completion bash|zsh\n\nprint the shell's "
-			    "completion script for amlhosts (see amlhosts(1))\n");
-			output_buf(&ctx, &text);
-			rc = EXIT_OK;
-			goto out;
-		}
-		if (e == NULL && help && strcmp(argv[optind], "help") == 0) {
-			usage_all(&text);
-			output_buf(&ctx, &text);
-			rc = EXIT_OK;
+		if (e == NULL && help && command_help(&text, argv[optind]) == 0) {
+			rc = output_buf(&ctx, &text) == 0 ? EXIT_OK : EXIT_FAIL;
 			goto out;
 		}
 		if (e == NULL) {
@@ -582,8 +600,9 @@ main(int argc, char **argv)
 		    "'online_endpoints' and 'allow_empty' keys in its section)");
 		goto out;
 	}
-	/* discover: --subscription and --resource-group name where to look. */
-	if (e->flags & CMDF_SCOPE)
+	/* The ad-hoc options make a target only where --name applies (discover's
+	 * --subscription and --resource-group name where to look). */
+	if (!cli_option_applies(option_by_val(OPT_NAME), e->name))
 		ctx.used &= ~CMDOPT_ADHOC;
 	if ((ctx.used & CMDOPT_TO) && !(e->flags & CMDF_TO_ADDRESS) &&
 	    parse_id(ctx.to_text, &ctx.to_id) != 0) {

@@ -69,6 +69,17 @@ expect_out "--exit-code"
 run "$AMLHOSTS" help
 expect_rc 0 "help"
 cmp -s "$T/out" "$T/help" || fail "help differs from --help"
+# help COMMAND is COMMAND --help for the commands outside the table too.
+for c in help completion; do
+	"$AMLHOSTS" "$c" --help > "$T/$c.help"
+	run "$AMLHOSTS" help "$c"
+	expect_rc 0 "help $c"
+	cmp -s "$T/out" "$T/$c.help" || fail "help $c differs from $c --help"
+done
+cmp -s "$T/help.help" "$T/help" || fail "help --help differs from --help"
+run "$AMLHOSTS" complet bash
+expect_rc 2 "a prefix of completion"
+expect_err "did you mean 'completion'?"
 run "$AMLHOSTS" help aply
 expect_rc 2 "help of an unknown command"
 expect_err "did you mean 'apply'?"
@@ -78,7 +89,7 @@ expect_rc 2 "help of two commands"
 # naming the option and the command.
 for args in "--json apply" "apply --json" "--dry-run status" "-n history" \
     "resolve --exit-code" "status --online-endpoint x" "forwarders --allow-empty" \
-    "history --cloud AzureCloud" "remove --in-place x" "verify --format csv"; do
+    "history --cloud AzureCloud" "status --in-place" "verify --format csv"; do
 	# shellcheck disable=SC2086 # the words are the arguments
 	run "$AMLHOSTS" -c /dev/null -H "$T/hosts" --state-dir "$STATE" $args
 	expect_rc 2 "$args"
@@ -86,6 +97,29 @@ for args in "--json apply" "apply --json" "--dry-run status" "-n history" \
 	opt=$(echo "$args" | tr ' ' '\n' | grep -E '^-' | sed 's/^-n$/--dry-run/')
 	expect_err "option $opt does not apply to '$cmd'"
 done
+# Every option a command's help lists under "Options:" is one it takes: the
+# help text (cmd-*.c) and the option table (main.c) say the same.
+for c in $commands; do
+	"$AMLHOSTS" "$c" --help | sed -n '/^Options:/,/^$/p' |
+	    sed -n 's/^ *\(-[a-zA-Z], \)\{0,1\}\(--[a-z-]*\).*/\2/p' > "$T/opts"
+	while read -r opt; do
+		run "$AMLHOSTS" -c /dev/null -H "$T/hosts" --state-dir "$STATE" "$c" "$opt"
+		if grep -q "does not apply" "$T/err"; then
+			fail "'amlhosts $c --help' lists $opt, which $c refuses: $(cat "$T/err")"
+		else
+			pass
+		fi
+	done < "$T/opts"
+done
+# A target that fails after one with wildcards, with more selected after
+# it: exit 2 naming the file (under --enable-asan, without leaking the first
+# target's wildcards).
+NIC="$EXAMPLES/workspace-nic.json"
+printf '[workspace a]\njson_file = %s\n[workspace b]\njson_file = %s\n[workspace c]\njson_file = %s\n[workspace d]\njson_file = %s\n' \
+    "$NIC" "$T/missing.json" "$NIC" "$NIC" > "$T/four.conf"
+run "$AMLHOSTS" -c "$T/four.conf" resolve
+expect_rc 2 "the second of four targets fails"
+expect_err "cannot open '$T/missing.json'"
 # The ad-hoc target's keys as options need --name.
 run "$AMLHOSTS" -c /dev/null -H "$T/hosts" --state-dir "$STATE" plan --allow-empty
 expect_rc 2 "--allow-empty without --name"
