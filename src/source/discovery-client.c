@@ -289,14 +289,22 @@ secret_add(struct secrets *s, json_t *req, const char *key, const char *path, in
 	}
 }
 
+/* as: who the helper runs as (runas_pick()). */
 static void
-secrets_read(const struct config *c, struct secrets *s, json_t *req)
+secrets_read(const struct config *c, const struct process_user *as, struct secrets *s,
+    json_t *req)
 {
 	const char *dir = getenv("CREDENTIALS_DIRECTORY"), *fed = getenv("AZURE_FEDERATED_TOKEN_FILE");
 	struct stat st;
 	char *path;
 
 	memset(s, 0, sizeof *s);
+	/* Under sudo, doas or pkexec the environment is the caller's (sudo -E,
+	 * env_keep), and so is the helper: a file the environment names is
+	 * the helper's to open with the caller's rights (it does, given none),
+	 * never root's to open on the caller's say and hand over. */
+	if (as->how == RUNAS_SUDO || as->how == RUNAS_DOAS || as->how == RUNAS_PKEXEC)
+		dir = fed = NULL;
 	if (c->client_secret_file != NULL && c->client_secret_file[0] != '\0') {
 		secret_add(s, req, "client_secret", c->client_secret_file, 1);
 	} else if (dir != NULL && dir[0] != '\0') {
@@ -583,7 +591,7 @@ run_helper(const struct config *c, json_t *request, size_t timeout_n,
 		goto out;
 	for (i = 0; i < who_notes.n && n > 0; i++)
 		strlist_push(&r->notes[0], who_notes.v[i]);
-	secrets_read(c, &sec, request);
+	secrets_read(c, &as, &sec, request);
 	if (sec.bad_config != NULL) {
 		set_error(cause, "%s", sec.bad_config);
 		secrets_release(&sec);

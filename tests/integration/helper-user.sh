@@ -7,7 +7,9 @@
 # - as root without sudo, every connection to Azure comes from the
 #   discovery_user (the fake server logs the uid that owns the client's
 #   socket, from /proc/net/tcp), never from uid 0;
-# - discovery_user = root is the one way back to root.
+# - discovery_user = root is the one way back to root;
+# - under sudo, a token file the environment names is read with the
+#   caller's rights, not root's.
 # The build tree may sit where the user cannot reach it (a clone under
 # /root): amlhosts runs the helper through a descriptor it opened itself.
 . "$(dirname "$0")/lib.sh"
@@ -141,5 +143,28 @@ conf "discovery_user = root" "tenant_id = tenant-1" "client_id = client-1"
 run env -i PATH=/usr/bin:/bin AZURE_CLIENT_SECRET=s3cret-value "$AMLHOSTS" -c "$T/conf" apply
 expect_rc 0 "discovery_user = root: apply"
 [ "$(uids)" = 0 ] && pass || fail "discovery_user = root: connections from uid(s) '$(uids | tr '\n' ' ')', expected 0"
+
+# 5. sudo: a file the caller's environment names (AZURE_FEDERATED_TOKEN_FILE,
+#    kept by sudo -E or env_keep) is opened by the helper with the caller's
+#    rights, never by root on the caller's say: a root-only file stays root's,
+#    the caller's own is used.
+printf 'fake.jwt.assertion\n' > "$T/root-token"
+chmod 600 "$T/root-token"
+printf 'fake.jwt.assertion\n' > "$W/rec/own-token"
+chown "$U" "$W/rec/own-token"
+chmod 600 "$W/rec/own-token"
+for tok in "$T/root-token" "$W/rec/own-token"; do
+	conf "auth = workload-identity" "tenant_id = tenant-1" "client_id = client-1"
+	run env -i PATH=/usr/bin:/bin SUDO_UID="$UID_U" SUDO_GID="$GID_U" SUDO_USER="$U" \
+	    AZURE_FEDERATED_TOKEN_FILE="$tok" "$AMLHOSTS" -c "$T/conf" apply
+	case $tok in
+	"$T"/*)
+		expect_rc 1 "sudo: a root-only token file the caller names"
+		expect_err "root-token"
+		same "$T/orig" "$T/hosts" "sudo: a root-only token file: hosts file untouched" ;;
+	*)
+		expect_rc 0 "sudo: the caller's own token file" ;;
+	esac
+done
 
 finish
