@@ -586,8 +586,11 @@ run_helper(const struct config *c, json_t *request, size_t timeout_n,
 		return rc;
 	rc = DISCOVERY_BAD_INPUT;
 	/* Who discovery runs as (SPEC 5.2): as root, the sudo (doas, pkexec)
-	 * caller or discovery_user, never root unless configured so. */
-	if (runas_pick(c->discovery_user, &as, &who_notes, cause) != 0)
+	 * caller or discovery_user, never root unless configured so; not the
+	 * caller when the helper gets root's client_secret_file, which the
+	 * caller could read out of a process of theirs. */
+	if (runas_pick(c->discovery_user, c->client_secret_file != NULL &&
+	    c->client_secret_file[0] != '\0' ? RUNAS_NOT_CALLER : 0, &as, &who_notes, cause) != 0)
 		goto out;
 	for (i = 0; i < who_notes.n && n > 0; i++)
 		strlist_push(&r->notes[0], who_notes.v[i]);

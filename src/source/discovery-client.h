@@ -39,7 +39,8 @@
  * doas or pkexec, where the environment and the helper are the caller's,
  * the files the environment names (CREDENTIALS_DIRECTORY,
  * AZURE_FEDERATED_TOKEN_FILE) are not read here: the helper reads them
- * with the caller's rights.
+ * with the caller's rights. With a client_secret_file, which is root's,
+ * the helper does not run as that caller (base/runas.h: RUNAS_NOT_CALLER).
  *
  * Discover mode ("amlhosts discover"): the request also has "mode":
  * "discover", "subscription" and "resource_group" (string or null), and no

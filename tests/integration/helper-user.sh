@@ -167,4 +167,27 @@ for tok in "$T/root-token" "$W/rec/own-token"; do
 	esac
 done
 
+# 6. sudo with a client_secret_file: the secret is root's, and the caller
+#    could read it out of a process of theirs, so the helper that gets it
+#    runs as discovery_user, not as the caller (nor as root).
+printf 's3cret-value\n' > "$T/client-secret"
+chmod 600 "$T/client-secret"
+conf "discovery_user = $U" "tenant_id = tenant-1" "client_id = client-1" \
+    "client_secret_file = $T/client-secret"
+run env -i PATH=/usr/bin:/bin SUDO_UID=0 SUDO_USER=root "$AMLHOSTS" -c "$T/conf" apply
+expect_rc 0 "client_secret_file: apply"
+[ "$(uids)" = "$UID_U" ] && pass || fail "client_secret_file: connections from uid(s) '$(uids | tr '\n' ' ')', expected only $UID_U"
+conf "tenant_id = tenant-1" "client_id = client-1" "client_secret_file = $T/client-secret"
+run env -i PATH=/usr/bin:/bin SUDO_UID="$UID_U" SUDO_GID="$GID_U" SUDO_USER="$U" \
+    "$AMLHOSTS" -c "$T/conf" apply
+expect_rc 0 "sudo with a client_secret_file: apply"
+case $(uids) in
+'' | *'?'* | 0 | *"
+0"* | "0
+"* | "$UID_U" | *"
+$UID_U"* | "$UID_U
+"*) fail "sudo with a client_secret_file: connections from uid(s) '$(uids | tr '\n' ' ')', expected neither $UID_U nor 0" ;;
+*) pass ;;
+esac
+
 finish
