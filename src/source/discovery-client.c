@@ -611,8 +611,8 @@ run_helper(const struct config *c, json_t *request, size_t timeout_n,
 	req = request_with_secrets(text, &sec, &req_len);
 	free(text);
 	secrets_release(&sec);
-	env = as.change ? discovery_env(as.home, as.name != NULL ? as.name : "nobody") :
-	    discovery_env(NULL, NULL);
+	/* (a user switched to always has a name: runas_pick() found it) */
+	env = as.change ? discovery_env(as.home, as.name) : discovery_env(NULL, NULL);
 	memset(&po, 0, sizeof po);
 	po.path = path;
 	po.argv = argv;
@@ -711,6 +711,7 @@ take_workspaces(const struct buf *out, struct discovery_workspaces *w, char **ca
 	json_error_t jerr;
 	struct discovery_workspace *d;
 	const char *name, *rg, *loc;
+	json_int_t wo;
 	size_t i, k;
 	int rc = -1;
 
@@ -721,7 +722,8 @@ take_workspaces(const struct buf *out, struct discovery_workspaces *w, char **ca
 		    "{\"amlhosts\": 1, \"workspaces\": [...]}");
 		goto out;
 	}
-	w->without = (size_t)json_integer_value(json_object_get(root, "without_endpoint"));
+	wo = json_integer_value(json_object_get(root, "without_endpoint"));
+	w->without = wo > 0 ? (size_t)wo : 0;
 	w->v = xcalloc(json_array_size(list) + 1, sizeof *w->v);
 	json_array_foreach(list, i, e) {
 		name = json_string_value(json_object_get(e, "name"));

@@ -129,7 +129,7 @@ else
 	refused "helper owned by $U" 2 "is owned by $U"
 	chown root "$T/bin/amlhosts-azure"
 	chmod 775 "$T/bin/amlhosts-azure"
-	refused "group-writable helper" 2 "amlhosts-azure"
+	refused "group-writable helper" 2 "amlhosts-azure' (owner root) is writable by"
 	[ ! -e "$T/ran" ] || fail "an untrusted helper was run"
 	userdel "$U" >/dev/null 2>&1 || true
 fi
