@@ -44,10 +44,11 @@ runas_describe(const struct process_user *u)
 #ifdef _WIN32
 
 int
-runas_pick(const char *discovery_user, struct process_user *out, struct strlist *notes,
-    char **cause)
+runas_pick(const char *discovery_user, unsigned flags, struct process_user *out,
+    struct strlist *notes, char **cause)
 {
 	(void)discovery_user;
+	(void)flags;
 	(void)notes;
 	(void)cause;
 	memset(out, 0, sizeof *out);
@@ -180,8 +181,8 @@ from_doas(struct process_user *out, char **cause)
 }
 
 int
-runas_pick(const char *discovery_user, struct process_user *out, struct strlist *notes,
-    char **cause)
+runas_pick(const char *discovery_user, unsigned flags, struct process_user *out,
+    struct strlist *notes, char **cause)
 {
 	const char *want = discovery_user != NULL && *discovery_user != '\0' ?
 	    discovery_user : RUNAS_DEFAULT_USER;
@@ -202,9 +203,10 @@ runas_pick(const char *discovery_user, struct process_user *out, struct strlist 
 		return 0;
 	}
 	/* Under sudo, doas or pkexec the user's own login is the one meant. */
-	if ((rc = from_uid_var("SUDO_UID", RUNAS_SUDO, out, cause)) != 0 ||
+	if ((flags & RUNAS_NOT_CALLER) == 0 &&
+	    ((rc = from_uid_var("SUDO_UID", RUNAS_SUDO, out, cause)) != 0 ||
 	    (rc = from_doas(out, cause)) != 0 ||
-	    (rc = from_uid_var("PKEXEC_UID", RUNAS_PKEXEC, out, cause)) != 0)
+	    (rc = from_uid_var("PKEXEC_UID", RUNAS_PKEXEC, out, cause)) != 0))
 		return rc < 0 ? -1 : 0;
 	if (strcmp(want, "root") == 0) {
 		out->how = RUNAS_ROOT;

@@ -13,6 +13,10 @@
  *     HOME of the password database (never the HOME of the environment,
  *     which sudo may keep as root's), so that 'az' finds *their* login;
  *     a SUDO_UID of 0 (sudo run by root) means no sudo user;
+ *     but not with RUNAS_NOT_CALLER, which the caller asks for when the
+ *     child gets a secret of root's (a configured client_secret_file):
+ *     the sudo caller may read what a process of theirs holds (ptrace,
+ *     /proc), and root's secret is not theirs;
  *   - otherwise discovery_user (the [global] key; NULL or "" means
  *     "_amlhosts", the system user the packages create); where it does not
  *     exist, "nobody", with a note;
@@ -76,11 +80,14 @@ struct process_user {
 	char *home;         /* from passwd; NULL: none (the child uses "/") */
 };
 
+/* runas_pick()'s flags. */
+#define RUNAS_NOT_CALLER 0x1u /* never the sudo, doas or pkexec caller */
+
 /* Decide who the child runs as (see above). notes gets what the user
  * should know (the fallback to nobody). out is filled on success and must
  * be released with process_user_release() either way. */
-int runas_pick(const char *discovery_user, struct process_user *out, struct strlist *notes,
-    char **cause);
+int runas_pick(const char *discovery_user, unsigned flags, struct process_user *out,
+    struct strlist *notes, char **cause);
 void process_user_release(struct process_user *u);
 
 /* "alice (uid 1000)", for messages; a new string. */

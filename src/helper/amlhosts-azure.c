@@ -25,6 +25,7 @@
 #include "hosts/format.h"
 #include "hosts/targetplan.h"
 #include "source/discovery-client.h"
+#include "base/fileread.h"
 #include "base/quote.h"
 #include "base/util.h"
 
@@ -106,11 +107,16 @@ get_seconds(json_t *o, const char *key, int *out)
 		*out = (int)v;
 }
 
-/* A secret member: kept in its own exact copy, wiped at the end. */
+/* A secret member: kept in its own exact copy, wiped at the end. jansson's
+ * own copy is wiped here, before json_decref() frees it unwiped. */
 static const char *
 get_secret(struct helper *h, json_t *o, const char *key, size_t slot)
 {
+	json_t *v = json_object_get(o, key);
+
 	h->secret_text[slot] = get_str(o, key);
+	if (json_is_string(v))
+		secure_wipe((char *)json_string_value(v), json_string_length(v));
 	return h->secret_text[slot];
 }
 
@@ -121,21 +127,14 @@ read_request(struct helper *h, char **cause)
 	json_t *o, *ts, *t;
 	json_error_t jerr;
 	struct target_conf *tc;
-	ssize_t n;
 	size_t i;
 	int rc = -1;
 
-	/* Sized once: the request holds the secrets, and a reallocation would
-	 * leave a copy behind. */
-	buf_reserve(&in, DISCOVERY_MAX_INPUT + 1);
-	while ((n = read(0, in.data + in.len, DISCOVERY_MAX_INPUT + 1 - in.len)) > 0)
-		if ((in.len += (size_t)n) > DISCOVERY_MAX_INPUT)
-			break;
-	if (n < 0 || in.len > DISCOVERY_MAX_INPUT) {
-		set_error(cause, "cannot read the request on standard input%s",
-		    n < 0 ? "" : ": too large");
-		goto out;
-	}
+	/* FILE_READ_SECRET: sized once, as the request holds the secrets and a
+	 * reallocation would leave a copy behind; wiped on failure. */
+	if (file_read_fd(0, "standard input", FILE_READ_SECRET, DISCOVERY_MAX_INPUT, &in, NULL,
+	    cause) != 0)
+		return -1;
 	o = json_loadb(in.data, in.len, 0, &jerr);
 	if (!json_is_object(o) ||
 	    json_integer_value(json_object_get(o, "protocol")) != DISCOVERY_PROTOCOL) {
@@ -204,8 +203,7 @@ read_request(struct helper *h, char **cause)
 	json_decref(o);
 	rc = 0;
 out:
-	secure_wipe(in.data, in.cap);
-	buf_release(&in);
+	file_read_wipe(&in);
 	return rc;
 }
 

@@ -19,6 +19,7 @@
 #include "base/platform.h" /* Windows: windows.h, after winsock2.h */
 #include "base/fileread.h"
 #include "base/process.h"
+#include "base/quote.h"
 #include "base/runas.h"
 #include "base/secret.h"
 #include "base/util.h"
@@ -192,12 +193,11 @@ jlist(const struct strlist *l)
 }
 
 /* The request without its secrets (json_dumps grows its buffer as it goes:
- * nothing secret may pass through it). */
-static char *
-request_text(const struct config *c, const struct target_conf *const *t, size_t n, int verbose)
+ * nothing secret may pass through it); run_helper() adds the rest. */
+static json_t *
+request_json(const struct config *c, const struct target_conf *const *t, size_t n, int verbose)
 {
 	json_t *o = json_object(), *ts = json_array(), *x;
-	char *text;
 	size_t i;
 
 	json_object_set_new(o, "protocol", json_integer(DISCOVERY_PROTOCOL));
@@ -235,20 +235,32 @@ request_text(const struct config *c, const struct target_conf *const *t, size_t 
 		json_array_append_new(ts, x);
 	}
 	json_object_set_new(o, "targets", ts);
-	text = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	if (text == NULL)
-		out_of_memory();
-	return text;
+	return o;
+}
+
+/* A message as a JSON string: one that is not UTF-8 (a path's bytes) is
+ * quoted, which makes it so, rather than dropped. */
+static json_t *
+jmessage(const char *s)
+{
+	json_t *v = json_string(s);
+	char *q;
+
+	if (v != NULL)
+		return v;
+	q = quote_str(s);
+	v = json_string(q);
+	free(q);
+	return v;
 }
 
 /* The secrets, read here so that the helper (perhaps another user) opens
- * none: key, value pairs; a value that could not be read becomes
- * KEY_error with the reason. */
+ * none: key, value pairs, each value a secret_read_file() buffer. A value
+ * that could not be read becomes the request's member KEY_error with the
+ * reason instead (no secret: it goes through json_dumps). */
 struct secrets {
-	const char *key[4];
-	char *val[4];
-	int is_secret[4];
+	const char *key[2];
+	char *val[2];
 	size_t n;
 	/* client_secret_file named wrongly (missing, mode or owner unsafe):
 	 * the configuration's fault, exit 2 before any helper runs. */
@@ -256,7 +268,7 @@ struct secrets {
 };
 
 static void
-secret_add(struct secrets *s, const char *key, const char *path, int owner_only)
+secret_add(struct secrets *s, json_t *req, const char *key, const char *path, int owner_only)
 {
 	char *v = NULL, *why = NULL;
 	int rc;
@@ -269,36 +281,42 @@ secret_add(struct secrets *s, const char *key, const char *path, int owner_only)
 	}
 	if (rc == 0) {
 		s->key[s->n] = key;
-		s->val[s->n] = v;
-		s->is_secret[s->n++] = 1;
+		s->val[s->n++] = v;
 	} else {
-		s->key[s->n] = strcmp(key, "client_secret") == 0 ? "client_secret_error" :
-		    "federated_token_error";
-		s->val[s->n] = why;
-		s->is_secret[s->n++] = 0;
+		json_object_set_new(req, strcmp(key, "client_secret") == 0 ?
+		    "client_secret_error" : "federated_token_error", jmessage(why));
+		free(why);
 	}
 }
 
+/* as: who the helper runs as (runas_pick()). */
 static void
-secrets_read(const struct config *c, struct secrets *s)
+secrets_read(const struct config *c, const struct process_user *as, struct secrets *s,
+    json_t *req)
 {
 	const char *dir = getenv("CREDENTIALS_DIRECTORY"), *fed = getenv("AZURE_FEDERATED_TOKEN_FILE");
 	struct stat st;
 	char *path;
 
 	memset(s, 0, sizeof *s);
+	/* Under sudo, doas or pkexec the environment is the caller's (sudo -E,
+	 * env_keep), and so is the helper: a file the environment names is
+	 * the helper's to open with the caller's rights (it does, given none),
+	 * never root's to open on the caller's say and hand over. */
+	if (as->how == RUNAS_SUDO || as->how == RUNAS_DOAS || as->how == RUNAS_PKEXEC)
+		dir = fed = NULL;
 	if (c->client_secret_file != NULL && c->client_secret_file[0] != '\0') {
-		secret_add(s, "client_secret", c->client_secret_file, 1);
+		secret_add(s, req, "client_secret", c->client_secret_file, 1);
 	} else if (dir != NULL && dir[0] != '\0') {
 		/* systemd's LoadCredential=: the directory is private to the
 		 * service and systemd chooses the mode, so no mode check. */
 		path = xasprintf("%s/azure-client-secret", dir);
 		if (stat(path, &st) == 0)
-			secret_add(s, "client_secret", path, 0);
+			secret_add(s, req, "client_secret", path, 0);
 		free(path);
 	}
 	if (fed != NULL && fed[0] != '\0')
-		secret_add(s, "federated_token", fed, 0);
+		secret_add(s, req, "federated_token", fed, 0);
 }
 
 static void
@@ -306,12 +324,8 @@ secrets_release(struct secrets *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->n; i++) {
-		if (s->is_secret[i])
-			secret_free(s->val[i], DISCOVERY_SECRET_MAX);
-		else
-			free(s->val[i]);
-	}
+	for (i = 0; i < s->n; i++)
+		secret_free(s->val[i], DISCOVERY_SECRET_MAX);
 	free(s->bad_config);
 	memset(s, 0, sizeof *s);
 }
@@ -490,9 +504,6 @@ read_lines(struct buf *errout, const struct target_conf *const *t, size_t n,
 	}
 }
 
-/* Run the helper with request text (no secrets in it: they are added here)
- * and read its stderr into r; on DISCOVERY_OK its stdout is in pr->out.
- * timeout_n: how many targets' worth of time it may take. */
 /* The helper, opened by us: a child that has switched to another user runs
  * it through this descriptor, so a build tree the user cannot reach (under
  * /root) still works, and what runs is the file we checked. Only for a
@@ -524,12 +535,13 @@ helper_fd(const char *path, int *fd)
  * file of ours): a PEM bundle is text, 1 MiB is plenty. A file the
  * configuration names but we cannot read is the configuration's fault. */
 static int
-ca_add(const struct config *c, struct secrets *s, char **cause)
+ca_add(const struct config *c, json_t *req, char **cause)
 {
 	struct buf b = BUF_INIT;
 	struct file_info info;
 	enum file_read_error kind;
 	char *why = NULL;
+	json_t *pem;
 
 	if (c->ca_file == NULL || c->ca_file[0] == '\0')
 		return 0;
@@ -539,26 +551,28 @@ ca_add(const struct config *c, struct secrets *s, char **cause)
 		buf_release(&b);
 		return -1;
 	}
-	if (memchr(b.data, '\0', b.len) != NULL) {
-		buf_release(&b);
-		return set_error(cause, "ca_file '%s' holds a NUL byte: not a PEM bundle",
-		    c->ca_file);
-	}
-	s->key[s->n] = "ca_pem";
-	s->val[s->n] = xstrndup(b.data, b.len);
-	s->is_secret[s->n++] = 0;
+	/* (json_stringn() takes a NUL, and refuses what is not UTF-8) */
+	pem = memchr(b.data, '\0', b.len) == NULL ? json_stringn(b.data, b.len) : NULL;
 	buf_release(&b);
+	if (pem == NULL)
+		return set_error(cause, "ca_file '%s' is not text (a NUL byte, or not UTF-8): "
+		    "not a PEM bundle", c->ca_file);
+	json_object_set_new(req, "ca_pem", pem);
 	return 0;
 }
 
+/* Run the helper with request (no secrets in it: they, ca_file's bytes and
+ * why a secret could not be read are added here) and read its stderr into
+ * r; on DISCOVERY_OK its stdout is in pr->out. timeout_n: how many
+ * targets' worth of time it may take. */
 static enum discovery_error
-run_helper(const struct config *c, const char *text, size_t timeout_n,
+run_helper(const struct config *c, json_t *request, size_t timeout_n,
     const struct target_conf *const *t, size_t n, discovery_line_fn trace, void *trace_arg,
     struct discovery_result *r, struct process_result *pr, char **cause)
 {
 	struct process_opts po;
 	struct secrets sec;
-	char *path = NULL, *req = NULL, *err_text = NULL;
+	char *path = NULL, *text, *req = NULL, *err_text = NULL;
 	char *argv[] = { DISCOVERY_HELPER, NULL };
 	char **env = NULL;
 	size_t req_len = 0, i;
@@ -572,26 +586,33 @@ run_helper(const struct config *c, const char *text, size_t timeout_n,
 		return rc;
 	rc = DISCOVERY_BAD_INPUT;
 	/* Who discovery runs as (SPEC 5.2): as root, the sudo (doas, pkexec)
-	 * caller or discovery_user, never root unless configured so. */
-	if (runas_pick(c->discovery_user, &as, &who_notes, cause) != 0)
+	 * caller or discovery_user, never root unless configured so; not the
+	 * caller when the helper gets root's client_secret_file, which the
+	 * caller could read out of a process of theirs. */
+	if (runas_pick(c->discovery_user, c->client_secret_file != NULL &&
+	    c->client_secret_file[0] != '\0' ? RUNAS_NOT_CALLER : 0, &as, &who_notes, cause) != 0)
 		goto out;
 	for (i = 0; i < who_notes.n && n > 0; i++)
 		strlist_push(&r->notes[0], who_notes.v[i]);
-	secrets_read(c, &sec);
+	secrets_read(c, &as, &sec, request);
 	if (sec.bad_config != NULL) {
 		set_error(cause, "%s", sec.bad_config);
 		secrets_release(&sec);
 		goto out;
 	}
-	if (ca_add(c, &sec, cause) != 0) {
+	if (ca_add(c, request, cause) != 0) {
 		secrets_release(&sec);
 		goto out;
 	}
 	rc = DISCOVERY_FAILED;
+	text = json_dumps(request, JSON_COMPACT);
+	if (text == NULL)
+		out_of_memory();
 	req = request_with_secrets(text, &sec, &req_len);
+	free(text);
 	secrets_release(&sec);
-	env = as.change ? discovery_env(as.home, as.name != NULL ? as.name : "nobody") :
-	    discovery_env(NULL, NULL);
+	/* (a user switched to always has a name: runas_pick() found it) */
+	env = as.change ? discovery_env(as.home, as.name) : discovery_env(NULL, NULL);
 	memset(&po, 0, sizeof po);
 	po.path = path;
 	po.argv = argv;
@@ -644,7 +665,7 @@ discovery_run(const struct config *c, const struct target_conf *const *t, size_t
     char **cause)
 {
 	struct process_result pr;
-	char *text;
+	json_t *req;
 	size_t i;
 	enum discovery_error rc;
 
@@ -658,9 +679,9 @@ discovery_run(const struct config *c, const struct target_conf *const *t, size_t
 		strlist_init(&r->notes[i]);
 	}
 	process_result_init(&pr);
-	text = request_text(c, t, n, verbose);
-	rc = run_helper(c, text, n, t, n, trace, trace_arg, r, &pr, cause);
-	free(text);
+	req = request_json(c, t, n, verbose);
+	rc = run_helper(c, req, n, t, n, trace, trace_arg, r, &pr, cause);
+	json_decref(req);
 	if (rc == DISCOVERY_OK && split_answer(&pr.out, t, n, r, cause) != 0)
 		rc = DISCOVERY_FAILED;
 	process_result_release(&pr);
@@ -690,6 +711,7 @@ take_workspaces(const struct buf *out, struct discovery_workspaces *w, char **ca
 	json_error_t jerr;
 	struct discovery_workspace *d;
 	const char *name, *rg, *loc;
+	json_int_t wo;
 	size_t i, k;
 	int rc = -1;
 
@@ -700,7 +722,8 @@ take_workspaces(const struct buf *out, struct discovery_workspaces *w, char **ca
 		    "{\"amlhosts\": 1, \"workspaces\": [...]}");
 		goto out;
 	}
-	w->without = (size_t)json_integer_value(json_object_get(root, "without_endpoint"));
+	wo = json_integer_value(json_object_get(root, "without_endpoint"));
+	w->without = wo > 0 ? (size_t)wo : 0;
 	w->v = xcalloc(json_array_size(list) + 1, sizeof *w->v);
 	json_array_foreach(list, i, e) {
 		name = json_string_value(json_object_get(e, "name"));
@@ -742,27 +765,18 @@ discovery_list_workspaces(const struct config *c, const char *subscription,
 	struct discovery_result r;
 	struct process_result pr;
 	json_t *o;
-	char *text;
 	enum discovery_error rc;
 
 	memset(w, 0, sizeof *w);
 	memset(&r, 0, sizeof r);
 	process_result_init(&pr);
 	/* The settings as for targets (none), with the mode and scope. */
-	text = request_text(c, NULL, 0, verbose);
-	o = json_loads(text, 0, NULL);
-	free(text);
-	if (o == NULL)
-		out_of_memory();
+	o = request_json(c, NULL, 0, verbose);
 	json_object_set_new(o, "mode", json_string("discover"));
 	json_object_set_new(o, "subscription", jstr(subscription));
 	json_object_set_new(o, "resource_group", jstr(resource_group));
-	text = json_dumps(o, JSON_COMPACT);
+	rc = run_helper(c, o, 1, NULL, 0, trace, trace_arg, &r, &pr, cause);
 	json_decref(o);
-	if (text == NULL)
-		out_of_memory();
-	rc = run_helper(c, text, 1, NULL, 0, trace, trace_arg, &r, &pr, cause);
-	free(text);
 	if (rc == DISCOVERY_OK && take_workspaces(&pr.out, w, cause) != 0)
 		rc = DISCOVERY_FAILED;
 	w->have_stats = r.have_stats;

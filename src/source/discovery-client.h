@@ -33,8 +33,14 @@
  *    and the secrets this process read, each only when there is one:
  *    "client_secret" (client_secret_file, or systemd's azure-client-secret
  *    credential), "client_secret_error" (why that file could not be read),
- *    "federated_token", "federated_token_error" (AZURE_FEDERATED_TOKEN_FILE)}
- * Given any of them, the helper opens no secret file itself.
+ *    "federated_token", "federated_token_error" (AZURE_FEDERATED_TOKEN_FILE),
+ *    "ca_pem" (ca_file's bytes)}
+ * Given any of them, the helper opens no secret file itself. Under sudo,
+ * doas or pkexec, where the environment and the helper are the caller's,
+ * the files the environment names (CREDENTIALS_DIRECTORY,
+ * AZURE_FEDERATED_TOKEN_FILE) are not read here: the helper reads them
+ * with the caller's rights. With a client_secret_file, which is root's,
+ * the helper does not run as that caller (base/runas.h: RUNAS_NOT_CALLER).
  *
  * Discover mode ("amlhosts discover"): the request also has "mode":
  * "discover", "subscription" and "resource_group" (string or null), and no

@@ -39,7 +39,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: runas-probe DISCOVERY_USER PROGRAM [ARG...]\n");
 		return 2;
 	}
-	if (runas_pick(argv[1], &u, &notes, &cause) != 0) {
+	if (runas_pick(argv[1], 0, &u, &notes, &cause) != 0) {
 		fprintf(stderr, "runas-probe: %s\n", cause);
 		free(cause);
 		process_user_release(&u);

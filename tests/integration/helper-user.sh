@@ -7,16 +7,19 @@
 # - as root without sudo, every connection to Azure comes from the
 #   discovery_user (the fake server logs the uid that owns the client's
 #   socket, from /proc/net/tcp), never from uid 0;
-# - discovery_user = root is the one way back to root.
+# - discovery_user = root is the one way back to root;
+# - under sudo, a token file the environment names is read with the
+#   caller's rights, not root's.
 # The build tree may sit where the user cannot reach it (a clone under
-# /root): amlhosts runs the helper through a descriptor it opened itself.
+# /root): amlhosts runs the helper through a descriptor it opened itself
+# (case 1 runs copies in the test's own directory, which is root's, 0700).
 . "$(dirname "$0")/lib.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: helper-user.sh switches users: run as root" >&2
 	exit 77
 fi
-for tool in python3 openssl useradd userdel; do
+for tool in useradd userdel; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
 		echo "SKIP: $tool is not installed" >&2
 		exit 77
@@ -27,17 +30,14 @@ if [ ! -r /proc/net/tcp ]; then
 	exit 77
 fi
 
-AZDIR=$(cd "$(dirname "$0")/../azure" && pwd)
-PKI="$T/pki"
-sh "$AZDIR/gen-certs.sh" "$PKI"
-SUB=00000000-0000-0000-0000-000000000000
+# The fake server (start_server), SUB; conf is redefined below.
+. "$(dirname "$0")/azure-lib.sh"
 U=amlhu$$
 # Where the test user may look: the stand-in az and its record.
 W=$(mktemp -d "${TMPDIR:-/tmp}/amlhosts-hu.XXXXXX")
 chmod 755 "$W"
-SERVER_PID=
 cleanup() {
-	[ -z "$SERVER_PID" ] || kill "$SERVER_PID" 2>/dev/null || true
+	stop_server
 	userdel -r "$U" >/dev/null 2>&1 || userdel "$U" >/dev/null 2>&1 || true
 	rm -rf "$T" "$W"
 }
@@ -48,16 +48,10 @@ useradd -m -d "/home/$U" -s /bin/sh "$U"
 UID_U=$(id -u "$U")
 GID_U=$(id -g "$U")
 
-python3 "$AZDIR/fake_azure.py" --dir "$PKI" --scenario plain --log "$T/server.log" \
-    --lifetime 120 > "$T/server.out" 2>&1 &
-SERVER_PID=$!
-i=0
-while [ ! -e "$PKI/https.port" ] && [ $i -lt 300 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-[ -e "$PKI/https.port" ] || { fail "the fake Azure server did not start"; cat "$T/server.out" >&2; finish; exit 1; }
-PORT=$(cat "$PKI/https.port")
+start_server plain
+# Copies where the test user cannot reach them (mktemp -d: 0700).
+mkdir "$T/bin"
+cp "$AMLHOSTS" "$AMLHOSTS-azure" "$T/bin/"
 
 mkdir "$W/bin" "$W/rec"
 chmod 1777 "$W/rec"
@@ -90,17 +84,17 @@ conf() {
 	chmod 600 "$T/conf"
 	cp "$T/orig" "$T/hosts"
 	rm -f "$W/rec/az.rec"
-	MARK=$(wc -l < "$T/server.log")
+	MARK=$(wc -l < "$LOG")
 }
 # uids: the uids that owned the connections since conf().
 uids() {
-	tail -n +"$((MARK + 1))" "$T/server.log" | sed -n 's/.* + conn=.* uid=\([0-9?]*\).*/\1/p' | sort -u
+	tail -n +"$((MARK + 1))" "$LOG" | sed -n 's/.* + conn=.* uid=\([0-9?]*\).*/\1/p' | sort -u
 }
 
 # 1. sudo: az runs as the caller, HOME from passwd.
 conf "auth = cli"
 run env -i PATH="$W/bin:/usr/bin:/bin" HOME=/root SUDO_UID="$UID_U" SUDO_GID="$GID_U" \
-    SUDO_USER="$U" "$AMLHOSTS" -c "$T/conf" apply
+    SUDO_USER="$U" "$T/bin/amlhosts" -c "$T/conf" apply
 if expect_rc 0 "sudo: apply with the caller's az"; then
 	grep -q '^# BEGIN amlhosts myws' "$T/hosts" && pass ||
 	    fail "sudo: the workspace's names are not in the hosts file"
@@ -141,5 +135,46 @@ conf "discovery_user = root" "tenant_id = tenant-1" "client_id = client-1"
 run env -i PATH=/usr/bin:/bin AZURE_CLIENT_SECRET=s3cret-value "$AMLHOSTS" -c "$T/conf" apply
 expect_rc 0 "discovery_user = root: apply"
 [ "$(uids)" = 0 ] && pass || fail "discovery_user = root: connections from uid(s) '$(uids | tr '\n' ' ')', expected 0"
+
+# 5. sudo: a file the caller's environment names (AZURE_FEDERATED_TOKEN_FILE,
+#    kept by sudo -E or env_keep) is opened by the helper with the caller's
+#    rights, never by root on the caller's say: a root-only file stays root's,
+#    the caller's own is used.
+printf 'fake.jwt.assertion\n' > "$T/root-token"
+chmod 600 "$T/root-token"
+printf 'fake.jwt.assertion\n' > "$W/rec/own-token"
+chown "$U" "$W/rec/own-token"
+chmod 600 "$W/rec/own-token"
+for tok in "$T/root-token" "$W/rec/own-token"; do
+	conf "auth = workload-identity" "tenant_id = tenant-1" "client_id = client-1"
+	run env -i PATH=/usr/bin:/bin SUDO_UID="$UID_U" SUDO_GID="$GID_U" SUDO_USER="$U" \
+	    AZURE_FEDERATED_TOKEN_FILE="$tok" "$AMLHOSTS" -c "$T/conf" apply
+	case $tok in
+	"$T"/*)
+		expect_rc 1 "sudo: a root-only token file the caller names"
+		expect_err "root-token"
+		same "$T/orig" "$T/hosts" "sudo: a root-only token file: hosts file untouched" ;;
+	*)
+		expect_rc 0 "sudo: the caller's own token file" ;;
+	esac
+done
+
+# 6. sudo with a client_secret_file: the secret is root's, and the caller
+#    could read it out of a process of theirs, so the helper that gets it
+#    runs as discovery_user, not as the caller (nor as root).
+printf 's3cret-value\n' > "$T/client-secret"
+chmod 600 "$T/client-secret"
+conf "tenant_id = tenant-1" "client_id = client-1" "client_secret_file = $T/client-secret"
+run env -i PATH=/usr/bin:/bin SUDO_UID="$UID_U" SUDO_GID="$GID_U" SUDO_USER="$U" \
+    "$AMLHOSTS" -c "$T/conf" apply
+expect_rc 0 "sudo with a client_secret_file: apply"
+case $(uids) in
+'' | *'?'* | 0 | *"
+0"* | "0
+"* | "$UID_U" | *"
+$UID_U"* | "$UID_U
+"*) fail "sudo with a client_secret_file: connections from uid(s) '$(uids | tr '\n' ' ')', expected neither $UID_U nor 0" ;;
+*) pass ;;
+esac
 
 finish

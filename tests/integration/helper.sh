@@ -93,6 +93,27 @@ refused "exit 2" 2 "amlhosts: workspace is not a name"
 helper "printf 'error\tfailed\t403 AuthorizationFailed\n' >&2; exit 1"
 refused "exit 1" 1 "amlhosts: 403 AuthorizationFailed"
 
+# (f) what the request carries besides the settings: a ca_file that is not
+# text is the configuration's fault (exit 2; the helper never runs), and a
+# client secret that cannot be read reaches the helper as the reason why.
+cp "$T/conf" "$T/conf.orig"
+printf 'caf\351\n' > "$T/ca.pem"
+sed -i "s|^request_timeout = 1\$|&\nca_file = $T/ca.pem|" "$T/conf"
+helper "touch '$T/ran'; printf '%s' '$ANSWER'"
+refused "ca_file not UTF-8" 2 "is not text"
+[ ! -e "$T/ran" ] || fail "ca_file not UTF-8: the helper was run"
+cp "$T/conf.orig" "$T/conf"
+mkdir "$T/secret.d"
+sed -i "s|^client_secret_file = .*|client_secret_file = $T/secret.d|" "$T/conf"
+helper "cat > '$T/stdin'; printf '%s' '$ANSWER'"
+run "$T/bin/amlhosts" -c "$T/conf" apply
+expect_rc 0 "unreadable client secret: the helper decides" || true
+grep -q '"client_secret_error":"[^"]*secret.d[^"]*not a regular file' "$T/stdin" ||
+	fail "unreadable client secret: no client_secret_error in the request: $(cat "$T/stdin")"
+if grep -q '"client_secret":' "$T/stdin"; then fail "unreadable client secret: a client_secret was sent"; fi
+cp "$T/conf.orig" "$T/conf"
+cp "$T/orig" "$T/hosts"
+
 # (g) as root: a helper another user owns, or that group or others can
 # write, is refused before it runs.
 if [ "$(id -u)" -ne 0 ]; then
@@ -108,7 +129,7 @@ else
 	refused "helper owned by $U" 2 "is owned by $U"
 	chown root "$T/bin/amlhosts-azure"
 	chmod 775 "$T/bin/amlhosts-azure"
-	refused "group-writable helper" 2 "amlhosts-azure"
+	refused "group-writable helper" 2 "amlhosts-azure' (owner root) is writable by"
 	[ ! -e "$T/ran" ] || fail "an untrusted helper was run"
 	userdel "$U" >/dev/null 2>&1 || true
 fi
