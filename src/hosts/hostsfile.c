@@ -936,7 +936,7 @@ static int
 ends_without_eol(const struct hostsfile *hf, int *marked)
 {
 	const char *p, *name;
-	size_t n, nlen;
+	size_t n, nlen, plen;
 
 	*marked = 0;
 	if (hf->nlines == 0)
@@ -944,16 +944,18 @@ ends_without_eol(const struct hostsfile *hf, int *marked)
 	p = line_text(hf, hf->nlines - 1, &n);
 	if (marker_of(p, n, &name, &nlen, marked) == MARK_END)
 		return *marked;
-	/* A kept line is amlhosts' own, and uninstall takes it away with its
-	 * (missing) ending: the line above it keeps its own. So may a line in
-	 * amlhosts' own syntax ("#amlhosts..."): the mark is only for a plain
-	 * last line, where giving back the exact bytes is certain. */
-	if (kept_target(p, n, &nlen) != NULL ||
-	    (n >= LIT_LEN("#amlhosts") && memcmp(p, "#amlhosts", LIT_LEN("#amlhosts")) == 0))
+	if (hf->lines[hf->nlines - 1].eol != 0)
 		return 0;
-	/* An empty last line (an empty file, a BOM alone) gets no line
-	 * ending before an appended block: nothing to give back. */
-	return hf->lines[hf->nlines - 1].eol == 0 && n > 0;
+	/* What uninstall leaves of the last line decides, as rewrite_line()
+	 * reads it: its disabled prefixes go, and a kept line goes whole
+	 * (with its missing ending: the line above keeps its own). Nothing
+	 * left (an empty file, a BOM alone, a bare prefix) gets no line
+	 * ending before an appended block: there is nothing to give back. */
+	while ((plen = disabled_prefix(p, n, &name, &nlen)) > 0) {
+		p += plen;
+		n -= plen;
+	}
+	return n > 0 && kept_target(p, n, &nlen) == NULL;
 }
 
 /*
