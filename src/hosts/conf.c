@@ -190,6 +190,14 @@ ctx_error(struct parse_ctx *ctx, const char *fmt, ...)
 	return 0; /* tells inih this line failed */
 }
 
+/* A yes/no key into *out: 1 (handled), or the error. */
+static int
+bool_key(struct parse_ctx *ctx, const char *key, const char *v, int *out)
+{
+	return parse_bool(v, out) == 0 ? 1 :
+	    ctx_error(ctx, "'%s' must be yes or no, not '%s'", key, v);
+}
+
 /* A scalar key given twice is almost always a mistake worth reporting. */
 static int
 first_time(struct parse_ctx *ctx, const char *section, const char *key)
@@ -331,11 +339,9 @@ global_key(struct parse_ctx *ctx, const char *key, const char *v)
 		return 1;
 	}
 	if (strcmp(key, "flush_dns") == 0)
-		return parse_bool(v, &c->flush_dns) == 0 ? 1 :
-		    ctx_error(ctx, "'%s' must be yes or no, not '%s'", key, v);
+		return bool_key(ctx, key, v, &c->flush_dns);
 	if (strcmp(key, "strict") == 0)
-		return parse_bool(v, &c->strict) == 0 ? 1 :
-		    ctx_error(ctx, "'%s' must be yes or no, not '%s'", key, v);
+		return bool_key(ctx, key, v, &c->strict);
 	return ctx_error(ctx, "unknown key '%s' in [%s]", key, "global");
 }
 
@@ -389,11 +395,9 @@ target_key(struct parse_ctx *ctx, struct target_conf *t, const char *key, const 
 	if (str != NULL)
 		return set_string(str, v), 1;
 	if (strcmp(key, "ssh_names") == 0)
-		return parse_bool(v, &t->ssh_names) == 0 ? 1 :
-		    ctx_error(ctx, "'%s' must be yes or no, not '%s'", key, v);
+		return bool_key(ctx, key, v, &t->ssh_names);
 	if (strcmp(key, "allow_empty") == 0)
-		return parse_bool(v, &t->allow_empty) == 0 ? 1 :
-		    ctx_error(ctx, "'%s' must be yes or no, not '%s'", key, v);
+		return bool_key(ctx, key, v, &t->allow_empty);
 	if (strcmp(key, "dependencies") == 0) {
 		if (strcmp(v, "auto") != 0 && strcmp(v, "none") != 0)
 			return ctx_error(ctx, "'%s' must be auto or none, not '%s'", key, v);
