@@ -565,9 +565,12 @@ input_trusted(const char *key, const char *target, const char *path, char **caus
 
 	if (path == NULL || *path == '\0' || strcmp(path, "-") == 0)
 		return 0;
-	t = pathtrust_check(path, NULL, &why);
+	/* A file not there yet is judged where it would be created: its
+	 * nearest existing directory, as a last component (no sticky-bit
+	 * exception: in /tmp anyone could create it after this check). Where
+	 * only root can create it, the reader says it is missing. */
+	t = pathtrust_check_write(path, 0, &why);
 	if (t == PATHTRUST_OK || t == PATHTRUST_MISSING) {
-		/* missing: the reader says so when the file is needed */
 		free(why);
 		return 0;
 	}
