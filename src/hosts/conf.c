@@ -456,9 +456,11 @@ check_sections(struct config *c, const char *text, const char *path, char **caus
 		/* inih gives a key above the first header the section "": the
 		 * page says every key belongs to a section, and a target's key
 		 * up there would be read as a global one. A line that opens a
-		 * header, even a broken one, ends this (inih reports that). */
-		if (!header_seen && s < nl && *s != '[' && *s != ';' && *s != '#' &&
-		    (eq = memchr(s, '=', (size_t)(nl - s))) != NULL) {
+		 * header, even a broken one, ends this (inih reports that).
+		 * inih's key ends at the first '=' or ':'. */
+		for (eq = s; !header_seen && eq < nl && *eq != '=' && *eq != ':'; eq++)
+			;
+		if (!header_seen && s < nl && *s != '[' && *s != ';' && *s != '#' && eq < nl) {
 			while (eq > s && (eq[-1] == ' ' || eq[-1] == '\t'))
 				eq--;
 			set_error(cause, "%s:%zu: key '%.*s' comes before any section; put it "
