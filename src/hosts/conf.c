@@ -518,7 +518,7 @@ config_parse_string(struct config *c, const char *text, const char *path, char *
 	/* A UTF-8 BOM (Windows editors write one) is not part of the first
 	 * line, whatever that line is: check_sections() would not see a
 	 * section header behind it, though inih skips it. */
-	if (strncmp(text, "\xef\xbb\xbf", 3) == 0)
+	if (text_bom(text, strnlen(text, 3)) == TEXT_BOM_UTF8)
 		text += 3;
 	if (check_sections(c, text, path, cause) != 0)
 		return -1;
