@@ -190,6 +190,14 @@ ctx_error(struct parse_ctx *ctx, const char *fmt, ...)
 	return 0; /* tells inih this line failed */
 }
 
+/* A yes/no key into *out: 1 (handled), or the error. */
+static int
+bool_key(struct parse_ctx *ctx, const char *key, const char *v, int *out)
+{
+	return parse_bool(v, out) == 0 ? 1 :
+	    ctx_error(ctx, "'%s' must be yes or no, not '%s'", key, v);
+}
+
 /* A scalar key given twice is almost always a mistake worth reporting. */
 static int
 first_time(struct parse_ctx *ctx, const char *section, const char *key)
@@ -331,11 +339,9 @@ global_key(struct parse_ctx *ctx, const char *key, const char *v)
 		return 1;
 	}
 	if (strcmp(key, "flush_dns") == 0)
-		return parse_bool(v, &c->flush_dns) == 0 ? 1 :
-		    ctx_error(ctx, "'%s' must be yes or no, not '%s'", key, v);
+		return bool_key(ctx, key, v, &c->flush_dns);
 	if (strcmp(key, "strict") == 0)
-		return parse_bool(v, &c->strict) == 0 ? 1 :
-		    ctx_error(ctx, "'%s' must be yes or no, not '%s'", key, v);
+		return bool_key(ctx, key, v, &c->strict);
 	return ctx_error(ctx, "unknown key '%s' in [%s]", key, "global");
 }
 
@@ -389,11 +395,9 @@ target_key(struct parse_ctx *ctx, struct target_conf *t, const char *key, const 
 	if (str != NULL)
 		return set_string(str, v), 1;
 	if (strcmp(key, "ssh_names") == 0)
-		return parse_bool(v, &t->ssh_names) == 0 ? 1 :
-		    ctx_error(ctx, "'%s' must be yes or no, not '%s'", key, v);
+		return bool_key(ctx, key, v, &t->ssh_names);
 	if (strcmp(key, "allow_empty") == 0)
-		return parse_bool(v, &t->allow_empty) == 0 ? 1 :
-		    ctx_error(ctx, "'%s' must be yes or no, not '%s'", key, v);
+		return bool_key(ctx, key, v, &t->allow_empty);
 	if (strcmp(key, "dependencies") == 0) {
 		if (strcmp(v, "auto") != 0 && strcmp(v, "none") != 0)
 			return ctx_error(ctx, "'%s' must be auto or none, not '%s'", key, v);
@@ -452,9 +456,11 @@ check_sections(struct config *c, const char *text, const char *path, char **caus
 		/* inih gives a key above the first header the section "": the
 		 * page says every key belongs to a section, and a target's key
 		 * up there would be read as a global one. A line that opens a
-		 * header, even a broken one, ends this (inih reports that). */
-		if (!header_seen && s < nl && *s != '[' && *s != ';' && *s != '#' &&
-		    (eq = memchr(s, '=', (size_t)(nl - s))) != NULL) {
+		 * header, even a broken one, ends this (inih reports that).
+		 * inih's key ends at the first '=' or ':'. */
+		for (eq = s; !header_seen && eq < nl && *eq != '=' && *eq != ':'; eq++)
+			;
+		if (!header_seen && s < nl && *s != '[' && *s != ';' && *s != '#' && eq < nl) {
 			while (eq > s && (eq[-1] == ' ' || eq[-1] == '\t'))
 				eq--;
 			set_error(cause, "%s:%zu: key '%.*s' comes before any section; put it "
@@ -512,7 +518,7 @@ config_parse_string(struct config *c, const char *text, const char *path, char *
 	/* A UTF-8 BOM (Windows editors write one) is not part of the first
 	 * line, whatever that line is: check_sections() would not see a
 	 * section header behind it, though inih skips it. */
-	if (strncmp(text, "\xef\xbb\xbf", 3) == 0)
+	if (text_bom(text, strnlen(text, 3)) == TEXT_BOM_UTF8)
 		text += 3;
 	if (check_sections(c, text, path, cause) != 0)
 		return -1;
@@ -561,9 +567,12 @@ input_trusted(const char *key, const char *target, const char *path, char **caus
 
 	if (path == NULL || *path == '\0' || strcmp(path, "-") == 0)
 		return 0;
-	t = pathtrust_check(path, NULL, &why);
+	/* A file not there yet is judged where it would be created: its
+	 * nearest existing directory, as a last component (no sticky-bit
+	 * exception: in /tmp anyone could create it after this check). Where
+	 * only root can create it, the reader says it is missing. */
+	t = pathtrust_check_write(path, 0, &why);
 	if (t == PATHTRUST_OK || t == PATHTRUST_MISSING) {
-		/* missing: the reader says so when the file is needed */
 		free(why);
 		return 0;
 	}

@@ -12,8 +12,9 @@
  * every input file it names (json_file, client_secret_file, ca_file), and
  * every directory on the way to them (base/pathtrust.h): config_load()
  * refuses the configuration otherwise, naming the file and its owner. A
- * file that does not exist yet is left to the reader to report (only root
- * could create it where every directory on the way is root's).
+ * file that does not exist yet is judged by the directory it would be
+ * created in, which must not be writable by others even when sticky; where
+ * only root could create it, the reader reports it missing.
  */
 #ifndef AMLHOSTS_CONF_H
 #define AMLHOSTS_CONF_H

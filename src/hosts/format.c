@@ -103,11 +103,33 @@ format_json_text(const json_t *root, struct buf *out)
 	free(text);
 }
 
+/* l's entries as {"target", "fqdn", "ip"} objects at the end of list; -1
+ * when out of memory. wildcard marks each ("wildcard": true). */
+static int
+json_append_entries(json_t *list, const char *target, const struct entry_list *l,
+    int wildcard)
+{
+	json_t *e;
+	size_t j;
+
+	for (j = 0; l != NULL && j < l->n; j++) {
+		e = json_pack("{s:s, s:s, s:s}", "target", target, "fqdn", l->v[j].name,
+		    "ip", l->v[j].ip);
+		if (e != NULL && wildcard && json_object_set_new(e, "wildcard", json_true()) != 0) {
+			json_decref(e);
+			return -1;
+		}
+		if (e == NULL || json_array_append_new(list, e) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 static void
 format_json(const struct resolved_target *t, size_t n, struct buf *out)
 {
 	json_t *root, *list;
-	size_t i, j;
+	size_t i;
 
 	root = json_object();
 	list = json_array();
@@ -115,27 +137,14 @@ format_json(const struct resolved_target *t, size_t n, struct buf *out)
 		goto oom;
 	if (json_object_set_new(root, "amlhosts", json_integer(1)) != 0)
 		goto oom;
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < t[i].entries->n; j++) {
-			json_t *e = json_pack("{s:s, s:s, s:s}", "target", t[i].name,
-			    "fqdn", t[i].entries->v[j].name, "ip", t[i].entries->v[j].ip);
-
-			if (e == NULL || json_array_append_new(list, e) != 0)
-				goto oom;
-		}
-		/* The wildcards too, marked for programs that take every fqdn
-		 * for a host name: --from-json reads them back as the wildcard
-		 * Azure listed (SPEC 5.1 shape 6 round-trips), and so does the
-		 * writer in amlhosts-azure's answer. */
-		for (j = 0; t[i].wildcards != NULL && j < t[i].wildcards->n; j++) {
-			json_t *e = json_pack("{s:s, s:s, s:s, s:b}", "target", t[i].name,
-			    "fqdn", t[i].wildcards->v[j].name, "ip", t[i].wildcards->v[j].ip,
-			    "wildcard", 1);
-
-			if (e == NULL || json_array_append_new(list, e) != 0)
-				goto oom;
-		}
-	}
+	/* The wildcards too, marked for programs that take every fqdn for a
+	 * host name: --from-json reads them back as the wildcard Azure listed
+	 * (SPEC 5.1 shape 6 round-trips), and so does the writer in
+	 * amlhosts-azure's answer. */
+	for (i = 0; i < n; i++)
+		if (json_append_entries(list, t[i].name, t[i].entries, 0) != 0 ||
+		    json_append_entries(list, t[i].name, t[i].wildcards, 1) != 0)
+			goto oom;
 	if (json_object_set_new(root, "entries", list) != 0) {
 		list = NULL;
 		goto oom;

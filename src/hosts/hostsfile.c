@@ -635,6 +635,7 @@ struct rewriter {
 	struct buf scratch; /* a kept line as amlhosts would write it */
 	size_t keep_kept; /* index + 1 of an edited kept line still to come */
 	int keep_strip; /* it loses its mark (its target is removed) */
+	int added_eol; /* the last line, which had none, got a line ending */
 	const char *nl;
 	struct buf *out;
 	struct token *tok;
@@ -774,6 +775,7 @@ check_line(struct rewriter *rw, const char *p, size_t n, const char *eol, size_t
 	if (kept > 0 && eollen == 0) {
 		eol = rw->nl;
 		eollen = strlen(rw->nl);
+		rw->added_eol = 1;
 	}
 	buf_printf(rw->out, "%s%s# ", HOSTS_DISABLED_PREFIX, target);
 	buf_append(rw->out, p, n);
@@ -927,16 +929,20 @@ rewrite_line(struct rewriter *rw, size_t i, int restore_all)
 		emit_orig(rw, p, n + eollen);
 }
 
-/* Does the file end without a line ending of its own: its last line has
- * none, or amlhosts appended blocks after such a line (the last block's END
- * carries HOSTS_NOEOL_MARK)? *marked tells the second case. A last END line
- * without a line ending and without the mark is not taken as a missing
- * final newline: nothing says what preceded the block. */
+/* Did the file end without a line ending of its own: amlhosts appended
+ * blocks after such a line (the last block's END carries HOSTS_NOEOL_MARK;
+ * *marked tells this case), or this rewrite gave its last line one
+ * (added_eol)? Then taking that ending away again gives back what uninstall
+ * would leave, unless uninstall takes the line away with it: a kept line
+ * (as rewrite_line() reads it, behind any disabled prefixes), whose line
+ * above keeps its own. A last END line without a line ending and without
+ * the mark is not taken as a missing final newline: nothing says what
+ * preceded the block. */
 static int
-ends_without_eol(const struct hostsfile *hf, int *marked)
+ends_without_eol(const struct hostsfile *hf, int added_eol, int *marked)
 {
 	const char *p, *name;
-	size_t n, nlen;
+	size_t n, nlen, plen;
 
 	*marked = 0;
 	if (hf->nlines == 0)
@@ -944,16 +950,13 @@ ends_without_eol(const struct hostsfile *hf, int *marked)
 	p = line_text(hf, hf->nlines - 1, &n);
 	if (marker_of(p, n, &name, &nlen, marked) == MARK_END)
 		return *marked;
-	/* A kept line is amlhosts' own, and uninstall takes it away with its
-	 * (missing) ending: the line above it keeps its own. So may a line in
-	 * amlhosts' own syntax ("#amlhosts..."): the mark is only for a plain
-	 * last line, where giving back the exact bytes is certain. */
-	if (kept_target(p, n, &nlen) != NULL ||
-	    (n >= LIT_LEN("#amlhosts") && memcmp(p, "#amlhosts", LIT_LEN("#amlhosts")) == 0))
+	if (!added_eol)
 		return 0;
-	/* An empty last line (an empty file, a BOM alone) gets no line
-	 * ending before an appended block: nothing to give back. */
-	return hf->lines[hf->nlines - 1].eol == 0 && n > 0;
+	while ((plen = disabled_prefix(p, n, &name, &nlen)) > 0) {
+		p += plen;
+		n -= plen;
+	}
+	return kept_target(p, n, &nlen) == NULL;
 }
 
 /*
@@ -1101,15 +1104,17 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 			continue;
 		/* The one place a line ending is added: appending after a last
 		 * line that has none. */
-		if (!eol_checked && out->len > body && out->data[out->len - 1] != '\n')
+		if (!eol_checked && out->len > body && out->data[out->len - 1] != '\n') {
 			/* After a lone CR, CR LF whatever the file's style:
 			 * finish_eol() takes back two bytes where a CR precedes
 			 * the LF, so it must find one it added. */
 			buf_puts(out, out->data[out->len - 1] == '\r' ? "\r\n" : rw.nl);
+			rw.added_eol = 1;
+		}
 		eol_checked = 1;
 		hostsfile_render_block(changes[i].target, changes[i].entries, hf->crlf, out);
 	}
-	noeol = ends_without_eol(hf, &was_marked);
+	noeol = ends_without_eol(hf, rw.added_eol, &was_marked);
 	finish_eol(out, body, noeol, was_marked);
 	rc = 0;
 out:

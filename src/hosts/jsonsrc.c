@@ -586,12 +586,6 @@ check_pe_nics(struct walk *w)
 }
 
 int
-jsonsrc_to_utf8(const char *p, size_t n, struct buf *out, const char *what, char **cause)
-{
-	return text_to_utf8(p, n, out, what, cause);
-}
-
-int
 jsonsrc_parse(const char *p, size_t n, const char *what, struct raw_list *out, char **cause)
 {
 	struct buf text = BUF_INIT;
@@ -610,7 +604,7 @@ jsonsrc_parse(const char *p, size_t n, const char *what, struct raw_list *out, c
 	strlist_init(&w.pe_names);
 	strlist_init(&w.pe_nics);
 
-	if (jsonsrc_to_utf8(p, n, &text, what, cause) != 0)
+	if (text_to_utf8(p, n, &text, what, cause) != 0)
 		goto out;
 	root = json_loadb(text.data ? text.data : "", text.len, JSON_REJECT_DUPLICATES, &err);
 	if (root == NULL) {

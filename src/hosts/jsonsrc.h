@@ -17,11 +17,8 @@
 /* Files larger than this are refused before parsing. */
 #define JSONSRC_MAX_BYTES (16u * 1024 * 1024)
 
-/* Convert a file's bytes to UTF-8 text: strip a UTF-8 BOM, transcode
- * UTF-16LE/BE with a BOM; anything else must already be valid UTF-8. */
-int jsonsrc_to_utf8(const char *p, size_t n, struct buf *out, const char *what, char **cause);
-
-/* Parse text (any of the encodings above) and append the pairs it holds.
+/* Parse text (UTF-8, with or without a BOM, or UTF-16LE/BE with one:
+ * base/textenc.h) and append the pairs it holds.
  * what names the source in messages ("nic.json", "standard input"). */
 int jsonsrc_parse(const char *p, size_t n, const char *what, struct raw_list *out, char **cause);
 

@@ -446,19 +446,19 @@ take_pair(struct derive *d, const struct raw_pair *p)
 		set_error(d->cause, "'%s': %s", d->src, why);
 		goto out;
 	}
-	if (!name_allowed(d, plain) && d->o->from_azure) {
-		/* Azure chose it: one name we cannot vouch for is no reason to
-		 * keep the workspace's other names from the user. */
-		note(d, "'%s' (%s), listed by Azure, is not an Azure private-link name of %s "
-		    "known to amlhosts; left out (add its suffix to allowed_suffixes if it "
-		    "should be written)", plain, p->ip, d->c->name);
-		rc = 0;
-		goto out;
-	}
 	if (!name_allowed(d, plain)) {
-		set_error(d->cause, "'%s' in '%s' is not an Azure private-link name of %s "
-		    "(add its suffix to allowed_suffixes if it should be)", plain, d->src,
-		    d->c->name);
+		if (d->o->from_azure) {
+			/* Azure chose it: one name we cannot vouch for is no
+			 * reason to keep the workspace's other names from the
+			 * user. */
+			note(d, "'%s' (%s), listed by Azure, is not an Azure private-link name "
+			    "of %s known to amlhosts; left out (add its suffix to "
+			    "allowed_suffixes if it should be written)", plain, p->ip, d->c->name);
+			rc = 0;
+		} else
+			set_error(d->cause, "'%s' in '%s' is not an Azure private-link name of "
+			    "%s (add its suffix to allowed_suffixes if it should be)", plain,
+			    d->src, d->c->name);
 		goto out;
 	}
 	if (ip_parse(p->ip, 1, &addr, &why) != 0) {

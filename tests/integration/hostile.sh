@@ -348,6 +348,17 @@ printf '\377\376[\000g\000]\000' > "$T/conf"
 confcase "conf:1: unknown section \[g\]" "UTF-16 (decoded)"
 printf '\377\376[\000\000\330' > "$T/conf"
 confcase "is not UTF-16 text: an unpaired surrogate" "UTF-16 with an unpaired surrogate"
+# As root, a json_file not there yet in a directory anyone may create in
+# (sticky, as /tmp) is refused: another user could create it after the
+# check. Where only root can create it, it is the reader's "not found".
+mkdir "$T/sticky"
+chmod 1777 "$T/sticky"
+printf '[workspace w]\njson_file = %s\n' "$T/sticky/nic.json" > "$T/conf"
+confcase "json_file '$T/sticky/nic.json' of target 'w' is refused.*'$T/sticky' (owner root) is writable by others" \
+    "a missing json_file in a sticky world-writable directory"
+printf '[workspace w]\njson_file = %s\n' "$T/nothere/nic.json" > "$T/conf"
+confcase "$T/nothere/nic.json.*check the file name" "a missing json_file where only root may create it"
+rmdir "$T/sticky"
 rm -f "$T/conf"
 mkdir "$T/conf"
 confcase "'$T/conf' is not a regular file" "a directory"

@@ -134,6 +134,8 @@ test_errors(void)
 		{ "hosts_file = /x\n[global]\n",
 		  "test.conf:1: key 'hosts_file' comes before any section; put it under [global] or a [workspace NAME]" },
 		{ "\xef\xbb\xbfkeep_backups = 3\n", "test.conf:1: key 'keep_backups' comes before any section" },
+		/* inih takes ':' for '=' too. */
+		{ "keep_backups: 3\n[global]\n", "test.conf:1: key 'keep_backups' comes before any section" },
 		{ NULL, NULL }
 	};
 	const struct bad_case *b;

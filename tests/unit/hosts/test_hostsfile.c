@@ -916,6 +916,49 @@ test_no_eol_last_line(void)
 	entry_list_release(&l);
 }
 
+/*
+ * The mark follows the line ending the rewrite added, where uninstall
+ * keeps the line: a line disabled for another target, without a line
+ * ending, comes back restored and still without one, even a bare prefix
+ * (restored to nothing); a bare prefix of the applied target is restored
+ * by the apply itself, so no line ending is added before the block, no
+ * mark is written, and the line ending before it stays.
+ */
+static void
+test_no_eol_disabled_last(void)
+{
+	struct entry_list l;
+	struct buf out = BUF_INIT, back = BUF_INIT;
+	static const char other[] = "a\n#amlhosts:other# 10.9.9.9 other.example";
+	static const char other_back[] = "a\n10.9.9.9 other.example";
+	static const char bare[] = "a\n#amlhosts:myws# ";
+	static const char bare_other[] = "a\n#amlhosts:other# ";
+	static const char bare_applied[] = "a\n" BLOCK_A("\n");
+
+	list_a(&l);
+	rewrite1(other, sizeof other - 1, "myws", &l, &out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.data, "# END amlhosts myws\t" HOSTS_NOEOL_MARK "\n"));
+	restore_all(out.data, out.len, &back);
+	ASSERT_BYTES(back.data, back.len, other_back, sizeof other_back - 1);
+	rewrite1(out.data, out.len, "myws", NULL, &back);
+	ASSERT_BYTES(back.data, back.len, other, sizeof other - 1);
+
+	rewrite1(bare_other, sizeof bare_other - 1, "myws", &l, &out);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.data, "# END amlhosts myws\t" HOSTS_NOEOL_MARK "\n"));
+	restore_all(out.data, out.len, &back);
+	ASSERT_BYTES(back.data, back.len, "a\n", 2);
+	rewrite1(out.data, out.len, "myws", NULL, &back);
+	ASSERT_BYTES(back.data, back.len, bare_other, sizeof bare_other - 1);
+
+	rewrite1(bare, sizeof bare - 1, "myws", &l, &out);
+	ASSERT_BYTES(out.data, out.len, bare_applied, sizeof bare_applied - 1);
+	restore_all(out.data, out.len, &back);
+	ASSERT_BYTES(back.data, back.len, "a\n", 2);
+	buf_release(&out);
+	buf_release(&back);
+	entry_list_release(&l);
+}
+
 /* The BOM stays first: the prefix goes after it, a block at line 0 is
  * replaced or removed behind it. */
 static void
@@ -1370,6 +1413,7 @@ static const struct unit_test rewrite_tests[] = {
 	{ "live spellings", test_live_spellings },
 	{ "glibc's separators", test_glibc_separators },
 	{ "no line ending at end", test_no_eol_last_line },
+	{ "no line ending, disabled last line", test_no_eol_disabled_last },
 	{ "bom on line 0", test_bom_line0 },
 	{ "orphan disabled lines", test_orphan_disabled },
 	{ "edited kept line", test_kept_edited },

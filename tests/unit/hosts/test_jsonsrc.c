@@ -11,6 +11,7 @@
 #include "hosts/entries.h"
 #include "hosts/jsonsrc.h"
 #include "hosts/names.h"
+#include "base/textenc.h"
 #include "base/util.h"
 #include "unit/cunit_main.h"
 
@@ -406,7 +407,7 @@ check_utf8(const char *in, size_t n, const char *want, size_t wantn)
 	struct buf b = BUF_INIT;
 	char *cause = NULL;
 
-	CU_ASSERT_EQUAL_FATAL(jsonsrc_to_utf8(in, n, &b, "t.json", &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(text_to_utf8(in, n, &b, "t.json", &cause), 0);
 	CU_ASSERT_EQUAL(b.len, wantn);
 	CU_ASSERT_EQUAL(memcmp(b.data ? b.data : "", want, wantn), 0);
 	buf_release(&b);
@@ -419,7 +420,7 @@ check_utf8_error(const char *in, size_t n, const char *part)
 	struct buf b = BUF_INIT;
 	char *cause = NULL;
 
-	CU_ASSERT_EQUAL(jsonsrc_to_utf8(in, n, &b, "t.json", &cause), -1);
+	CU_ASSERT_EQUAL(text_to_utf8(in, n, &b, "t.json", &cause), -1);
 	contains(cause, part);
 	buf_release(&b);
 	free(cause);

@@ -520,7 +520,15 @@ test_azure_hosts(void)
 	    "10.1.0.6 " NB "\n"
 	    "10.1.0.7 churn.eastus.inference.ml.azure.com\n");
 	/* bob-ci in another region, the odd wildcard, the unknown zone */
-	CU_ASSERT_EQUAL(f.notes.n, 3);
+	CU_ASSERT_EQUAL_FATAL(f.notes.n, 3);
+	CU_ASSERT_STRING_EQUAL(f.notes.v[0], "'*." WSID ".eastus.inference.ml.azure.com' "
+	    "(10.1.0.7) is a wildcard, which a hosts file cannot hold; left out");
+	CU_ASSERT_STRING_EQUAL(f.notes.v[1], "'x.example.net' (10.1.0.8), listed by Azure, is "
+	    "not an Azure private-link name of AzureCloud known to amlhosts; left out (add "
+	    "its suffix to allowed_suffixes if it should be written)");
+	CU_ASSERT_STRING_EQUAL(f.notes.v[2], "compute application name "
+	    "'bob-ci.westus.instances.azureml.ms', listed by Azure, is not "
+	    "<name>.eastus.instances.azureml.ms; left out");
 	fx_release(&f);
 
 	/* From a file, an unknown zone stays an error. */
