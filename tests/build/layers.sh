@@ -11,7 +11,8 @@
 #
 # amlhosts itself must not need libcurl (nor libssl): discovery runs in
 # amlhosts-azure (issue 12), so the program that rewrites the hosts file
-# neither loads nor runs the network code. ldd says what it needs.
+# neither loads nor runs the network code: nm and ldd say what it needs,
+# and the same look must find libcurl in amlhosts-azure.
 #
 # Then it shows once that the check bites: a copy of libhosts.a with one
 # more object that calls up into the state layer must be refused.
@@ -71,16 +72,39 @@ if nm -u "$(lib source)" 2>/dev/null | grep -q ' curl_'; then
 	echo "FAIL: libsource.a calls libcurl: $(nm -u "$(lib source)" | grep -m1 ' curl_')"
 	failed=1
 fi
-if [ ! -f "$build/src/amlhosts" ]; then
-	echo "FAIL: $build/src/amlhosts not built"
+# net_libs PROGRAM: what of the network code PROGRAM needs, one a line: the
+# libraries ldd lists (also those pulled in by another library) and curl_ or
+# SSL_ symbols (a static link has no ldd line). Fails when it cannot tell.
+net_libs() {
+	nm "$1" > "$tmp/nm" 2>&1 || { echo "FAIL: nm $1: $(head -1 "$tmp/nm")"; return 1; }
+	awk '$NF ~ /^(curl|SSL)_/ { print $NF; exit }' "$tmp/nm"
+	if ! command -v ldd >/dev/null 2>&1; then
+		echo "note: no ldd here: the libraries $1 loads are not checked" >&2
+	elif ldd "$1" > "$tmp/ldd" 2>&1; then
+		grep -E 'libcurl|libssl|libgnutls|libnss3' "$tmp/ldd" | awk '{ print $1 }'
+	elif ! grep -q 'not a dynamic executable' "$tmp/ldd"; then
+		echo "FAIL: ldd $1: $(head -1 "$tmp/ldd")"
+		return 1
+	fi
+}
+for p in amlhosts amlhosts-azure; do
+	[ -f "$build/src/$p" ] || { echo "FAIL: $build/src/$p not built"; exit 1; }
+done
+if ! net_libs "$build/src/amlhosts" > "$tmp/net"; then
+	cat "$tmp/net"
 	failed=1
-elif ! command -v ldd >/dev/null 2>&1; then
-	echo "note: no ldd here: what src/amlhosts loads is not checked" >&2
-elif ldd "$build/src/amlhosts" 2>/dev/null | grep -E 'libcurl|libssl|libgnutls|libnss3' > "$tmp/ldd"; then
-	echo "FAIL: src/amlhosts needs the network libraries: $(tr '\n' ' ' < "$tmp/ldd")"
+elif [ -s "$tmp/net" ]; then
+	echo "FAIL: src/amlhosts needs the network code: $(tr '\n' ' ' < "$tmp/net")"
 	failed=1
 else
-	echo "ok: src/amlhosts needs no libcurl nor libssl (ldd)"
+	echo "ok: src/amlhosts needs no libcurl nor libssl (nm, ldd)"
+fi
+# And the same look sees them where they are: in the helper.
+if net_libs "$build/src/amlhosts-azure" > "$tmp/net" && grep -q 'curl' "$tmp/net"; then
+	echo "ok: the look finds libcurl in src/amlhosts-azure: $(tr '\n' ' ' < "$tmp/net")"
+else
+	echo "FAIL: libcurl not found in src/amlhosts-azure, so the look at src/amlhosts proves nothing: $(cat "$tmp/net")"
+	failed=1
 fi
 
 # The check must refuse a deliberate upward call: hosts -> state.
