@@ -68,11 +68,19 @@ statedir_mkdir(const char *dir, char **cause)
 	 * slash once trailing slashes are gone. */
 	while (len > 1 && p[len - 1] == '/')
 		p[--len] = '\0';
+	/* Every run opens the state directory and its backups/: when they are
+	 * there (or only the last one is missing) that is one system call,
+	 * not one per component. */
+	if (mkdir(p, 0700) == 0 || errno == EEXIST)
+		goto out;
+	if (errno != ENOENT) {
+		rc = mkdir_error("state directory", p, errno, cause);
+		goto out;
+	}
 	if (climbs_out_of_missing(p)) {
 		rc = set_error(cause, "cannot create state directory '%s': it goes back up "
 		    "('..') out of a directory that does not exist; give the path without '..'", p);
-		free(p);
-		return rc;
+		goto out;
 	}
 	/* Parents first: "./configure" puts the state directory under
 	 * /usr/local/var/lib, which a fresh machine does not have. They are
@@ -93,6 +101,7 @@ statedir_mkdir(const char *dir, char **cause)
 	}
 	if (rc == 0 && mkdir(p, 0700) != 0 && errno != EEXIST)
 		rc = mkdir_error("state directory", p, errno, cause);
+out:
 	free(p);
 	return rc;
 }
