@@ -213,7 +213,7 @@ recover_interrupted(struct state *st, struct atomicfile *af, const struct buf *c
 
 	atomicfile_remove_stale(af);
 	journal_remove_stale(st);
-	if (journal_drop_unfinished(st, af->real, content->data ? content->data : "",
+	if (journal_drop_unfinished(st, af, content->data ? content->data : "",
 	    content->len, &dropped, cause) != 0)
 		return -1;
 	if (dropped > 0)

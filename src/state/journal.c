@@ -580,13 +580,13 @@ journal_forget_change(struct state *s, long id)
  * taken back as journal_forget_change does after a failure seen in-process.
  */
 int
-journal_drop_unfinished(struct state *s, const char *hosts, const void *content,
+journal_drop_unfinished(struct state *s, const struct atomicfile *af, const void *content,
     size_t len, long *dropped, char **cause)
 {
 	struct journal j;
 	const struct journal_record *last;
 	struct buf b = BUF_INIT;
-	struct stat st, live;
+	struct stat st;
 	char *path = NULL, *backup = NULL, sha256[65];
 	off_t end, start;
 	int rc = 0, have;
@@ -597,7 +597,7 @@ journal_drop_unfinished(struct state *s, const char *hosts, const void *content,
 	if (j.n == 0)
 		goto out;
 	last = &j.v[j.n - 1];
-	if (strcmp(last->hosts, hosts) != 0)
+	if (strcmp(last->hosts, af->real) != 0)
 		goto out;
 	/* Every run reads this far; hashing a file of hundreds of thousands of
 	 * lines each time costs more than the rest of an unchanged apply. The
@@ -608,10 +608,11 @@ journal_drop_unfinished(struct state *s, const char *hosts, const void *content,
 	if (have && (uintmax_t)st.st_size != len)
 		goto out;
 	/* A backup linked to the old inode (atomicfile_save_backup) that is
-	 * still the hosts file's inode: the rename, the one step that lands a
-	 * change, never happened. No hashing needed. */
-	if (!(have && stat(hosts, &live) == 0 && live.st_ino == st.st_ino &&
-	    live.st_dev == st.st_dev && live.st_ino != 0)) {
+	 * the inode content was read from: the rename, the one step that lands
+	 * a change, never happened. No hashing needed, and no second stat of
+	 * the hosts file: af->st is the version read, the one that matters. */
+	if (!(have && af->st.st_ino == st.st_ino && af->st.st_dev == st.st_dev &&
+	    af->st.st_ino != 0)) {
 		sha256_hex(content, len, sha256);
 		if (strcmp(last->before, sha256) != 0 || strcmp(last->after, sha256) == 0)
 			goto out;

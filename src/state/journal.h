@@ -10,7 +10,7 @@
  *   state_lock(&s, timeout, &cause);      waits, then fails "busy"
  *   ... atomicfile_open(&af, ...): read the hosts file ...
  *   journal_remove_stale(&s);             what a killed run left
- *   journal_drop_unfinished(&s, af.real, content, len, &dropped, &cause);
+ *   journal_drop_unfinished(&s, &af, content, len, &dropped, &cause);
  *   ... compute the new bytes; unchanged: stop here, nothing is written ...
  *   journal_read(s.dir, &j, NULL);        the last record, for hand edits
  *   journal_record_change(&s, &rec, before, len, &cause);   sets rec.id
@@ -113,11 +113,12 @@ int journal_record_change_of(struct state *s, struct journal_record *rec,
 void journal_seal_backup(struct state *s, long id);
 /* Take back the record just appended (the change failed before it landed). */
 void journal_forget_change(struct state *s, long id);
-/* With the lock held: when the journal's last record is a change to hosts
- * that never landed (the file, whose bytes are content, still has the
- * record's "before" bytes: the run that wrote it was killed), take it back
+/* With the lock held: when the journal's last record is a change to the
+ * hosts file af that never landed (the version atomicfile_open() read, whose
+ * bytes are content, still has the record's "before" bytes, or is the inode
+ * of its linked backup: the run that wrote it was killed), take it back
  * and remove its backup; *dropped gets its id, or 0. */
-int journal_drop_unfinished(struct state *s, const char *hosts, const void *content,
+int journal_drop_unfinished(struct state *s, const struct atomicfile *af, const void *content,
     size_t len, long *dropped, char **cause);
 /* With the lock held: remove temporary backup files a killed run left. */
 void journal_remove_stale(struct state *s);

@@ -29,6 +29,34 @@ mkdir_error(const char *what, const char *path, int err, char **cause)
 	return set_error(cause, "cannot create %s '%s': %s", what, path, strerror(err));
 }
 
+/*
+ * Does path climb out of a directory that does not exist yet ("a/new/..")?
+ * The trust walk judges a missing path by its nearest existing ancestor,
+ * found by dropping components as text, so for "/root-dir/new/../../home/
+ * alice/state" it judges /root-dir; creating "new" and then following the
+ * ".." would put the state directory where nothing judged it (alice's
+ * home). Checked before anything is created: the prefix up to the last
+ * ".." must exist.
+ */
+static int
+climbs_out_of_missing(char *p)
+{
+	struct stat st;
+	char *s, *end = NULL, c;
+	int missing;
+
+	for (s = p; (s = strstr(s, "..")) != NULL; s += 2)
+		if ((s == p || s[-1] == '/') && (s[2] == '/' || s[2] == '\0'))
+			end = s + 2;
+	if (end == NULL)
+		return 0;
+	c = *end;
+	*end = '\0';
+	missing = stat(p, &st) != 0 && errno == ENOENT;
+	*end = c;
+	return missing;
+}
+
 int
 statedir_mkdir(const char *dir, char **cause)
 {
@@ -40,6 +68,20 @@ statedir_mkdir(const char *dir, char **cause)
 	 * slash once trailing slashes are gone. */
 	while (len > 1 && p[len - 1] == '/')
 		p[--len] = '\0';
+	/* Every run opens the state directory and its backups/: when they are
+	 * there (or only the last one is missing) that is one system call,
+	 * not one per component. */
+	if (mkdir(p, 0700) == 0 || errno == EEXIST)
+		goto out;
+	if (errno != ENOENT) {
+		rc = mkdir_error("state directory", p, errno, cause);
+		goto out;
+	}
+	if (climbs_out_of_missing(p)) {
+		rc = set_error(cause, "cannot create state directory '%s': it goes back up "
+		    "('..') out of a directory that does not exist; give the path without '..'", p);
+		goto out;
+	}
 	/* Parents first: "./configure" puts the state directory under
 	 * /usr/local/var/lib, which a fresh machine does not have. They are
 	 * 0755 whatever the umask (a systemd service runs with 0077), as
@@ -59,6 +101,7 @@ statedir_mkdir(const char *dir, char **cause)
 	}
 	if (rc == 0 && mkdir(p, 0700) != 0 && errno != EEXIST)
 		rc = mkdir_error("state directory", p, errno, cause);
+out:
 	free(p);
 	return rc;
 }

@@ -32,7 +32,10 @@ char *statedir_backup_path(const char *dir, long id);
 /* Create dir (0700) and those of its parents that are missing (0755), as
  * mkdir -p would; an existing dir is no error (the caller checks its owner
  * and mode). -1 with *cause set on failure; a permission error as a user
- * other than root says to run as root. Windows: platform_private_dir. */
+ * other than root says to run as root. A path that goes back up ("..")
+ * out of a directory that does not exist yet is refused before anything is
+ * created (the trust walk could not have judged where it leads). Windows:
+ * platform_private_dir. */
 int statedir_mkdir(const char *dir, char **cause);
 #endif
 

@@ -87,6 +87,28 @@ chown "$U" "$T/su"
 cp "$T/orig" "$T/hosts"
 refused "$T/hosts" "$T/su/state" "state directory in a user-owned parent" "'$T/su' is owned by $U"
 [ ! -e "$T/su/state" ] || fail "state directory created in a user-owned parent"
+# Missing parents there too: refused by the walk, nothing made on the way.
+refused "$T/hosts" "$T/su/a/b/state" "missing parents in a user-owned parent" "'$T/su' is owned by $U"
+[ ! -e "$T/su/a" ] || fail "parents created in a user-owned directory"
+# A parent that is the user's symbolic link (to a root-owned directory, or
+# dangling): the walk refuses the link, nothing is made behind it.
+mkdir "$T/rootd"
+ln -s "$T/rootd" "$T/ulink"
+ln -s "$T/rootd/new" "$T/udangling"
+chown -h "$U" "$T/ulink" "$T/udangling"
+refused "$T/hosts" "$T/ulink/x/state" "parent a user's link" "'$T/ulink' is a symbolic link owned by $U"
+refused "$T/hosts" "$T/udangling/x/state" "parent a user's dangling link" \
+    "'$T/udangling' is a symbolic link owned by $U"
+[ -z "$(ls -A "$T/rootd")" ] || fail "directories created behind a user's link"
+# Back up ('..') out of a directory not there yet into the user's: the walk
+# judges the root-owned place where '..' starts; nothing may be created.
+run "$AMLHOSTS" -c /dev/null -H "$T/hosts" --state-dir "$T/rootd/new/../../su/state" \
+    apply --name myws --from-json "$NIC"
+expect_rc 1 "'..' out of a missing directory" || true
+expect_err "give the path without '..'" || true
+same "$T/orig" "$T/hosts" "'..' out of a missing directory: hosts file untouched" || true
+[ ! -e "$T/su/state" ] && [ ! -e "$T/rootd/new" ] && pass ||
+    fail "'..' out of a missing directory created directories"
 
 # Directly in a sticky world-writable directory (/tmp): the temporary file
 # or the state directory would be created there.

@@ -102,6 +102,34 @@ test_record_and_read(void)
 }
 
 #ifndef _WIN32
+/* (Re)read hosts into af and content, as a run's atomicfile_open(). */
+static void
+read_hosts(struct atomicfile *af, const char *hosts, struct buf *content)
+{
+	char *cause = NULL;
+
+	atomicfile_release(af);
+	content->len = 0;
+	CU_ASSERT_EQUAL_FATAL(atomicfile_open(af, hosts, content, &cause), 0);
+	free(cause);
+}
+
+/* Record r as the change of the file af read (content), replaced by
+ * rename; how the backup was made. */
+static enum atomicfile_backup
+record_of(struct state *s, struct journal_record *r, const struct atomicfile *af,
+    const struct buf *content)
+{
+	enum atomicfile_backup how = ATOMICFILE_BACKUP_COPY;
+	char *cause = NULL;
+
+	r->hosts = af->real;
+	CU_ASSERT_EQUAL_FATAL(journal_record_change_of(s, r, af, content->data, content->len, 0,
+	    &how, &cause), 0);
+	free(cause);
+	return how;
+}
+
 /* The backup of a file that will be replaced by rename is its old inode;
  * while the hosts file is still that inode, the change never landed, and
  * the record is taken back without hashing the file (here its "before"
@@ -114,7 +142,6 @@ test_linked_backup(void)
 	struct atomicfile af;
 	struct journal_record r;
 	struct buf content = BUF_INIT, b = BUF_INIT;
-	enum atomicfile_backup how;
 	char *dir = make_tempdir(), *cause = NULL, *hosts, *backup, *other;
 	struct stat hs, bs;
 	long dropped = 0;
@@ -126,23 +153,20 @@ test_linked_backup(void)
 	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
 	CU_ASSERT_EQUAL_FATAL(state_lock(&s, 1, &cause), 0);
 	atomicfile_init(&af);
-	CU_ASSERT_EQUAL_FATAL(atomicfile_open(&af, hosts, &content, &cause), 0);
+	read_hosts(&af, hosts, &content);
 
 	memset(&r, 0, sizeof r);
 	r.command = (char *)"apply";
 	r.targets = (char *)"ws";
-	r.hosts = af.real;
 	r.blocks = (char *)"-";
 	sha256_hex("not these bytes", 15, r.before);
 	sha256_hex("new\n", 4, r.after);
-	CU_ASSERT_EQUAL_FATAL(journal_record_change_of(&s, &r, &af, content.data, content.len, 0,
-	    &how, &cause), 0);
-	CU_ASSERT_EQUAL(how, ATOMICFILE_BACKUP_LINK);
+	CU_ASSERT_EQUAL(record_of(&s, &r, &af, &content), ATOMICFILE_BACKUP_LINK);
 	backup = statedir_backup_path(dir, r.id);
 	CU_ASSERT_EQUAL(stat(hosts, &hs), 0);
 	CU_ASSERT_EQUAL(stat(backup, &bs), 0);
 	CU_ASSERT_EQUAL(hs.st_ino, bs.st_ino);
-	CU_ASSERT_EQUAL(journal_drop_unfinished(&s, af.real, content.data, content.len,
+	CU_ASSERT_EQUAL(journal_drop_unfinished(&s, &af, content.data, content.len,
 	    &dropped, &cause), 0);
 	CU_ASSERT_EQUAL(dropped, r.id);
 	CU_ASSERT_NOT_EQUAL(access(backup, F_OK), 0);
@@ -150,9 +174,7 @@ test_linked_backup(void)
 
 	/* Landed: the hosts file is a new inode, the backup is read-only. */
 	sha256_hex("old\n", 4, r.before);
-	CU_ASSERT_EQUAL_FATAL(journal_record_change_of(&s, &r, &af, content.data, content.len, 0,
-	    &how, &cause), 0);
-	CU_ASSERT_EQUAL(how, ATOMICFILE_BACKUP_LINK);
+	CU_ASSERT_EQUAL(record_of(&s, &r, &af, &content), ATOMICFILE_BACKUP_LINK);
 	CU_ASSERT_EQUAL_FATAL(atomicfile_replace(&af, "new\n", 4, 0, &cause), 0);
 	journal_seal_backup(&s, r.id);
 	backup = statedir_backup_path(dir, r.id);
@@ -160,24 +182,22 @@ test_linked_backup(void)
 	CU_ASSERT_EQUAL(bs.st_mode & 0777, ATOMICFILE_BACKUP_MODE);
 	CU_ASSERT_EQUAL(stat(hosts, &hs), 0);
 	CU_ASSERT_EQUAL(hs.st_mode & 0777, 0644);
-	CU_ASSERT_EQUAL(journal_drop_unfinished(&s, af.real, "new\n", 4, &dropped, &cause), 0);
+	/* The next run reads the new inode. */
+	read_hosts(&af, hosts, &content);
+	CU_ASSERT(content.len == 4 && memcmp(content.data, "new\n", 4) == 0);
+	CU_ASSERT_EQUAL(journal_drop_unfinished(&s, &af, content.data, content.len,
+	    &dropped, &cause), 0);
 	CU_ASSERT_EQUAL(dropped, 0);
 	CU_ASSERT_EQUAL(file_read(backup, FILE_READ_REGULAR, 1024, &b, NULL, NULL, &cause), 0);
 	CU_ASSERT_EQUAL(b.len, 4);
 	CU_ASSERT(b.len == 4 && memcmp(b.data, "old\n", 4) == 0);
 	free(backup);
-	atomicfile_release(&af);
 
 	/* Two names: the old inode stays live under the other one. */
 	CU_ASSERT_EQUAL_FATAL(link(hosts, other), 0);
-	atomicfile_init(&af);
-	content.len = 0;
-	CU_ASSERT_EQUAL_FATAL(atomicfile_open(&af, hosts, &content, &cause), 0);
-	r.hosts = af.real;
+	read_hosts(&af, hosts, &content);
 	sha256_hex("new\n", 4, r.before);
-	CU_ASSERT_EQUAL_FATAL(journal_record_change_of(&s, &r, &af, content.data, content.len, 0,
-	    &how, &cause), 0);
-	CU_ASSERT_NOT_EQUAL(how, ATOMICFILE_BACKUP_LINK);
+	CU_ASSERT_NOT_EQUAL(record_of(&s, &r, &af, &content), ATOMICFILE_BACKUP_LINK);
 	backup = statedir_backup_path(dir, r.id);
 	CU_ASSERT_EQUAL(stat(backup, &bs), 0);
 	CU_ASSERT_EQUAL(stat(other, &hs), 0);

@@ -129,6 +129,28 @@ test_mkdir(void)
 	free(cause);
 	snprintf(path, sizeof path, "%s/file", tmpl);
 	CU_ASSERT_EQUAL(unlink(path), 0);
+
+	/* Back up ("..") out of a directory that is not there yet: refused
+	 * before anything is made (the trust walk judged another place);
+	 * through existing ones it is a path like any other. */
+	snprintf(path, sizeof path, "%s/new/../state", tmpl);
+	cause = NULL;
+	CU_ASSERT_EQUAL(statedir_mkdir(path, &cause), -1);
+	CU_ASSERT_PTR_NOT_NULL(cause);
+	if (cause != NULL)
+		CU_ASSERT_PTR_NOT_NULL(strstr(cause, "'..'"));
+	free(cause);
+	cause = NULL;
+	snprintf(path, sizeof path, "%s/new", tmpl);
+	CU_ASSERT_EQUAL(mode_of(path), -1);
+	snprintf(path, sizeof path, "%s/state", tmpl);
+	CU_ASSERT_EQUAL(mode_of(path), -1);
+	snprintf(path, sizeof path, "%s/../%s/state/", tmpl, strrchr(tmpl, '/') + 1);
+	CU_ASSERT_EQUAL(statedir_mkdir(path, &cause), 0);
+	CU_ASSERT_PTR_NULL(cause);
+	snprintf(path, sizeof path, "%s/state", tmpl);
+	CU_ASSERT_EQUAL(mode_of(path), 0700);
+	CU_ASSERT_EQUAL(rmdir(path), 0);
 	CU_ASSERT_EQUAL(rmdir(tmpl), 0);
 	umask(old);
 }
