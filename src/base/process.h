@@ -92,8 +92,7 @@ enum process_end {
 	PROCESS_TIMED_OUT,       /* killed at timeout_ms */
 	PROCESS_TOO_MUCH_OUTPUT, /* killed: more than out_max on stdout */
 	PROCESS_NOT_FOUND,       /* exec: no such program (ENOENT) */
-	PROCESS_CANNOT_RUN,      /* pipe, fork, exec, poll or wait failed */
-	PROCESS_UNSUPPORTED      /* not on this platform (none today) */
+	PROCESS_CANNOT_RUN       /* pipe, fork, exec, poll or wait failed */
 };
 
 struct process_result {
