@@ -402,6 +402,13 @@ process_run(const struct process_opts *o, struct process_result *r, char **cause
 	s[2].b = &r->errout;
 	if (o->out == PROCESS_CAPTURE)
 		buf_reserve(&r->out, o->out_max + 1);
+	/* runas_pick() never asks for another user here; running the child
+	 * as ourselves instead would be what the caller did not want. */
+	if (o->user != NULL && o->user->change) {
+		r->err = EINVAL;
+		set_error(cause, "cannot run '%s' as another user on Windows", o->path);
+		goto out;
+	}
 	if (process_win_command_line(o->argv, &cmd, cause) < 0) {
 		r->err = EINVAL;
 		goto out;

@@ -34,6 +34,8 @@
  *   process_run() returns (or amlhosts dies) ends too.
  * - stdin and the captured streams are served by threads, so a child that
  *   writes while we write its input cannot deadlock.
+ * - exec_fd is POSIX's and ignored; a user that asks for a change of user
+ *   is refused (EINVAL), since Windows' runas_pick() never picks one.
  * - r->code is the exit code (GetExitCodeProcess; a crash is an NTSTATUS
  *   such as 0xC0000005, seen as a negative int); PROCESS_SIGNALED never
  *   happens. r->err is an errno (platform_errno_of(): ENOENT, EACCES,
