@@ -41,24 +41,26 @@ binary_files(void)
 	*__p__fmode() = _O_BINARY;
 }
 
-static wchar_t *
-widen(const char *s)
+wchar_t *
+platform_widen(const char *s)
 {
-	int n = MultiByteToWideChar(CP_ACP, 0, s, -1, NULL, 0);
+	/* Refused rather than patched with U+FFFD: a path that is not text
+	 * in the code page would name some other file. */
+	int n = MultiByteToWideChar(CP_ACP, MB_ERR_INVALID_CHARS, s, -1, NULL, 0);
 	wchar_t *w;
 
 	if (n <= 0)
 		return NULL;
 	w = xmalloc((size_t)n * sizeof *w);
-	if (MultiByteToWideChar(CP_ACP, 0, s, -1, w, n) != n) {
+	if (MultiByteToWideChar(CP_ACP, MB_ERR_INVALID_CHARS, s, -1, w, n) != n) {
 		free(w);
 		return NULL;
 	}
 	return w;
 }
 
-static char *
-narrow(const wchar_t *w)
+char *
+platform_narrow(const wchar_t *w)
 {
 	int n = WideCharToMultiByte(CP_ACP, 0, w, -1, NULL, 0, NULL, NULL);
 	char *s;
@@ -73,10 +75,8 @@ narrow(const wchar_t *w)
 	return s;
 }
 
-/* errno for a Windows error, so callers' strerror() messages still say
- * what happened. */
-static int
-errno_of(DWORD err)
+int
+platform_errno_of(DWORD err)
 {
 	switch (err) {
 	case ERROR_FILE_NOT_FOUND:
@@ -119,7 +119,7 @@ platform_default_hosts_file(void)
 	/* The system directory, not %SystemRoot%\System32 spelled out: it is
 	 * where this process' view of drivers\etc lives. */
 	n = GetSystemDirectoryW(sys, MAX_PATH + 1);
-	s = n > 0 && n <= MAX_PATH ? narrow(sys) : NULL;
+	s = n > 0 && n <= MAX_PATH ? platform_narrow(sys) : NULL;
 	path = xasprintf("%s\\drivers\\etc\\hosts", s ? s : "C:\\Windows\\System32");
 	free(s);
 	return path;
@@ -137,7 +137,7 @@ platform_default_state_dir(void)
 	if (path != NULL)
 		return path;
 	if (SHGetKnownFolderPath(&FOLDERID_ProgramData, 0, NULL, &w) == S_OK)
-		s = narrow(w);
+		s = platform_narrow(w);
 	CoTaskMemFree(w);
 	if (s == NULL) {
 		n = GetEnvironmentVariableA("ProgramData", env, sizeof env);
@@ -178,7 +178,7 @@ platform_trylock(int fd)
 	err = GetLastError();
 	if (err == ERROR_LOCK_VIOLATION || err == ERROR_IO_PENDING)
 		return 1;
-	errno = errno_of(err);
+	errno = platform_errno_of(err);
 	return -1;
 }
 
@@ -192,7 +192,7 @@ retryable(DWORD err)
 int
 platform_replace(const char *tmp, const char *target)
 {
-	wchar_t *wtmp = widen(tmp), *wtarget = widen(target);
+	wchar_t *wtmp = platform_widen(tmp), *wtarget = platform_widen(target);
 	ULONGLONG start = GetTickCount64();
 	DWORD err = ERROR_SUCCESS;
 	int rc = -1;
@@ -224,7 +224,7 @@ platform_replace(const char *tmp, const char *target)
 		Sleep(REPLACE_NAP_MS);
 	}
 	if (rc != 0)
-		errno = errno_of(err);
+		errno = platform_errno_of(err);
 out:
 	free(wtmp);
 	free(wtarget);
@@ -251,7 +251,7 @@ is_elevated(void)
 int
 platform_check_writable(const char *shown, const char *target, char **cause)
 {
-	wchar_t *w = widen(target);
+	wchar_t *w = platform_widen(target);
 	HANDLE h;
 	DWORD attr, err;
 	int rc = 0;
@@ -283,7 +283,8 @@ platform_check_writable(const char *shown, const char *target, char **cause)
 		rc = set_error(cause, "cannot change '%s': access denied although elevated; "
 		    "an antivirus or endpoint protection product may guard the hosts file", shown);
 	else
-		rc = set_error(cause, "cannot change '%s': %s", shown, strerror(errno_of(err)));
+		rc = set_error(cause, "cannot change '%s': %s", shown,
+		    strerror(platform_errno_of(err)));
 out:
 	free(w);
 	return rc;
@@ -357,7 +358,8 @@ platform_private_dir(const char *dir, char **cause)
 	sa.lpSecurityDescriptor = sd;
 	sa.bInheritHandle = FALSE;
 	if (!CreateDirectoryA(dir, &sa) && (err = GetLastError()) != ERROR_ALREADY_EXISTS) {
-		set_error(cause, "cannot create state directory '%s': %s", dir, strerror(errno_of(err)));
+		set_error(cause, "cannot create state directory '%s': %s", dir,
+		    strerror(platform_errno_of(err)));
 		goto out;
 	}
 	if (stat(dir, &st) != 0) {
@@ -375,7 +377,7 @@ platform_private_dir(const char *dir, char **cause)
 	    OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, &owner, NULL, &dacl, NULL, &cur);
 	if (err != ERROR_SUCCESS) {
 		set_error(cause, "cannot read the ACL of state directory '%s': %s", dir,
-		    strerror(errno_of(err)));
+		    strerror(platform_errno_of(err)));
 		goto out;
 	}
 	if (owner == NULL || !trusted_sid(owner, me)) {
@@ -425,7 +427,7 @@ run_ipconfig_flushdns(void)
 	int rc;
 
 	n = GetSystemDirectoryW(sys, MAX_PATH + 1);
-	if (n == 0 || n > MAX_PATH || (dir = narrow(sys)) == NULL)
+	if (n == 0 || n > MAX_PATH || (dir = platform_narrow(sys)) == NULL)
 		return -1;
 	path = xasprintf("%s\\ipconfig.exe", dir);
 	memset(&po, 0, sizeof po);
@@ -521,7 +523,7 @@ platform_realpath(const char *path)
 	/* realpath(3) fails for what does not exist; so does this. */
 	attr = GetFileAttributesA(full);
 	if (attr == INVALID_FILE_ATTRIBUTES) {
-		errno = errno_of(GetLastError());
+		errno = platform_errno_of(GetLastError());
 		free(full);
 		return NULL;
 	}

@@ -152,6 +152,19 @@ void platform_net_init(void);
 #define mkdir(p, mode) _mkdir(p)
 #define fsync(fd) _commit(fd)
 
+/* For the Windows side of base (platform-win32.c, process-win32.c): our
+ * strings in UTF-16 for the ...W calls, and back, malloc()ed, NULL when
+ * they cannot be converted. Always the ANSI code page, the one the C
+ * runtime's open() and stat() and the ...A calls use (UTF-8 under the
+ * manifest's activeCodePage), so that a string names the same file or
+ * says the same thing whichever call it goes to. */
+wchar_t *platform_widen(const char *s);
+char *platform_narrow(const wchar_t *w);
+/* errno for a Windows error code (GetLastError()), so that strerror()
+ * messages still say what happened: ENOENT, EACCES, EBUSY, EXDEV, ENOSPC,
+ * EROFS, ENOMEM, else EIO. */
+int platform_errno_of(DWORD err);
+
 /* Paths may use either separator on Windows. */
 #define PLATFORM_IS_SEP(c) ((c) == '/' || (c) == '\\')
 

@@ -9,6 +9,8 @@
 #include "config.h"
 
 #ifdef _WIN32
+/* winsock2.h (platform.h) before windows.h, which would bring winsock.h. */
+#include <winsock2.h>
 #include <windows.h>
 
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "base/platform.h"
 #include "base/process.h"
 #include "base/util.h"
 
@@ -69,31 +72,6 @@ process_win_command_line(char *const *argv, struct buf *cmd, char **cause)
 	return 0;
 }
 
-/* UTF-16 for a string of ours: UTF-8, or (not valid UTF-8) the ANSI code
- * page in which the C runtime hands us argv and paths. NULL if neither. */
-static wchar_t *
-to_utf16(const char *s)
-{
-	UINT cp = CP_UTF8;
-	DWORD flags = MB_ERR_INVALID_CHARS;
-	int n = MultiByteToWideChar(cp, flags, s, -1, NULL, 0);
-	wchar_t *w;
-
-	if (n <= 0) {
-		cp = CP_ACP;
-		flags = 0;
-		n = MultiByteToWideChar(cp, flags, s, -1, NULL, 0);
-	}
-	if (n <= 0)
-		return NULL;
-	w = xcalloc((size_t)n, sizeof *w);
-	if (MultiByteToWideChar(cp, flags, s, -1, w, n) != n) {
-		free(w);
-		return NULL;
-	}
-	return w;
-}
-
 /* The length of the name in "NAME=value" ("=C:=C:\dir", the runtime's
  * per-drive directories, has a name that starts with '='). */
 static int
@@ -126,7 +104,7 @@ env_block(char *const *envp)
 		;
 	v = xcalloc(n + 1, sizeof *v);
 	for (i = 0; i < n; i++) {
-		if ((v[i] = to_utf16(envp[i])) == NULL)
+		if ((v[i] = platform_widen(envp[i])) == NULL)
 			goto out;
 		len += wcslen(v[i]) + 1;
 	}
@@ -144,20 +122,6 @@ out:
 	return block;
 }
 
-/* errno for what CreateProcessW and friends said, for callers that print
- * strerror(r->err). */
-static int
-errno_for(DWORD e)
-{
-	if (e == ERROR_FILE_NOT_FOUND || e == ERROR_PATH_NOT_FOUND)
-		return ENOENT;
-	if (e == ERROR_ACCESS_DENIED)
-		return EACCES;
-	if (e == ERROR_NOT_ENOUGH_MEMORY || e == ERROR_OUTOFMEMORY)
-		return ENOMEM;
-	return EIO;
-}
-
 /* "cannot run 'path': <step><Windows' words for e>"; sets r->err. */
 static void
 fail_win(struct process_result *r, char **cause, const char *path, const char *step, DWORD e)
@@ -165,7 +129,7 @@ fail_win(struct process_result *r, char **cause, const char *path, const char *s
 	char *text = NULL;
 	DWORD n;
 
-	r->err = errno_for(e);
+	r->err = platform_errno_of(e);
 	n = FormatMessageA(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM |
 	    FORMAT_MESSAGE_IGNORE_INSERTS, NULL, e, 0, (LPSTR)&text, 0, NULL);
 	/* Windows' sentences end in ".\r\n"; ours end without a stop. */
@@ -438,13 +402,20 @@ process_run(const struct process_opts *o, struct process_result *r, char **cause
 	s[2].b = &r->errout;
 	if (o->out == PROCESS_CAPTURE)
 		buf_reserve(&r->out, o->out_max + 1);
+	/* runas_pick() never asks for another user here; running the child
+	 * as ourselves instead would be what the caller did not want. */
+	if (o->user != NULL && o->user->change) {
+		r->err = EINVAL;
+		set_error(cause, "cannot run '%s' as another user on Windows", o->path);
+		goto out;
+	}
 	if (process_win_command_line(o->argv, &cmd, cause) < 0) {
 		r->err = EINVAL;
 		goto out;
 	}
-	wpath = to_utf16(o->path);
-	wcmd = to_utf16(cmd.data);
-	wcwd = o->cwd != NULL ? to_utf16(o->cwd) : NULL;
+	wpath = platform_widen(o->path);
+	wcmd = platform_widen(cmd.data);
+	wcwd = o->cwd != NULL ? platform_widen(o->cwd) : NULL;
 	wenv = o->envp != NULL ? env_block(o->envp) : NULL;
 	if (wpath == NULL || wcmd == NULL || (o->cwd != NULL && wcwd == NULL) ||
 	    (o->envp != NULL && wenv == NULL)) {

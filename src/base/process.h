@@ -20,11 +20,13 @@
  * and *cause a message.
  *
  * Windows (process-win32.c), the same contract through CreateProcessW:
- * - path, argv, envp and cwd are UTF-8 (a string that is not valid UTF-8
- *   is taken in the ANSI code page, the one the C runtime gives main()'s
- *   argv and our paths); argv becomes one command line quoted by the C
- *   runtime's rules (process_win_command_line), envp a UTF-16 block sorted
- *   by name as Windows requires.
+ * - path, argv, envp and cwd are in the ANSI code page, like every string
+ *   of ours (platform_widen(): the code page the C runtime gives main()'s
+ *   argv and opens our paths in, UTF-8 under the manifest's activeCodePage),
+ *   so the program run is the file the same path names to open() and stat();
+ *   a string that is not text in it is refused (EINVAL). argv becomes one
+ *   command line quoted by the C runtime's rules (process_win_command_line),
+ *   envp a UTF-16 block sorted by name as Windows requires.
  * - The child inherits only its three standard handles (a handle list),
  *   gets no console window (CREATE_NO_WINDOW), and runs in a Job object
  *   that kills on close: a timeout or too much output ends it and
@@ -32,10 +34,12 @@
  *   process_run() returns (or amlhosts dies) ends too.
  * - stdin and the captured streams are served by threads, so a child that
  *   writes while we write its input cannot deadlock.
+ * - exec_fd is POSIX's and ignored; a user that asks for a change of user
+ *   is refused (EINVAL), since Windows' runas_pick() never picks one.
  * - r->code is the exit code (GetExitCodeProcess; a crash is an NTSTATUS
  *   such as 0xC0000005, seen as a negative int); PROCESS_SIGNALED never
- *   happens. r->err is an errno (ENOENT, EACCES, ENOMEM, else EIO) and
- *   *cause says Windows' own words.
+ *   happens. r->err is an errno (platform_errno_of(): ENOENT, EACCES,
+ *   ENOMEM, ..., else EIO) and *cause says Windows' own words.
  */
 #ifndef AMLHOSTS_PROCESS_H
 #define AMLHOSTS_PROCESS_H
@@ -90,8 +94,7 @@ enum process_end {
 	PROCESS_TIMED_OUT,       /* killed at timeout_ms */
 	PROCESS_TOO_MUCH_OUTPUT, /* killed: more than out_max on stdout */
 	PROCESS_NOT_FOUND,       /* exec: no such program (ENOENT) */
-	PROCESS_CANNOT_RUN,      /* pipe, fork, exec, poll or wait failed */
-	PROCESS_UNSUPPORTED      /* not on this platform (none today) */
+	PROCESS_CANNOT_RUN       /* pipe, fork, exec, poll or wait failed */
 };
 
 struct process_result {

@@ -3,10 +3,12 @@
  * process_run() on Windows (built by packaging/windows/build, run under
  * Wine). Plain Win32 calls, no stdio buffering, so what it writes is
  * exactly what the test sees. Wide main: the arguments arrive as Windows
- * parsed the command line, and are printed back in UTF-8.
+ * parsed the command line, and are printed back in the ANSI code page,
+ * as a narrow main() would get them (the code page of the test, which
+ * runs without a manifest too: what it passed must come back as it was).
  *
  *   echo          copy stdin to stdout until it ends
- *   args A...     each argument in UTF-8, each followed by a NUL byte
+ *   args A...     each argument, each followed by a NUL byte
  *   exit N        "bye" on stderr, exit status N
  *   sleep MS      sleep, exit 0
  *   flood N       N bytes on stdout and N on stderr, interleaved
@@ -37,12 +39,12 @@ put(DWORD which, const void *p, size_t n)
 	}
 }
 
-/* w in UTF-8, with its terminating NUL when with_nul. */
+/* w in the ANSI code page, with its terminating NUL when with_nul. */
 static void
 put_wide(const wchar_t *w, int with_nul)
 {
 	char s[4096];
-	int n = WideCharToMultiByte(CP_UTF8, 0, w, -1, s, sizeof s, NULL, NULL);
+	int n = WideCharToMultiByte(CP_ACP, 0, w, -1, s, sizeof s, NULL, NULL);
 
 	if (n > 0)
 		put(STD_OUTPUT_HANDLE, s, (size_t)n - (with_nul ? 0 : 1));

@@ -9,6 +9,7 @@
 
 #include <windows.h>
 
+#include <direct.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -299,6 +300,70 @@ test_not_found(void)
 	free(cause);
 }
 
+/* Another user cannot be switched to here: refused, not run as us. */
+static void
+test_other_user_refused(void)
+{
+	char *argv[] = { "echo-child", "args", "ran", NULL };
+	struct process_user u;
+	struct process_opts o;
+	struct process_result r;
+	char *cause = NULL;
+
+	memset(&u, 0, sizeof u);
+	u.change = 1;
+	memset(&o, 0, sizeof o);
+	o.path = child_exe;
+	o.argv = argv;
+	o.user = &u;
+	o.out = PROCESS_CAPTURE;
+	o.out_max = 100;
+	process_result_init(&r);
+	CU_ASSERT_EQUAL(process_run(&o, &r, &cause), -1);
+	CU_ASSERT_EQUAL(r.end, PROCESS_CANNOT_RUN);
+	CU_ASSERT_EQUAL(r.err, EINVAL);
+	CU_ASSERT_EQUAL(r.out.len, 0);
+	CU_ASSERT(cause != NULL && strstr(cause, "as another user on Windows") != NULL);
+	process_result_release(&r);
+	free(cause);
+}
+
+/* The program run is the file its path names to the C runtime and the
+ * ...A calls (the ANSI code page), not another one: a directory whose
+ * name's bytes also read as UTF-8 ("\xc3\xa9": "\u00c3\u00a9" in
+ * Windows-1252, the code page of a test without the manifest, or "\u00e9"). */
+static void
+test_path_in_code_page(void)
+{
+	char tmp[MAX_PATH + 1], *dir, *exe;
+	char *argv[] = { "echo-child", "args", "ok", NULL };
+	struct process_opts o;
+	struct process_result r;
+	char *cause = NULL;
+	DWORD n = GetTempPathA(sizeof tmp, tmp);
+
+	CU_ASSERT_FATAL(n > 0 && n < sizeof tmp);
+	dir = xasprintf("%samlhosts-test-\xc3\xa9-%lu", tmp, (unsigned long)GetCurrentProcessId());
+	exe = xasprintf("%s\\echo-child.exe", dir);
+	CU_ASSERT_FATAL(_mkdir(dir) == 0 && CopyFileA(child_exe, exe, FALSE));
+	memset(&o, 0, sizeof o);
+	o.path = exe;
+	o.argv = argv;
+	o.out = PROCESS_CAPTURE;
+	o.out_max = 100;
+	process_result_init(&r);
+	CU_ASSERT_EQUAL(process_run(&o, &r, &cause), 0);
+	CU_ASSERT_EQUAL(r.end, PROCESS_EXITED);
+	CU_ASSERT(r.out.len == 3 && memcmp(r.out.data, "ok", 3) == 0);
+	if (cause != NULL)
+		fprintf(stderr, "\n  %s\n", cause);
+	process_result_release(&r);
+	free(cause);
+	CU_ASSERT(DeleteFileA(exe) && _rmdir(dir) == 0);
+	free(exe);
+	free(dir);
+}
+
 static void
 test_cwd_and_env(void)
 {
@@ -350,6 +415,8 @@ static const struct unit_test run_tests[] = {
 	{ "both streams", test_both_streams },
 	{ "no handle leaks", test_no_handle_leaks },
 	{ "not found", test_not_found },
+	{ "path in the code page", test_path_in_code_page },
+	{ "another user refused", test_other_user_refused },
 	{ "cwd and env", test_cwd_and_env },
 	{ NULL, NULL }
 };
