@@ -188,10 +188,11 @@ test_url_host(void)
 
 	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		h = http_url_host(cases[i].url);
-		if (cases[i].want == NULL)
+		if (cases[i].want == NULL) {
 			CU_ASSERT_PTR_NULL(h);
-		else
+		} else {
 			CU_ASSERT_STRING_EQUAL(h != NULL ? h : "(null)", cases[i].want);
+		}
 		free(h);
 	}
 }
