@@ -142,7 +142,6 @@ const struct cmd_entry cmd_apply_entry = {
 	"apply", "[TARGET...]",
 	"resolve the targets' names and write their blocks into the hosts file",
 	"      --in-place         rewrite a bind-mounted hosts file in place\n",
-	CMDOPT_ADHOC | CMDOPT_IN_PLACE,
 	CMDF_TARGETS,
 	cmd_apply_exec,
 };

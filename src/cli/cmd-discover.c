@@ -93,5 +93,6 @@ const struct cmd_entry cmd_discover_entry = {
 	"print a [workspace] section for each workspace with a private endpoint",
 	"      --subscription ID  the subscription to look in\n"
 	"      --resource-group RG  only this resource group of it\n",
-	0, CMDF_SCOPE, cmd_discover_exec,
+	0,
+	cmd_discover_exec,
 };

@@ -56,7 +56,6 @@ const struct cmd_entry cmd_forwarders_entry = {
 	"                         an IPv6 address with a port as [IP]:PORT)\n"
 	"      --cloud NAME       AzureCloud, AzureChinaCloud or AzureUSGovernment\n"
 	"                         (default: the configuration's cloud)\n",
-	CMDOPT_FORMAT | CMDOPT_TO | CMDOPT_CLOUD,
 	CMDF_TO_ADDRESS,
 	cmd_forwarders_exec,
 };

@@ -93,6 +93,5 @@ const struct cmd_entry cmd_history_entry = {
 	"list recorded changes with their IDs, time, command and targets",
 	NULL,
 	0,
-	0,
 	cmd_history_exec,
 };

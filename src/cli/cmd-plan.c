@@ -75,7 +75,6 @@ const struct cmd_entry cmd_plan_entry = {
 	"plan", "[TARGET...]",
 	"print the unified diff that apply would make; change nothing",
 	"      --exit-code        exit 3 when changes are pending, 0 when none\n",
-	CMDOPT_ADHOC | CMDOPT_EXIT_CODE,
 	CMDF_TARGETS,
 	cmd_plan_exec,
 };

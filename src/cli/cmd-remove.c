@@ -102,7 +102,6 @@ const struct cmd_entry cmd_remove_entry = {
 	"remove", "TARGET...",
 	"take the named blocks out and restore the lines they disabled",
 	"      --in-place         rewrite a bind-mounted hosts file in place\n",
-	CMDOPT_IN_PLACE,
 	CMDF_TARGETS | CMDF_NEEDS_TARGET,
 	cmd_remove_exec,
 };

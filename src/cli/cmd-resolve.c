@@ -168,7 +168,6 @@ const struct cmd_entry cmd_resolve_entry = {
 	"                         dnsmasq, unbound, bind, coredns, powershell\n"
 	"      --output-dir DIR   bind: write named.conf.amlhosts and the zone files\n"
 	"                         into DIR instead of printing them\n",
-	CMDOPT_ADHOC | CMDOPT_FORMAT | CMDOPT_OUTPUT_DIR,
 	CMDF_TARGETS,
 	cmd_resolve_exec,
 };

@@ -164,7 +164,6 @@ const struct cmd_entry cmd_rollback_entry = {
 	"      --to ID            undo change ID and every later one\n"
 	"      --whole-file       restore the exact bytes from before the change\n"
 	"      --in-place         rewrite a bind-mounted hosts file in place\n",
-	CMDOPT_TO | CMDOPT_WHOLE_FILE | CMDOPT_IN_PLACE,
 	0,
 	cmd_rollback_exec,
 };

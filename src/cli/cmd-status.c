@@ -231,6 +231,5 @@ const struct cmd_entry cmd_status_entry = {
 	"list the managed blocks: entries, disabled lines, last change, hand edits",
 	NULL,
 	0,
-	0,
 	cmd_status_exec,
 };

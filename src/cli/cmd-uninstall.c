@@ -194,7 +194,6 @@ const struct cmd_entry cmd_uninstall_entry = {
 	"remove every managed block and restore all disabled lines",
 	"      --purge            also delete the state directory (backups, journal)\n"
 	"      --in-place         rewrite a bind-mounted hosts file in place\n",
-	CMDOPT_PURGE | CMDOPT_IN_PLACE,
 	0,
 	cmd_uninstall_exec,
 };

@@ -284,7 +284,6 @@ const struct cmd_entry cmd_verify_entry = {
 	"verify", "[TARGET...]",
 	"check that every expected name resolves to its address here; exit 4 if not",
 	"      --server IP[:PORT] ask this DNS server (IPv4) instead of the system resolver\n",
-	CMDOPT_ADHOC | CMDOPT_SERVER,
 	CMDF_TARGETS,
 	cmd_verify_exec,
 };

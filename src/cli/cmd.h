@@ -23,26 +23,16 @@ enum exit_code {
 	EXIT_PROBLEM = 4,  /* verify found a problem */
 };
 
-/* Options given (ctx.used), of those a command asks about. */
-#define CMDOPT_EXIT_CODE  0x0001u
-#define CMDOPT_FORMAT     0x0002u
-#define CMDOPT_PURGE      0x0004u
-#define CMDOPT_TO         0x0008u
-#define CMDOPT_WHOLE_FILE 0x0010u
-#define CMDOPT_ADHOC      0x0020u /* --name, --from-json */
-#define CMDOPT_IN_PLACE   0x0040u
-#define CMDOPT_CLOUD      0x0080u /* forwarders --cloud */
-#define CMDOPT_SERVER     0x0100u /* verify --server */
-#define CMDOPT_OUTPUT_DIR 0x0200u /* resolve --format bind --output-dir */
+/* Options given (ctx.used) that a command or main.c's checks ask about;
+ * which command takes which option is main.c's option table alone. */
+#define CMDOPT_FORMAT     0x0001u
+#define CMDOPT_TO         0x0002u
+#define CMDOPT_ADHOC      0x0004u /* --name, --from-json, --subscription.. */
 
 /* What a command does, checked in one place (main.c, before exec). */
 #define CMDF_TARGETS      0x01u /* takes TARGET arguments */
 #define CMDF_NEEDS_TARGET 0x02u /* at least one TARGET */
 #define CMDF_TO_ADDRESS   0x04u /* --to is a DNS server address, not a change ID */
-#define CMDF_SCOPE        0x08u /* unread: main.c tells a scope from an ad-hoc
-                                 * target by whether --name applies (the
-                                 * option table); left until cmd-discover.c
-                                 * drops it */
 
 struct cmd_ctx {
 	struct config conf;
@@ -78,9 +68,6 @@ struct cmd_entry {
 	const char *args;    /* "[TARGET...]" */
 	const char *summary; /* one line for the command list */
 	const char *options; /* help text of its own options, or NULL */
-	unsigned allowed;    /* unread: which command takes which option is
-	                      * main.c's cli_options alone (the help's ad-hoc
-	                      * part too); left until cmd-discover.c drops it */
 	unsigned flags;      /* CMDF_* */
 	int (*exec)(struct cmd_ctx *ctx);
 };

@@ -514,7 +514,7 @@ main(int argc, char **argv)
 		case OPT_SUBSCRIPTION: ctx.adhoc_sub = optarg; ctx.used |= CMDOPT_ADHOC; break;
 		case OPT_RESOURCE_GROUP: ctx.adhoc_rg = optarg; ctx.used |= CMDOPT_ADHOC; break;
 		case OPT_WORKSPACE: ctx.adhoc_ws = optarg; ctx.used |= CMDOPT_ADHOC; break;
-		case OPT_EXIT_CODE: ctx.exit_code_opt = 1; ctx.used |= CMDOPT_EXIT_CODE; break;
+		case OPT_EXIT_CODE: ctx.exit_code_opt = 1; break;
 		case OPT_FORMAT:
 			ctx.used |= CMDOPT_FORMAT;
 			if (format_parse(optarg, &ctx.format) != 0) {
@@ -522,21 +522,21 @@ main(int argc, char **argv)
 				goto out;
 			}
 			break;
-		case OPT_PURGE: ctx.purge = 1; ctx.used |= CMDOPT_PURGE; break;
+		case OPT_PURGE: ctx.purge = 1; break;
 		case OPT_TO:
 			/* A change ID, or an address (forwarders): parsed below,
 			 * once the command is known. */
 			ctx.used |= CMDOPT_TO;
 			ctx.to_text = optarg;
 			break;
-		case OPT_WHOLE_FILE: ctx.whole_file = 1; ctx.used |= CMDOPT_WHOLE_FILE; break;
-		case OPT_IN_PLACE: ctx.in_place = 1; ctx.used |= CMDOPT_IN_PLACE; break;
-		case OPT_CLOUD: ctx.cloud_name = optarg; ctx.used |= CMDOPT_CLOUD; break;
+		case OPT_WHOLE_FILE: ctx.whole_file = 1; break;
+		case OPT_IN_PLACE: ctx.in_place = 1; break;
+		case OPT_CLOUD: ctx.cloud_name = optarg; break;
 		case OPT_ONLINE_ENDPOINT: strlist_split_commas(&online, optarg); break;
 		case OPT_ALLOW_EMPTY: allow_empty = 1; break;
 		case OPT_STRICT: strict = 1; break;
-		case OPT_SERVER: ctx.server = optarg; ctx.used |= CMDOPT_SERVER; break;
-		case OPT_OUTPUT_DIR: ctx.output_dir = optarg; ctx.used |= CMDOPT_OUTPUT_DIR; break;
+		case OPT_SERVER: ctx.server = optarg; break;
+		case OPT_OUTPUT_DIR: ctx.output_dir = optarg; break;
 		case ':':
 			cmd_error(&ctx, "option '%s' needs a value", argv[optind - 1]);
 			goto out;
