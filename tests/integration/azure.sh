@@ -477,48 +477,15 @@ entries AzureCloud eastus | expect_success "client_secret_file mode 600"
 # --- syslog (--syslog): every message goes to syslog as it goes to stderr
 # (cmd.c: vmessage, cmd_info, trace_http), so what no_secrets proves of
 # stderr holds for syslog; checked here on what syslog really receives, at
-# -v -v -v, for a run that works and one that fails. glibc's syslog()
-# writes to /dev/log: the run gets its own in a mount namespace (/dev
-# replaced by a directory with the devices it needs and a socket that a
-# listener copies to $T/syslog).
-mkdir -p "$T/dev"
-if [ "$(id -u)" = 0 ] && unshare -m sh -c 'mount --bind "$1" /dev' sh "$T/dev" 2>/dev/null; then
-	for d in null zero full random urandom; do
-		: > "$T/dev/$d"
-	done
-	rm -f "$T/dev/log" "$T/dev/log.ready" "$T/syslog"
-	cat > "$T/syslog-listen.py" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-s.settimeout(60)  # never outlives the test
-open(sys.argv[1] + ".ready", "w").close()
-with open(sys.argv[2], "ab", buffering=0) as f:
-    while True:
-        try:
-            d = s.recv(65536)
-        except socket.timeout:
-            break
-        if d == b"\0end":  # sent after the runs: all their lines came before it
-            break
-        f.write(d.replace(b"\n", b"\\n") + b"\n")
-PY
-	python3 "$T/syslog-listen.py" "$T/dev/log" "$T/syslog" &
-	listener=$!
-	wait_ready "$T/dev/log.ready" "$listener" || fail "the syslog listener did not start"
-	cat > "$T/syslog-run" <<SH
-#!/bin/sh
-# The real binary with /dev/log the listener's socket.
-exec unshare -m sh -c 'for d in null zero full random urandom; do
-	mount --bind "/dev/\$d" "\$1/dev/\$d" || exit 125
-done
-mount --bind "\$1/dev" /dev || exit 125
-shift
-exec "\$@"' sh "$T" "$AMLHOSTS" "\$@"
-SH
-	chmod 755 "$T/syslog-run"
+# -v -v -v, for a run that works and one that fails, through
+# syslog-lib.sh's private /dev/log.
+. "$(dirname "$0")/syslog-lib.sh"
+if syslog_usable; then
+	syslog_start || fail "the syslog listener did not start"
+	printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$T/syslog-run" "$AMLHOSTS" > "$T/syslog-amlhosts"
+	chmod 755 "$T/syslog-amlhosts"
 	real=$AMLHOSTS
-	AMLHOSTS=$T/syslog-run
+	AMLHOSTS=$T/syslog-amlhosts
 	fresh
 	conf
 	azrun $SP -v --syslog apply
@@ -530,15 +497,7 @@ SH
 	expect_failure "--syslog -v -v -v, bad secret" 1 "AADSTS7000215"
 	cat "$T/err-ok" >> "$T/err"
 	AMLHOSTS=$real
-	# Not a sleep and a kill: a listener short of CPU would lose what is
-	# still queued. The datagrams arrive in order, so once it reads this
-	# one it has written every line of the runs above.
-	python3 -c 'import socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.sendto(b"\0end", sys.argv[1])' "$T/dev/log" || kill "$listener" 2>/dev/null || true
-	wait "$listener" 2>/dev/null || true
-	# "<15>Nov 26 01:02:03 amlhosts[42]: MESSAGE" -> MESSAGE
-	sed 's/^<[0-9]*>.\{15\} amlhosts\[[0-9]*\]: //' "$T/syslog" > "$T/syslog.msgs"
+	syslog_stop
 	if [ "$(grep -c '^http: ' "$T/syslog.msgs" || true)" -lt 5 ]; then
 		fail "--syslog: syslog did not receive the HTTP trace"
 		sed 's/^/  syslog: /' "$T/syslog" | head -20 >&2
@@ -562,7 +521,7 @@ s.sendto(b"\0end", sys.argv[1])' "$T/dev/log" || kill "$listener" 2>/dev/null ||
 		pass
 	fi
 else
-	echo "SKIP: --syslog: needs root and unshare -m for a private /dev/log"
+	echo "SKIP: --syslog: needs root, unshare -m and python3 for a private /dev/log" >&2
 fi
 
 # --- a redirect to another host that answers (this server, as localhost):

@@ -1,5 +1,5 @@
 # syslog-lib.sh - sourced after lib.sh by a test that checks what syslog
-# receives (syslog.sh; azure.sh still has the same listener inline).
+# receives (syslog.sh, azure.sh).
 # glibc's syslog() writes to /dev/log: the runs get their own in a mount
 # namespace (/dev replaced by $T/dev, with the devices they need and a
 # socket that a listener copies to $T/syslog, a datagram a line).
