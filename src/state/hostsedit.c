@@ -203,24 +203,38 @@ flush_dns_cache(struct strlist *warnings)
  * What a run killed mid-change leaves behind, cleared under the lock before
  * anything reads the journal, whether or not this run changes anything: its
  * temporary files, and the journal record of a change that never landed
- * (which rollback would otherwise "undo" to no effect).
+ * (which rollback would otherwise "undo" to no effect), or the rest of an
+ * in-place rewrite it had begun (journal.h says which). 1 when the hosts
+ * file was written here: the caller reads it again.
  */
 static int
 recover_interrupted(struct state *st, struct atomicfile *af, const struct buf *content,
     struct strlist *warnings, char **cause)
 {
-	long dropped;
+	struct journal_recovery rec;
 
 	atomicfile_remove_stale(af);
 	journal_remove_stale(st);
 	if (journal_drop_unfinished(st, af, content->data ? content->data : "",
-	    content->len, &dropped, cause) != 0)
+	    content->len, &rec, cause) != 0)
 		return -1;
-	if (dropped > 0)
+	if (rec.abandoned > 0)
+		strlist_push_nocopy(warnings, xasprintf("an in-place write of change %ld "
+		    "to '%s' was interrupted, but '%s' is now another file: it is left as "
+		    "it is", rec.abandoned, af->path, af->path));
+	if (rec.dropped > 0 && rec.in_place)
+		strlist_push_nocopy(warnings, xasprintf("'%s' is as it was before change "
+		    "%ld (its in-place write was interrupted before it began): its record "
+		    "is taken back", af->path, rec.dropped));
+	else if (rec.dropped > 0)
 		strlist_push_nocopy(warnings, xasprintf("'%s' is as it was before change "
 		    "%ld (the run that made it was interrupted, or the change was undone "
-		    "by hand): its record is taken back", af->path, dropped));
-	return 0;
+		    "by hand): its record is taken back", af->path, rec.dropped));
+	if (rec.completed > 0)
+		strlist_push_nocopy(warnings, xasprintf("the in-place write of change %ld "
+		    "to '%s' was interrupted: it is completed from the copy of the new "
+		    "contents kept in the state directory", rec.completed, af->path));
+	return rec.completed > 0;
 }
 
 /* Only the answers that say someone else controls the path refuse it. A
@@ -274,7 +288,7 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 	struct journal journal = { NULL, 0 };
 	struct journal_record rec;
 	char *why = NULL, *blocks = NULL, *targets = NULL;
-	int rc = -1, have_after = 0;
+	int rc = -1, have_after = 0, recovered, in_place = 0;
 	enum atomicfile_backup how = ATOMICFILE_BACKUP_COPY;
 	size_t nwarnings;
 
@@ -294,8 +308,17 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		goto out;
 	}
 	r->real_path = xstrdup(af.real);
-	if (locked && recover_interrupted(st, &af, &r->before, &r->warnings, cause) != 0)
-		goto out;
+	if (locked && (recovered = recover_interrupted(st, &af, &r->before, &r->warnings,
+	    cause)) != 0) {
+		if (recovered < 0)
+			goto out;
+		/* The interrupted change is in place now: that is the file. */
+		atomicfile_release(&af);
+		atomicfile_init(&af);
+		buf_release(&r->before);
+		if (atomicfile_open(&af, o->hosts_file, &r->before, cause) != 0)
+			goto out;
+	}
 	if (hostsedit_check_managed_elsewhere(af.real, &r->before, &r->warnings, cause) != 0)
 		goto out;
 	if (hostsfile_parse(&before, r->before.data ? r->before.data : "", r->before.len, &why) != 0) {
@@ -348,6 +371,17 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		goto out;
 	r->id = rec.id;
 	r->backup = statedir_backup_path(st->dir, rec.id);
+	/* An in-place rewrite can be torn by a kill: its new bytes are kept
+	 * first, for the next run to finish it (journal.h). */
+	in_place = o->in_place && af.bind_mount;
+	if (in_place && journal_begin_in_place(st, rec.id, &af, r->after.data,
+	    r->after.len, cause) != 0) {
+		journal_forget_change(st, rec.id);
+		free(r->backup);
+		r->backup = NULL;
+		r->id = 0;
+		goto out;
+	}
 	nwarnings = r->warnings.n;
 	warn_hand_edits(&before, &after, journal_last_for(&journal, af.real), rec.id, &r->warnings);
 
@@ -355,20 +389,27 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		r->failed_step = af.failed_step;
 		if (af.failed_step == ATOMICFILE_STEP_READ_BACK ||
 		    af.failed_step == ATOMICFILE_STEP_DIR_FSYNC) {
-			/* The new file is in place: the record stays true. */
+			/* The new file is in place: the record stays true. Not
+			 * to be written again: another program wrote since. */
+			if (in_place)
+				journal_end_in_place(st);
 			if (how == ATOMICFILE_BACKUP_LINK)
 				journal_seal_backup(st, rec.id);
 			set_error(cause, "%s; the previous contents are in '%s'",
 			    *cause, r->backup);
 			goto out;
 		}
-		if (o->in_place && af.bind_mount &&
-		    atomicfile_replace(&af, r->before.data ? r->before.data : "",
+		if (in_place && atomicfile_replace(&af, r->before.data ? r->before.data : "",
 		    r->before.len, 1, NULL) != 0) {
-			set_error(cause, "%s; restoring the old contents failed too: "
-			    "copy '%s' back by hand", *cause, r->backup);
+			/* The record and the new bytes stay: the next run
+			 * finishes the change. */
+			set_error(cause, "%s; restoring the old contents failed too: the "
+			    "next run completes the change, or copy '%s' back by hand",
+			    *cause, r->backup);
 			goto out;
 		}
+		if (in_place)
+			journal_end_in_place(st);
 		journal_forget_change(st, rec.id);
 		free(r->backup);
 		r->backup = NULL;
@@ -379,6 +420,8 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 			free(r->warnings.v[--r->warnings.n]);
 		goto out;
 	}
+	if (in_place)
+		journal_end_in_place(st);
 	if (how == ATOMICFILE_BACKUP_LINK)
 		journal_seal_backup(st, rec.id);
 	if (journal_prune(st, o->keep_backups, &why) != 0)

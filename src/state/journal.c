@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -571,6 +572,142 @@ journal_forget_change(struct state *s, long id)
 	free(backup);
 }
 
+/* The in-place rewrite under way (journal.h): its marker and the new bytes,
+ * beside the journal. Their temporary files start with IN_PLACE_MARK too. */
+#define IN_PLACE_MARK "in-place"
+#define IN_PLACE_DATA IN_PLACE_MARK ".new"
+
+static char *
+in_place_path(const struct state *s, const char *name)
+{
+	return xasprintf("%s/%s", s->dir, name);
+}
+
+int
+journal_begin_in_place(struct state *s, long id, const struct atomicfile *af,
+    const void *data, size_t len, char **cause)
+{
+	char *data_path = in_place_path(s, IN_PLACE_DATA);
+	char *mark_path = in_place_path(s, IN_PLACE_MARK), *mark;
+	int rc;
+
+	/* The bytes first: a marker is never there without them. */
+	rc = atomicfile_write_new(data_path, data, len, 0600, cause);
+	if (rc == 0) {
+		mark = xasprintf("%ld %ju %ju %zu\n", id, (uintmax_t)af->st.st_dev,
+		    (uintmax_t)af->st.st_ino, len);
+		rc = atomicfile_write_new(mark_path, mark, strlen(mark), 0600, cause);
+		free(mark);
+	}
+	if (rc != 0)
+		(void)unlink(data_path);
+	free(data_path);
+	free(mark_path);
+	return rc;
+}
+
+static void
+remove_in_place_data(struct state *s)
+{
+	char *data_path = in_place_path(s, IN_PLACE_DATA);
+
+	(void)unlink(data_path);
+	free(data_path);
+}
+
+void
+journal_end_in_place(struct state *s)
+{
+	char *mark_path = in_place_path(s, IN_PLACE_MARK);
+
+	/* The marker first: bytes without a marker are ignored and removed.
+	 * Best effort: a marker that outlives this (an unlink lost in a power
+	 * cut) only makes the next run write the same bytes again. */
+	if (unlink(mark_path) == 0)
+		(void)fsync_dir(s->dir, NULL);
+	else if (errno != ENOENT)
+		goto out; /* a marker that stays keeps its bytes */
+	remove_in_place_data(s);
+out:
+	free(mark_path);
+}
+
+struct in_place_mark {
+	long id;
+	uintmax_t dev, ino;
+	size_t len;
+};
+
+/* The marker of an in-place rewrite, if there is one that parses; 1 if so. */
+static int
+read_in_place_mark(struct state *s, struct in_place_mark *m)
+{
+	char *path = in_place_path(s, IN_PLACE_MARK), *p, *end;
+	struct buf b = BUF_INIT;
+	unsigned long long len;
+	int ok = 0;
+
+	if (file_read(path, FILE_READ_REGULAR | FILE_READ_NOFOLLOW, 256, &b, NULL, NULL, NULL) != 0)
+		goto out;
+	p = b.data;
+	errno = 0;
+	m->id = strtol(p, &end, 10);
+	if (end == p || *end != ' ' || m->id <= 0)
+		goto out;
+	m->dev = strtoumax(p = end + 1, &end, 10);
+	if (end == p || *end != ' ')
+		goto out;
+	m->ino = strtoumax(p = end + 1, &end, 10);
+	if (end == p || *end != ' ')
+		goto out;
+	len = strtoull(p = end + 1, &end, 10);
+	if (end == p || strcmp(end, "\n") != 0 || errno != 0 || len > ATOMICFILE_MAX_BYTES)
+		goto out;
+	m->len = (size_t)len;
+	ok = 1;
+out:
+	buf_release(&b);
+	free(path);
+	return ok;
+}
+
+/* Write the saved new bytes of change r in place again (the marker m says
+ * the rewrite was under way and the file no longer holds its old bytes). */
+static int
+complete_in_place(struct state *s, struct atomicfile *af, const struct journal_record *r,
+    const struct in_place_mark *m, char **cause)
+{
+	char *path = in_place_path(s, IN_PLACE_DATA), *backup = statedir_backup_path(s->dir, r->id);
+	struct buf b = BUF_INIT;
+	char sha256[65];
+	int rc = -1;
+
+	if (file_read(path, FILE_READ_REGULAR | FILE_READ_NOFOLLOW, ATOMICFILE_MAX_BYTES,
+	    &b, NULL, NULL, NULL) == 0) {
+		sha256_hex(b.data ? b.data : "", b.len, sha256);
+		if (b.len == m->len && strcmp(sha256, r->after) == 0)
+			rc = 0;
+	}
+	/* Without its bytes the change cannot be finished; the torn file is
+	 * left for the user, and the backup says what it was. */
+	if (rc != 0) {
+		set_error(cause, "'%s' was left part-written by an interrupted in-place "
+		    "change %ld, and the copy of its new bytes ('%s') is missing or damaged: "
+		    "copy '%s' back by hand", af->path, r->id, path, backup);
+		goto out;
+	}
+	if (atomicfile_replace(af, b.data ? b.data : "", b.len, 1, cause) != 0) {
+		set_error(cause, "cannot complete the interrupted in-place change %ld: %s; "
+		    "the previous contents are in '%s'", r->id, *cause, backup);
+		rc = -1;
+	}
+out:
+	buf_release(&b);
+	free(path);
+	free(backup);
+	return rc;
+}
+
 /*
  * A run killed (or out of memory) after appending its record but before
  * the hosts file was replaced leaves a record of a change that never
@@ -578,26 +715,42 @@ journal_forget_change(struct state *s, long id)
  * it would be the change "rollback" undoes (to no effect) and would make
  * every block look edited by hand. The caller holds the lock; the record is
  * taken back as journal_forget_change does after a failure seen in-process.
+ * An in-place rewrite that had begun is finished instead (journal.h).
  */
 int
-journal_drop_unfinished(struct state *s, const struct atomicfile *af, const void *content,
-    size_t len, long *dropped, char **cause)
+journal_drop_unfinished(struct state *s, struct atomicfile *af, const void *content,
+    size_t len, struct journal_recovery *out, char **cause)
 {
 	struct journal j;
 	const struct journal_record *last;
+	struct in_place_mark m;
 	struct buf b = BUF_INIT;
 	struct stat st;
 	char *path = NULL, *backup = NULL, sha256[65];
 	off_t end, start;
-	int rc = 0, have;
+	int rc = 0, have, marked;
 
-	*dropped = 0;
+	memset(out, 0, sizeof *out);
 	if (journal_read(s->dir, &j, NULL) != 0)
 		return 0; /* a broken journal gets its own error where it is used */
-	if (j.n == 0)
-		goto out;
-	last = &j.v[j.n - 1];
-	if (strcmp(last->hosts, af->real) != 0)
+	marked = read_in_place_mark(s, &m);
+	last = j.n > 0 ? &j.v[j.n - 1] : NULL;
+	/* A marker of another change (its record taken back, or a marker
+	 * that survived its removal) or of another file says nothing now. */
+	if (marked && (last == NULL || m.id != last->id || strcmp(last->hosts, af->real) != 0)) {
+		journal_end_in_place(s);
+		marked = 0;
+	}
+	if (marked && (m.dev != (uintmax_t)af->st.st_dev || m.ino != (uintmax_t)af->st.st_ino)) {
+		/* Another file at the path now (a container recreated with a
+		 * new bind mount): never write its bytes over it. */
+		out->abandoned = m.id;
+		journal_end_in_place(s);
+		marked = 0;
+	}
+	if (!marked)
+		remove_in_place_data(s); /* a run killed before its marker */
+	if (last == NULL || strcmp(last->hosts, af->real) != 0)
 		goto out;
 	/* Every run reads this far; hashing a file of hundreds of thousands of
 	 * lines each time costs more than the rest of an unchanged apply. The
@@ -606,7 +759,7 @@ journal_drop_unfinished(struct state *s, const struct atomicfile *af, const void
 	backup = statedir_backup_path(s->dir, last->id);
 	have = stat(backup, &st) == 0 && S_ISREG(st.st_mode);
 	if (have && (uintmax_t)st.st_size != len)
-		goto out;
+		goto torn;
 	/* A backup linked to the old inode (atomicfile_save_backup) that is
 	 * the inode content was read from: the rename, the one step that lands
 	 * a change, never happened. No hashing needed, and no second stat of
@@ -615,7 +768,7 @@ journal_drop_unfinished(struct state *s, const struct atomicfile *af, const void
 	    af->st.st_ino != 0)) {
 		sha256_hex(content, len, sha256);
 		if (strcmp(last->before, sha256) != 0 || strcmp(last->after, sha256) == 0)
-			goto out;
+			goto torn;
 	}
 	/* The last record is the last complete line. */
 	path = statedir_journal_path(s->dir);
@@ -635,7 +788,20 @@ journal_drop_unfinished(struct state *s, const struct atomicfile *af, const void
 		goto out;
 	}
 	unlink(backup);
-	*dropped = last->id;
+	journal_end_in_place(s);
+	out->dropped = last->id;
+	out->in_place = marked;
+	goto out;
+torn:
+	/* Not the old bytes: an in-place rewrite under way is finished. */
+	if (marked) {
+		if (complete_in_place(s, af, last, &m, cause) != 0) {
+			rc = -1;
+			goto out;
+		}
+		journal_end_in_place(s);
+		out->completed = last->id;
+	}
 out:
 	free(backup);
 	free(path);
@@ -644,28 +810,47 @@ out:
 	return rc;
 }
 
-void
-journal_remove_stale(struct state *s)
+/* ".in-place.amlhosts-XXXXXX", ".in-place.new.amlhosts-XXXXXX". */
+static int
+is_in_place_temp(const char *name)
 {
-	char *dirpath = statedir_backups_dir(s->dir), *p;
+	return strncmp(name, "." IN_PLACE_MARK, strlen("." IN_PLACE_MARK)) == 0 &&
+	    strstr(name, ATOMICFILE_TEMP_TAG) != NULL;
+}
+
+/* Remove the entries of dir that is_temp picks and we own. */
+static void
+remove_temps(const char *dir, int (*is_temp)(const char *))
+{
 	DIR *d;
 	struct dirent *de;
 	struct stat st;
+	char *p;
+
+	d = opendir(dir);
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (!is_temp(de->d_name))
+			continue;
+		p = xasprintf("%s/%s", dir, de->d_name);
+		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
+			unlink(p);
+		free(p);
+	}
+	closedir(d);
+}
+
+void
+journal_remove_stale(struct state *s)
+{
+	char *dirpath = statedir_backups_dir(s->dir);
 
 	/* atomicfile_write_new's temporary files, which only a run killed
-	 * while writing a backup leaves. */
-	d = opendir(dirpath);
-	if (d != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (!statedir_is_backup_temp(de->d_name))
-				continue;
-			p = xasprintf("%s/%s", dirpath, de->d_name);
-			if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
-				unlink(p);
-			free(p);
-		}
-		closedir(d);
-	}
+	 * while writing a backup, or the in-place marker and bytes beside the
+	 * journal, leaves. */
+	remove_temps(dirpath, statedir_is_backup_temp);
+	remove_temps(s->dir, is_in_place_temp);
 	free(dirpath);
 }
 

@@ -10,11 +10,13 @@
  *   state_lock(&s, timeout, &cause);      waits, then fails "busy"
  *   ... atomicfile_open(&af, ...): read the hosts file ...
  *   journal_remove_stale(&s);             what a killed run left
- *   journal_drop_unfinished(&s, &af, content, len, &dropped, &cause);
+ *   journal_drop_unfinished(&s, &af, content, len, &recovery, &cause);
  *   ... compute the new bytes; unchanged: stop here, nothing is written ...
  *   journal_read(s.dir, &j, NULL);        the last record, for hand edits
  *   journal_record_change(&s, &rec, before, len, &cause);   sets rec.id
+ *   in place only: journal_begin_in_place(&s, rec.id, &af, after, len, &cause);
  *   ... atomicfile_replace(&af, ...) ...
+ *   in place only: journal_end_in_place(&s);
  *   on failure before the new file is in place:
  *       journal_forget_change(&s, rec.id);   the record never happened
  *   journal_prune(&s, keep_backups, &cause);
@@ -24,6 +26,15 @@
  * The backup is saved and synced before the journal line names it, and
  * both before the hosts file changes, so every state the file was ever in
  * stays restorable.
+ *
+ * Recovery, by the next run that takes the lock (any command that writes):
+ * a kill before the hosts file changed leaves the last record's "before"
+ * bytes in it, and the record is taken back (the change never happened).
+ * A kill during an in-place rewrite (the in-place marker is there, the file
+ * is the marked inode and no longer holds the "before" bytes: torn, or new
+ * but perhaps not synced) is rolled forward: once the record, the backup
+ * and the new bytes are synced the change is committed, and rewriting the
+ * new bytes again is idempotent. Either way a warning says what was done.
  */
 #ifndef AMLHOSTS_JOURNAL_H
 #define AMLHOSTS_JOURNAL_H
@@ -113,13 +124,39 @@ int journal_record_change_of(struct state *s, struct journal_record *rec,
 void journal_seal_backup(struct state *s, long id);
 /* Take back the record just appended (the change failed before it landed). */
 void journal_forget_change(struct state *s, long id);
+
+/*
+ * An in-place rewrite (a bind mount with --in-place) changes the live inode
+ * byte by byte, so a kill in the middle would leave a torn file that is
+ * neither the record's "before" nor its "after". Before the first byte is
+ * written, journal_begin_in_place() saves the new bytes and then a marker
+ * ("<id> <dev> <ino> <size>": change id is being written in place to that
+ * inode, size new bytes) in the state directory, each synced; after the
+ * rewrite is synced, journal_end_in_place() removes them. Until then the
+ * marker is what tells a torn file from one edited by hand.
+ */
+int journal_begin_in_place(struct state *s, long id, const struct atomicfile *af,
+    const void *data, size_t len, char **cause);
+void journal_end_in_place(struct state *s);
+
+/* What journal_drop_unfinished() found and did; each an id, or 0. */
+struct journal_recovery {
+	long dropped;   /* a change that never landed: record and backup taken back */
+	int in_place;   /* dropped was an in-place rewrite that had not begun */
+	long completed; /* a torn in-place rewrite, finished from the saved bytes */
+	long abandoned; /* an in-place rewrite whose path is now another file: left */
+};
+
 /* With the lock held: when the journal's last record is a change to the
  * hosts file af that never landed (the version atomicfile_open() read, whose
  * bytes are content, still has the record's "before" bytes, or is the inode
  * of its linked backup: the run that wrote it was killed), take it back
- * and remove its backup; *dropped gets its id, or 0. */
-int journal_drop_unfinished(struct state *s, const struct atomicfile *af, const void *content,
-    size_t len, long *dropped, char **cause);
+ * and remove its backup (out->dropped). When an in-place rewrite of that
+ * record was under way (its marker is there) and the file no longer holds
+ * the "before" bytes, the rewrite is done again from the saved new bytes
+ * (out->completed; the file changed: read it again). */
+int journal_drop_unfinished(struct state *s, struct atomicfile *af, const void *content,
+    size_t len, struct journal_recovery *out, char **cause);
 /* With the lock held: remove temporary backup files a killed run left. */
 void journal_remove_stale(struct state *s);
 /* Keep the newest keep backups found in the backups directory; older ones

@@ -39,6 +39,9 @@
  *                  that stays full)
  *   INJECT_KILL    =1: instead of failing call N, die of SIGKILL just before
  *                  making it: a crash at an exact point
+ *   INJECT_TORN    BYTES: with INJECT_KILL on a write, make the first BYTES
+ *                  of it (fewer if it is shorter), then die: a crash in the
+ *                  middle of a write, as a short write then a kill leaves it
  *   INJECT_PREFIX  count only calls on paths under this prefix (for calls
  *                  on a descriptor: the path /proc/self/fd says it has);
  *                  malloc is always counted
@@ -122,6 +125,15 @@ static unsigned long fail_n;
 static int fail_errno = EIO;
 static int persist;
 static int kill_mode;
+static long torn_bytes = -1;
+/* The write being counted, for INJECT_TORN. */
+static struct {
+	int fd;
+	const void *p;
+	size_t n;
+	off_t off;
+	int positional;
+} this_write;
 static const char *prefix;
 static size_t prefix_len;
 static const char *count_path;
@@ -303,6 +315,13 @@ configure(void)
 	persist = s != NULL && strcmp(s, "1") == 0;
 	s = getenv("INJECT_KILL");
 	kill_mode = s != NULL && strcmp(s, "1") == 0;
+	if ((s = getenv("INJECT_TORN")) != NULL && *s != '\0') {
+		torn_bytes = strtol(s, &end, 10);
+		if (*end != '\0' || torn_bytes < 0 || !kill_mode) {
+			say("libinject: INJECT_TORN must be a byte count, with INJECT_KILL=1\n");
+			_exit(99);
+		}
+	}
 	prefix = getenv("INJECT_PREFIX");
 	if (prefix != NULL && *prefix == '\0')
 		prefix = NULL;
@@ -416,6 +435,21 @@ append_now(void)
 	real_close(fd);
 }
 
+/* The first INJECT_TORN bytes of the write being made. */
+static void
+write_part(void)
+{
+	size_t n = (size_t)torn_bytes < this_write.n ? (size_t)torn_bytes : this_write.n;
+	ssize_t w;
+
+	if (this_write.positional)
+		w = real_pwrite(this_write.fd, this_write.p, n, this_write.off);
+	else
+		w = real_write(this_write.fd, this_write.p, n);
+	if (w != (ssize_t)n)
+		say("libinject: the torn write came out shorter still\n");
+}
+
 /*
  * Count a call of kind on path (or, for fd >= 0, on the file fd refers to);
  * 1 when this is the call to fail (errno is then set).
@@ -452,6 +486,8 @@ hit(int kind, const char *path, int fd)
 		snprintf(what, sizeof what, "%s %s", kill_mode ? "KILL" : errno_name(fail_errno),
 		    path ? path : "");
 		trace("INJECT ", kind, n, what);
+		if (kill_mode && kind == K_WRITE && torn_bytes >= 0)
+			write_part();
 		if (kill_mode)
 			kill(getpid(), SIGKILL);
 		errno = fail_errno;
@@ -654,6 +690,10 @@ ssize_t
 write(int fd, const void *p, size_t n)
 {
 	resolve_all();
+	this_write.fd = fd;
+	this_write.p = p;
+	this_write.n = n;
+	this_write.positional = 0;
 	if (hit(K_WRITE, NULL, fd))
 		return -1;
 	return real_write(fd, p, n);
@@ -663,6 +703,11 @@ ssize_t
 pwrite(int fd, const void *p, size_t n, off_t off)
 {
 	resolve_all();
+	this_write.fd = fd;
+	this_write.p = p;
+	this_write.n = n;
+	this_write.off = off;
+	this_write.positional = 1;
 	if (hit(K_WRITE, NULL, fd))
 		return -1;
 	return real_pwrite(fd, p, n, off);

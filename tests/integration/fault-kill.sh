@@ -11,7 +11,8 @@
 # down (INJECT_DELAY_US), so that the kills land inside the write sequence,
 # and killed after a random delay. KILLS (default 100; tests/stress/run
 # uses 1000) sets how many random kills, EXACT_KINDS the kinds of call to
-# die before.
+# die before. Where a mount namespace can be made (root, unshare -m), kills
+# inside an in-place rewrite of a bind-mounted hosts file too (section 4).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fault-lib.sh"
 
@@ -62,6 +63,76 @@ after_kill() {
 	no_temps "$1, then rollback" || true
 	check_journal "$1, then rollback" || true
 }
+
+# 4. In place (a bind mount, write_mode = in-place: the live inode is
+# rewritten), run in a mount namespace of its own. A kill before the
+# rewrite, in the middle of its write (a short write, then the kill), before
+# the ftruncate and before the fsync: the next run that takes the lock
+# (an unchanged apply here) says what it recovered and leaves the old bytes
+# (the rewrite had not begun: the change is taken back) or the new ones
+# (it had: the change is completed), exactly; status works; then the
+# checks after any kill (the change, then a rollback).
+in_place_kills() {
+	FAULT_INPLACE=1
+	trap 'umount "$W/hosts" 2>/dev/null || true; rm -rf "$T"' EXIT
+	for cmd in apply remove; do
+		scenario "$cmd"
+		rm -f "$T/trace"
+		scenario_run "$cmd" LD_PRELOAD="$INJECT_LIB" INJECT_PREFIX="$W/" INJECT_TRACE="$T/trace"
+		expect_rc 0 "$cmd in place under the preload library"
+		restore "$cmd"
+		# The calls on the hosts file itself, by number within their kind.
+		on_hosts() {
+			awk -v k="$1" -v h="$W/hosts" '$1 == k && $3 == h { print $2; exit }' "$T/trace"
+		}
+		w=$(on_hosts write) t=$(on_hosts ftruncate) f=$(on_hosts fsync)
+		if [ -z "$w" ] || [ -z "$t" ] || [ -z "$f" ]; then
+			fail "$cmd in place: no write, ftruncate and fsync on the hosts file: $(tr '\n' ';' < "$T/trace")"
+			continue
+		fi
+		# Torn just past the first byte that differs (one past the end
+		# of the old bytes when they are a prefix of the new): before
+		# it, the file still holds its old bytes, which is no torn write.
+		torn=$(cmp "$T/old-$cmd" "$T/new-$cmd" 2>&1 | sed -n \
+		    -e 's/.* differ: [a-z]* \([0-9]*\),.*/\1/p' \
+		    -e 's/.*EOF on .* after byte \([0-9]*\).*/\1 + 1/p')
+		torn=$((${torn:-0}))
+		for point in "before the rewrite:write:$w:" "in the middle of its write:write:$w:$torn" \
+		    "before its ftruncate:ftruncate:$t:" "before its fsync:fsync:$f:"; do
+			what="$cmd in place: killed ${point%%:*}"
+			rest=${point#*:} kind=${rest%%:*} rest=${rest#*:} n=${rest%%:*} torn=${rest#*:}
+			scenario_run "$cmd" LD_PRELOAD="$INJECT_LIB" INJECT_PREFIX="$W/" \
+			    INJECT_CALL="$kind" INJECT_N="$n" INJECT_KILL=1 ${torn:+INJECT_TORN=$torn}
+			if [ "$rc" -ne 137 ]; then
+				fail "$what: exit $rc, not killed: $(cat "$T/err")"
+			fi
+			if [ -n "$torn" ] && is_one_of "$W/hosts" "$T/old-$cmd" "$T/new-$cmd"; then
+				fail "$what: the kill left no torn file to recover"
+			fi
+			if [ "$kind:$torn" = write: ]; then
+				want="$T/old-$cmd" said="its in-place write was interrupted before it began"
+			else
+				want="$T/new-$cmd" said="the in-place write of change [0-9]* to '$W/hosts' was interrupted: it is completed"
+			fi
+			in_w apply --name data --from-json "$T/data.json"
+			if [ "$rc" -ne 0 ] || ! cmp -s "$W/hosts" "$want"; then
+				fail "$what: the next run: exit $rc, $(cmp -s "$W/hosts" "$want" && echo right || echo wrong) file: $(cat "$T/err")"
+			fi
+			grep -q "$said" "$T/err" || fail "$what: the next run does not say \"$said\": $(cat "$T/err")"
+			[ ! -e "$W/state/in-place" ] || fail "$what: the next run left the in-place marker"
+			in_w status
+			expect_rc 0 "$what: status afterwards"
+			after_kill "$what"
+			pass
+			restore "$cmd"
+		done
+	done
+}
+if [ "${FAULT_KILL_INPLACE:-0}" = 1 ]; then
+	in_place_kills
+	finish
+	exit
+fi
 
 # 1. A kill just before each call on the scenario's files.
 exact=0 exact_old=0 exact_new=0
@@ -161,6 +232,18 @@ check_journal "apply after a torn journal line" || true
 in_w rollback
 expect_rc 0 "rollback after a torn journal line"
 same "$T/old-apply" "$W/hosts" "rollback after a torn journal line" || true
+
+# 4. In place, in a mount namespace of its own (in_place_kills above).
+if [ "$have_inject" = 1 ] && [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+	set +e
+	FAULT_KILL_INPLACE=1 unshare -m sh "$0" > "$T/in-place.log" 2>&1
+	st=$?
+	set -e
+	cat "$T/in-place.log"
+	[ "$st" -eq 0 ] || fail "the in-place kills failed"
+else
+	echo "SKIP: kills during an in-place write need root, unshare -m and the preload library" >&2
+fi
 
 line="fault-kill: $KILLS random kill -9 over ${span} us runs: $killed killed ($k_old left the old file, $k_new the new one), $finished finished first; every one survived"
 [ "$NFAIL" -eq 0 ] || line="fault-kill: $KILLS random kills: $NFAIL FAILURES"

@@ -144,7 +144,7 @@ test_linked_backup(void)
 	struct buf content = BUF_INIT, b = BUF_INIT;
 	char *dir = make_tempdir(), *cause = NULL, *hosts, *backup, *other;
 	struct stat hs, bs;
-	long dropped = 0;
+	struct journal_recovery got;
 
 	hosts = xasprintf("%.*s/hosts", (int)(strlen(dir) - strlen("/state")), dir);
 	other = xasprintf("%s.other", hosts);
@@ -167,8 +167,8 @@ test_linked_backup(void)
 	CU_ASSERT_EQUAL(stat(backup, &bs), 0);
 	CU_ASSERT_EQUAL(hs.st_ino, bs.st_ino);
 	CU_ASSERT_EQUAL(journal_drop_unfinished(&s, &af, content.data, content.len,
-	    &dropped, &cause), 0);
-	CU_ASSERT_EQUAL(dropped, r.id);
+	    &got, &cause), 0);
+	CU_ASSERT_EQUAL(got.dropped, r.id);
 	CU_ASSERT_NOT_EQUAL(access(backup, F_OK), 0);
 	free(backup);
 
@@ -186,8 +186,8 @@ test_linked_backup(void)
 	read_hosts(&af, hosts, &content);
 	CU_ASSERT(content.len == 4 && memcmp(content.data, "new\n", 4) == 0);
 	CU_ASSERT_EQUAL(journal_drop_unfinished(&s, &af, content.data, content.len,
-	    &dropped, &cause), 0);
-	CU_ASSERT_EQUAL(dropped, 0);
+	    &got, &cause), 0);
+	CU_ASSERT_EQUAL(got.dropped, 0);
 	CU_ASSERT_EQUAL(file_read(backup, FILE_READ_REGULAR, 1024, &b, NULL, NULL, &cause), 0);
 	CU_ASSERT_EQUAL(b.len, 4);
 	CU_ASSERT(b.len == 4 && memcmp(b.data, "old\n", 4) == 0);
@@ -212,6 +212,132 @@ test_linked_backup(void)
 	remove_tree(dir);
 	free(hosts);
 	free(other);
+	free(dir);
+	free(cause);
+}
+
+/* Overwrite hosts through its own inode, as an in-place write torn by a
+ * kill leaves it. */
+static void
+write_inode(const char *hosts, const char *bytes)
+{
+	FILE *f = fopen(hosts, "r+");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fputs(bytes, f) >= 0, 1);
+	CU_ASSERT_EQUAL(fclose(f), 0);
+}
+
+/* Record the change old -> new of hosts as an in-place write (af taken
+ * for a bind mount: the backup is a copy) and mark it under way. */
+static void
+begin_in_place(struct state *s, struct journal_record *r, struct atomicfile *af,
+    const char *hosts, struct buf *content)
+{
+	enum atomicfile_backup how;
+	char *cause = NULL;
+
+	read_hosts(af, hosts, content);
+	af->bind_mount = 1;
+	r->hosts = af->real;
+	CU_ASSERT_EQUAL_FATAL(journal_record_change_of(s, r, af, content->data, content->len,
+	    1, &how, &cause), 0);
+	CU_ASSERT_EQUAL(how == ATOMICFILE_BACKUP_LINK, 0);
+	CU_ASSERT_EQUAL_FATAL(journal_begin_in_place(s, r->id, af, "new bytes\n", 10, &cause), 0);
+	free(cause);
+}
+
+/* What a kill during an in-place write leaves is taken back when the file
+ * is still old, finished when it is torn, left alone when the path is now
+ * another file, and refused when the saved new bytes are damaged. */
+static void
+test_in_place_recovery(void)
+{
+	struct state s;
+	struct atomicfile af;
+	struct journal_record r;
+	struct journal j;
+	struct journal_recovery got;
+	struct buf content = BUF_INIT;
+	char *dir = make_tempdir(), *cause = NULL, *hosts, *mark, *data;
+
+	hosts = xasprintf("%.*s/hosts", (int)(strlen(dir) - strlen("/state")), dir);
+	mark = xasprintf("%s/in-place", dir);
+	data = xasprintf("%s/in-place.new", dir);
+	CU_ASSERT_EQUAL_FATAL(atomicfile_write_new(hosts, "old\n", 4, 0644, &cause), 0);
+	state_init(&s);
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(state_lock(&s, 1, &cause), 0);
+	atomicfile_init(&af);
+	memset(&r, 0, sizeof r);
+	r.command = (char *)"apply";
+	r.targets = (char *)"ws";
+	r.blocks = (char *)"-";
+	sha256_hex("old\n", 4, r.before);
+	sha256_hex("new bytes\n", 10, r.after);
+
+	/* Killed before the first byte: taken back like any change. */
+	begin_in_place(&s, &r, &af, hosts, &content);
+	CU_ASSERT_EQUAL(access(mark, F_OK), 0);
+	CU_ASSERT_EQUAL(journal_drop_unfinished(&s, &af, content.data, content.len,
+	    &got, &cause), 0);
+	CU_ASSERT_EQUAL(got.dropped, r.id);
+	CU_ASSERT_EQUAL(got.in_place, 1);
+	CU_ASSERT_EQUAL(got.completed, 0);
+	CU_ASSERT_NOT_EQUAL(access(mark, F_OK), 0);
+	CU_ASSERT_NOT_EQUAL(access(data, F_OK), 0);
+
+	/* Torn: finished from the saved bytes, the record kept. */
+	begin_in_place(&s, &r, &af, hosts, &content);
+	write_inode(hosts, "new");
+	read_hosts(&af, hosts, &content);
+	af.bind_mount = 1;
+	CU_ASSERT_EQUAL(journal_drop_unfinished(&s, &af, content.data, content.len,
+	    &got, &cause), 0);
+	CU_ASSERT_EQUAL(got.completed, r.id);
+	CU_ASSERT_EQUAL(got.dropped, 0);
+	read_hosts(&af, hosts, &content);
+	CU_ASSERT(content.len == 10 && memcmp(content.data, "new bytes\n", 10) == 0);
+	CU_ASSERT_NOT_EQUAL(access(mark, F_OK), 0);
+	CU_ASSERT_EQUAL_FATAL(journal_read(dir, &j, &cause), 0);
+	CU_ASSERT(j.n == 1 && j.v[0].id == r.id);
+	journal_release(&j);
+
+	/* The saved bytes damaged: refused, the torn file left as it is. */
+	CU_ASSERT_EQUAL_FATAL(atomicfile_write_new(hosts, "old\n", 4, 0644, &cause), 0);
+	begin_in_place(&s, &r, &af, hosts, &content);
+	write_inode(hosts, "new");
+	CU_ASSERT_EQUAL_FATAL(atomicfile_write_new(data, "new bytez\n", 10, 0600, &cause), 0);
+	read_hosts(&af, hosts, &content);
+	CU_ASSERT_EQUAL(journal_drop_unfinished(&s, &af, content.data, content.len,
+	    &got, &cause), -1);
+	CU_ASSERT_PTR_NOT_NULL(cause != NULL ? strstr(cause, "back by hand") : NULL);
+	free(cause);
+	cause = NULL;
+	read_hosts(&af, hosts, &content);
+	CU_ASSERT(content.len == 4 && memcmp(content.data, "new\n", 4) == 0);
+	journal_end_in_place(&s);
+
+	/* Another file at the path now: never written over. */
+	CU_ASSERT_EQUAL_FATAL(atomicfile_write_new(hosts, "old\n", 4, 0644, &cause), 0);
+	begin_in_place(&s, &r, &af, hosts, &content);
+	CU_ASSERT_EQUAL_FATAL(atomicfile_write_new(hosts, "other\n", 6, 0644, &cause), 0);
+	read_hosts(&af, hosts, &content);
+	CU_ASSERT_EQUAL(journal_drop_unfinished(&s, &af, content.data, content.len,
+	    &got, &cause), 0);
+	CU_ASSERT_EQUAL(got.abandoned, r.id);
+	CU_ASSERT_EQUAL(got.completed, 0);
+	read_hosts(&af, hosts, &content);
+	CU_ASSERT(content.len == 6 && memcmp(content.data, "other\n", 6) == 0);
+	CU_ASSERT_NOT_EQUAL(access(mark, F_OK), 0);
+	atomicfile_release(&af);
+
+	state_close(&s);
+	buf_release(&content);
+	remove_tree(dir);
+	free(hosts);
+	free(mark);
+	free(data);
 	free(dir);
 	free(cause);
 }
@@ -397,6 +523,7 @@ static const struct unit_test journal_tests[] = {
 	{ "block_index", test_block_index },
 #ifndef _WIN32
 	{ "linked_backup", test_linked_backup },
+	{ "in_place_recovery", test_in_place_recovery },
 #endif
 	{ NULL, NULL }
 };
