@@ -402,9 +402,10 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		if (in_place && atomicfile_replace(&af, r->before.data ? r->before.data : "",
 		    r->before.len, 1, NULL) != 0) {
 			/* The record and the new bytes stay: the next run
-			 * finishes the change. */
+			 * finishes the change, or takes it back if the old
+			 * bytes are still there. */
 			set_error(cause, "%s; restoring the old contents failed too: the "
-			    "next run completes the change, or copy '%s' back by hand",
+			    "next run repairs the file, or copy '%s' back by hand",
 			    *cause, r->backup);
 			goto out;
 		}

@@ -14,6 +14,12 @@
  * compute() runs with the lock held (unless dry_run) and gets the parsed
  * current file and the state directory (NULL when dry_run).
  *
+ * Before compute(), under the lock, what a killed run left is cleared: the
+ * record of a change that never landed is taken back, an in-place rewrite
+ * it had begun is completed (journal.h), each with a warning in r.warnings;
+ * the second changes the file, which is then read again (even when this
+ * run's own change turns out to be nothing).
+ *
  * Nothing is written when the new bytes equal the old: same inode, same
  * mtime, no backup, no journal record. With dry_run the state directory is
  * neither created nor locked, so plans work unprivileged.
