@@ -5,7 +5,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -594,8 +593,9 @@ journal_begin_in_place(struct state *s, long id, const struct atomicfile *af,
 	/* The bytes first: a marker is never there without them. */
 	rc = atomicfile_write_new(data_path, data, len, 0600, cause);
 	if (rc == 0) {
-		mark = xasprintf("%ld %ju %ju %zu\n", id, (uintmax_t)af->st.st_dev,
-		    (uintmax_t)af->st.st_ino, len);
+		mark = xasprintf("%ld %llu %llu %llu\n", id,
+		    (unsigned long long)af->st.st_dev, (unsigned long long)af->st.st_ino,
+		    (unsigned long long)len);
 		rc = atomicfile_write_new(mark_path, mark, strlen(mark), 0600, cause);
 		free(mark);
 	}
@@ -634,7 +634,7 @@ out:
 
 struct in_place_mark {
 	long id;
-	uintmax_t dev, ino;
+	unsigned long long dev, ino;
 	size_t len;
 };
 
@@ -654,10 +654,10 @@ read_in_place_mark(struct state *s, struct in_place_mark *m)
 	m->id = strtol(p, &end, 10);
 	if (end == p || *end != ' ' || m->id <= 0)
 		goto out;
-	m->dev = strtoumax(p = end + 1, &end, 10);
+	m->dev = strtoull(p = end + 1, &end, 10);
 	if (end == p || *end != ' ')
 		goto out;
-	m->ino = strtoumax(p = end + 1, &end, 10);
+	m->ino = strtoull(p = end + 1, &end, 10);
 	if (end == p || *end != ' ')
 		goto out;
 	len = strtoull(p = end + 1, &end, 10);
@@ -741,7 +741,8 @@ journal_drop_unfinished(struct state *s, struct atomicfile *af, const void *cont
 		journal_end_in_place(s);
 		marked = 0;
 	}
-	if (marked && (m.dev != (uintmax_t)af->st.st_dev || m.ino != (uintmax_t)af->st.st_ino)) {
+	if (marked && (m.dev != (unsigned long long)af->st.st_dev ||
+	    m.ino != (unsigned long long)af->st.st_ino)) {
 		/* Another file at the path now (a container recreated with a
 		 * new bind mount): never write its bytes over it. */
 		out->abandoned = m.id;
