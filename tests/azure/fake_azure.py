@@ -809,9 +809,14 @@ class Handler(BaseHTTPRequestHandler):
     def conn(self):
         return getattr(CONN, "id", 0)
 
+    @staticmethod
+    def encode(body):
+        """A JSON body's bytes, as ARM sends them (fake_h2.py's too)."""
+        return b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
+
     def send(self, status, body=None, headers=None, raw=None):
         if raw is None:
-            raw = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
+            raw = self.encode(body)
         if self.app.delay:
             time.sleep(self.app.delay)
         try:
