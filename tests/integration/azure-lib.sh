@@ -153,6 +153,25 @@ expect_req() {
 	fi
 }
 
+# expect_notes WHAT PATTERN...: every note of the last run ("amlhosts:
+# note:" on stderr) matches one of the PATTERNs (grep's basic regexps); any
+# other, such as the 404 of a resource the fake should serve, fails.
+expect_notes() {
+	what=$1
+	shift
+	grep '^amlhosts: note: ' "$T/err" > "$T/notes" || true
+	for p; do
+		grep -v -- "$p" "$T/notes" > "$T/notes.left" || true
+		mv "$T/notes.left" "$T/notes"
+	done
+	if [ -s "$T/notes" ]; then
+		fail "$what: unexpected notes"
+		sed 's/^/  /' "$T/notes" >&2
+	else
+		pass
+	fi
+}
+
 # expect_block WHAT < LINES: the myws block of $T/hosts holds exactly LINES,
 # ordered by address, then name. (The addresses used here sort the same as
 # text and as numbers, so sort(1) gives the expected order.)
