@@ -6,8 +6,8 @@
 # Quick start and .ci/run both call it, so their lists cannot drift.
 #
 # What the tests need beyond the build: python3 and openssl (the fake Azure
-# server of azure.sh), dnsmasq, unbound, bind9 and bind9-dnsutils (dig) for
-# the dns-*.sh tests, man-db and groff-base (manpages.sh renders the pages),
+# server of azure.sh), python3-h2 (its HTTP/2 twin, azure-h2.sh), dnsmasq,
+# unbound, bind9 and bind9-dnsutils (dig) for the dns-*.sh tests, man-db and groff-base (manpages.sh renders the pages),
 # util-linux (unshare, setpriv, flock), e2fsprogs (chattr), passwd (useradd:
 # trust.sh and statedir.sh run as a real non-root user), libc-bin (getent).
 #
@@ -34,6 +34,6 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	build-essential autoconf automake pkg-config \
 	libcurl4-openssl-dev libjansson-dev libinih-dev libcunit1-dev libssl-dev \
-	util-linux e2fsprogs libc-bin passwd ca-certificates python3 openssl \
+	util-linux e2fsprogs libc-bin passwd ca-certificates python3 python3-h2 openssl \
 	dnsmasq unbound bind9 bind9-dnsutils man-db groff-base zsh \
 	"$@"

@@ -413,18 +413,26 @@ drop_privatelink(char *name)
 	}
 }
 
+/*
+ * Does name lie in the cloud's zones or in allowed_suffixes? *by_user is
+ * the allowed suffix that admits it when only the user's setting does
+ * (NULL when the cloud's zones do), so that the caller can say so.
+ */
 static int
-name_allowed(const struct derive *d, const char *name)
+name_allowed(const struct derive *d, const char *name, const char **by_user)
 {
 	const struct strlist *s = d->o->allowed_suffixes;
 	size_t i;
 
+	*by_user = NULL;
 	if (cloud_allows_name(d->c, name))
 		return 1;
 	if (s != NULL)
 		for (i = 0; i < s->n; i++)
-			if (name_has_suffix(name, s->v[i]))
+			if (name_has_suffix(name, s->v[i])) {
+				*by_user = s->v[i];
 				return 1;
+			}
 	return 0;
 }
 
@@ -432,6 +440,7 @@ static int
 take_pair(struct derive *d, const struct raw_pair *p)
 {
 	char *name = NULL, *plain = NULL, *why = NULL, *region = NULL, *nets = NULL;
+	const char *by_user;
 	struct ipaddr addr;
 	char ip[64];
 	int rc = -1;
@@ -446,7 +455,7 @@ take_pair(struct derive *d, const struct raw_pair *p)
 		set_error(d->cause, "'%s': %s", d->src, why);
 		goto out;
 	}
-	if (!name_allowed(d, plain)) {
+	if (!name_allowed(d, plain, &by_user)) {
 		if (d->o->from_azure) {
 			/* Azure chose it: one name we cannot vouch for is no
 			 * reason to keep the workspace's other names from the
@@ -473,9 +482,15 @@ take_pair(struct derive *d, const struct raw_pair *p)
 		    d->src, plain, ip, nets);
 		goto out;
 	}
-	if (!name_is_wildcard(plain))
+	if (!name_is_wildcard(plain)) {
 		entry_list_add(&d->list, plain, &addr);
-	else if (parse_inference_wildcard(plain, d->c->inference, &region))
+		/* Only the user's setting vouches for it: say so, so that a
+		 * name a tampered source slipped under a broad suffix shows. */
+		if (by_user != NULL)
+			note(d, "'%s' (%s) is not an Azure private-link name of %s known to "
+			    "amlhosts; kept because allowed_suffixes names '%s'", plain, ip,
+			    d->c->name, by_user);
+	} else if (parse_inference_wildcard(plain, d->c->inference, &region))
 		entry_list_add(&d->wild, plain, &addr);
 	else if (name_has_suffix(plain, d->c->api) && d->o->wildcards != NULL)
 		/* Azure lists "*.<guid>.inference.<region>.<api>" for the older

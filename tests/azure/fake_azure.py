@@ -315,6 +315,16 @@ def storage_dep(name, ip, rg=RG, endpoints=True):
     return st
 
 
+def default_deps(ws):
+    """The storage account, key vault and registry every workspace names
+    (Azure creates them with it): without private endpoints, so public,
+    unless the scenario gives them (ws.deps, which wins)."""
+    short = ws.name.replace("-", "")
+    return {"storageAccount": Dependency(STORAGE, f"st{short}", rg=ws.rg),
+            "keyVault": Dependency(VAULT, f"kv{short}", rg=ws.rg),
+            "containerRegistry": Dependency(REGISTRY, f"cr{short}", rg=ws.rg)}
+
+
 def deps_world(forbidden=False, hub=False):
     """myws with its dependencies behind private endpoints (issue 13). A hub
     lists storageAccounts/keyVaults arrays and leaves the single keys empty."""
@@ -500,9 +510,8 @@ class Bodies:
         p["discoveryUrl"] = f"https://{ws.region}.{s['api']}/discovery"
         short = ws.name.replace("-", "")
         p["applicationInsights"] = rid(ws.rg, "microsoft.insights/components", f"appi{short}")
-        p["containerRegistry"] = rid(ws.rg, "Microsoft.ContainerRegistry/registries", f"cr{short}")
-        p["keyVault"] = rid(ws.rg, "Microsoft.KeyVault/vaults", f"kv{short}")
-        p["storageAccount"] = rid(ws.rg, "Microsoft.Storage/storageAccounts", f"st{short}")
+        for key, dep in default_deps(ws).items():
+            p[key] = dep.id
         p["serviceProvisionedResourceGroup"] = f"{ws.name}_{ws.guid.replace('-', '')[:16]}"
         for k in ("encryption", "imageBuildCompute", "sharedPrivateLinkResources"):
             p.pop(k, None)  # customer-managed keys and shared links: not set up here
@@ -683,6 +692,9 @@ class World:
             for pe in ws.pes:
                 self.resources[pe.id.lower()] = bodies.private_endpoint(pe, ws)
                 self.resources[pe.nic_id.lower()] = bodies.nic(pe, ws)
+            for key, dep in default_deps(ws).items():
+                if key not in ws.deps:
+                    self.add_dependency(bodies, dep, ws)
             for dep in ws.deps.values():
                 for d in dep if isinstance(dep, list) else [dep] if dep else []:
                     self.add_dependency(bodies, d, ws)
@@ -809,9 +821,14 @@ class Handler(BaseHTTPRequestHandler):
     def conn(self):
         return getattr(CONN, "id", 0)
 
+    @staticmethod
+    def encode(body):
+        """A JSON body's bytes, as ARM sends them (fake_h2.py's too)."""
+        return b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
+
     def send(self, status, body=None, headers=None, raw=None):
         if raw is None:
-            raw = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
+            raw = self.encode(body)
         if self.app.delay:
             time.sleep(self.app.delay)
         try:

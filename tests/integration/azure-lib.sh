@@ -66,7 +66,11 @@ wait_ready() {
 	done
 }
 
-# start_server SCENARIO [OPTION...]: sets PORT, HTTPPORT and LOG.
+# start_server SCENARIO [OPTION...]: sets PORT, HTTPPORT and LOG. A script
+# may set FAKE (and PYTHON) to another server taking the same options and
+# writing the same files; one without a plain-HTTP server (fake_h2.py)
+# leaves HTTPPORT empty.
+PYTHON=${PYTHON:-python3}
 start_server() {
 	sc=$1
 	shift
@@ -75,12 +79,12 @@ start_server() {
 	LOG="$T/server-$sc.log"
 	: > "$LOG"
 	LOGMARK=0
-	python3 "$FAKE" --dir "$PKI" --scenario "$sc" --log "$LOG" \
+	"$PYTHON" "$FAKE" --dir "$PKI" --scenario "$sc" --log "$LOG" \
 	    --lifetime "${AZURE_TEST_SERVER_LIFETIME:-120}" "$@" >"$T/server.out" 2>&1 &
 	SERVER_PID=$!
 	# The server writes http.port, then https.port (each renamed into
 	# place whole) once both listen.
-	if ! wait_ready "$PKI/https.port" "$SERVER_PID" || [ ! -s "$PKI/http.port" ]; then
+	if ! wait_ready "$PKI/https.port" "$SERVER_PID"; then
 		fail "the fake Azure server ($sc) did not start within" \
 		    "${AZURE_TEST_START_TIMEOUT:-60} s"
 		sed 's/^/  server: /' "$T/server.out" >&2
@@ -88,7 +92,7 @@ start_server() {
 		exit 1
 	fi
 	PORT=$(cat "$PKI/https.port")
-	HTTPPORT=$(cat "$PKI/http.port")
+	HTTPPORT=$(cat "$PKI/http.port" 2>/dev/null || true)
 }
 
 # conf [LINE...]: $T/conf for the fake server (auth = $AUTH, env unless
@@ -144,6 +148,25 @@ expect_req() {
 	if [ "$(count_req "$1")" -eq 0 ]; then
 		fail "$2: the server got no request matching '$1'"
 		log_new | sed 's/^/  server: /' >&2
+	else
+		pass
+	fi
+}
+
+# expect_notes WHAT PATTERN...: every note of the last run ("amlhosts:
+# note:" on stderr) matches one of the PATTERNs (grep's basic regexps); any
+# other, such as the 404 of a resource the fake should serve, fails.
+expect_notes() {
+	what=$1
+	shift
+	grep '^amlhosts: note: ' "$T/err" > "$T/notes" || true
+	for p; do
+		grep -v -- "$p" "$T/notes" > "$T/notes.left" || true
+		mv "$T/notes.left" "$T/notes"
+	done
+	if [ -s "$T/notes" ]; then
+		fail "$what: unexpected notes"
+		sed 's/^/  /' "$T/notes" >&2
 	else
 		pass
 	fi

@@ -173,6 +173,12 @@ same "$HOSTS/debian" "$T/outside" "plain: bytes outside the block" || true
 expect_req "POST /login/tenant-1/oauth2/v2.0/token .*form=client_id,client_secret,grant_type,scope" "plain"
 expect_req "GET $WS_PATH?api-version=" "plain"
 [ "$(count_req 'auth=\(none\|invalid\)')" -eq 0 ] || fail "plain: an ARM request without a valid token"
+# The fake serves what the workspace names (its storage account, key vault
+# and registry are public: no private endpoint): no note but these.
+expect_notes "plain" "discovery_user '.*' does not exist" \
+    "private endpoint .*/myws-pe-pending is Pending, not Approved; left out" \
+    "the workspace's [a-z ]* .* has no approved private endpoint; its public name is left to DNS" \
+    "target 'myws': [0-9]* entries\$" "Azure: [0-9]* requests over"
 cp "$T/hosts" "$T/applied"
 
 # Nothing new: the second apply writes nothing.

@@ -57,5 +57,19 @@ if command -v python3 >/dev/null 2>&1; then
 	run "$AMLHOSTS" -c "$T/conf" -H "$T/hosts" --state-dir "$STATE" resolve --format csv --name pe --from-json "$T/pe.json"
 	expect_rc 0 "ARM example private endpoint"
 	expect_out "^abc\.cosmos\.com,192\.168\.0\.4,pe$"
+	expect_err "'abc\.cosmos\.com' (192\.168\.0\.4) is not an Azure private-link name of AzureCloud known to amlhosts; kept because allowed_suffixes names 'cosmos\.com'"
 fi
+
+# A name only allowed_suffixes admits is written, with a note saying so;
+# the workspace's own names, in the cloud's zones, need none (issue 13).
+cat > "$T/corp.json" <<EOF
+[{"IPAddress": "10.1.0.5", "FQDNs": ["$API"]},
+ {"IPAddress": "10.1.0.9", "FQDNs": ["db.privatelink.corp.example"]}]
+EOF
+printf '[global]\nallowed_suffixes = corp.example\n' > "$T/conf"
+run "$AMLHOSTS" -c "$T/conf" -H "$T/hosts" --state-dir "$STATE" resolve --format csv --name myws --from-json "$T/corp.json"
+expect_rc 0 "a name under allowed_suffixes"
+expect_out "^db\.corp\.example,10\.1\.0\.9,myws$"
+expect_err "'db\.corp\.example' (10\.1\.0\.9) is not an Azure private-link name of AzureCloud known to amlhosts; kept because allowed_suffixes names 'corp\.example'"
+[ "$(grep -c 'kept because' "$T/err")" -eq 1 ] || fail "one note, for the one name outside the cloud's zones"
 finish

@@ -362,6 +362,23 @@ test_foreign(void)
 	raw_list_add(&f.raw, "exact.example.org", "192.168.0.5");
 	CU_ASSERT_EQUAL(fx_run(&f), 0);
 	expect_text(&f, "192.168.0.4 abc.cosmos.com\n192.168.0.5 exact.example.org\n");
+	/* Kept, and said: only the user's setting admits them (issue 13). */
+	CU_ASSERT_EQUAL_FATAL(f.notes.n, 2);
+	CU_ASSERT_STRING_EQUAL(f.notes.v[0], "'abc.cosmos.com' (192.168.0.4) is not an Azure "
+	    "private-link name of AzureCloud known to amlhosts; kept because allowed_suffixes "
+	    "names 'Cosmos.COM'");
+	CU_ASSERT_STRING_EQUAL(f.notes.v[1], "'exact.example.org' (192.168.0.5) is not an "
+	    "Azure private-link name of AzureCloud known to amlhosts; kept because "
+	    "allowed_suffixes names 'exact.example.org'");
+	fx_release(&f);
+
+	/* A name the cloud's zones admit needs no note, whatever the
+	 * suffixes say. */
+	fx_init(&f);
+	strlist_push(&f.suffixes, "core.windows.net");
+	raw_list_add(&f.raw, "st.blob.core.windows.net", "10.1.0.4");
+	CU_ASSERT_EQUAL(fx_run(&f), 0);
+	CU_ASSERT_EQUAL(f.notes.n, 0);
 	fx_release(&f);
 }
 
@@ -537,6 +554,21 @@ test_azure_hosts(void)
 	raw_list_add(&f.raw, "x.privatelink.example.net", "10.1.0.8");
 	CU_ASSERT_EQUAL(fx_run(&f), -1);
 	expect_cause(&f, "is not an Azure private-link name");
+	fx_release(&f);
+
+	/* From Azure, an unknown zone that allowed_suffixes names is kept
+	 * with a note (issue 13). */
+	fx_init(&f);
+	fx_workspace(&f);
+	f.o.from_azure = 1;
+	strlist_push(&f.suffixes, "example.net");
+	raw_list_add(&f.raw, "x.privatelink.example.net", "10.1.0.8");
+	CU_ASSERT_EQUAL(fx_run(&f), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f.text, "10.1.0.8 x.example.net\n"));
+	CU_ASSERT_EQUAL_FATAL(f.notes.n, 2);
+	CU_ASSERT_STRING_EQUAL(f.notes.v[0], "'x.example.net' (10.1.0.8) is not an Azure "
+	    "private-link name of AzureCloud known to amlhosts; kept because allowed_suffixes "
+	    "names 'example.net'");
 	fx_release(&f);
 }
 
