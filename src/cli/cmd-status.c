@@ -172,6 +172,12 @@ cmd_status_exec(struct cmd_ctx *ctx)
 
 	atomicfile_init(&af);
 	memset(&hf, 0, sizeof hf);
+	/* status takes no lock, so it does not repair; before the parse,
+	 * which a torn file may fail. */
+	if (journal_in_place_pending(ctx->conf.state_dir))
+		cmd_msg(ctx, CMD_MSG_WARN, "an in-place change to the hosts file was interrupted, so it "
+		    "may be part-written: the next apply, remove, uninstall or rollback completes "
+		    "or takes it back");
 	if (atomicfile_open(&af, ctx->conf.hosts_file, &content, &cause) != 0)
 		goto out;
 	if (hostsfile_parse(&hf, content.data ? content.data : "", content.len, &cause) != 0) {

@@ -632,6 +632,17 @@ out:
 	free(mark_path);
 }
 
+int
+journal_in_place_pending(const char *dir)
+{
+	char *path = xasprintf("%s/%s", dir, IN_PLACE_MARK);
+	struct stat st;
+	int pending = lstat(path, &st) == 0;
+
+	free(path);
+	return pending;
+}
+
 struct in_place_mark {
 	long id;
 	unsigned long long dev, ino;

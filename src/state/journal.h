@@ -139,6 +139,11 @@ int journal_begin_in_place(struct state *s, long id, const struct atomicfile *af
     const void *data, size_t len, char **cause);
 void journal_end_in_place(struct state *s);
 
+/* Whether dir holds the marker of an in-place rewrite that has not ended
+ * (read-only: for commands that take no lock, such as status, to say that
+ * the file may be torn until the next writing command repairs it). */
+int journal_in_place_pending(const char *dir);
+
 /* What journal_drop_unfinished() found and did; each an id, or 0. */
 struct journal_recovery {
 	long dropped;   /* a change that never landed: record and backup taken back */

@@ -114,6 +114,9 @@ in_place_kills() {
 			else
 				want="$T/new-$cmd" said="the in-place write of change [0-9]* to '$W/hosts' was interrupted: it is completed"
 			fi
+			in_w status
+			grep -q "an in-place change to the hosts file was interrupted" "$T/err" ||
+			    fail "$what: status does not say an in-place change was interrupted: $(cat "$T/err")"
 			in_w apply --name data --from-json "$T/data.json"
 			if [ "$rc" -ne 0 ] || ! cmp -s "$W/hosts" "$want"; then
 				fail "$what: the next run: exit $rc, $(cmp -s "$W/hosts" "$want" && echo right || echo wrong) file: $(cat "$T/err")"
@@ -122,6 +125,9 @@ in_place_kills() {
 			[ ! -e "$W/state/in-place" ] || fail "$what: the next run left the in-place marker"
 			in_w status
 			expect_rc 0 "$what: status afterwards"
+			if grep -q "in-place change" "$T/err"; then
+				fail "$what: status still warns once recovered"
+			fi
 			after_kill "$what"
 			pass
 			restore "$cmd"
