@@ -27,10 +27,18 @@
 #include "base/platform.h"
 #include "base/process.h"
 
-/* How long a replace keeps retrying what antivirus scanners and the DNS
- * Client service cause by holding the hosts file open for a moment. */
-#define REPLACE_RETRY_MS 5000
-#define REPLACE_NAP_MS 50
+/* How long an access denial another program may cause for a moment (an
+ * antivirus scanner, a file pending deletion) is retried, when it is not
+ * certainly for good (platform_replace). */
+#define DENIED_RETRY_MS 5000
+/* The first nap between two tries at a file another program holds open;
+ * doubled after each try up to the longest. */
+#define SHARE_NAP_FIRST_MS 10
+#define SHARE_NAP_MAX_MS 250
+
+/* How long a sharing violation is waited out (platform_set_share_wait):
+ * lock_timeout's default until the configuration says otherwise. */
+static int share_wait_s = 30;
 
 /* Every file in binary mode, before main (the tests' too): the hosts
  * engine keeps CRLF and LF itself, byte for byte. */
@@ -182,25 +190,153 @@ platform_trylock(int fd)
 	return -1;
 }
 
+void
+platform_set_share_wait(int seconds)
+{
+	share_wait_s = seconds < 0 ? 0 : seconds;
+}
+
+int
+platform_share_wait(void)
+{
+	return share_wait_s;
+}
+
+/* Does this process run with an elevated (administrator) token? */
 static int
-retryable(DWORD err)
+is_elevated(void)
+{
+	HANDLE token;
+	TOKEN_ELEVATION elev;
+	DWORD len = 0;
+	int yes = 0;
+
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
+		return 0;
+	if (GetTokenInformation(token, TokenElevation, &elev, sizeof elev, &len))
+		yes = elev.TokenIsElevated != 0;
+	CloseHandle(token);
+	return yes;
+}
+
+/* Another program has the file open without sharing what we ask for:
+ * over once it closes it. */
+static int
+sharing_violation(DWORD err)
 {
 	return err == ERROR_SHARING_VIOLATION || err == ERROR_LOCK_VIOLATION ||
-	    err == ERROR_ACCESS_DENIED || err == ERROR_UNABLE_TO_REMOVE_REPLACED;
+	    err == ERROR_UNABLE_TO_REMOVE_REPLACED;
+}
+
+/* Backoff between tries at a file, up to a time limit from the first try. */
+struct backoff {
+	ULONGLONG start;
+	DWORD nap;
+};
+
+static void
+backoff_start(struct backoff *b)
+{
+	b->start = GetTickCount64();
+	b->nap = SHARE_NAP_FIRST_MS;
+}
+
+/* Nap before the next try; 0 (no nap) when limit_ms have gone by. */
+static int
+backoff_again(struct backoff *b, ULONGLONG limit_ms)
+{
+	ULONGLONG spent = GetTickCount64() - b->start;
+	DWORD nap = b->nap;
+
+	if (spent >= limit_ms)
+		return 0;
+	if (nap > limit_ms - spent)
+		nap = (DWORD)(limit_ms - spent);
+	Sleep(nap);
+	b->nap = b->nap * 2 > SHARE_NAP_MAX_MS ? SHARE_NAP_MAX_MS : b->nap * 2;
+	return 1;
+}
+
+/*
+ * errno for ERROR_ACCESS_DENIED on the file w, where the reason can be
+ * told (platform.h): EROFS the read-only attribute (when writing), EPERM
+ * not elevated, EACCES elevated all the same (its ACL, or a product
+ * guarding it). A directory is plain EACCES, as the C runtime's open()
+ * says for one: its caller tells it is no file.
+ */
+static int
+denied_errno(const wchar_t *w, int writing)
+{
+	DWORD attr = GetFileAttributesW(w);
+
+	if (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY) != 0)
+		return EACCES;
+	if (writing && attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_READONLY) != 0)
+		return EROFS;
+	return is_elevated() ? EACCES : EPERM;
+}
+
+int
+platform_open(const char *path, int flags)
+{
+	wchar_t *w;
+	DWORD access, err = ERROR_SUCCESS;
+	HANDLE h;
+	struct backoff b;
+	int fd, acc = flags & (O_RDONLY | O_WRONLY | O_RDWR);
+
+	/* An existing file only: creating one stays with the C runtime. */
+	if ((flags & (O_CREAT | O_TRUNC | O_EXCL)) != 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((w = platform_widen(path)) == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	access = acc == O_RDWR ? GENERIC_READ | GENERIC_WRITE :
+	    acc == O_WRONLY ? GENERIC_WRITE : GENERIC_READ;
+	backoff_start(&b);
+	for (;;) {
+		/* Sharing all a reader can: it is the other program's share
+		 * mode that decides. */
+		h = CreateFileW(w, access, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+		    NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+		if (h != INVALID_HANDLE_VALUE)
+			break;
+		err = GetLastError();
+		if (!sharing_violation(err) || !backoff_again(&b, (ULONGLONG)share_wait_s * 1000))
+			break;
+	}
+	if (h == INVALID_HANDLE_VALUE) {
+		errno = err == ERROR_ACCESS_DENIED ? denied_errno(w, acc != O_RDONLY) :
+		    platform_errno_of(err);
+		free(w);
+		return -1;
+	}
+	free(w);
+	fd = _open_osfhandle((intptr_t)h, (flags & (O_WRONLY | O_RDWR | O_APPEND)) | _O_BINARY);
+	if (fd < 0) {
+		err = (DWORD)errno;
+		CloseHandle(h);
+		errno = (int)err;
+	}
+	return fd;
 }
 
 int
 platform_replace(const char *tmp, const char *target)
 {
 	wchar_t *wtmp = platform_widen(tmp), *wtarget = platform_widen(target);
-	ULONGLONG start = GetTickCount64();
+	struct backoff b;
 	DWORD err = ERROR_SUCCESS;
-	int rc = -1;
+	int rc = -1, denied;
 
 	if (wtmp == NULL || wtarget == NULL) {
 		errno = EINVAL;
 		goto out;
 	}
+	backoff_start(&b);
 	for (;;) {
 		/* ReplaceFileW keeps the target's ACL, owner, attributes and
 		 * streams: the hosts file stays as locked down as it was. */
@@ -219,33 +355,30 @@ platform_replace(const char *tmp, const char *target)
 			}
 			err = GetLastError();
 		}
-		if (!retryable(err) || GetTickCount64() - start >= REPLACE_RETRY_MS)
+		if (sharing_violation(err)) {
+			if (!backoff_again(&b, (ULONGLONG)share_wait_s * 1000)) {
+				errno = EBUSY;
+				break;
+			}
+			continue;
+		}
+		if (err != ERROR_ACCESS_DENIED) {
+			errno = platform_errno_of(err);
 			break;
-		Sleep(REPLACE_NAP_MS);
+		}
+		/* The read-only attribute and a token that is not elevated do
+		 * not go away by waiting: said at once. An elevated run that
+		 * is denied may meet a scanner's or a pending delete's moment. */
+		denied = denied_errno(wtarget, 1);
+		if (denied != EACCES || !backoff_again(&b, DENIED_RETRY_MS)) {
+			errno = denied;
+			break;
+		}
 	}
-	if (rc != 0)
-		errno = platform_errno_of(err);
 out:
 	free(wtmp);
 	free(wtarget);
 	return rc;
-}
-
-/* Does this process run with an elevated (administrator) token? */
-static int
-is_elevated(void)
-{
-	HANDLE token;
-	TOKEN_ELEVATION elev;
-	DWORD len = 0;
-	int yes = 0;
-
-	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
-		return 0;
-	if (GetTokenInformation(token, TokenElevation, &elev, sizeof elev, &len))
-		yes = elev.TokenIsElevated != 0;
-	CloseHandle(token);
-	return yes;
 }
 
 int
