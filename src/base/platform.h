@@ -119,6 +119,7 @@ void platform_net_init(void);
 #include <errno.h>
 #include <fcntl.h>
 #include <io.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -192,6 +193,13 @@ int platform_share_wait(void);
  * on Windows); malloc()ed, NULL with errno set. */
 char *platform_realpath(const char *path);
 #define realpath(p, r) platform_realpath(p)
+
+/* stat() and unlink() for paths past MAX_PATH too (widened to the
+ * \\?\ form); a shorter path goes to the C runtime's own, as before. */
+int platform_stat(const char *path, struct stat *st);
+int platform_unlink(const char *path);
+#define stat(p, st) platform_stat((p), (st))
+#define unlink(p) platform_unlink(p)
 
 /* mkostemp: the name's trailing XXXXXX replaced, created O_EXCL, binary. */
 int platform_mkostemp(char *tmpl, int flags);
