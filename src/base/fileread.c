@@ -117,7 +117,12 @@ file_open(const char *path, unsigned flags, size_t max, struct file_info *info,
 		oflags |= O_NOFOLLOW;
 	/* EINTR (NFS, FUSE) is no reason to fail: retried. */
 	do {
+#ifdef _WIN32
+		/* Waits out another program holding the file open. */
+		fd = platform_open(path, oflags);
+#else
 		fd = open(path, oflags);
+#endif
 	} while (fd < 0 && errno == EINTR);
 	if (fd < 0) {
 		enum file_read_error k;

@@ -2,8 +2,10 @@
  * platform-win32.c - the platform contract (platform.h) on Windows.
  *
  * Paths stay narrow strings in the ANSI code page, as the C runtime's
- * open() and stat() take them; they are widened only for the calls that
- * exist in wide form alone or matter most (ReplaceFileW, MoveFileExW).
+ * open() and stat() take them; they are widened for the calls that exist
+ * in wide form alone or matter most (CreateFileW for the hosts file,
+ * ReplaceFileW, MoveFileExW), and given the \\?\ prefix there when they
+ * are too long for MAX_PATH (widen_path).
  */
 #include "config.h"
 
@@ -27,10 +29,22 @@
 #include "base/platform.h"
 #include "base/process.h"
 
-/* How long a replace keeps retrying what antivirus scanners and the DNS
- * Client service cause by holding the hosts file open for a moment. */
-#define REPLACE_RETRY_MS 5000
-#define REPLACE_NAP_MS 50
+/* Paths this long or longer take the \\?\ form (widen_path): 248 is where
+ * CreateDirectoryW stops already, MAX_PATH (260) the other calls. */
+#define LONG_PATH_CHARS 248
+
+/* How long an access denial another program may cause for a moment (an
+ * antivirus scanner, a file pending deletion) is retried, when it is not
+ * certainly for good (platform_replace). */
+#define DENIED_RETRY_MS 5000
+/* The first nap between two tries at a file another program holds open;
+ * doubled after each try up to the longest. */
+#define SHARE_NAP_FIRST_MS 10
+#define SHARE_NAP_MAX_MS 250
+
+/* How long a sharing violation is waited out (platform_set_share_wait):
+ * lock_timeout's default until the configuration says otherwise. */
+static int share_wait_s = 30;
 
 /* Every file in binary mode, before main (the tests' too): the hosts
  * engine keeps CRLF and LF itself, byte for byte. */
@@ -73,6 +87,64 @@ platform_narrow(const wchar_t *w)
 		return NULL;
 	}
 	return s;
+}
+
+/* The absolute form of w (GetFullPathNameW, which has no MAX_PATH limit
+ * in its wide form), malloc()ed; NULL if it has none. */
+static wchar_t *
+full_path(const wchar_t *w)
+{
+	DWORD n = GetFullPathNameW(w, 0, NULL, NULL), got;
+	wchar_t *full;
+
+	if (n == 0)
+		return NULL;
+	full = xmalloc((size_t)n * sizeof *full);
+	got = GetFullPathNameW(w, n, full, NULL);
+	if (got == 0 || got >= n) {
+		free(full);
+		return NULL;
+	}
+	return full;
+}
+
+/*
+ * path for the ...W calls, malloc()ed, NULL (errno set) if it cannot be
+ * converted. One of LONG_PATH_CHARS or more is made absolute and given the
+ * \\?\ prefix (\\?\UNC\ for \\server\share), which the ...W calls take
+ * past MAX_PATH on every Windows, with or without longPathAware and the
+ * LongPathsEnabled switch; shorter ones stay as they are, so "NUL" or a
+ * name with a trailing dot mean what they always meant.
+ */
+static wchar_t *
+widen_path(const char *path)
+{
+	wchar_t *w = platform_widen(path), *full, *out;
+	size_t len;
+
+	if (w == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if (wcslen(w) < LONG_PATH_CHARS || wcsncmp(w, L"\\\\?\\", 4) == 0)
+		return w;
+	full = full_path(w);
+	free(w);
+	if (full == NULL) {
+		errno = ENOENT;
+		return NULL;
+	}
+	len = wcslen(full);
+	out = xmalloc((len + 8) * sizeof *out);
+	if (full[0] == L'\\' && full[1] == L'\\') {
+		wcscpy(out, L"\\\\?\\UNC");
+		wcscat(out, full + 1);
+	} else {
+		wcscpy(out, L"\\\\?\\");
+		wcscat(out, full);
+	}
+	free(full);
+	return out;
 }
 
 int
@@ -182,53 +254,16 @@ platform_trylock(int fd)
 	return -1;
 }
 
-static int
-retryable(DWORD err)
+void
+platform_set_share_wait(int seconds)
 {
-	return err == ERROR_SHARING_VIOLATION || err == ERROR_LOCK_VIOLATION ||
-	    err == ERROR_ACCESS_DENIED || err == ERROR_UNABLE_TO_REMOVE_REPLACED;
+	share_wait_s = seconds < 0 ? 0 : seconds;
 }
 
 int
-platform_replace(const char *tmp, const char *target)
+platform_share_wait(void)
 {
-	wchar_t *wtmp = platform_widen(tmp), *wtarget = platform_widen(target);
-	ULONGLONG start = GetTickCount64();
-	DWORD err = ERROR_SUCCESS;
-	int rc = -1;
-
-	if (wtmp == NULL || wtarget == NULL) {
-		errno = EINVAL;
-		goto out;
-	}
-	for (;;) {
-		/* ReplaceFileW keeps the target's ACL, owner, attributes and
-		 * streams: the hosts file stays as locked down as it was. */
-		if (ReplaceFileW(wtarget, wtmp, NULL, REPLACEFILE_IGNORE_MERGE_ERRORS, NULL, NULL)) {
-			rc = 0;
-			break;
-		}
-		err = GetLastError();
-		if (err == ERROR_FILE_NOT_FOUND || err == ERROR_UNABLE_TO_MOVE_REPLACEMENT ||
-		    err == ERROR_UNABLE_TO_MOVE_REPLACEMENT_2) {
-			/* No target (a new file), or it could not take the new
-			 * bytes' name: a plain move over it, written through. */
-			if (MoveFileExW(wtmp, wtarget, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
-				rc = 0;
-				break;
-			}
-			err = GetLastError();
-		}
-		if (!retryable(err) || GetTickCount64() - start >= REPLACE_RETRY_MS)
-			break;
-		Sleep(REPLACE_NAP_MS);
-	}
-	if (rc != 0)
-		errno = platform_errno_of(err);
-out:
-	free(wtmp);
-	free(wtarget);
-	return rc;
+	return share_wait_s;
 }
 
 /* Does this process run with an elevated (administrator) token? */
@@ -248,10 +283,170 @@ is_elevated(void)
 	return yes;
 }
 
+/* Another program has the file open without sharing what we ask for:
+ * over once it closes it. */
+static int
+sharing_violation(DWORD err)
+{
+	return err == ERROR_SHARING_VIOLATION || err == ERROR_LOCK_VIOLATION ||
+	    err == ERROR_UNABLE_TO_REMOVE_REPLACED;
+}
+
+/* Backoff between tries at a file, up to a time limit from the first try. */
+struct backoff {
+	ULONGLONG start;
+	DWORD nap;
+};
+
+static void
+backoff_start(struct backoff *b)
+{
+	b->start = GetTickCount64();
+	b->nap = SHARE_NAP_FIRST_MS;
+}
+
+/* Nap before the next try; 0 (no nap) when limit_ms have gone by. */
+static int
+backoff_again(struct backoff *b, ULONGLONG limit_ms)
+{
+	ULONGLONG spent = GetTickCount64() - b->start;
+	DWORD nap = b->nap;
+
+	if (spent >= limit_ms)
+		return 0;
+	if (nap > limit_ms - spent)
+		nap = (DWORD)(limit_ms - spent);
+	Sleep(nap);
+	b->nap = b->nap * 2 > SHARE_NAP_MAX_MS ? SHARE_NAP_MAX_MS : b->nap * 2;
+	return 1;
+}
+
+/*
+ * errno for ERROR_ACCESS_DENIED on the file w, where the reason can be
+ * told (platform.h): EROFS the read-only attribute (when writing), EPERM
+ * not elevated, EACCES elevated all the same (its ACL, or a product
+ * guarding it). A directory is plain EACCES, as the C runtime's open()
+ * says for one: its caller tells it is no file.
+ */
+static int
+denied_errno(const wchar_t *w, int writing)
+{
+	DWORD attr = GetFileAttributesW(w);
+
+	if (attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_DIRECTORY) != 0)
+		return EACCES;
+	if (writing && attr != INVALID_FILE_ATTRIBUTES && (attr & FILE_ATTRIBUTE_READONLY) != 0)
+		return EROFS;
+	return is_elevated() ? EACCES : EPERM;
+}
+
+int
+platform_open(const char *path, int flags)
+{
+	wchar_t *w;
+	DWORD access, err = ERROR_SUCCESS;
+	HANDLE h;
+	struct backoff b;
+	int fd, acc = flags & (O_RDONLY | O_WRONLY | O_RDWR);
+
+	/* An existing file only: creating one stays with the C runtime. */
+	if ((flags & (O_CREAT | O_TRUNC | O_EXCL)) != 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((w = widen_path(path)) == NULL)
+		return -1;
+	access = acc == O_RDWR ? GENERIC_READ | GENERIC_WRITE :
+	    acc == O_WRONLY ? GENERIC_WRITE : GENERIC_READ;
+	backoff_start(&b);
+	for (;;) {
+		/* Sharing all a reader can: it is the other program's share
+		 * mode that decides. */
+		h = CreateFileW(w, access, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+		    NULL, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+		if (h != INVALID_HANDLE_VALUE)
+			break;
+		err = GetLastError();
+		if (!sharing_violation(err) || !backoff_again(&b, (ULONGLONG)share_wait_s * 1000))
+			break;
+	}
+	if (h == INVALID_HANDLE_VALUE) {
+		errno = err == ERROR_ACCESS_DENIED ? denied_errno(w, acc != O_RDONLY) :
+		    platform_errno_of(err);
+		free(w);
+		return -1;
+	}
+	free(w);
+	fd = _open_osfhandle((intptr_t)h, (flags & (O_WRONLY | O_RDWR | O_APPEND)) | _O_BINARY);
+	if (fd < 0) {
+		err = (DWORD)errno;
+		CloseHandle(h);
+		errno = (int)err;
+	}
+	return fd;
+}
+
+int
+platform_replace(const char *tmp, const char *target)
+{
+	wchar_t *wtmp = widen_path(tmp), *wtarget = widen_path(target);
+	struct backoff b;
+	DWORD err = ERROR_SUCCESS;
+	int rc = -1, denied;
+
+	if (wtmp == NULL || wtarget == NULL) {
+		errno = EINVAL;
+		goto out;
+	}
+	backoff_start(&b);
+	for (;;) {
+		/* ReplaceFileW keeps the target's ACL, owner, attributes and
+		 * streams: the hosts file stays as locked down as it was. */
+		if (ReplaceFileW(wtarget, wtmp, NULL, REPLACEFILE_IGNORE_MERGE_ERRORS, NULL, NULL)) {
+			rc = 0;
+			break;
+		}
+		err = GetLastError();
+		if (err == ERROR_FILE_NOT_FOUND || err == ERROR_UNABLE_TO_MOVE_REPLACEMENT ||
+		    err == ERROR_UNABLE_TO_MOVE_REPLACEMENT_2) {
+			/* No target (a new file), or it could not take the new
+			 * bytes' name: a plain move over it, written through. */
+			if (MoveFileExW(wtmp, wtarget, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+				rc = 0;
+				break;
+			}
+			err = GetLastError();
+		}
+		if (sharing_violation(err)) {
+			if (!backoff_again(&b, (ULONGLONG)share_wait_s * 1000)) {
+				errno = EBUSY;
+				break;
+			}
+			continue;
+		}
+		if (err != ERROR_ACCESS_DENIED) {
+			errno = platform_errno_of(err);
+			break;
+		}
+		/* The read-only attribute and a token that is not elevated do
+		 * not go away by waiting: said at once. An elevated run that
+		 * is denied may meet a scanner's or a pending delete's moment. */
+		denied = denied_errno(wtarget, 1);
+		if (denied != EACCES || !backoff_again(&b, DENIED_RETRY_MS)) {
+			errno = denied;
+			break;
+		}
+	}
+out:
+	free(wtmp);
+	free(wtarget);
+	return rc;
+}
+
 int
 platform_check_writable(const char *shown, const char *target, char **cause)
 {
-	wchar_t *w = platform_widen(target);
+	wchar_t *w = widen_path(target);
 	HANDLE h;
 	DWORD attr, err;
 	int rc = 0;
@@ -513,21 +708,82 @@ platform_net_init(void)
 char *
 platform_realpath(const char *path)
 {
-	char *full = _fullpath(NULL, path, 0);
+	wchar_t *w = platform_widen(path), *full, *lw;
 	DWORD attr;
+	char *s;
 
+	full = w != NULL ? full_path(w) : NULL;
+	free(w);
 	if (full == NULL) {
 		errno = ENOENT;
 		return NULL;
 	}
+	s = platform_narrow(full);
+	free(full);
 	/* realpath(3) fails for what does not exist; so does this. */
-	attr = GetFileAttributesA(full);
+	lw = s != NULL ? widen_path(s) : NULL;
+	attr = lw != NULL ? GetFileAttributesW(lw) : INVALID_FILE_ATTRIBUTES;
 	if (attr == INVALID_FILE_ATTRIBUTES) {
-		errno = platform_errno_of(GetLastError());
-		free(full);
-		return NULL;
+		errno = lw != NULL ? platform_errno_of(GetLastError()) : ENOENT;
+		free(s);
+		s = NULL;
 	}
-	return full;
+	free(lw);
+	return s;
+}
+
+int
+platform_stat(const char *path, struct stat *st)
+{
+	BY_HANDLE_FILE_INFORMATION fi;
+	wchar_t *w;
+	HANDLE h;
+	int fd, rc;
+
+	/* The C runtime's stat() stops at MAX_PATH. */
+	if (strlen(path) < LONG_PATH_CHARS)
+		return (stat)(path, st);
+	if ((w = widen_path(path)) == NULL)
+		return -1;
+	/* Attributes only (a file another program holds open sharing
+	 * nothing still answers); BACKUP_SEMANTICS opens a directory too. */
+	h = CreateFileW(w, FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE |
+	    FILE_SHARE_DELETE, NULL, OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+	free(w);
+	if (h == INVALID_HANDLE_VALUE) {
+		errno = platform_errno_of(GetLastError());
+		return -1;
+	}
+	/* fstat() of the same file, so that its size and times compare with
+	 * those of file_open()'s fstat() exactly. */
+	if (!GetFileInformationByHandle(h, &fi) || (fd = _open_osfhandle((intptr_t)h, _O_RDONLY)) < 0) {
+		CloseHandle(h);
+		errno = EIO;
+		return -1;
+	}
+	rc = fstat(fd, st);
+	close(fd);
+	if (rc == 0 && (fi.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0)
+		st->st_mode = (unsigned short)((st->st_mode & ~S_IFMT) | S_IFDIR);
+	return rc;
+}
+
+int
+platform_unlink(const char *path)
+{
+	wchar_t *w;
+
+	if (strlen(path) < LONG_PATH_CHARS)
+		return (unlink)(path);
+	if ((w = widen_path(path)) == NULL)
+		return -1;
+	if (!DeleteFileW(w)) {
+		errno = platform_errno_of(GetLastError());
+		free(w);
+		return -1;
+	}
+	free(w);
+	return 0;
 }
 
 /* Six random name characters for a temporary file or directory. */
@@ -546,6 +802,34 @@ fill_random(char *x, int tries)
 	}
 }
 
+/* path created (CREATE_NEW) for reading and writing, as a descriptor;
+ * -2 if it exists, -1 with errno on another failure. */
+static int
+create_new_long(const char *path)
+{
+	wchar_t *w = widen_path(path);
+	HANDLE h;
+	DWORD err;
+	int fd;
+
+	if (w == NULL)
+		return -1;
+	h = CreateFileW(w, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE,
+	    NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
+	free(w);
+	if (h == INVALID_HANDLE_VALUE) {
+		err = GetLastError();
+		if (err == ERROR_FILE_EXISTS || err == ERROR_ALREADY_EXISTS)
+			return -2;
+		errno = platform_errno_of(err);
+		return -1;
+	}
+	fd = _open_osfhandle((intptr_t)h, _O_RDWR | _O_BINARY);
+	if (fd < 0)
+		CloseHandle(h);
+	return fd;
+}
+
 int
 platform_mkostemp(char *tmpl, int flags)
 {
@@ -560,8 +844,15 @@ platform_mkostemp(char *tmpl, int flags)
 	x = tmpl + len - 6;
 	for (tries = 0; tries < 100; tries++) {
 		fill_random(x, tries);
-		fd = _open(tmpl, _O_RDWR | _O_CREAT | _O_EXCL | _O_BINARY | _O_NOINHERIT |
-		    (flags & ~O_CLOEXEC), _S_IREAD | _S_IWRITE);
+		if (len >= LONG_PATH_CHARS) {
+			/* Beside a hosts file with a long path: the C runtime's
+			 * _open() stops at MAX_PATH. */
+			fd = create_new_long(tmpl);
+			if (fd == -2)
+				continue;
+		} else
+			fd = _open(tmpl, _O_RDWR | _O_CREAT | _O_EXCL | _O_BINARY | _O_NOINHERIT |
+			    (flags & ~O_CLOEXEC), _S_IREAD | _S_IWRITE);
 		if (fd >= 0 || errno != EEXIST)
 			return fd;
 	}

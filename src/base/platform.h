@@ -54,9 +54,11 @@ int platform_trylock(int fd);
 /* Put the complete, synced file tmp in place of target in one step.
  * POSIX rename(2) (the caller syncs the directory); Windows ReplaceFileW,
  * which keeps the target's ACL and attributes, or MoveFileExW(REPLACE_
- * EXISTING | WRITE_THROUGH) where the target is gone, retrying sharing
- * violations and access denials (antivirus, the DNS Client service reading
- * the file) for up to 5 s. -1 with errno set on failure. */
+ * EXISTING | WRITE_THROUGH) where the target is gone. -1 with errno set on
+ * failure. On Windows, sharing violations (antivirus, the DNS Client
+ * service, an editor holding the file open) are retried as platform_open()
+ * does, then EBUSY; an access denial is EROFS (the read-only attribute) or
+ * EPERM (not elevated) at once, else retried for up to 5 s, then EACCES. */
 int platform_replace(const char *tmp, const char *target);
 
 /* Can target be opened for writing? 0 if so; else -1 and a message that
@@ -117,6 +119,7 @@ void platform_net_init(void);
 #include <errno.h>
 #include <fcntl.h>
 #include <io.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
@@ -165,6 +168,24 @@ char *platform_narrow(const wchar_t *w);
  * EROFS, ENOMEM, else EIO. */
 int platform_errno_of(DWORD err);
 
+/*
+ * Open the existing file path (flags: O_RDONLY, O_WRONLY or O_RDWR, maybe
+ * O_APPEND; the rest are ignored, O_CREAT/O_TRUNC/O_EXCL refused with
+ * EINVAL) as open() would, sharing read, write and delete with others.
+ * Every read of the hosts file comes here (file_open, the read-back): a
+ * sharing violation (another program has it open without sharing) is
+ * retried with backoff for up to platform_share_wait() seconds, then
+ * EBUSY. ERROR_ACCESS_DENIED says why where it can: EROFS the read-only
+ * attribute (when writing), EPERM the token is not elevated, EACCES
+ * elevated all the same (an ACL, or a product guarding the file).
+ */
+int platform_open(const char *path, int flags);
+
+/* The longest wait for a file another program holds open (platform_open,
+ * platform_replace), in seconds: lock_timeout (30 until set). */
+void platform_set_share_wait(int seconds);
+int platform_share_wait(void);
+
 /* Paths may use either separator on Windows. */
 #define PLATFORM_IS_SEP(c) ((c) == '/' || (c) == '\\')
 
@@ -172,6 +193,13 @@ int platform_errno_of(DWORD err);
  * on Windows); malloc()ed, NULL with errno set. */
 char *platform_realpath(const char *path);
 #define realpath(p, r) platform_realpath(p)
+
+/* stat() and unlink() for paths past MAX_PATH too (widened to the
+ * \\?\ form); a shorter path goes to the C runtime's own, as before. */
+int platform_stat(const char *path, struct stat *st);
+int platform_unlink(const char *path);
+#define stat(p, st) platform_stat((p), (st))
+#define unlink(p) platform_unlink(p)
 
 /* mkostemp: the name's trailing XXXXXX replaced, created O_EXCL, binary. */
 int platform_mkostemp(char *tmpl, int flags);

@@ -321,6 +321,11 @@ setup_config(struct cmd_ctx *ctx, const char *config_path, const char *hosts,
 		free(cause);
 		return EXIT_USAGE;
 	}
+#ifdef _WIN32
+	/* lock_timeout also bounds the wait for a hosts file that another
+	 * program holds open (platform_open, platform_replace). */
+	platform_set_share_wait(ctx->conf.lock_timeout);
+#endif
 	if (hosts != NULL) {
 		free(ctx->conf.hosts_file);
 		ctx->conf.hosts_file = xstrdup(hosts);

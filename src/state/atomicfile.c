@@ -56,6 +56,42 @@ open_retry(const char *path, int flags, mode_t mode)
 	return fd;
 }
 
+/*
+ * "cannot DOING 'path': why" for errno err. On Windows the platform layer
+ * (platform_open, platform_replace) gives the hosts file's own reasons
+ * errno values of their own: EBUSY another program holds it open (waited
+ * for lock_timeout), EROFS the read-only attribute, EPERM not elevated,
+ * EACCES denied although elevated.
+ */
+static int
+file_error(char **cause, const char *doing, const char *path, int err)
+{
+#ifdef _WIN32
+	switch (err) {
+	case EBUSY:
+		return set_error(cause, "cannot %s '%s': another program (an antivirus "
+		    "scanner, the DNS Client service, an editor) holds it open without "
+		    "sharing; waited %d s (lock_timeout), try again once it lets go",
+		    doing, path, platform_share_wait());
+	case EROFS:
+		return set_error(cause, "cannot %s '%s': it has the read-only attribute; "
+		    "amlhosts never clears it, run 'attrib -r \"%s\"' yourself if the "
+		    "change is wanted", doing, path, path);
+	case EPERM:
+		return set_error(cause, "cannot %s '%s': access denied; run amlhosts "
+		    "from an elevated prompt (Run as administrator), or as a scheduled "
+		    "task with highest privileges", doing, path);
+	case EACCES:
+		return set_error(cause, "cannot %s '%s': access denied although elevated: "
+		    "its ACL, or an antivirus or endpoint protection product guarding "
+		    "it, refuses", doing, path);
+	default:
+		break;
+	}
+#endif
+	return set_error(cause, "cannot %s '%s': %s", doing, path, strerror(err));
+}
+
 const char *
 atomicfile_step_name(enum atomicfile_step step)
 {
@@ -232,7 +268,7 @@ atomicfile_open(struct atomicfile *af, const char *path, struct buf *content, ch
 	fd = file_open(af->real, FILE_READ_REGULAR, ATOMICFILE_MAX_BYTES, &info, &kind, NULL);
 	if (fd < 0) {
 		if (kind != FILE_READ_IO && info.err != 0)
-			set_error(cause, "cannot open '%s': %s", path, strerror(info.err));
+			file_error(cause, "open", path, info.err);
 		else if (kind == FILE_READ_IO)
 			set_error(cause, "cannot stat '%s': %s", path, strerror(info.err));
 		else if (kind == FILE_READ_NOT_REGULAR && S_ISDIR(info.st.st_mode))
@@ -419,9 +455,15 @@ read_back_equal(const char *path, const void *data, size_t len, char **cause)
 	ssize_t r;
 	int fd, rc = 0;
 
+#ifdef _WIN32
+	/* Another program may open the new file the moment it is in place
+	 * (the DNS Client service reads it): waited out like the first read. */
+	fd = platform_open(path, O_RDONLY);
+#else
 	fd = open_retry(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
+#endif
 	if (fd < 0)
-		return set_error(cause, "cannot open '%s': %s", path, strerror(errno));
+		return file_error(cause, "open", path, errno);
 	for (;;) {
 		r = read(fd, piece, sizeof piece);
 		if (r < 0 && errno == EINTR)
@@ -579,19 +621,16 @@ replace_by_rename(struct atomicfile *af, const void *data, size_t len, char **ca
 		err = errno;
 #ifdef _WIN32
 		/* No bind mounts there: EBUSY is a sharing violation that
-		 * platform_replace() retried for 5 s. */
-		if (err == EBUSY)
-			set_error(cause, "cannot replace '%s': another program (an antivirus "
-			    "scanner, the DNS Client service) kept it open for more than 5 s; "
-			    "try again", af->path);
-		else
-#endif
+		 * platform_replace() waited out for lock_timeout. */
+		file_error(cause, "replace", af->path, err);
+#else
 		if (err == EBUSY || err == EXDEV)
 			set_error(cause, "cannot replace '%s': the file is a bind mount (%s); "
 			    "use --in-place (write_mode = in-place) to rewrite it in place",
 			    af->path, strerror(err));
 		else
 			set_error(cause, "cannot replace '%s': %s", af->path, strerror(err));
+#endif
 		goto fail;
 	}
 	free(tmp);
