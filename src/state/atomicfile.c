@@ -1023,6 +1023,36 @@ link_backup(const struct atomicfile *af, int dfd, const char *dir, const char *n
 #endif /* !_WIN32 */
 
 int
+atomicfile_save_backup_at(const struct atomicfile *af, int dirfd, const char *path,
+    const void *data, size_t len, int in_place, enum atomicfile_backup *how, char **cause)
+{
+	char *dir = dir_of(path);
+	int rc;
+
+#ifndef _WIN32
+	/* A link that cannot be made (another filesystem: EXDEV; no hard
+	 * links: EPERM, EMLINK, ENOTSUP) only means the next, costlier way:
+	 * a clone, else a copy. */
+	if (af != NULL && !rewrites_inode(af, in_place) &&
+	    link_backup(af, dirfd, dir, base_of(path)) == 0) {
+		*how = ATOMICFILE_BACKUP_LINK;
+		rc = at_fsync_dir(dirfd, dir, cause);
+		if (rc != 0)
+			at_unlink(dirfd, dir, base_of(path));
+		free(dir);
+		return rc;
+	}
+#else
+	/* ReplaceFileW's backup argument would be the way; not used yet. */
+	(void)in_place;
+#endif
+	rc = write_new(dirfd, dir, base_of(path), path, af, data, len, ATOMICFILE_BACKUP_MODE,
+	    how, cause);
+	free(dir);
+	return rc;
+}
+
+int
 atomicfile_save_backup(const struct atomicfile *af, const char *path, const void *data,
     size_t len, int in_place, enum atomicfile_backup *how, char **cause)
 {
@@ -1031,25 +1061,7 @@ atomicfile_save_backup(const struct atomicfile *af, const char *path, const void
 
 	if (open_dir_of(path, &dfd, &dir, cause) != 0)
 		return -1;
-#ifndef _WIN32
-	/* A link that cannot be made (another filesystem: EXDEV; no hard
-	 * links: EPERM, EMLINK, ENOTSUP) only means the next, costlier way:
-	 * a clone, else a copy. */
-	if (af != NULL && !rewrites_inode(af, in_place) &&
-	    link_backup(af, dfd, dir, base_of(path)) == 0) {
-		*how = ATOMICFILE_BACKUP_LINK;
-		rc = at_fsync_dir(dfd, dir, cause);
-		if (rc != 0)
-			at_unlink(dfd, dir, base_of(path));
-		close_dir(dfd, dir);
-		return rc;
-	}
-#else
-	/* ReplaceFileW's backup argument would be the way; not used yet. */
-	(void)in_place;
-#endif
-	rc = write_new(dfd, dir, base_of(path), path, af, data, len, ATOMICFILE_BACKUP_MODE,
-	    how, cause);
+	rc = atomicfile_save_backup_at(af, dfd, path, data, len, in_place, how, cause);
 	close_dir(dfd, dir);
 	return rc;
 }

@@ -144,6 +144,13 @@ enum atomicfile_backup {
 int atomicfile_save_backup(const struct atomicfile *af, const char *path, const void *data,
     size_t len, int in_place, enum atomicfile_backup *how, char **cause);
 
+/* atomicfile_save_backup() into the directory held as dirfd (opened once
+ * by the caller: the state directory's backups/, statedir_open()): path
+ * names the backup in messages and its last component is created relative
+ * to dirfd. On Windows dirfd is ignored and path used. */
+int atomicfile_save_backup_at(const struct atomicfile *af, int dirfd, const char *path,
+    const void *data, size_t len, int in_place, enum atomicfile_backup *how, char **cause);
+
 /* fsync a directory. */
 int fsync_dir(const char *dir, char **cause);
 

@@ -60,9 +60,9 @@
  *                  call of the kind too (a program that keeps editing)
  *   INJECT_SWAP_STEPS, INJECT_SWAP_MATCH, INJECT_SWAP_DIR, INJECT_SWAP_AWAY,
  *   INJECT_SWAP_LINK  a directory swapped under a run (issue 11): STEPS is a
- *                  comma list of kinds among open, close and rename; at the
- *                  first call of the first kind whose path (for rename, the
- *                  source) contains MATCH, and so on down the list, before
+ *                  comma list of kinds among open, close, rename and link;
+ *                  at the first call of the first kind whose path (for
+ *                  rename, the source; for link, the new name) contains MATCH, and so on down the list, before
  *                  the call is made: when DIR is a directory it is renamed
  *                  to AWAY and a symbolic link to LINK put in its place,
  *                  when it is that link it goes and AWAY comes back. The
@@ -890,6 +890,7 @@ int
 link(const char *from, const char *to)
 {
 	resolve_all();
+	swap_hook(K_LINK, to, -1);
 	if (hit(K_LINK, to, -1))
 		return -1;
 	return real_link(from, to);
@@ -901,6 +902,7 @@ linkat(int fromfd, const char *from, int tofd, const char *to, int flags)
 	char buf[4096];
 
 	resolve_all();
+	swap_hook(K_LINK, to, -1);
 	if (hit(K_LINK, at_path(tofd, to, buf, sizeof buf), -1))
 		return -1;
 	return real_linkat(fromfd, from, tofd, to, flags);

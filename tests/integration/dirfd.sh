@@ -1,8 +1,8 @@
 #!/bin/sh
 # Issue 11, paths resolved and opened once: the hosts file's directory is
-# held as a descriptor from the read to the directory fsync, so a directory
-# swapped for a symbolic link after the trust walk cannot misdirect the
-# write. The preload library plays the attacker at exact points of the
+# held as a descriptor from the read to the directory fsync, and the state
+# directory from the start of the run, so a directory swapped for a
+# symbolic link after the trust walk cannot misdirect the write. The preload library plays the attacker at exact points of the
 # write: at the creation of the temporary file it renames the directory
 # away and puts a link to another root-owned directory in its place, puts
 # the directory back when the temporary file is closed (so that a check by
@@ -25,15 +25,15 @@ printf '10.9.9.9\tother.example\n' > "$T/other"
 cp "$T/orig" "$T/a/etc/etchosts"
 cp "$T/other" "$T/b/etc/etchosts"
 
-# swap_run STEPS: apply on a/etc/etchosts, the directory swapped at STEPS.
+# swap_run STEPS [MATCH DIR AWAY LINK]: apply on a/etc/etchosts, a
+# directory (a/etc) swapped for a link (to b/etc) at STEPS.
 swap_run() {
 	run env LD_PRELOAD="$INJECT_LIB" INJECT_SWAP_STEPS="$1" \
-	    INJECT_SWAP_MATCH=".etchosts$ATOMIC_TAG" INJECT_SWAP_DIR="$T/a/etc" \
-	    INJECT_SWAP_AWAY="$T/a/moved" INJECT_SWAP_LINK="$T/b/etc" \
-	    "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$STATE" \
+	    INJECT_SWAP_MATCH="${2:-.etchosts.amlhosts-}" INJECT_SWAP_DIR="${3:-$T/a/etc}" \
+	    INJECT_SWAP_AWAY="${4:-$T/a/moved}" INJECT_SWAP_LINK="${5:-$T/b/etc}" \
+	    "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s/state" \
 	    apply --name myws --from-json "$NIC"
 }
-ATOMIC_TAG=".amlhosts-"
 
 # checks WHAT: the other directory's file is untouched and nothing was
 # left there; the run either failed with the original file as it was, or
@@ -58,12 +58,31 @@ swap_run "open,close,rename"
 checks "swapped at create and rename"
 
 # Swapped once, at the creation of the temporary file, and left so.
-rm -rf "$T/a/etc" "$T/a/moved" "$STATE"
+rm -rf "$T/a/etc" "$T/a/moved" "$T/s"
 mkdir "$T/a/etc"
 cp "$T/orig" "$T/a/etc/etchosts"
 cp "$T/other" "$T/b/etc/etchosts"
 swap_run "open"
 [ -L "$T/a/etc" ] || fail "the preload library did not swap the directory"
 checks "swapped at create"
+
+# The state directory's parent swapped for a link (to a root-owned
+# directory with a state directory of its own) when the backup is linked:
+# the backup and the journal record go to the state directory held, and
+# nothing is created behind the link.
+rm -rf "$T/a/etc" "$T/a/moved" "$T/s"
+mkdir "$T/a/etc"
+cp "$T/orig" "$T/a/etc/etchosts"
+mkdir -p "$T/s2/state/backups"
+chmod 0700 "$T/s2/state" "$T/s2/state/backups"
+swap_run "link" "1.hosts" "$T/s" "$T/s.moved" "$T/s2"
+[ -L "$T/s" ] || fail "the preload library did not swap the state directory's parent"
+expect_rc 0 "state directory swapped at the backup" || true
+left=$(find "$T/s2/state" -mindepth 1 ! -name backups)
+[ -z "$left" ] && pass || fail "files created behind the link: $left"
+[ -f "$T/s.moved/state/backups/1.hosts" ] && [ -s "$T/s.moved/state/journal" ] && pass ||
+    fail "the backup or the journal is not in the state directory held"
+grep -q "^# BEGIN amlhosts myws" "$T/a/etc/etchosts" && pass ||
+    fail "state directory swapped: the hosts file was not written"
 
 finish
