@@ -195,17 +195,16 @@ at_open(int dfd, const char *dir, const char *name, int flags, mode_t mode)
 static int
 at_stat(int dfd, const char *dir, const char *name, struct stat *st)
 {
-#ifdef _WIN32
-	char *path = join(dir, name);
-	int rc;
-
-	(void)dfd;
-	rc = stat(path, st);
-	free(path);
-	return rc;
-#else
+#ifndef _WIN32
 	(void)dir;
 	return fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW);
+#else
+	char *path = join(dir, name);
+	int rc = stat(path, st);
+
+	(void)dfd;
+	free(path);
+	return rc;
 #endif
 }
 
