@@ -152,7 +152,16 @@ dir_open(const char *dir)
 #else
 	/* O_NOFOLLOW: dir is resolved (realpath or a path the caller named);
 	 * a link there now was put there since. */
-	return open_retry(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+	int fd = open_retry(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+
+#ifdef O_PATH
+	/* A directory we may search but not read (mode 0711) held all the
+	 * same: reading the file in it (status) needs no more, and only the
+	 * directory fsync of a write, which at_fsync_dir() opens for, does. */
+	if (fd < 0 && errno == EACCES)
+		fd = open_retry(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+#endif
+	return fd;
 #endif
 }
 
@@ -254,15 +263,28 @@ at_fsync_dir(int dfd, const char *dir, char **cause)
 	(void)cause;
 	return 0;
 #else
-	while (fsync(dfd) != 0) {
+	int fd = dfd, rc = 0;
+
+	while (fsync(fd) != 0) {
 		if (errno == EINTR)
 			continue;
+		if (errno == EBADF && fd == dfd) {
+			/* dfd is an O_PATH descriptor (dir_open): the directory
+			 * itself, opened for reading now, if we may. */
+			fd = at_open(dfd, dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+			if (fd < 0)
+				return set_error(cause, "cannot open directory '%s': %s", dir,
+				    strerror(errno));
+			continue;
+		}
 		/* Some filesystems cannot sync a directory; that is no failure. */
 		if (errno != EINVAL && errno != ENOTSUP)
-			return set_error(cause, "cannot sync directory '%s': %s", dir, strerror(errno));
+			rc = set_error(cause, "cannot sync directory '%s': %s", dir, strerror(errno));
 		break;
 	}
-	return 0;
+	if (fd != dfd)
+		close(fd);
+	return rc;
 #endif
 }
 

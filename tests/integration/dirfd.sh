@@ -85,4 +85,19 @@ left=$(find "$T/s2/state" -mindepth 1 ! -name backups)
 grep -q "^# BEGIN amlhosts myws" "$T/a/etc/etchosts" && pass ||
     fail "state directory swapped: the hosts file was not written"
 
+# Held, not read: a user who may search the hosts file's directory but not
+# list it (mode 0711) can still run status on the file in it.
+if command -v runuser >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
+	chmod 0711 "$T"
+	mkdir -m 0711 "$T/x"
+	cp "$T/orig" "$T/x/hosts"
+	chmod 0644 "$T/x/hosts"
+	run runuser -u nobody -- "$AMLHOSTS" -c /dev/null -H "$T/x/hosts" \
+	    --state-dir "$T/x/nostate" status
+	expect_rc 0 "status as a user in a directory it cannot read" || true
+	expect_out "no amlhosts blocks in '$T/x/hosts'" || true
+else
+	echo "note: no runuser or no user nobody: the 0711 directory case is not run" >&2
+fi
+
 finish
