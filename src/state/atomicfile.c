@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #ifndef _WIN32
 #include <sys/statvfs.h>
 #endif
@@ -118,11 +119,14 @@ void
 atomicfile_init(struct atomicfile *af)
 {
 	memset(af, 0, sizeof *af);
+	af->dirfd = -1;
 }
 
 void
 atomicfile_release(struct atomicfile *af)
 {
+	if (af->dirfd >= 0)
+		close(af->dirfd);
 	free(af->path);
 	free(af->real);
 	free(af->dir);
@@ -166,6 +170,173 @@ base_of(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/*
+ * A directory every step of a write goes through, as a descriptor opened
+ * once (dir_open) and the *at() calls below, which resolve only the name
+ * given relative to it and follow no link at it: no component of the
+ * directory's path is looked up again between the trust walk and the
+ * write. dir, the directory's path, is for messages. Windows has no *at()
+ * calls: there the descriptor is never open (-1) and the helpers join dir
+ * and the name as before; ACLs guard its directories.
+ */
+static int
+dir_open(const char *dir)
+{
+#ifdef _WIN32
+	(void)dir;
+	return -1;
+#else
+	/* O_NOFOLLOW: dir is resolved (realpath or a path the caller named);
+	 * a link there now was put there since. */
+	int fd = open_retry(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+
+#ifdef O_PATH
+	/* A directory we may search but not read (mode 0711) held all the
+	 * same: reading the file in it (status) needs no more, and only the
+	 * directory fsync of a write, which at_fsync_dir() opens for, does. */
+	if (fd < 0 && errno == EACCES)
+		fd = open_retry(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+#endif
+	return fd;
+#endif
+}
+
+#ifdef _WIN32
+/* dir/name, without doubling a separator dir ends in ("C:\"). */
+static char *
+join(const char *dir, const char *name)
+{
+	size_t len = strlen(dir);
+
+	return xasprintf("%s%s%s", dir, len > 0 && PLATFORM_IS_SEP(dir[len - 1]) ? "" : "/", name);
+}
+#endif
+
+/* open name in the directory, never through a link at name; EINTR is
+ * retried as in open_retry(). */
+static int
+at_open(int dfd, const char *dir, const char *name, int flags, mode_t mode)
+{
+#ifdef _WIN32
+	char *path = join(dir, name);
+	int fd;
+
+	(void)dfd;
+	fd = open_retry(path, flags, mode);
+	free(path);
+	return fd;
+#else
+	int fd;
+
+	(void)dir;
+	do {
+		fd = openat(dfd, name, flags | O_NOFOLLOW, mode);
+	} while (fd < 0 && errno == EINTR);
+	return fd;
+#endif
+}
+
+/* lstat of name in the directory. */
+static int
+at_stat(int dfd, const char *dir, const char *name, struct stat *st)
+{
+#ifndef _WIN32
+	(void)dir;
+	return fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW);
+#else
+	char *path = join(dir, name);
+	int rc = stat(path, st);
+
+	(void)dfd;
+	free(path);
+	return rc;
+#endif
+}
+
+/* Replace to by from, both names in the directory. */
+static int
+at_rename(int dfd, const char *dir, const char *from, const char *to)
+{
+#ifdef _WIN32
+	char *f = join(dir, from), *t = join(dir, to);
+	int rc;
+
+	(void)dfd;
+	rc = platform_replace(f, t);
+	free(f);
+	free(t);
+	return rc;
+#else
+	(void)dir;
+	return renameat(dfd, from, dfd, to);
+#endif
+}
+
+static void
+at_unlink(int dfd, const char *dir, const char *name)
+{
+#ifdef _WIN32
+	char *path = join(dir, name);
+
+	(void)dfd;
+	unlink(path);
+	free(path);
+#else
+	(void)dir;
+	unlinkat(dfd, name, 0);
+#endif
+}
+
+/* fsync the directory itself (dir names it in messages). */
+static int
+at_fsync_dir(int dfd, const char *dir, char **cause)
+{
+#ifdef _WIN32
+	/* A directory cannot be opened to sync it; MoveFileExW's
+	 * MOVEFILE_WRITE_THROUGH and NTFS' journal make the rename durable. */
+	(void)dfd;
+	(void)dir;
+	(void)cause;
+	return 0;
+#else
+	int fd = dfd, rc = 0;
+
+	while (fsync(fd) != 0) {
+		if (errno == EINTR)
+			continue;
+		if (errno == EBADF && fd == dfd) {
+			/* dfd is an O_PATH descriptor (dir_open): the directory
+			 * itself, opened for reading now, if we may. */
+			fd = at_open(dfd, dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+			if (fd < 0)
+				return set_error(cause, "cannot open directory '%s': %s", dir,
+				    strerror(errno));
+			continue;
+		}
+		/* Some filesystems cannot sync a directory; that is no failure. */
+		if (errno != EINVAL && errno != ENOTSUP)
+			rc = set_error(cause, "cannot sync directory '%s': %s", dir, strerror(errno));
+		break;
+	}
+	if (fd != dfd)
+		close(fd);
+	return rc;
+#endif
+}
+
+#ifndef _WIN32
+/* "cannot open directory": the message of a dir_open() that failed. */
+static int
+dir_open_error(const char *dir, char **cause)
+{
+	if (errno == ELOOP || errno == ENOTDIR)
+		return set_error(cause, "cannot open directory '%s': it is no longer a "
+		    "directory (%s); it was replaced since its path was resolved",
+		    dir, strerror(errno));
+	return set_error(cause, "cannot open directory '%s': %s", dir, strerror(errno));
+}
+#endif
+
 #ifndef _WIN32
 /* Undo the octal escapes mountinfo uses for blanks in paths. */
 static void
@@ -194,13 +365,13 @@ unescape_mountinfo(char *s)
  * send an --in-place run to rename and tell it to use --in-place.
  */
 static int
-is_mount_point(const char *real, const struct stat *st, const char *dir)
+is_mount_point(const char *real, const struct stat *st, int dirfd)
 {
 #ifdef _WIN32
 	/* No bind mounts, and ReplaceFileW works on any NTFS/ReFS file. */
 	(void)real;
 	(void)st;
-	(void)dir;
+	(void)dirfd;
 	return 0;
 #else
 	struct stat dst;
@@ -209,7 +380,7 @@ is_mount_point(const char *real, const struct stat *st, const char *dir)
 	size_t cap = 0;
 	int i, found = 0, err;
 
-	if (stat(dir, &dst) == 0 && dst.st_dev != st->st_dev)
+	if (fstat(dirfd, &dst) == 0 && dst.st_dev != st->st_dev)
 		return 1;
 	f = fopen("/proc/self/mountinfo", "re");
 	if (f == NULL)
@@ -263,6 +434,11 @@ atomicfile_open(struct atomicfile *af, const char *path, struct buf *content, ch
 	af->real = xstrdup(real);
 	free(real);
 	af->dir = dir_of(af->real);
+#ifndef _WIN32
+	af->dirfd = dir_open(af->dir);
+	if (af->dirfd < 0)
+		return dir_open_error(af->dir, cause);
+#endif
 
 	/* Messages name the path as given, not where it leads. */
 	fd = file_open(af->real, FILE_READ_REGULAR, ATOMICFILE_MAX_BYTES, &info, &kind, NULL);
@@ -280,6 +456,19 @@ atomicfile_open(struct atomicfile *af, const char *path, struct buf *content, ch
 		goto out;
 	}
 	af->st = info.st;
+#ifndef _WIN32
+	{
+		struct stat here;
+
+		/* The file read must be the one in the directory held: every
+		 * later step goes there, whatever its path now leads to. */
+		if (at_stat(af->dirfd, af->dir, base_of(af->real), &here) != 0 ||
+		    here.st_dev != af->st.st_dev || here.st_ino != af->st.st_ino) {
+			set_error(cause, "'%s' was replaced while amlhosts opened it; try again", path);
+			goto out;
+		}
+	}
+#endif
 #if defined(FS_IOC_GETFLAGS) && defined(FS_IMMUTABLE_FL)
 	{
 		int flags = 0;
@@ -297,7 +486,7 @@ atomicfile_open(struct atomicfile *af, const char *path, struct buf *content, ch
 			af->readonly_fs = 1;
 	}
 #endif
-	af->bind_mount = is_mount_point(af->real, &af->st, af->dir);
+	af->bind_mount = is_mount_point(af->real, &af->st, af->dirfd);
 	if (af->bind_mount < 0) {
 		set_error(cause, "cannot read '/proc/self/mountinfo' to tell whether '%s' "
 		    "is a bind mount: %s", path, strerror(errno));
@@ -341,8 +530,14 @@ atomicfile_changed(const struct atomicfile *af)
 {
 	struct stat now;
 
-	if (stat(af->real, &now) != 0)
+	/* In the directory held, as the rename will be. */
+	if (at_stat(af->dirfd, af->dir, base_of(af->real), &now) != 0)
 		return 1;
+#ifndef _WIN32
+	/* A link put in the file's place: reading again follows it anew. */
+	if (S_ISLNK(now.st_mode))
+		return 1;
+#endif
 	/* Not an edit to read again and redo: the rename refuses to replace
 	 * a directory on its own, in its own words. */
 	if (!S_ISREG(now.st_mode))
@@ -382,30 +577,19 @@ atomicfile_check_writable(struct atomicfile *af, int in_place, char **cause)
 int
 fsync_dir(const char *dir, char **cause)
 {
-	int fd, rc = 0;
-
 #ifdef _WIN32
-	/* A directory cannot be opened to sync it; MoveFileExW's
-	 * MOVEFILE_WRITE_THROUGH and NTFS' journal make the rename durable. */
-	(void)fd;
-	(void)cause;
-	(void)dir;
-	return rc;
-#endif
+	return at_fsync_dir(-1, dir, cause);
+#else
+	int fd, rc;
+
 	fd = open_retry(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return set_error(cause, "cannot open directory '%s': %s", dir, strerror(errno));
-	while (fsync(fd) != 0) {
-		if (errno == EINTR)
-			continue;
-		/* Some filesystems cannot sync a directory; that is no failure. */
-		if (errno != EINVAL && errno != ENOTSUP)
-			rc = set_error(cause, "cannot sync directory '%s': %s", dir, strerror(errno));
-		break;
-	}
+	rc = at_fsync_dir(fd, dir, cause);
 	if (close(fd) != 0 && rc == 0 && errno != EINTR)
 		rc = set_error(cause, "cannot sync directory '%s': %s", dir, strerror(errno));
 	return rc;
+#endif
 }
 
 int
@@ -427,25 +611,60 @@ fsync_retry(int fd)
 	return r;
 }
 
-/* Create "<dir>/.<base>.amlhosts-XXXXXX" with O_EXCL; *tmp gets its path. */
+/* Create ".<name>.amlhosts-XXXXXX" in the directory with O_EXCL, mode
+ * 0600; *tmp gets its name (in the directory). */
 static int
-create_temp(const char *target, char **tmp)
+create_temp(int dfd, const char *dir, const char *name, char **tmp)
 {
-	char *dir = dir_of(target);
+#ifdef _WIN32
+	char *prefix = join(dir, ""), *full;
 	int fd;
 
-	*tmp = xasprintf("%s/.%s" ATOMICFILE_TEMP_TAG "XXXXXX", dir, base_of(target));
-	free(dir);
+	(void)dfd;
+	full = xasprintf("%s.%s" ATOMICFILE_TEMP_TAG "XXXXXX", prefix, name);
+	free(prefix);
 	/* mkostemp retries only a name that exists, not an interrupted open. */
 	do {
-		memcpy(*tmp + strlen(*tmp) - 6, "XXXXXX", 6);
-		fd = mkostemp(*tmp, O_CLOEXEC);
+		memcpy(full + strlen(full) - 6, "XXXXXX", 6);
+		fd = mkostemp(full, O_CLOEXEC);
 	} while (fd < 0 && errno == EINTR);
+	*tmp = xstrdup(base_of(full));
+	free(full);
 	return fd;
+#else
+	/* There is no mkostemp relative to a directory descriptor: the same
+	 * six letters, drawn here. O_EXCL makes the create safe whatever
+	 * the letters; they only need to differ between tries and runs. */
+	static const char letters[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	static unsigned long long seq;
+	struct timespec now;
+	unsigned long long x;
+	size_t len;
+	int fd = -1, tries, i;
+
+	*tmp = xasprintf(".%s" ATOMICFILE_TEMP_TAG "XXXXXX", name);
+	len = strlen(*tmp);
+	for (tries = 0; tries < 100; tries++) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		x = ((unsigned long long)now.tv_nsec << 20) ^ (unsigned long long)now.tv_sec ^
+		    ((unsigned long long)getpid() << 40) ^ (++seq * 0x9E3779B97F4A7C15ull);
+		for (i = 0; i < 6; i++) {
+			(*tmp)[len - 6 + i] = letters[x % (sizeof letters - 1)];
+			x /= sizeof letters - 1;
+		}
+		fd = at_open(dfd, dir, *tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	return fd;
+#endif
 }
 
+/* Does name in the directory hold [data, data+len)? path names it. */
 static int
-read_back_equal(const char *path, const void *data, size_t len, char **cause)
+read_back_equal(int dfd, const char *dir, const char *name, const char *path,
+    const void *data, size_t len, char **cause)
 {
 	/* Compared a piece at a time: a second copy of a file of a million
 	 * lines would double the peak memory of the change. */
@@ -458,9 +677,12 @@ read_back_equal(const char *path, const void *data, size_t len, char **cause)
 #ifdef _WIN32
 	/* Another program may open the new file the moment it is in place
 	 * (the DNS Client service reads it): waited out like the first read. */
+	(void)dfd;
+	(void)dir;
+	(void)name;
 	fd = platform_open(path, O_RDONLY);
 #else
-	fd = open_retry(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
+	fd = at_open(dfd, dir, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
 #endif
 	if (fd < 0)
 		return file_error(cause, "open", path, errno);
@@ -567,7 +789,7 @@ replace_by_rename(struct atomicfile *af, const void *data, size_t len, char **ca
 	int fd, rc = -1, err;
 
 	af->failed_step = ATOMICFILE_STEP_CREATE_TEMP;
-	fd = create_temp(af->real, &tmp);
+	fd = create_temp(af->dirfd, af->dir, base_of(af->real), &tmp);
 	if (fd < 0) {
 		set_error(cause, "cannot create a temporary file in '%s': %s", af->dir, strerror(errno));
 		goto out;
@@ -617,7 +839,7 @@ replace_by_rename(struct atomicfile *af, const void *data, size_t len, char **ca
 		goto fail;
 	}
 	af->failed_step = ATOMICFILE_STEP_RENAME;
-	if (platform_replace(tmp, af->real) != 0) {
+	if (at_rename(af->dirfd, af->dir, tmp, base_of(af->real)) != 0) {
 		err = errno;
 #ifdef _WIN32
 		/* No bind mounts there: EBUSY is a sharing violation that
@@ -636,7 +858,7 @@ replace_by_rename(struct atomicfile *af, const void *data, size_t len, char **ca
 	free(tmp);
 	tmp = NULL;
 	af->failed_step = ATOMICFILE_STEP_DIR_FSYNC;
-	if (fsync_dir(af->dir, cause) != 0)
+	if (at_fsync_dir(af->dirfd, af->dir, cause) != 0)
 		goto out;
 	rc = 0;
 	goto out;
@@ -644,7 +866,7 @@ fail:
 	if (fd >= 0)
 		close(fd);
 	if (tmp != NULL)
-		unlink(tmp);
+		at_unlink(af->dirfd, af->dir, tmp);
 out:
 	free(tmp);
 	return rc;
@@ -670,7 +892,7 @@ atomicfile_replace(struct atomicfile *af, const void *data, size_t len, int in_p
 	if (rc != 0)
 		return rc;
 	af->failed_step = ATOMICFILE_STEP_READ_BACK;
-	return read_back_equal(af->real, data, len, cause);
+	return read_back_equal(af->dirfd, af->dir, base_of(af->real), af->real, data, len, cause);
 }
 
 void
@@ -679,20 +901,31 @@ atomicfile_remove_stale(struct atomicfile *af)
 	DIR *d;
 	struct dirent *de;
 	struct stat st;
-	char *prefix, *p;
+	char *prefix;
 	size_t plen;
+#ifndef _WIN32
+	int fd;
+#endif
 
 	prefix = xasprintf(".%s" ATOMICFILE_TEMP_TAG, base_of(af->real));
 	plen = strlen(prefix);
+#ifdef _WIN32
 	d = opendir(af->dir);
+#else
+	/* A descriptor of its own for the listing (fdopendir takes it over),
+	 * of the directory held. */
+	fd = at_open(af->dirfd, af->dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (d == NULL && fd >= 0)
+		close(fd);
+#endif
 	if (d != NULL) {
 		while ((de = readdir(d)) != NULL) {
 			if (strncmp(de->d_name, prefix, plen) != 0 || strlen(de->d_name) != plen + 6)
 				continue;
-			p = xasprintf("%s/%s", af->dir, de->d_name);
-			if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
-				unlink(p);
-			free(p);
+			if (at_stat(af->dirfd, af->dir, de->d_name, &st) == 0 &&
+			    S_ISREG(st.st_mode) && st.st_uid == geteuid())
+				at_unlink(af->dirfd, af->dir, de->d_name);
 		}
 		closedir(d);
 	}
@@ -713,7 +946,7 @@ clone_into(int fd, const struct atomicfile *af)
 	struct stat st;
 	int src, rc = -1;
 
-	src = open_retry(af->real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	src = at_open(af->dirfd, af->dir, base_of(af->real), O_RDONLY | O_CLOEXEC, 0);
 	if (src < 0)
 		return -1;
 	if (fstat(src, &st) == 0 && !stat_differs(&st, &af->st) &&
@@ -732,17 +965,19 @@ clone_into(int fd, const struct atomicfile *af)
 #endif
 }
 
-/* atomicfile_write_new(), the bytes cloned from clone (if not NULL) where
- * the filesystem can. */
+/* atomicfile_write_new() of name in the directory held as dfd (dir, path:
+ * for messages), the bytes cloned from clone (if not NULL) where the
+ * filesystem can. */
 static int
-write_new(const char *path, const struct atomicfile *clone, const void *data, size_t len,
-    mode_t mode, enum atomicfile_backup *how, char **cause)
+write_new(int dfd, const char *dir, const char *name, const char *path,
+    const struct atomicfile *clone, const void *data, size_t len, mode_t mode,
+    enum atomicfile_backup *how, char **cause)
 {
-	char *tmp = NULL, *dir = dir_of(path);
+	char *tmp = NULL;
 	int fd, rc = -1, cloned = -1;
 
 	*how = ATOMICFILE_BACKUP_COPY;
-	fd = create_temp(path, &tmp);
+	fd = create_temp(dfd, dir, name, &tmp);
 	if (fd < 0) {
 		set_error(cause, "cannot create a file in '%s': %s", dir, strerror(errno));
 		goto out;
@@ -753,32 +988,68 @@ write_new(const char *path, const struct atomicfile *clone, const void *data, si
 	    (cloned != 0 && write_all(fd, data, len) != 0) || fsync_retry(fd) != 0) {
 		set_error(cause, "cannot write '%s': %s", path, strerror(errno));
 		close(fd);
-		unlink(tmp);
+		at_unlink(dfd, dir, tmp);
 		goto out;
 	}
 	if (close(fd) != 0 && errno != EINTR) {
 		set_error(cause, "cannot write '%s': %s", path, strerror(errno));
-		unlink(tmp);
+		at_unlink(dfd, dir, tmp);
 		goto out;
 	}
-	if (platform_replace(tmp, path) != 0) {
+	if (at_rename(dfd, dir, tmp, name) != 0) {
 		set_error(cause, "cannot write '%s': %s", path, strerror(errno));
-		unlink(tmp);
+		at_unlink(dfd, dir, tmp);
 		goto out;
 	}
-	rc = fsync_dir(dir, cause);
+	rc = at_fsync_dir(dfd, dir, cause);
 out:
 	free(tmp);
-	free(dir);
 	return rc;
+}
+
+/* path's directory, opened once (dir_open) for a write into it: 0 and
+ * *dfd, *dir (free it), or -1 with *cause set. */
+static int
+open_dir_of(const char *path, int *dfd, char **dir, char **cause)
+{
+	*dir = dir_of(path);
+	*dfd = dir_open(*dir);
+#ifndef _WIN32
+	if (*dfd < 0) {
+		if (errno == ELOOP || errno == ENOTDIR)
+			dir_open_error(*dir, cause);
+		else
+			set_error(cause, "cannot create a file in '%s': %s", *dir, strerror(errno));
+		free(*dir);
+		*dir = NULL;
+		return -1;
+	}
+#else
+	(void)cause;
+#endif
+	return 0;
+}
+
+static void
+close_dir(int dfd, char *dir)
+{
+	if (dfd >= 0)
+		close(dfd);
+	free(dir);
 }
 
 int
 atomicfile_write_new(const char *path, const void *data, size_t len, mode_t mode, char **cause)
 {
 	enum atomicfile_backup how;
+	char *dir;
+	int dfd, rc;
 
-	return write_new(path, NULL, data, len, mode, &how, cause);
+	if (open_dir_of(path, &dfd, &dir, cause) != 0)
+		return -1;
+	rc = write_new(dfd, dir, base_of(path), path, NULL, data, len, mode, &how, cause);
+	close_dir(dfd, dir);
+	return rc;
 }
 
 #ifndef _WIN32
@@ -793,16 +1064,20 @@ atomicfile_write_new(const char *path, const void *data, size_t len, mode_t mode
  * replaced or written since is not the backup of these bytes.
  */
 static int
-link_backup(const struct atomicfile *af, const char *path)
+link_backup(const struct atomicfile *af, int dfd, const char *dir, const char *name)
 {
 	struct stat st;
 
 	/* A file with another name already (nlink > 1) stays live under it
-	 * after the rename: whatever writes there would change the backup. */
-	if (af->st.st_nlink != 1 || linkat(AT_FDCWD, af->real, AT_FDCWD, path, 0) != 0)
+	 * after the rename: whatever writes there would change the backup.
+	 * Both ends relative to their directories held: flags 0 links the
+	 * name itself, never what a link put there would lead to. */
+	if (af->st.st_nlink != 1 ||
+	    linkat(af->dirfd, base_of(af->real), dfd, name, 0) != 0)
 		return -1;
-	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode) || stat_differs(&st, &af->st)) {
-		unlink(path);
+	if (at_stat(dfd, dir, name, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    stat_differs(&st, &af->st)) {
+		at_unlink(dfd, dir, name);
 		return -1;
 	}
 	return 0;
@@ -811,28 +1086,45 @@ link_backup(const struct atomicfile *af, const char *path)
 #endif /* !_WIN32 */
 
 int
-atomicfile_save_backup(const struct atomicfile *af, const char *path, const void *data,
-    size_t len, int in_place, enum atomicfile_backup *how, char **cause)
+atomicfile_save_backup_at(const struct atomicfile *af, int dirfd, const char *path,
+    const void *data, size_t len, int in_place, enum atomicfile_backup *how, char **cause)
 {
-#ifndef _WIN32
-	char *dir;
+	char *dir = dir_of(path);
 	int rc;
 
+#ifndef _WIN32
 	/* A link that cannot be made (another filesystem: EXDEV; no hard
 	 * links: EPERM, EMLINK, ENOTSUP) only means the next, costlier way:
 	 * a clone, else a copy. */
-	if (af != NULL && !rewrites_inode(af, in_place) && link_backup(af, path) == 0) {
+	if (af != NULL && !rewrites_inode(af, in_place) &&
+	    link_backup(af, dirfd, dir, base_of(path)) == 0) {
 		*how = ATOMICFILE_BACKUP_LINK;
-		dir = dir_of(path);
-		rc = fsync_dir(dir, cause);
-		free(dir);
+		rc = at_fsync_dir(dirfd, dir, cause);
 		if (rc != 0)
-			unlink(path);
+			at_unlink(dirfd, dir, base_of(path));
+		free(dir);
 		return rc;
 	}
 #else
 	/* ReplaceFileW's backup argument would be the way; not used yet. */
 	(void)in_place;
 #endif
-	return write_new(path, af, data, len, ATOMICFILE_BACKUP_MODE, how, cause);
+	rc = write_new(dirfd, dir, base_of(path), path, af, data, len, ATOMICFILE_BACKUP_MODE,
+	    how, cause);
+	free(dir);
+	return rc;
+}
+
+int
+atomicfile_save_backup(const struct atomicfile *af, const char *path, const void *data,
+    size_t len, int in_place, enum atomicfile_backup *how, char **cause)
+{
+	char *dir;
+	int dfd, rc;
+
+	if (open_dir_of(path, &dfd, &dir, cause) != 0)
+		return -1;
+	rc = atomicfile_save_backup_at(af, dfd, path, data, len, in_place, how, cause);
+	close_dir(dfd, dir);
+	return rc;
 }

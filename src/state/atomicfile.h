@@ -15,7 +15,15 @@
  * the target's mode, owner and (with libselinux) label, fsyncs it, renames it
  * over the target and fsyncs the directory. A temporary file whose write or
  * fsync failed is removed and never renamed. Symlinks are followed, so the
- * real file is replaced and the link stays. A bind-mounted file cannot be
+ * real file is replaced and the link stays.
+ *
+ * The target's directory is resolved and opened once, by atomicfile_open()
+ * (O_NOFOLLOW on its last component), and every later step (the temporary
+ * file, the check before the rename, the rename, the directory fsync, the
+ * read-back, the backup's link) goes relative to that descriptor with
+ * *at() calls that follow no link: a directory on the way swapped for a
+ * link after the trust walk (pathtrust.h) cannot send the write elsewhere.
+ * Windows has no *at() calls: the paths are used there, as before. A bind-mounted file cannot be
  * renamed over (EBUSY/EXDEV): it is refused unless in_place is set, which
  * rewrites the file through its own descriptor instead.
  *
@@ -63,6 +71,8 @@ struct atomicfile {
 	char *path;       /* as given */
 	char *real;       /* symlinks resolved */
 	char *dir;        /* directory of real */
+	int dirfd;        /* dir, opened once by atomicfile_open() (-1: not open;
+	                   * on Windows never open: dir is used by name) */
 	struct stat st;   /* of real, when opened */
 	int bind_mount;   /* real is a mount point of its own */
 	int immutable;    /* chattr +i / +a */
@@ -104,7 +114,9 @@ int atomicfile_replace(struct atomicfile *af, const void *data, size_t len, int 
 void atomicfile_remove_stale(struct atomicfile *af);
 
 /* Write data to path atomically (temp + fsync + rename + dir fsync), mode
- * 0600: used for backups in the state directory. */
+ * 0600: used for backups in the state directory. path's directory is
+ * opened once (O_NOFOLLOW on its last component) and the steps go relative
+ * to it. */
 int atomicfile_write_new(const char *path, const void *data, size_t len, mode_t mode, char **cause);
 
 /* Backups are read-only: nothing ever writes one again. */
@@ -131,6 +143,13 @@ enum atomicfile_backup {
  */
 int atomicfile_save_backup(const struct atomicfile *af, const char *path, const void *data,
     size_t len, int in_place, enum atomicfile_backup *how, char **cause);
+
+/* atomicfile_save_backup() into the directory held as dirfd (opened once
+ * by the caller: the state directory's backups/, statedir_open()): path
+ * names the backup in messages and its last component is created relative
+ * to dirfd. On Windows dirfd is ignored and path used. */
+int atomicfile_save_backup_at(const struct atomicfile *af, int dirfd, const char *path,
+    const void *data, size_t len, int in_place, enum atomicfile_backup *how, char **cause);
 
 /* fsync a directory. */
 int fsync_dir(const char *dir, char **cause);

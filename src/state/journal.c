@@ -32,47 +32,30 @@ state_init(struct state *s)
 	s->dir = NULL;
 	s->lockfd = -1;
 	s->dirlockfd = -1;
+	s->dirfd = -1;
+	s->backupsfd = -1;
 	s->journal_size = 0;
-}
-
-static int
-ensure_private_dir(const char *dir, char **cause)
-{
-#ifdef _WIN32
-	/* Owner and ACL, not mode bits: platform-win32.c. */
-	return platform_private_dir(dir, cause);
-#else
-	struct stat st;
-
-	if (statedir_mkdir(dir, cause) != 0)
-		return -1;
-	if (lstat(dir, &st) != 0)
-		return set_error(cause, "cannot stat state directory '%s': %s", dir, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return set_error(cause, "state directory '%s' is not a directory", dir);
-	/* Backups of a system file must not be replaceable by others. */
-	if (st.st_uid != geteuid())
-		return set_error(cause, "state directory '%s' is not owned by the user running amlhosts", dir);
-	if ((st.st_mode & 022) != 0)
-		return set_error(cause, "state directory '%s' is writable by group or others; "
-		    "run 'chmod go-w %s'", dir, dir);
-	return 0;
-#endif
 }
 
 int
 state_open(struct state *s, const char *dir, char **cause)
 {
-	char *backups;
-	int rc;
-
 	s->dir = xstrdup(dir);
-	if (ensure_private_dir(dir, cause) != 0)
-		return -1;
-	backups = statedir_backups_dir(dir);
-	rc = ensure_private_dir(backups, cause);
-	free(backups);
-	return rc;
+#ifdef _WIN32
+	{
+		/* Owner and ACL, not mode bits: platform-win32.c. */
+		char *backups = statedir_backups_dir(dir);
+		int rc = platform_private_dir(dir, cause) != 0 ? -1 :
+		    platform_private_dir(backups, cause);
+
+		free(backups);
+		return rc;
+	}
+#else
+	/* Held from here: the lock, the journal and the backups are reached
+	 * relative to these, not again by the path the trust walk judged. */
+	return statedir_open(dir, &s->dirfd, &s->backupsfd, cause);
+#endif
 }
 
 /* Wait up to timeout seconds for the exclusive lock on fd (what names the
@@ -101,13 +84,32 @@ lock_wait(int fd, int timeout, const char *what, char **cause)
 	}
 }
 
+/* open name in the state directory held (Windows: path), never through a
+ * link at name. */
+static int
+open_in_state(const struct state *s, const char *name, const char *path, int flags, mode_t mode)
+{
+#ifdef _WIN32
+	(void)name;
+	return open_retry(path, flags, mode);
+#else
+	int fd;
+
+	(void)path;
+	do {
+		fd = openat(s->dirfd, name, flags | O_NOFOLLOW, mode);
+	} while (fd < 0 && errno == EINTR);
+	return fd;
+#endif
+}
+
 int
 state_lock(struct state *s, int timeout, char **cause)
 {
 	char *path = statedir_lock_path(s->dir);
 	int rc = -1;
 
-	s->lockfd = open_retry(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	s->lockfd = open_in_state(s, STATEDIR_LOCK, path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (s->lockfd < 0) {
 		set_error(cause, "cannot open lock file '%s': %s", path, strerror(errno));
 		goto out;
@@ -155,6 +157,10 @@ state_close(struct state *s)
 		close(s->dirlockfd);
 	if (s->lockfd >= 0)
 		close(s->lockfd); /* releases the flock */
+	if (s->backupsfd >= 0)
+		close(s->backupsfd);
+	if (s->dirfd >= 0)
+		close(s->dirfd);
 	free(s->dir);
 	state_init(s);
 }
@@ -493,11 +499,12 @@ journal_record_change_of(struct state *s, struct journal_record *rec,
 	backup = statedir_backup_path(s->dir, rec->id);
 	/* A failure after the rename (syncing the directory) leaves the backup
 	 * in place: the fail path removes it, so no backup lacks its record. */
-	if (atomicfile_save_backup(af, backup, before, len, in_place, how, cause) != 0)
+	if (atomicfile_save_backup_at(af, s->backupsfd, backup, before, len, in_place, how,
+	    cause) != 0)
 		goto fail;
 
 	path = statedir_journal_path(s->dir);
-	fd = open_retry(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = open_in_state(s, STATEDIR_JOURNAL, path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		set_error(cause, "cannot open journal '%s': %s", path, strerror(errno));
 		goto fail;

@@ -48,6 +48,8 @@ struct state {
 	char *dir;
 	int lockfd;
 	int dirlockfd;      /* the hosts file's directory, see state_lock_dir() */
+	int dirfd;          /* dir and its backups/, opened once by state_open() */
+	int backupsfd;      /* (statedir_open); -1 on Windows, where paths are used */
 	off_t journal_size; /* before the last record appended, for forgetting it */
 };
 

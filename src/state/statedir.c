@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,7 +14,6 @@
 #include "state/statedir.h"
 #include "base/util.h"
 
-#define BACKUPS "backups"
 
 #ifndef _WIN32
 /* Why mkdir failed, and what to do when it is a matter of permissions: the
@@ -105,30 +105,99 @@ out:
 	free(p);
 	return rc;
 }
+
+/* Open name (relative to at, or a path with at AT_FDCWD) as a private
+ * directory of ours: the descriptor, or -1 with *cause set; shown names it
+ * in messages. */
+static int
+open_private(int at, const char *name, const char *shown, char **cause)
+{
+	struct stat st;
+	int fd;
+
+	do {
+		fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	} while (fd < 0 && errno == EINTR);
+	if (fd < 0) {
+		/* A link (ELOOP) or a file (ENOTDIR) where the directory
+		 * should be. */
+		if (errno == ELOOP || errno == ENOTDIR)
+			set_error(cause, "state directory '%s' is not a directory", shown);
+		else
+			set_error(cause, "cannot open state directory '%s': %s", shown, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
+		set_error(cause, "cannot stat state directory '%s': %s", shown, strerror(errno));
+	} else if (st.st_uid != geteuid()) {
+		/* Backups of a system file must not be replaceable by others. */
+		set_error(cause, "state directory '%s' is not owned by the user running "
+		    "amlhosts", shown);
+	} else if ((st.st_mode & 022) != 0) {
+		set_error(cause, "state directory '%s' is writable by group or others; "
+		    "run 'chmod go-w %s'", shown, shown);
+	} else {
+		return fd;
+	}
+	close(fd);
+	return -1;
+}
+
+int
+statedir_open(const char *dir, int *dirfd, int *backupsfd, char **cause)
+{
+	char *backups = statedir_backups_dir(dir);
+	int rc = -1;
+
+	*dirfd = *backupsfd = -1;
+	if (statedir_mkdir(dir, cause) != 0 ||
+	    (*dirfd = open_private(AT_FDCWD, dir, dir, cause)) < 0)
+		goto out;
+	if (mkdirat(*dirfd, STATEDIR_BACKUPS, 0700) != 0 && errno != EEXIST) {
+		mkdir_error("state directory", backups, errno, cause);
+		goto out;
+	}
+	*backupsfd = open_private(*dirfd, STATEDIR_BACKUPS, backups, cause);
+	if (*backupsfd >= 0)
+		rc = 0;
+out:
+	if (rc != 0 && *dirfd >= 0) {
+		close(*dirfd);
+		*dirfd = -1;
+	}
+	free(backups);
+	return rc;
+}
 #endif
+
+char *
+statedir_backup_name(long id)
+{
+	return xasprintf("%ld" STATEDIR_BACKUP_SUFFIX, id);
+}
 
 char *
 statedir_lock_path(const char *dir)
 {
-	return xasprintf("%s/lock", dir);
+	return xasprintf("%s/" STATEDIR_LOCK, dir);
 }
 
 char *
 statedir_journal_path(const char *dir)
 {
-	return xasprintf("%s/journal", dir);
+	return xasprintf("%s/" STATEDIR_JOURNAL, dir);
 }
 
 char *
 statedir_backups_dir(const char *dir)
 {
-	return xasprintf("%s/" BACKUPS, dir);
+	return xasprintf("%s/" STATEDIR_BACKUPS, dir);
 }
 
 char *
 statedir_backup_path(const char *dir, long id)
 {
-	return xasprintf("%s/" BACKUPS "/%ld" STATEDIR_BACKUP_SUFFIX, dir, id);
+	return xasprintf("%s/" STATEDIR_BACKUPS "/%ld" STATEDIR_BACKUP_SUFFIX, dir, id);
 }
 
 long

@@ -39,6 +39,28 @@ char *statedir_backup_path(const char *dir, long id);
 int statedir_mkdir(const char *dir, char **cause);
 #endif
 
+/* The names inside the state directory (for the *at() calls made relative
+ * to the descriptors statedir_open() gives). */
+#define STATEDIR_LOCK "lock"
+#define STATEDIR_JOURNAL "journal"
+#define STATEDIR_BACKUPS "backups"
+
+#ifndef _WIN32
+/*
+ * Create dir and dir/backups if missing (statedir_mkdir, then mkdirat
+ * 0700), and open both once (O_DIRECTORY, O_NOFOLLOW; backups relative to
+ * dir), so that what a run writes in them goes where the trust walk looked
+ * even if a directory on the path is swapped afterwards. Each must be a
+ * directory (not a link) owned by the effective user that group and others
+ * cannot write. 0 with *dirfd and *backupsfd open (close them), or -1 with
+ * *cause set and nothing open. Windows: platform_private_dir.
+ */
+int statedir_open(const char *dir, int *dirfd, int *backupsfd, char **cause);
+#endif
+
+/* <id>.hosts, the name of a backup inside backups/ */
+char *statedir_backup_name(long id);
+
 /* The id of a backups/ entry named "<id>.hosts" (id > 0), else 0. */
 long statedir_backup_id(const char *name);
 /* Is a backups/ entry the temporary file of a backup being written? */

@@ -61,6 +61,19 @@
  *                  INJECT_APPEND_FILE: another program editing a file at an
  *                  exact point; INJECT_APPEND_EVERY=1: before every later
  *                  call of the kind too (a program that keeps editing)
+ *   INJECT_SWAP_STEPS, INJECT_SWAP_MATCH, INJECT_SWAP_DIR, INJECT_SWAP_AWAY,
+ *   INJECT_SWAP_LINK  a directory swapped under a run (issue 11): STEPS is a
+ *                  comma list of kinds among open, close, rename and link;
+ *                  at the first call of the first kind whose path (for
+ *                  rename, the source; for link, the new name) contains MATCH, and so on down the list, before
+ *                  the call is made: when DIR is a directory it is renamed
+ *                  to AWAY and a symbolic link to LINK put in its place,
+ *                  when it is that link it goes and AWAY comes back. The
+ *                  steps are taken whatever INJECT_PREFIX says
+ *
+ * The *at() calls are counted and traced under the path they reach: a
+ * relative name is joined to the path /proc/self/fd gives for the directory
+ * descriptor, so that INJECT_PREFIX covers a write made relative to one.
  *
  * The interposed malloc resolves the real one with dlsym(), which may
  * itself allocate: while that happens, allocations come from a static
@@ -147,6 +160,11 @@ static unsigned long append_n;
 static int append_every;
 static const char *append_file;
 static const char *append_text;
+static const char *swap_steps;
+static const char *swap_match;
+static const char *swap_dir;
+static const char *swap_away;
+static const char *swap_link;
 
 /* The real functions. */
 static int (*real_open)(const char *, int, ...);
@@ -348,6 +366,18 @@ configure(void)
 			_exit(99);
 		}
 	}
+	if ((s = getenv("INJECT_SWAP_STEPS")) != NULL && *s != '\0') {
+		swap_steps = s;
+		swap_match = getenv("INJECT_SWAP_MATCH");
+		swap_dir = getenv("INJECT_SWAP_DIR");
+		swap_away = getenv("INJECT_SWAP_AWAY");
+		swap_link = getenv("INJECT_SWAP_LINK");
+		if (swap_match == NULL || swap_dir == NULL || swap_away == NULL || swap_link == NULL) {
+			say("libinject: INJECT_SWAP_STEPS needs INJECT_SWAP_MATCH, "
+			    "INJECT_SWAP_DIR, INJECT_SWAP_AWAY and INJECT_SWAP_LINK\n");
+			_exit(99);
+		}
+	}
 	if ((s = getenv("INJECT_DELAY_CALLS")) != NULL) {
 		char name[32];
 		const char *p = s, *comma;
@@ -388,6 +418,24 @@ fd_path(int fd, char *buf, size_t size)
 	if (n < 0)
 		n = 0;
 	buf[n] = '\0';
+	return buf;
+}
+
+/* The path an *at() call reaches: path itself when absolute or relative to
+ * the current directory, else the directory descriptor's path, "/", path. */
+static const char *
+at_path(int dirfd, const char *path, char *buf, size_t size)
+{
+	size_t len;
+
+	if (path == NULL || path[0] == '/' || dirfd == AT_FDCWD || (prefix == NULL && trace_fd < 0))
+		return path;
+	fd_path(dirfd, buf, size);
+	len = strlen(buf);
+	if (len == 0 || len + 1 + strlen(path) + 1 > size)
+		return path;
+	buf[len] = '/';
+	memcpy(buf + len + 1, path, strlen(path) + 1);
 	return buf;
 }
 
@@ -448,6 +496,43 @@ write_part(void)
 		w = real_write(this_write.fd, this_write.p, n);
 	if (w != (ssize_t)n)
 		say("libinject: the torn write came out shorter still\n");
+}
+
+/* The next step of INJECT_SWAP_STEPS, if it is a call of kind on a path
+ * that contains INJECT_SWAP_MATCH (fd >= 0: the file fd refers to): swap
+ * the directory, with the real calls, and move on to the next step. */
+static void
+swap_hook(int kind, const char *path, int fd)
+{
+	char name[32], buf[4096];
+	size_t len;
+
+	if (!armed || swap_steps == NULL || *swap_steps == '\0')
+		return;
+	len = strcspn(swap_steps, ",");
+	if (len >= sizeof name)
+		return;
+	memcpy(name, swap_steps, len);
+	name[len] = '\0';
+	if (kind_of(name) != kind)
+		return;
+	if (path == NULL && fd >= 0)
+		path = fd_path(fd, buf, sizeof buf);
+	if (path == NULL || strstr(path, swap_match) == NULL)
+		return;
+	swap_steps += len;
+	if (*swap_steps == ',')
+		swap_steps++;
+	if (real_unlink(swap_dir) == 0) {
+		/* it was the link: the directory comes back */
+		if (real_rename(swap_away, swap_dir) != 0) {
+			say("libinject: cannot move INJECT_SWAP_AWAY back\n");
+			_exit(99);
+		}
+	} else if (real_rename(swap_dir, swap_away) != 0 || symlink(swap_link, swap_dir) != 0) {
+		say("libinject: cannot swap INJECT_SWAP_DIR for a link\n");
+		_exit(99);
+	}
 }
 
 /*
@@ -564,6 +649,7 @@ open(const char *path, int flags, ...)
 	mode = mode_arg(flags, ap);
 	va_end(ap);
 	resolve_all();
+	swap_hook(K_OPEN, path, -1);
 	if (hit(K_OPEN, path, -1))
 		return -1;
 	return real_open(path, flags, mode);
@@ -579,6 +665,7 @@ open64(const char *path, int flags, ...)
 	mode = mode_arg(flags, ap);
 	va_end(ap);
 	resolve_all();
+	swap_hook(K_OPEN, path, -1);
 	if (hit(K_OPEN, path, -1))
 		return -1;
 	return real_open(path, flags | O_LARGEFILE, mode);
@@ -591,6 +678,7 @@ int
 __open_2(const char *path, int flags)
 {
 	resolve_all();
+	swap_hook(K_OPEN, path, -1);
 	if (hit(K_OPEN, path, -1))
 		return -1;
 	return real_open(path, flags);
@@ -600,6 +688,7 @@ int
 __open64_2(const char *path, int flags)
 {
 	resolve_all();
+	swap_hook(K_OPEN, path, -1);
 	if (hit(K_OPEN, path, -1))
 		return -1;
 	return real_open(path, flags | O_LARGEFILE);
@@ -610,12 +699,14 @@ openat(int dirfd, const char *path, int flags, ...)
 {
 	va_list ap;
 	mode_t mode;
+	char buf[4096];
 
 	va_start(ap, flags);
 	mode = mode_arg(flags, ap);
 	va_end(ap);
 	resolve_all();
-	if (hit(K_OPEN, path, -1))
+	swap_hook(K_OPEN, path, -1);
+	if (hit(K_OPEN, at_path(dirfd, path, buf, sizeof buf), -1))
 		return -1;
 	return real_openat(dirfd, path, flags, mode);
 }
@@ -625,12 +716,14 @@ openat64(int dirfd, const char *path, int flags, ...)
 {
 	va_list ap;
 	mode_t mode;
+	char buf[4096];
 
 	va_start(ap, flags);
 	mode = mode_arg(flags, ap);
 	va_end(ap);
 	resolve_all();
-	if (hit(K_OPEN, path, -1))
+	swap_hook(K_OPEN, path, -1);
+	if (hit(K_OPEN, at_path(dirfd, path, buf, sizeof buf), -1))
 		return -1;
 	return real_openat(dirfd, path, flags | O_LARGEFILE, mode);
 }
@@ -639,6 +732,7 @@ int
 mkostemp(char *template, int flags)
 {
 	resolve_all();
+	swap_hook(K_OPEN, template, -1);
 	if (hit(K_OPEN, template, -1))
 		return -1;
 	return real_mkostemp(template, flags);
@@ -654,6 +748,7 @@ int
 mkstemp(char *template)
 {
 	resolve_all();
+	swap_hook(K_OPEN, template, -1);
 	if (hit(K_OPEN, template, -1))
 		return -1;
 	return real_mkstemp(template);
@@ -743,6 +838,7 @@ int
 rename(const char *from, const char *to)
 {
 	resolve_all();
+	swap_hook(K_RENAME, from, -1);
 	if (hit(K_RENAME, to, -1))
 		return -1;
 	return real_rename(from, to);
@@ -751,8 +847,11 @@ rename(const char *from, const char *to)
 int
 renameat(int fromfd, const char *from, int tofd, const char *to)
 {
+	char buf[4096];
+
 	resolve_all();
-	if (hit(K_RENAME, to, -1))
+	swap_hook(K_RENAME, from, -1);
+	if (hit(K_RENAME, at_path(tofd, to, buf, sizeof buf), -1))
 		return -1;
 	return real_renameat(fromfd, from, tofd, to);
 }
@@ -760,8 +859,11 @@ renameat(int fromfd, const char *from, int tofd, const char *to)
 int
 renameat2(int fromfd, const char *from, int tofd, const char *to, unsigned int flags)
 {
+	char buf[4096];
+
 	resolve_all();
-	if (hit(K_RENAME, to, -1))
+	swap_hook(K_RENAME, from, -1);
+	if (hit(K_RENAME, at_path(tofd, to, buf, sizeof buf), -1))
 		return -1;
 	return real_renameat2(fromfd, from, tofd, to, flags);
 }
@@ -787,6 +889,7 @@ close(int fd)
 	int saved;
 
 	resolve_all();
+	swap_hook(K_CLOSE, NULL, fd);
 	if (hit(K_CLOSE, NULL, fd)) {
 		/* Linux releases the descriptor whatever close returns. */
 		saved = errno;
@@ -818,8 +921,10 @@ unlink(const char *path)
 int
 unlinkat(int dirfd, const char *path, int flags)
 {
+	char buf[4096];
+
 	resolve_all();
-	if (hit(K_UNLINK, path, -1))
+	if (hit(K_UNLINK, at_path(dirfd, path, buf, sizeof buf), -1))
 		return -1;
 	return real_unlinkat(dirfd, path, flags);
 }
@@ -830,6 +935,7 @@ int
 link(const char *from, const char *to)
 {
 	resolve_all();
+	swap_hook(K_LINK, to, -1);
 	if (hit(K_LINK, to, -1))
 		return -1;
 	return real_link(from, to);
@@ -838,8 +944,11 @@ link(const char *from, const char *to)
 int
 linkat(int fromfd, const char *from, int tofd, const char *to, int flags)
 {
+	char buf[4096];
+
 	resolve_all();
-	if (hit(K_LINK, to, -1))
+	swap_hook(K_LINK, to, -1);
+	if (hit(K_LINK, at_path(tofd, to, buf, sizeof buf), -1))
 		return -1;
 	return real_linkat(fromfd, from, tofd, to, flags);
 }

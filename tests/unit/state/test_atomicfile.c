@@ -109,34 +109,67 @@ test_replace_through_symlink(void)
 	fixture_release(&fx);
 }
 
-/* The directory disappears between reading and replacing: nothing can be
- * created, and the old file (moved with its directory) is untouched. */
+/* The directory disappears between reading and replacing (the file
+ * removed, the directory too): nothing can be created there. */
 static void
 test_fail_missing_directory(void)
 {
 	struct fixture fx;
-	char *sub, *gone, *hosts_gone;
+	char *sub;
 
 	fixture_init(&fx, "unused\n", 0644);
 	sub = xasprintf("%s/sub", fx.t.dir);
-	gone = xasprintf("%s/sub.gone", fx.t.dir);
-	hosts_gone = xasprintf("%s/hosts", gone);
 	CU_ASSERT_EQUAL_FATAL(mkdir(sub, 0755), 0);
 	free(fx.t.hosts);
 	fx.t.hosts = xasprintf("%s/hosts", sub);
 	unit_write_file(fx.t.hosts, "old\n");
 	fixture_open(&fx, "old\n");
-	CU_ASSERT_EQUAL_FATAL(rename(sub, gone), 0);
+	CU_ASSERT_EQUAL_FATAL(unlink(fx.t.hosts), 0);
+	CU_ASSERT_EQUAL_FATAL(rmdir(sub), 0);
 
 	CU_ASSERT_NOT_EQUAL(replace(&fx, "new\n", 0), 0);
 	CU_ASSERT_EQUAL(fx.af.failed_step, ATOMICFILE_STEP_CREATE_TEMP);
 	CU_ASSERT_STRING_EQUAL(atomicfile_step_name(fx.af.failed_step), "create temporary file");
 	CU_ASSERT_TRUE(fx.cause != NULL && strstr(fx.cause, "cannot create a temporary file") != NULL);
-	CU_ASSERT_TRUE(unit_file_is(hosts_gone, "old\n"));
-	CU_ASSERT_EQUAL(unit_count_entries(gone), 1);
 	CU_ASSERT_EQUAL(access(sub, F_OK), -1);
 	free(sub);
+	fixture_release(&fx);
+}
+
+/* The directory is swapped for a link to another one between reading and
+ * replacing: the directory opened by atomicfile_open() is written (where
+ * it now is), never the link's target. */
+static void
+test_directory_held(void)
+{
+	struct fixture fx;
+	char *sub, *gone, *other, *other_hosts, *hosts_gone;
+
+	fixture_init(&fx, "unused\n", 0644);
+	sub = xasprintf("%s/sub", fx.t.dir);
+	gone = xasprintf("%s/sub.gone", fx.t.dir);
+	other = xasprintf("%s/other", fx.t.dir);
+	other_hosts = xasprintf("%s/hosts", other);
+	hosts_gone = xasprintf("%s/hosts", gone);
+	CU_ASSERT_EQUAL_FATAL(mkdir(sub, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(other, 0755), 0);
+	unit_write_file(other_hosts, "other\n");
+	free(fx.t.hosts);
+	fx.t.hosts = xasprintf("%s/hosts", sub);
+	unit_write_file(fx.t.hosts, "old\n");
+	fixture_open(&fx, "old\n");
+	CU_ASSERT_EQUAL_FATAL(rename(sub, gone), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink(other, sub), 0);
+
+	CU_ASSERT_EQUAL(replace(&fx, "new\n", 0), 0);
+	CU_ASSERT_TRUE(unit_file_is(hosts_gone, "new\n"));
+	CU_ASSERT_EQUAL(unit_count_entries(gone), 1);
+	CU_ASSERT_TRUE(unit_file_is(other_hosts, "other\n"));
+	CU_ASSERT_EQUAL(unit_count_entries(other), 1);
+	free(sub);
 	free(gone);
+	free(other);
+	free(other_hosts);
 	free(hosts_gone);
 	fixture_release(&fx);
 }
@@ -313,6 +346,7 @@ static const struct unit_test atomicfile_tests[] = {
 	{ "replace_bytes_mode_owner", test_replace_bytes_mode_owner },
 	{ "replace_through_symlink", test_replace_through_symlink },
 	{ "fail_missing_directory", test_fail_missing_directory },
+	{ "directory_held", test_directory_held },
 	{ "fail_readonly_directory", test_fail_readonly_directory },
 	{ "fail_rename_leaves_no_temp", test_fail_rename_leaves_no_temp },
 	{ "in_place", test_in_place },

@@ -1,0 +1,103 @@
+#!/bin/sh
+# Issue 11, paths resolved and opened once: the hosts file's directory is
+# held as a descriptor from the read to the directory fsync, and the state
+# directory from the start of the run, so a directory swapped for a
+# symbolic link after the trust walk cannot misdirect the write. The preload library plays the attacker at exact points of the
+# write: at the creation of the temporary file it renames the directory
+# away and puts a link to another root-owned directory in its place, puts
+# the directory back when the temporary file is closed (so that a check by
+# path before the rename sees the file it read), and swaps again just
+# before the rename. Path-based code then creates the temporary file in
+# the other directory and renames it over the other directory's hosts
+# file; the held descriptor keeps every step in the original directory.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fault-lib.sh"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "SKIP: needs root (the other directory must be root's, as in the attack)" >&2
+	exit 77
+fi
+need_inject
+
+mkdir -p "$T/a/etc" "$T/b/etc"
+printf '127.0.0.1\tlocalhost\n' > "$T/orig"
+printf '10.9.9.9\tother.example\n' > "$T/other"
+cp "$T/orig" "$T/a/etc/etchosts"
+cp "$T/other" "$T/b/etc/etchosts"
+
+# swap_run STEPS [MATCH DIR AWAY LINK]: apply on a/etc/etchosts, a
+# directory (a/etc) swapped for a link (to b/etc) at STEPS.
+swap_run() {
+	run env LD_PRELOAD="$INJECT_LIB" INJECT_SWAP_STEPS="$1" \
+	    INJECT_SWAP_MATCH="${2:-.etchosts.amlhosts-}" INJECT_SWAP_DIR="${3:-$T/a/etc}" \
+	    INJECT_SWAP_AWAY="${4:-$T/a/moved}" INJECT_SWAP_LINK="${5:-$T/b/etc}" \
+	    "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s/state" \
+	    apply --name myws --from-json "$NIC"
+}
+
+# checks WHAT: the other directory's file is untouched and nothing was
+# left there; the run either failed with the original file as it was, or
+# wrote the original file (now in a/moved, where the descriptor leads).
+checks() {
+	same "$T/other" "$T/b/etc/etchosts" "$1: the link's target is untouched" || true
+	left=$(find "$T/b/etc" -mindepth 1 ! -name etchosts)
+	[ -z "$left" ] && pass || fail "$1: files left in the link's target: $left"
+	if [ "$rc" -eq 0 ]; then
+		grep -q "^# BEGIN amlhosts myws" "$T/a/moved/etchosts" && pass ||
+		    fail "$1: exit 0 but the original file (in $T/a/moved) has no block"
+	else
+		same "$T/orig" "$T/a/moved/etchosts" "$1: exit $rc, original file untouched" || true
+	fi
+}
+
+# The full dance: out at the temporary file's creation, back at its close,
+# out again at the rename.
+swap_run "open,close,rename"
+[ -L "$T/a/etc" ] && [ -d "$T/a/moved" ] ||
+    fail "the preload library did not swap the directory (exit $rc: $(cat "$T/err"))"
+checks "swapped at create and rename"
+
+# Swapped once, at the creation of the temporary file, and left so.
+rm -rf "$T/a/etc" "$T/a/moved" "$T/s"
+mkdir "$T/a/etc"
+cp "$T/orig" "$T/a/etc/etchosts"
+cp "$T/other" "$T/b/etc/etchosts"
+swap_run "open"
+[ -L "$T/a/etc" ] || fail "the preload library did not swap the directory"
+checks "swapped at create"
+
+# The state directory's parent swapped for a link (to a root-owned
+# directory with a state directory of its own) when the backup is linked:
+# the backup and the journal record go to the state directory held, and
+# nothing is created behind the link.
+rm -rf "$T/a/etc" "$T/a/moved" "$T/s"
+mkdir "$T/a/etc"
+cp "$T/orig" "$T/a/etc/etchosts"
+mkdir -p "$T/s2/state/backups"
+chmod 0700 "$T/s2/state" "$T/s2/state/backups"
+swap_run "link" "1.hosts" "$T/s" "$T/s.moved" "$T/s2"
+[ -L "$T/s" ] || fail "the preload library did not swap the state directory's parent"
+expect_rc 0 "state directory swapped at the backup" || true
+left=$(find "$T/s2/state" -mindepth 1 ! -name backups)
+[ -z "$left" ] && pass || fail "files created behind the link: $left"
+[ -f "$T/s.moved/state/backups/1.hosts" ] && [ -s "$T/s.moved/state/journal" ] && pass ||
+    fail "the backup or the journal is not in the state directory held"
+grep -q "^# BEGIN amlhosts myws" "$T/a/etc/etchosts" && pass ||
+    fail "state directory swapped: the hosts file was not written"
+
+# Held, not read: a user who may search the hosts file's directory but not
+# list it (mode 0711) can still run status on the file in it.
+if command -v runuser >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
+	chmod 0711 "$T"
+	mkdir -m 0711 "$T/x"
+	cp "$T/orig" "$T/x/hosts"
+	chmod 0644 "$T/x/hosts"
+	run runuser -u nobody -- "$AMLHOSTS" -c /dev/null -H "$T/x/hosts" \
+	    --state-dir "$T/x/nostate" status
+	expect_rc 0 "status as a user in a directory it cannot read" || true
+	expect_out "no amlhosts blocks in '$T/x/hosts'" || true
+else
+	echo "note: no runuser or no user nobody: the 0711 directory case is not run" >&2
+fi
+
+finish
