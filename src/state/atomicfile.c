@@ -212,20 +212,13 @@ join(const char *dir, const char *name)
 }
 #endif
 
+#ifndef _WIN32
 /* open name in the directory, never through a link at name; EINTR is
- * retried as in open_retry(). */
+ * retried as in open_retry(). (POSIX only: Windows opens by path, through
+ * platform_open() where another program may hold the file.) */
 static int
 at_open(int dfd, const char *dir, const char *name, int flags, mode_t mode)
 {
-#ifdef _WIN32
-	char *path = join(dir, name);
-	int fd;
-
-	(void)dfd;
-	fd = open_retry(path, flags, mode);
-	free(path);
-	return fd;
-#else
 	int fd;
 
 	(void)dir;
@@ -233,8 +226,8 @@ at_open(int dfd, const char *dir, const char *name, int flags, mode_t mode)
 		fd = openat(dfd, name, flags | O_NOFOLLOW, mode);
 	} while (fd < 0 && errno == EINTR);
 	return fd;
-#endif
 }
+#endif
 
 /* lstat of name in the directory. */
 static int
