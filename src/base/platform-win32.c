@@ -5,7 +5,8 @@
  * open() and stat() take them; they are widened for the calls that exist
  * in wide form alone or matter most (CreateFileW for the hosts file,
  * ReplaceFileW, MoveFileExW), and given the \\?\ prefix there when they
- * are too long for MAX_PATH (widen_path).
+ * are too long for MAX_PATH (widen_path). --syslog goes to the Event Log
+ * (platform_openlog, platform_syslog).
  */
 #include "config.h"
 
@@ -22,6 +23,7 @@
 #include <knownfolders.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,22 @@
 /* How long a sharing violation is waited out (platform_set_share_wait):
  * lock_timeout's default until the configuration says otherwise. */
 static int share_wait_s = 30;
+
+/* The attributes a replaced hosts file keeps (platform_replace's fallback):
+ * what a user or Windows may have set on it, not what describes its data. */
+#define KEPT_ATTRIBUTES (FILE_ATTRIBUTE_READONLY | FILE_ATTRIBUTE_HIDDEN | \
+	FILE_ATTRIBUTE_SYSTEM | FILE_ATTRIBUTE_ARCHIVE | FILE_ATTRIBUTE_NOT_CONTENT_INDEXED)
+
+/* The Event Log entries --syslog writes, by kind; the message file that
+ * the install steps register (.NET's EventLogMessages.dll) shows every ID
+ * as its one string. */
+#define EVENT_ID_INFO 1
+#define EVENT_ID_WARNING 2
+#define EVENT_ID_ERROR 3
+
+struct platform_test_hooks platform_test_hooks;
+
+static void fill_random(char *x, int tries);
 
 /* Every file in binary mode, before main (the tests' too): the hosts
  * engine keeps CRLF and LF itself, byte for byte. */
@@ -275,6 +293,8 @@ is_elevated(void)
 	DWORD len = 0;
 	int yes = 0;
 
+	if (platform_test_hooks.not_elevated)
+		return 0;
 	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &token))
 		return 0;
 	if (GetTokenInformation(token, TokenElevation, &elev, sizeof elev, &len))
@@ -386,36 +406,176 @@ platform_open(const char *path, int flags)
 	return fd;
 }
 
-int
-platform_replace(const char *tmp, const char *target)
+/*
+ * ReplaceFileW's backup name for target: ".<name>.amlhosts-XXXXXX" beside
+ * it, widened; NULL (errno set) if it cannot be converted. Given, rather
+ * than none, so that where ReplaceFileW moves the old file away and then
+ * fails (ERROR_UNABLE_TO_MOVE_REPLACEMENT_2) the old file is where we can
+ * put it back, not under a name Windows chose. The form is atomicfile's
+ * temporary files' (ATOMICFILE_TEMP_TAG), so one a failed delete left is
+ * swept by the next run.
+ */
+static wchar_t *
+backup_name(const char *target)
 {
-	wchar_t *wtmp = widen_path(tmp), *wtarget = widen_path(target);
+	const char *base = target + strlen(target);
+	char *name;
+	wchar_t *w;
+
+	while (base > target && !PLATFORM_IS_SEP(base[-1]) && base[-1] != ':')
+		base--;
+	name = xasprintf("%.*s.%s.amlhosts-XXXXXX", (int)(base - target), target, base);
+	fill_random(name + strlen(name) - 6, 0);
+	w = widen_path(name);
+	free(name);
+	return w;
+}
+
+/* Turn privilege name on or off in this process' token (by its wide
+ * name: mingw-w64's SE_RESTORE_NAME is narrow); *was (if not NULL) gets
+ * whether it was on. Nonzero if done. */
+static int
+set_privilege(const wchar_t *name, int on, int *was)
+{
+	HANDLE token;
+	TOKEN_PRIVILEGES tp, prev;
+	DWORD len = 0;
+	int done;
+
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, &token))
+		return 0;
+	tp.PrivilegeCount = 1;
+	tp.Privileges[0].Attributes = on ? SE_PRIVILEGE_ENABLED : 0;
+	done = LookupPrivilegeValueW(NULL, name, &tp.Privileges[0].Luid) &&
+	    AdjustTokenPrivileges(token, FALSE, &tp, sizeof prev, &prev, &len) &&
+	    GetLastError() == ERROR_SUCCESS;
+	if (done && was != NULL)
+		*was = prev.PrivilegeCount == 0 ||
+		    (prev.Privileges[0].Attributes & SE_PRIVILEGE_ENABLED) != 0;
+	CloseHandle(token);
+	return done;
+}
+
+/*
+ * Give to the DACL (protected or inheriting, as it is), owner and
+ * attributes of from: the hosts file's, which a plain move would swap for
+ * those the temporary file got from drivers\etc. An owner other than
+ * ourselves (the hosts file's is SYSTEM or TrustedInstaller) takes
+ * SeRestorePrivilege, which an elevated token has but not enabled: on for
+ * this call only. A Windows error code, ERROR_SUCCESS when done.
+ */
+static DWORD
+copy_security(const wchar_t *from, const wchar_t *to)
+{
+	PSECURITY_DESCRIPTOR sd = NULL;
+	SECURITY_DESCRIPTOR_CONTROL ctl;
+	SECURITY_INFORMATION si = OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION;
+	PSID owner = NULL;
+	PACL dacl = NULL;
+	DWORD err, rev, attr = GetFileAttributesW(from);
+	int restore = 0, was = 1;
+
+	if (attr == INVALID_FILE_ATTRIBUTES)
+		return GetLastError();
+	err = GetNamedSecurityInfoW(from, SE_FILE_OBJECT, si, &owner, NULL, &dacl, NULL, &sd);
+	if (err != ERROR_SUCCESS)
+		return err;
+	if (!GetSecurityDescriptorControl(sd, &ctl, &rev)) {
+		err = GetLastError();
+		goto out;
+	}
+	si |= (ctl & SE_DACL_PROTECTED) != 0 ? PROTECTED_DACL_SECURITY_INFORMATION :
+	    UNPROTECTED_DACL_SECURITY_INFORMATION;
+	restore = set_privilege(L"SeRestorePrivilege", 1, &was) && !was;
+	err = SetNamedSecurityInfoW((wchar_t *)to, SE_FILE_OBJECT, si, owner, NULL, dacl, NULL);
+	if (restore)
+		set_privilege(L"SeRestorePrivilege", 0, NULL);
+	if (err == ERROR_SUCCESS && !SetFileAttributesW(to, attr & KEPT_ATTRIBUTES))
+		err = GetLastError();
+out:
+	LocalFree(sd);
+	return err;
+}
+
+/* ReplaceFileW, or for the tests (platform_test_hooks.replace_error) its
+ * failure as Windows gives it: for _2 the old file has gone to the backup
+ * name. */
+static BOOL
+replace_file(const wchar_t *wtarget, const wchar_t *wtmp, const wchar_t *wbackup)
+{
+	DWORD fail = platform_test_hooks.replace_error;
+
+	if (fail == 0)
+		return ReplaceFileW(wtarget, wtmp, wbackup, REPLACEFILE_IGNORE_MERGE_ERRORS, NULL, NULL);
+	if (fail == ERROR_UNABLE_TO_MOVE_REPLACEMENT_2 && !MoveFileExW(wtarget, wbackup, 0))
+		return FALSE;
+	SetLastError(fail);
+	return FALSE;
+}
+
+/*
+ * ReplaceFileW could not move wtmp into place (err): the old file is still
+ * at wtarget (ERROR_UNABLE_TO_MOVE_REPLACEMENT) or at wbackup (_2, given
+ * a backup name). wtmp takes its DACL, owner and attributes, then its name
+ * with a plain move; if that fails the old file goes back to wtarget, so
+ * a retry starts over. A Windows error code, ERROR_SUCCESS when done.
+ */
+static DWORD
+move_fallback(const wchar_t *wtmp, const wchar_t *wtarget, const wchar_t *wbackup, DWORD err)
+{
+	const wchar_t *old = err == ERROR_UNABLE_TO_MOVE_REPLACEMENT_2 ? wbackup : wtarget;
+	DWORD rc = copy_security(old, wtmp);
+
+	if (rc == ERROR_SUCCESS) {
+		if (MoveFileExW(wtmp, wtarget, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
+			if (old == wbackup)
+				DeleteFileW(wbackup); /* else swept by the next run */
+			return ERROR_SUCCESS;
+		}
+		rc = GetLastError();
+	}
+	/* Failing that, the atomicfile's backup in the state directory still
+	 * holds these bytes, and the name is one the next run sweeps. */
+	if (old == wbackup)
+		MoveFileExW(wbackup, wtarget, MOVEFILE_WRITE_THROUGH);
+	return rc;
+}
+
+/* platform_replace on the widened paths (target as given, for the backup
+ * name). */
+static int
+replace_wide(const wchar_t *wtmp, const wchar_t *wtarget, const char *target)
+{
+	wchar_t *wbackup = backup_name(target);
 	struct backoff b;
 	DWORD err = ERROR_SUCCESS;
 	int rc = -1, denied;
 
-	if (wtmp == NULL || wtarget == NULL) {
-		errno = EINVAL;
-		goto out;
-	}
+	if (wbackup == NULL)
+		return -1;
 	backoff_start(&b);
 	for (;;) {
 		/* ReplaceFileW keeps the target's ACL, owner, attributes and
-		 * streams: the hosts file stays as locked down as it was. */
-		if (ReplaceFileW(wtarget, wtmp, NULL, REPLACEFILE_IGNORE_MERGE_ERRORS, NULL, NULL)) {
+		 * streams: the hosts file stays as locked down as it was. The
+		 * old file, at the backup name once it succeeded, goes. */
+		if (replace_file(wtarget, wtmp, wbackup)) {
+			DeleteFileW(wbackup); /* else swept by the next run */
 			rc = 0;
 			break;
 		}
 		err = GetLastError();
-		if (err == ERROR_FILE_NOT_FOUND || err == ERROR_UNABLE_TO_MOVE_REPLACEMENT ||
+		if (err == ERROR_FILE_NOT_FOUND) {
+			/* No target (a new file): a plain move, written
+			 * through, with nothing to keep. */
+			err = MoveFileExW(wtmp, wtarget, MOVEFILE_REPLACE_EXISTING |
+			    MOVEFILE_WRITE_THROUGH) ? ERROR_SUCCESS : GetLastError();
+		} else if (err == ERROR_UNABLE_TO_MOVE_REPLACEMENT ||
 		    err == ERROR_UNABLE_TO_MOVE_REPLACEMENT_2) {
-			/* No target (a new file), or it could not take the new
-			 * bytes' name: a plain move over it, written through. */
-			if (MoveFileExW(wtmp, wtarget, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH)) {
-				rc = 0;
-				break;
-			}
-			err = GetLastError();
+			err = move_fallback(wtmp, wtarget, wbackup, err);
+		}
+		if (err == ERROR_SUCCESS) {
+			rc = 0;
+			break;
 		}
 		if (sharing_violation(err)) {
 			if (!backoff_again(&b, (ULONGLONG)share_wait_s * 1000)) {
@@ -437,9 +597,22 @@ platform_replace(const char *tmp, const char *target)
 			break;
 		}
 	}
-out:
-	free(wtmp);
+	free(wbackup);
+	return rc;
+}
+
+int
+platform_replace(const char *tmp, const char *target)
+{
+	wchar_t *wtmp = widen_path(tmp), *wtarget = widen_path(target);
+	int rc = -1;
+
+	if (wtmp != NULL && wtarget != NULL)
+		rc = replace_wide(wtmp, wtarget, target);
+	else
+		errno = EINVAL;
 	free(wtarget);
+	free(wtmp);
 	return rc;
 }
 
@@ -530,32 +703,41 @@ platform_private_dir(const char *dir, char **cause)
 	PACL dacl = NULL;
 	ACE_HEADER *ace;
 	void *tu;
-	char *me_str = NULL, *sddl;
 	struct stat st;
 	DWORD i, err;
 	int rc = -1;
 
 	me = current_user(&tu);
-	if (me == NULL || !ConvertSidToStringSidA(me, &me_str)) {
+	if (me == NULL) {
 		set_error(cause, "cannot read the user running amlhosts (for the state directory's ACL)");
 		goto out;
 	}
-	/* Protected (P): nothing inherited from the parent. */
-	sddl = xasprintf("D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;FA;;;%s)", me_str);
-	if (!ConvertStringSecurityDescriptorToSecurityDescriptorA(sddl, SDDL_REVISION_1, &sd, NULL))
-		sd = NULL;
-	free(sddl);
-	if (sd == NULL) {
-		set_error(cause, "cannot build the state directory's ACL");
-		goto out;
-	}
-	sa.nLength = sizeof sa;
-	sa.lpSecurityDescriptor = sd;
-	sa.bInheritHandle = FALSE;
-	if (!CreateDirectoryA(dir, &sa) && (err = GetLastError()) != ERROR_ALREADY_EXISTS) {
-		set_error(cause, "cannot create state directory '%s': %s", dir,
-		    strerror(platform_errno_of(err)));
-		goto out;
+	if (stat(dir, &st) != 0 && errno == ENOENT) {
+		/* Made by a run that is not elevated it would be that user's,
+		 * which the SYSTEM task refuses: said before anything is made. */
+		if (!is_elevated()) {
+			set_error(cause, "cannot create state directory '%s': amlhosts is not "
+			    "elevated; run it from an elevated prompt (Run as administrator), or "
+			    "as a scheduled task with highest privileges", dir);
+			goto out;
+		}
+		/* SYSTEM and Administrators, for what is made in it too (OICI);
+		 * protected (P): nothing inherited from %ProgramData%, which
+		 * lets every user add files. */
+		if (!ConvertStringSecurityDescriptorToSecurityDescriptorA(
+		    "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)", SDDL_REVISION_1, &sd, NULL)) {
+			sd = NULL;
+			set_error(cause, "cannot build the state directory's ACL");
+			goto out;
+		}
+		sa.nLength = sizeof sa;
+		sa.lpSecurityDescriptor = sd;
+		sa.bInheritHandle = FALSE;
+		if (!CreateDirectoryA(dir, &sa) && (err = GetLastError()) != ERROR_ALREADY_EXISTS) {
+			set_error(cause, "cannot create state directory '%s': %s", dir,
+			    strerror(platform_errno_of(err)));
+			goto out;
+		}
 	}
 	if (stat(dir, &st) != 0) {
 		set_error(cause, "cannot stat state directory '%s': %s", dir, strerror(errno));
@@ -603,8 +785,6 @@ out:
 		LocalFree(cur);
 	if (sd != NULL)
 		LocalFree(sd);
-	if (me_str != NULL)
-		LocalFree(me_str);
 	free(tu);
 	return rc;
 }
@@ -690,8 +870,66 @@ platform_sha256(const void *p, size_t n, unsigned char md[32])
 int
 platform_syslog_available(char **cause)
 {
-	return set_error(cause, "--syslog is not available on Windows, which has no "
-	    "syslog; a scheduled task's history records each run's exit status");
+	(void)cause;
+	return 0;
+}
+
+/* The Event Log source of --syslog (platform_openlog); NULL before, or if
+ * it cannot be had. */
+static HANDLE event_source;
+
+void
+platform_openlog(const char *ident)
+{
+	wchar_t *w = platform_widen(ident);
+
+	/* An unregistered source still logs, to Application, with a note
+	 * that its message file is missing. NULL leaves --syslog silent, as
+	 * syslog(3) is when no daemon listens. */
+	if (event_source == NULL && w != NULL)
+		event_source = RegisterEventSourceW(NULL, w);
+	free(w);
+}
+
+void
+platform_syslog(int prio, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	wchar_t *w;
+	const wchar_t *strings[1];
+	int n;
+	WORD type = prio <= LOG_ERR ? EVENTLOG_ERROR_TYPE :
+	    prio == LOG_WARNING ? EVENTLOG_WARNING_TYPE : EVENTLOG_INFORMATION_TYPE;
+	DWORD id = prio <= LOG_ERR ? EVENT_ID_ERROR :
+	    prio == LOG_WARNING ? EVENT_ID_WARNING : EVENT_ID_INFO;
+
+	if (event_source == NULL)
+		return;
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	/* Without MB_ERR_INVALID_CHARS: a message naming a file whose name is
+	 * not text is still logged, that name with U+FFFD. */
+	n = MultiByteToWideChar(CP_ACP, 0, msg, -1, NULL, 0);
+	if (n > 0) {
+		w = xmalloc((size_t)n * sizeof *w);
+		strings[0] = w;
+		/* Like syslog(3), logging never fails the command: a full or
+		 * stopped log is not a reason to leave the hosts file alone. */
+		if (MultiByteToWideChar(CP_ACP, 0, msg, -1, w, n) == n)
+			(void)ReportEventW(event_source, type, 0, id, NULL, 1, 0, strings, NULL);
+		free(w);
+	}
+	free(msg);
+}
+
+void
+platform_closelog(void)
+{
+	if (event_source != NULL)
+		DeregisterEventSource(event_source);
+	event_source = NULL;
 }
 
 void

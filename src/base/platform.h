@@ -54,7 +54,11 @@ int platform_trylock(int fd);
 /* Put the complete, synced file tmp in place of target in one step.
  * POSIX rename(2) (the caller syncs the directory); Windows ReplaceFileW,
  * which keeps the target's ACL and attributes, or MoveFileExW(REPLACE_
- * EXISTING | WRITE_THROUGH) where the target is gone. -1 with errno set on
+ * EXISTING | WRITE_THROUGH) where the target is gone, and where ReplaceFileW
+ * cannot move tmp into place (ERROR_UNABLE_TO_MOVE_REPLACEMENT(_2)) after
+ * copying the old file's DACL, owner and attributes onto tmp; the old file
+ * is never left under a name of Windows' choosing (ReplaceFileW is given a
+ * backup name beside the target, deleted after). -1 with errno set on
  * failure. On Windows, sharing violations (antivirus, the DNS Client
  * service, an editor holding the file open) are retried as platform_open()
  * does, then EBUSY; an access denial is EROFS (the read-only attribute) or
@@ -67,10 +71,13 @@ int platform_replace(const char *tmp, const char *target);
 int platform_check_writable(const char *shown, const char *target, char **cause);
 
 /* Windows only: create the state directory dir (or a directory in it) if
- * missing, with an ACL of its own (SYSTEM, Administrators and the user
- * running amlhosts; nothing inherited from %ProgramData%, where every user
- * may add files), and refuse one owned by someone else or that an ACL
- * entry lets others write. (POSIX: mode 0700 and owner, in journal.c.) */
+ * missing, with an ACL of its own (SYSTEM and Administrators, full control,
+ * inherited by what is made in it; protected: nothing inherited from
+ * %ProgramData%, where every user may add files), and only from an elevated
+ * run: one that is not elevated is told so and creates nothing (a directory
+ * it made would be its own, which the SYSTEM task refuses). Refuse an
+ * existing one owned by someone else or that an ACL entry lets others
+ * write. (POSIX: mode 0700 and owner, in journal.c.) */
 #ifdef _WIN32
 int platform_private_dir(const char *dir, char **cause);
 #endif
@@ -228,8 +235,10 @@ int platform_nanosleep(const struct timespec *req, struct timespec *rem);
 #define nanosleep(req, rem) platform_nanosleep((req), (rem))
 #define gmtime_r(t, tm) (gmtime_s((tm), (t)) == 0 ? (tm) : NULL)
 
-/* No syslog: --syslog is refused (platform_syslog_available), so these
- * are never reached with a message to log. */
+/* No syslog: --syslog writes to the Windows Event Log instead, source
+ * "amlhosts" in the Application log (the install steps register it):
+ * LOG_ERR and worse as errors, LOG_WARNING as warnings, the rest as
+ * information. */
 #define LOG_PID 0
 #define LOG_USER 0
 #define LOG_ERR 3
@@ -237,9 +246,23 @@ int platform_nanosleep(const struct timespec *req, struct timespec *rem);
 #define LOG_NOTICE 5
 #define LOG_INFO 6
 #define LOG_DEBUG 7
-#define openlog(ident, opt, fac) ((void)0)
-#define closelog() ((void)0)
-#define syslog(prio, ...) ((void)0)
+void platform_openlog(const char *ident);
+void platform_syslog(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void platform_closelog(void);
+#define openlog(ident, opt, fac) platform_openlog(ident)
+#define closelog() platform_closelog()
+#define syslog(...) platform_syslog(__VA_ARGS__)
+
+/* Tests only (test_platform_win): not_elevated makes the run look not
+ * elevated; replace_error, an ERROR_UNABLE_TO_MOVE_REPLACEMENT(_2), makes
+ * platform_replace's ReplaceFileW fail that way, as Windows does (for _2
+ * the old file already moved to the backup name), so that its fallback
+ * runs. Zero in the programs. */
+struct platform_test_hooks {
+	int not_elevated;
+	DWORD replace_error;
+};
+extern struct platform_test_hooks platform_test_hooks;
 #else
 #define PLATFORM_IS_SEP(c) ((c) == '/')
 #endif

@@ -3,13 +3,20 @@
  * (platform-win32.c), run under Wine by packaging/windows/test: a file
  * another handle holds open sharing nothing (share mode 0) is waited for
  * up to platform_share_wait() and then EBUSY; the read-only attribute
- * stops a replace at once with EROFS instead of a 5 s retry.
+ * stops a replace at once with EROFS instead of a 5 s retry; the fallback
+ * after ReplaceFileW's ERROR_UNABLE_TO_MOVE_REPLACEMENT(_2) (forced through
+ * platform_test_hooks: Wine's ReplaceFileW does not fail that way) keeps
+ * the old file's DACL, owner and attributes and leaves no file behind.
+ * platform_private_dir: a new state directory's DACL (SYSTEM and
+ * Administrators, protected), and none made by a run that is not elevated.
  */
 #include "config.h"
 
 /* platform.h brings winsock2.h, which must come before windows.h. */
 #include "base/platform.h"
 #include <windows.h>
+#include <aclapi.h>
+#include <sddl.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -194,6 +201,219 @@ test_replace_readonly(void)
 	free(tmp);
 }
 
+/* The owner and DACL of path in SDDL (with "P" when protected),
+ * LocalAlloc()ed; NULL if they cannot be read. */
+static wchar_t *
+sddl_of(const char *path)
+{
+	wchar_t *w = platform_widen(path), *text = NULL;
+	PSECURITY_DESCRIPTOR sd = NULL;
+	SECURITY_INFORMATION si = OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION;
+
+	if (w != NULL && GetNamedSecurityInfoW(w, SE_FILE_OBJECT, si, NULL, NULL, NULL, NULL,
+	    &sd) == ERROR_SUCCESS &&
+	    !ConvertSecurityDescriptorToStringSecurityDescriptorW(sd, SDDL_REVISION_1, si, &text, NULL))
+		text = NULL;
+	LocalFree(sd);
+	free(w);
+	return text;
+}
+
+/* Set path's DACL, protected, from sddl ("D:P..."). */
+static int
+set_dacl(const char *path, const wchar_t *sddl)
+{
+	PSECURITY_DESCRIPTOR sd = NULL;
+	PACL dacl = NULL;
+	BOOL present = FALSE, dflt = FALSE;
+	wchar_t *w = platform_widen(path);
+	DWORD err = ERROR_INVALID_DATA;
+
+	if (w != NULL && ConvertStringSecurityDescriptorToSecurityDescriptorW(sddl, SDDL_REVISION_1,
+	    &sd, NULL) && GetSecurityDescriptorDacl(sd, &present, &dacl, &dflt))
+		err = SetNamedSecurityInfoW(w, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION |
+		    PROTECTED_DACL_SECURITY_INFORMATION, NULL, NULL, dacl, NULL);
+	LocalFree(sd);
+	free(w);
+	return err == ERROR_SUCCESS;
+}
+
+/* Does the SDDL text end with the DACL dacl? */
+static int
+dacl_is(const wchar_t *text, const wchar_t *dacl)
+{
+	const wchar_t *d = text != NULL ? wcsstr(text, L"D:") : NULL;
+
+	return d != NULL && wcscmp(d, dacl) == 0;
+}
+
+/* Wine (8) keeps no DACL: it derives one from the Unix mode bits (the
+ * owner, SYSTEM, Everyone) and maps a DACL that is set onto them. */
+static void
+say_no_dacls(const char *what)
+{
+	fprintf(stderr, "\n  SKIP (part): %s: this system does not keep a DACL as set "
+	    "(Wine derives it from Unix mode bits), so it is not compared\n", what);
+}
+
+/* How many entries of dir but "." and ".." start with prefix. */
+static int
+count_prefixed(const char *prefix)
+{
+	WIN32_FIND_DATAA fd;
+	char *glob = xasprintf("%s\\%s*", dir, prefix);
+	HANDLE f = FindFirstFileA(glob, &fd);
+	int n = 0;
+
+	free(glob);
+	if (f == INVALID_HANDLE_VALUE)
+		return 0;
+	do
+		n += strcmp(fd.cFileName, ".") != 0 && strcmp(fd.cFileName, "..") != 0;
+	while (FindNextFileA(f, &fd));
+	FindClose(f);
+	return n;
+}
+
+/* ReplaceFileW fails with err (the old file at the target, or for _2
+ * moved to the backup name): the new bytes land with the old file's owner,
+ * protected DACL and attributes, and nothing else is left beside it. */
+static void
+replace_fallback(const char *name, DWORD err)
+{
+	/* The hosts file's on Windows 10. */
+	static const wchar_t locked[] = L"D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;0x1200a9;;;BU)";
+	char *target = make_file(name, "old\r\n"), *tmp = make_file("fallback-new", "new\r\n");
+	char *others = xasprintf(".%s", name);
+	wchar_t *before, *after;
+	DWORD attr;
+	int kept;
+
+	CU_ASSERT_FATAL(set_dacl(target, locked));
+	CU_ASSERT_FATAL(SetFileAttributesA(target, FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_ARCHIVE));
+	before = sddl_of(target);
+	CU_ASSERT_FATAL(before != NULL);
+	/* The temporary file's own are not those: else nothing is shown. */
+	kept = dacl_is(before, locked);
+	after = sddl_of(tmp);
+	CU_ASSERT_FATAL(after != NULL);
+	if (kept) {
+		CU_ASSERT(wcscmp(before, after) != 0);
+	} else {
+		say_no_dacls("the replaced file's DACL and owner");
+	}
+	LocalFree(after);
+	platform_set_share_wait(10);
+	platform_test_hooks.replace_error = err;
+	CU_ASSERT(platform_replace(tmp, target) == 0);
+	platform_test_hooks.replace_error = 0;
+	CU_ASSERT(holds(target, "new\r\n"));
+	after = sddl_of(target);
+	CU_ASSERT(after != NULL && (!kept || wcscmp(before, after) == 0));
+	if (after != NULL && wcscmp(before, after) != 0)
+		fprintf(stderr, "\n  %s: %ls, was %ls\n", name, after, before);
+	attr = GetFileAttributesA(target);
+	CU_ASSERT(attr != INVALID_FILE_ATTRIBUTES &&
+	    (attr & (FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_ARCHIVE | FILE_ATTRIBUTE_READONLY)) ==
+	    (FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_ARCHIVE));
+	/* The old file under no other name (ReplaceFileW's backup), the
+	 * temporary file gone. */
+	CU_ASSERT(count_prefixed(others) == 0);
+	CU_ASSERT(GetFileAttributesA(tmp) == INVALID_FILE_ATTRIBUTES);
+	LocalFree(before);
+	LocalFree(after);
+	free(others);
+	free(target);
+	free(tmp);
+}
+
+static void
+test_replace_fallback(void)
+{
+	replace_fallback("fallback1", ERROR_UNABLE_TO_MOVE_REPLACEMENT);
+}
+
+static void
+test_replace_fallback_2(void)
+{
+	replace_fallback("fallback2", ERROR_UNABLE_TO_MOVE_REPLACEMENT_2);
+}
+
+static void
+test_replace_no_backup_left(void)
+{
+	char *target = make_file("plain", "old\r\n"), *tmp = make_file("plain-new", "new\r\n");
+
+	platform_set_share_wait(10);
+	CU_ASSERT(platform_replace(tmp, target) == 0);
+	CU_ASSERT(holds(target, "new\r\n"));
+	CU_ASSERT(count_prefixed(".plain") == 0);
+	free(target);
+	free(tmp);
+}
+
+static void
+test_private_dir_acl(void)
+{
+	/* Exactly SYSTEM and Administrators, full control, for what is made
+	 * in it too; protected: nothing from the parent. */
+	static const wchar_t want[] = L"D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)";
+	char *state = xasprintf("%s\\state", dir), *probe = xasprintf("%s\\probe", dir);
+	char *cause = NULL;
+	wchar_t *got, *probed;
+	SECURITY_ATTRIBUTES sa;
+	PSECURITY_DESCRIPTOR sd = NULL;
+
+	CU_ASSERT_FATAL(platform_private_dir(state, &cause) == 0);
+	got = sddl_of(state);
+	CU_ASSERT_FATAL(got != NULL);
+	if (!dacl_is(got, want)) {
+		/* Only a system that keeps a DACL as given can show it: a
+		 * directory made with that DACL directly, read back. */
+		CU_ASSERT_FATAL(ConvertStringSecurityDescriptorToSecurityDescriptorW(want,
+		    SDDL_REVISION_1, &sd, NULL));
+		sa.nLength = sizeof sa;
+		sa.lpSecurityDescriptor = sd;
+		sa.bInheritHandle = FALSE;
+		CU_ASSERT_FATAL(CreateDirectoryA(probe, &sa));
+		probed = sddl_of(probe);
+		if (dacl_is(probed, want)) {
+			CU_FAIL("the state directory's DACL is not SYSTEM and Administrators only");
+			fprintf(stderr, "\n  state directory: %ls\n", got);
+		} else
+			say_no_dacls("the state directory's DACL");
+		LocalFree(probed);
+		LocalFree(sd);
+		CU_ASSERT(RemoveDirectoryA(probe));
+	}
+	LocalFree(got);
+	/* Its backups/ the same way; an existing one passes again. */
+	free(state);
+	state = xasprintf("%s\\state\\backups", dir);
+	CU_ASSERT(platform_private_dir(state, &cause) == 0);
+	CU_ASSERT(platform_private_dir(state, &cause) == 0);
+	CU_ASSERT(RemoveDirectoryA(state));
+	free(state);
+	free(probe);
+	free(cause);
+}
+
+static void
+test_private_dir_not_elevated(void)
+{
+	char *state = xasprintf("%s\\user-state", dir), *cause = NULL;
+
+	platform_test_hooks.not_elevated = 1;
+	CU_ASSERT(platform_private_dir(state, &cause) != 0);
+	CU_ASSERT(cause != NULL && strstr(cause, "not elevated") != NULL &&
+	    strstr(cause, "elevated prompt") != NULL);
+	/* Nothing made: the SYSTEM task will make it its way. */
+	CU_ASSERT(GetFileAttributesA(state) == INVALID_FILE_ATTRIBUTES);
+	platform_test_hooks.not_elevated = 0;
+	free(state);
+	free(cause);
+}
+
 static const struct unit_test open_tests[] = {
 	{ "sharing violation waited out", test_open_waits },
 	{ "held past the wait: EBUSY", test_open_gives_up },
@@ -204,11 +424,20 @@ static const struct unit_test replace_tests[] = {
 	{ "sharing violation waited out", test_replace_waits },
 	{ "held past the wait: EBUSY", test_replace_gives_up },
 	{ "read-only attribute: EROFS at once", test_replace_readonly },
+	{ "UNABLE_TO_MOVE_REPLACEMENT: DACL, owner, attributes kept", test_replace_fallback },
+	{ "UNABLE_TO_MOVE_REPLACEMENT_2: the same, old file not left", test_replace_fallback_2 },
+	{ "no backup left after a replace", test_replace_no_backup_left },
+	{ NULL, NULL }
+};
+static const struct unit_test private_dir_tests[] = {
+	{ "new: SYSTEM and Administrators only, protected", test_private_dir_acl },
+	{ "not elevated: refused, nothing made", test_private_dir_not_elevated },
 	{ NULL, NULL }
 };
 static const struct unit_suite suites[] = {
 	{ "platform_open", open_tests },
 	{ "platform_replace", replace_tests },
+	{ "platform_private_dir", private_dir_tests },
 	{ NULL, NULL }
 };
 
@@ -248,6 +477,12 @@ main(void)
 			}
 		}
 		free(glob);
+	}
+	{
+		char *state = xasprintf("%s\\state", dir);
+
+		RemoveDirectoryA(state);
+		free(state);
 	}
 	RemoveDirectoryA(dir);
 	free(tmpl);
