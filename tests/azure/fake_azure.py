@@ -391,11 +391,15 @@ LEAN = "a6b7c8d9-e0f1-4a2b-9c3d-4e5f60718293"       # e2etest_test_86533533175 (
 
 
 def denied_at(path):
-    """ARM's 403 for a read the identity has no role for (status, body, headers)."""
+    """ARM's 403 for a read the identity has no role for (status, body, headers);
+    the action names the resource type read, as ARM's does."""
+    parts = path.split("?")[0].strip("/").split("/")
+    i = max((k for k, p in enumerate(parts) if p.lower() == "providers"), default=-1)
+    action = f"{parts[i + 1]}/{parts[i + 2]}/read" if 0 <= i < len(parts) - 2 else f"{ML}/workspaces/read"
     return 403, arm_error(
         "AuthorizationFailed",
         f"The client '{CLIENT_ID}' with object id '0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e' does not "
-        f"have authorization to perform action '{ML}/workspaces/read' over scope '{path}' or the "
+        f"have authorization to perform action '{action}' over scope '{path}' or the "
         "scope is invalid. If access was recently granted, please refresh your credentials."), {}
 
 
@@ -418,6 +422,13 @@ def partial_world():
     ws = hub_world()
     return Scenario(ws, denied=[f"/subscriptions/{SUB}/providers/{ML}/workspaces",
                                 ws[0].id + "/computes"])
+
+
+def pe_denied_world():
+    """myws, whose private endpoint lives in the network team's resource
+    group, which the identity may not read: the one read that is required."""
+    ws = myws(pending=False, rg="rg-net")
+    return Scenario([ws], denied=[ws.pes[0].id])
 
 
 def real_world():
@@ -457,6 +468,7 @@ def real_tweak(world):
 ISSUE13_SCENARIOS = {
     "two-pe": lambda: dataclass_replace(two_pe_world(), tweak=two_pe_tweak),
     "partial": partial_world,
+    "pe-denied": pe_denied_world,
     "real": lambda: dataclass_replace(real_world(), tweak=real_tweak),
 }
 

@@ -99,6 +99,18 @@ azrun apply
 expect_rc 1 "strict = yes with refused optional reads" || true
 same "$T/hosts.orig" "$T/hosts" "strict = yes: nothing written" || true
 
+# --- 403 on the private endpoint (the network team's resource group) --------
+# The one read besides the workspace that is required: a failure naming the
+# endpoint's scope and the role, nothing written, also without --strict.
+start_server pe-denied
+fresh_hosts
+ws_conf "" ""
+azrun apply
+expect_rc 1 "403 on the workspace's private endpoint" || true
+expect_err "403 AuthorizationFailed: .* perform action 'Microsoft.Network/privateEndpoints/read'" || true
+expect_err "for /subscriptions/$SUB/resourceGroups/rg-net/providers/Microsoft.Network/privateEndpoints/myws-pe (the identity needs read access: Reader on the workspace's resource group, and on the private endpoint's if it lives in another)" || true
+same "$T/hosts.orig" "$T/hosts" "403 on the private endpoint: nothing written" || true
+
 # --- Names from Azure's own fields; a Lean project; odd wildcards -------------
 start_server real
 fresh_hosts
