@@ -410,7 +410,7 @@ platform_open(const char *path, int flags)
 	struct backoff b;
 	int fd, acc = flags & (O_RDONLY | O_WRONLY | O_RDWR);
 
-	/* An existing file only: creating one stays with the C runtime. */
+	/* An existing file only: creating one is platform_open_path()'s. */
 	if ((flags & (O_CREAT | O_TRUNC | O_EXCL)) != 0) {
 		errno = EINVAL;
 		return -1;
