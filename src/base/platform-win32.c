@@ -1,12 +1,14 @@
 /*
  * platform-win32.c - the platform contract (platform.h) on Windows.
  *
- * Paths stay narrow strings in the ANSI code page, as the C runtime's
- * open() and stat() take them; they are widened for the calls that exist
- * in wide form alone or matter most (CreateFileW for the hosts file,
- * ReplaceFileW, MoveFileExW), and given the \\?\ prefix there when they
- * are too long for MAX_PATH (widen_path). --syslog goes to the Event Log
- * (platform_openlog, platform_syslog).
+ * Paths stay narrow strings in the ANSI code page inside the program;
+ * every call that takes one widens it here, in widen_path() alone, and
+ * gives it the \\?\ prefix when it is too long for MAX_PATH: CreateFileW
+ * for the hosts file, ReplaceFileW, MoveFileExW, and the C runtime's
+ * open(), mkdir(), rmdir(), access() and the directory listing that
+ * platform.h maps here (_wopen, _wmkdir, ..., FindFirstFileW), so that a
+ * hosts file or a state directory past MAX_PATH works. --syslog goes to
+ * the Event Log (platform_openlog, platform_syslog).
  */
 #include "config.h"
 
@@ -183,6 +185,13 @@ platform_errno_of(DWORD err)
 		return EBUSY;
 	case ERROR_NOT_SAME_DEVICE:
 		return EXDEV;
+	case ERROR_ALREADY_EXISTS:
+	case ERROR_FILE_EXISTS:
+		return EEXIST;
+	case ERROR_DIR_NOT_EMPTY:
+		return ENOTEMPTY;
+	case ERROR_DIRECTORY:
+		return ENOTDIR;
 	case ERROR_DISK_FULL:
 	case ERROR_HANDLE_DISK_FULL:
 		return ENOSPC;
@@ -196,20 +205,57 @@ platform_errno_of(DWORD err)
 	}
 }
 
+/* GetSystemDirectoryW and GetEnvironmentVariableW in one shape for
+ * sized_string(): the characters written into buf (n long), or the size
+ * it needs (with the NUL) when it is too short; 0 on failure. */
+static DWORD
+get_system_dir(const wchar_t *unused, wchar_t *buf, DWORD n)
+{
+	(void)unused;
+	return GetSystemDirectoryW(buf, n);
+}
+
+static DWORD
+get_env(const wchar_t *name, wchar_t *buf, DWORD n)
+{
+	return GetEnvironmentVariableW(name, buf, n);
+}
+
+/* The string get() gives for arg, narrowed and malloc()ed, in a buffer of
+ * the size the API itself asks for (a system directory or %ProgramData%
+ * may be longer than MAX_PATH); NULL if there is none. Asked again if it
+ * grew in between. */
+static char *
+sized_string(DWORD (*get)(const wchar_t *, wchar_t *, DWORD), const wchar_t *arg)
+{
+	DWORD n = get(arg, NULL, 0), got;
+	wchar_t *w;
+	char *s;
+	int tries;
+
+	for (tries = 0; tries < 3 && n > 0; tries++) {
+		w = xmalloc((size_t)n * sizeof *w);
+		got = get(arg, w, n);
+		s = got > 0 && got < n ? platform_narrow(w) : NULL;
+		free(w);
+		if (got < n)
+			return s;
+		n = got;
+	}
+	return NULL;
+}
+
 const char *
 platform_default_hosts_file(void)
 {
 	static char *path;
-	wchar_t sys[MAX_PATH + 1];
-	UINT n;
 	char *s;
 
 	if (path != NULL)
 		return path;
 	/* The system directory, not %SystemRoot%\System32 spelled out: it is
 	 * where this process' view of drivers\etc lives. */
-	n = GetSystemDirectoryW(sys, MAX_PATH + 1);
-	s = n > 0 && n <= MAX_PATH ? platform_narrow(sys) : NULL;
+	s = sized_string(get_system_dir, NULL);
 	path = xasprintf("%s\\drivers\\etc\\hosts", s ? s : "C:\\Windows\\System32");
 	free(s);
 	return path;
@@ -221,19 +267,14 @@ platform_default_state_dir(void)
 	static char *path;
 	PWSTR w = NULL;
 	char *s = NULL;
-	char env[MAX_PATH + 1];
-	DWORD n;
 
 	if (path != NULL)
 		return path;
 	if (SHGetKnownFolderPath(&FOLDERID_ProgramData, 0, NULL, &w) == S_OK)
 		s = platform_narrow(w);
 	CoTaskMemFree(w);
-	if (s == NULL) {
-		n = GetEnvironmentVariableA("ProgramData", env, sizeof env);
-		if (n > 0 && n < sizeof env)
-			s = xstrdup(env);
-	}
+	if (s == NULL)
+		s = sized_string(get_env, L"ProgramData");
 	path = xasprintf("%s\\amlhosts", s ? s : "C:\\ProgramData");
 	free(s);
 	return path;
@@ -369,7 +410,7 @@ platform_open(const char *path, int flags)
 	struct backoff b;
 	int fd, acc = flags & (O_RDONLY | O_WRONLY | O_RDWR);
 
-	/* An existing file only: creating one stays with the C runtime. */
+	/* An existing file only: creating one is platform_open_path()'s. */
 	if ((flags & (O_CREAT | O_TRUNC | O_EXCL)) != 0) {
 		errno = EINVAL;
 		return -1;
@@ -705,9 +746,14 @@ platform_private_dir(const char *dir, char **cause)
 	void *tu;
 	struct stat st;
 	DWORD i, err;
+	wchar_t *w = widen_path(dir);
 	int rc = -1;
 
 	me = current_user(&tu);
+	if (w == NULL) {
+		set_error(cause, "cannot use state directory '%s': the path cannot be converted", dir);
+		goto out;
+	}
 	if (me == NULL) {
 		set_error(cause, "cannot read the user running amlhosts (for the state directory's ACL)");
 		goto out;
@@ -733,7 +779,7 @@ platform_private_dir(const char *dir, char **cause)
 		sa.nLength = sizeof sa;
 		sa.lpSecurityDescriptor = sd;
 		sa.bInheritHandle = FALSE;
-		if (!CreateDirectoryA(dir, &sa) && (err = GetLastError()) != ERROR_ALREADY_EXISTS) {
+		if (!CreateDirectoryW(w, &sa) && (err = GetLastError()) != ERROR_ALREADY_EXISTS) {
 			set_error(cause, "cannot create state directory '%s': %s", dir,
 			    strerror(platform_errno_of(err)));
 			goto out;
@@ -750,7 +796,7 @@ platform_private_dir(const char *dir, char **cause)
 	/* Backups of a system file must not be replaceable by others: an
 	 * existing directory may have been made by anyone, since every user
 	 * may create folders in %ProgramData%. */
-	err = GetNamedSecurityInfoA(dir, SE_FILE_OBJECT,
+	err = GetNamedSecurityInfoW(w, SE_FILE_OBJECT,
 	    OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION, &owner, NULL, &dacl, NULL, &cur);
 	if (err != ERROR_SUCCESS) {
 		set_error(cause, "cannot read the ACL of state directory '%s': %s", dir,
@@ -786,6 +832,7 @@ out:
 	if (sd != NULL)
 		LocalFree(sd);
 	free(tu);
+	free(w);
 	return rc;
 }
 
@@ -794,15 +841,12 @@ out:
 static int
 run_ipconfig_flushdns(void)
 {
-	wchar_t sys[MAX_PATH + 1];
 	char *dir, *path, *argv[] = { "ipconfig", "/flushdns", NULL };
 	struct process_opts po;
 	struct process_result pr;
-	UINT n;
 	int rc;
 
-	n = GetSystemDirectoryW(sys, MAX_PATH + 1);
-	if (n == 0 || n > MAX_PATH || (dir = platform_narrow(sys)) == NULL)
+	if ((dir = sized_string(get_system_dir, NULL)) == NULL)
 		return -1;
 	path = xasprintf("%s\\ipconfig.exe", dir);
 	memset(&po, 0, sizeof po);
@@ -1024,6 +1068,147 @@ platform_unlink(const char *path)
 	return 0;
 }
 
+/* The C runtime's wide calls behind platform_open_path() and the others
+ * (platform.h), by one name each. */
+enum wide_call {
+	WIDE_OPEN,
+	WIDE_MKDIR,
+	WIDE_RMDIR,
+	WIDE_ACCESS
+};
+
+/* call on path widened (widen_path), errno as the C runtime sets it. */
+static int
+wide_path_call(enum wide_call call, const char *path, int flags, int mode)
+{
+	wchar_t *w = widen_path(path);
+	int rc, err;
+
+	if (w == NULL)
+		return -1;
+	switch (call) {
+	case WIDE_OPEN:
+		rc = _wopen(w, flags, mode);
+		break;
+	case WIDE_MKDIR:
+		rc = _wmkdir(w);
+		break;
+	case WIDE_RMDIR:
+		rc = _wrmdir(w);
+		break;
+	default:
+		rc = _waccess(w, flags);
+		break;
+	}
+	err = errno;
+	free(w);
+	errno = err;
+	return rc;
+}
+
+int
+platform_open_path(const char *path, int flags, ...)
+{
+	va_list ap;
+	int mode = 0;
+
+	/* The mode argument is there only with O_CREAT, as for open(2). */
+	if ((flags & O_CREAT) != 0) {
+		va_start(ap, flags);
+		mode = va_arg(ap, int);
+		va_end(ap);
+	}
+	return wide_path_call(WIDE_OPEN, path, flags, mode);
+}
+
+int
+platform_mkdir(const char *path)
+{
+	return wide_path_call(WIDE_MKDIR, path, 0, 0);
+}
+
+int
+platform_rmdir(const char *path)
+{
+	return wide_path_call(WIDE_RMDIR, path, 0, 0);
+}
+
+int
+platform_access(const char *path, int mode)
+{
+	return wide_path_call(WIDE_ACCESS, path, mode, 0);
+}
+
+struct platform_dir {
+	HANDLE find;             /* INVALID_HANDLE_VALUE: nothing (more) to list */
+	int pending;             /* data holds an entry not yet returned */
+	WIN32_FIND_DATAW data;
+	struct platform_dirent entry;
+};
+
+platform_dir_t *
+platform_opendir(const char *path)
+{
+	size_t len = strlen(path);
+	char *pattern = xasprintf("%s%s*", path, len > 0 && PLATFORM_IS_SEP(path[len - 1]) ? "" : "\\");
+	wchar_t *w = widen_path(pattern);
+	platform_dir_t *d;
+	DWORD err;
+
+	free(pattern);
+	if (w == NULL)
+		return NULL;
+	d = xmalloc(sizeof *d);
+	memset(d, 0, sizeof *d);
+	d->find = FindFirstFileW(w, &d->data);
+	free(w);
+	if (d->find != INVALID_HANDLE_VALUE) {
+		d->pending = 1;
+		return d;
+	}
+	/* No entry at all (a drive's empty root has no "."): an empty list;
+	 * a missing directory or a file: an error, as opendir() says. */
+	err = GetLastError();
+	if (err == ERROR_FILE_NOT_FOUND)
+		return d;
+	free(d);
+	errno = platform_errno_of(err);
+	return NULL;
+}
+
+struct platform_dirent *
+platform_readdir(platform_dir_t *d)
+{
+	for (;;) {
+		if (d->find == INVALID_HANDLE_VALUE)
+			return NULL;
+		if (!d->pending && !FindNextFileW(d->find, &d->data)) {
+			/* ERROR_NO_MORE_FILES, or a failure readdir() would also
+			 * end the listing at. */
+			FindClose(d->find);
+			d->find = INVALID_HANDLE_VALUE;
+			return NULL;
+		}
+		d->pending = 0;
+		free(d->entry.d_name);
+		/* A name that cannot be narrowed names no file our strings
+		 * could reach: skipped. */
+		d->entry.d_name = platform_narrow(d->data.cFileName);
+		if (d->entry.d_name != NULL)
+			return &d->entry;
+	}
+}
+
+int
+platform_closedir(platform_dir_t *d)
+{
+	if (d->find != INVALID_HANDLE_VALUE)
+		FindClose(d->find);
+	free(d->entry.d_name);
+	free(d);
+	return 0;
+}
+
 /* Six random name characters for a temporary file or directory. */
 static void
 fill_random(char *x, int tries)
@@ -1112,7 +1297,7 @@ platform_mkdtemp(char *tmpl)
 	x = tmpl + len - 6;
 	for (tries = 0; tries < 100; tries++) {
 		fill_random(x, tries);
-		if (_mkdir(tmpl) == 0)
+		if (platform_mkdir(tmpl) == 0)
 			return tmpl;
 		if (errno != EEXIST)
 			return NULL;

@@ -117,12 +117,13 @@ void platform_net_init(void);
 
 /*
  * The C runtime mingw-w64 links against has most of POSIX' file calls
- * (open, read, write, close, stat, mkdir with one argument, ftruncate,
- * access, opendir); what it lacks is mapped here. Files are opened in
+ * (read, write, close, ftruncate); what it lacks, and those that take a
+ * path (which stop at MAX_PATH there), are mapped here. Files are opened in
  * binary mode throughout (platform-win32.c sets _fmode before main): the hosts engine
  * decides about CRLF itself, byte for byte.
  */
 #include <direct.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <io.h>
@@ -159,7 +160,6 @@ void platform_net_init(void);
 #define geteuid() 0
 #define getegid() 0
 #define lstat(p, st) stat((p), (st))
-#define mkdir(p, mode) _mkdir(p)
 #define fsync(fd) _commit(fd)
 
 /* For the Windows side of base (platform-win32.c, process-win32.c): our
@@ -207,6 +207,43 @@ int platform_stat(const char *path, struct stat *st);
 int platform_unlink(const char *path);
 #define stat(p, st) platform_stat((p), (st))
 #define unlink(p) platform_unlink(p)
+
+/*
+ * open(), mkdir(), rmdir() and access() for paths past MAX_PATH too: the
+ * path goes through the one conversion (widen_path: the \\?\ form when
+ * long) to the C runtime's wide call (_wopen, _wmkdir, _wrmdir, _waccess),
+ * which sets errno as the narrow one does. The state directory's lock,
+ * journal and backups, and uninstall --purge, reach their files this way.
+ */
+int platform_open_path(const char *path, int flags, ...);
+int platform_mkdir(const char *path);
+int platform_rmdir(const char *path);
+int platform_access(const char *path, int mode);
+#define open(...) platform_open_path(__VA_ARGS__)
+#define mkdir(p, mode) platform_mkdir(p)
+#define rmdir(p) platform_rmdir(p)
+#define access(p, mode) platform_access((p), (mode))
+
+/*
+ * opendir(), readdir() and closedir() over FindFirstFileW and
+ * FindNextFileW, the path widened as above (the C runtime's opendir()
+ * stops at MAX_PATH, so a listing beside a long path came back empty).
+ * d_name is the entry's name in the code page of our strings ("." and
+ * ".." included, as POSIX lists them), valid until the next readdir();
+ * opendir() of a missing directory is NULL with errno ENOENT.
+ */
+struct platform_dirent {
+	char *d_name;
+};
+typedef struct platform_dir platform_dir_t;
+platform_dir_t *platform_opendir(const char *path);
+struct platform_dirent *platform_readdir(platform_dir_t *d);
+int platform_closedir(platform_dir_t *d);
+#define DIR platform_dir_t
+#define dirent platform_dirent
+#define opendir(p) platform_opendir(p)
+#define readdir(d) platform_readdir(d)
+#define closedir(d) platform_closedir(d)
 
 /* mkostemp: the name's trailing XXXXXX replaced, created O_EXCL, binary. */
 int platform_mkostemp(char *tmpl, int flags);

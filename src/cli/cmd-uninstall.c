@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/pathtrust.h"
+#include "base/platform.h"
 #include "cli/cmd.h"
 #include "state/statedir.h"
 

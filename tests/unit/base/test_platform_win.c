@@ -9,6 +9,8 @@
  * the old file's DACL, owner and attributes and leaves no file behind.
  * platform_private_dir: a new state directory's DACL (SYSTEM and
  * Administrators, protected), and none made by a run that is not elevated.
+ * Long paths: open(), mkdir(), access(), opendir() and rmdir() on a
+ * directory past MAX_PATH (platform.h maps them to the platform layer).
  */
 #include "config.h"
 
@@ -420,6 +422,67 @@ static const struct unit_test open_tests[] = {
 	{ "missing file, O_CREAT refused", test_open_missing },
 	{ NULL, NULL }
 };
+/*
+ * open(), mkdir(), access(), opendir() and rmdir() (platform.h maps them
+ * to the platform layer) on a directory whose path is past MAX_PATH, as a
+ * long --state-dir gives: the C runtime's own said ENOENT or listed
+ * nothing.
+ */
+static void
+test_long_dir(void)
+{
+	char seg[101], *sub, *file;
+	DIR *d;
+	struct dirent *de;
+	int fd, seen = 0, others = 0;
+
+	memset(seg, 'd', sizeof seg - 1);
+	seg[sizeof seg - 1] = '\0';
+	sub = xasprintf("%s\\%s\\%s\\%s", dir, seg, seg, seg);
+	file = xasprintf("%s/lock", sub);
+	CU_ASSERT_FATAL(strlen(file) > MAX_PATH);
+	/* Parents first: mkdir makes one directory, as _mkdir does. */
+	sub[strlen(dir) + 1 + 100] = '\0';
+	CU_ASSERT_FATAL(mkdir(sub, 0700) == 0);
+	sub[strlen(dir) + 1 + 100] = '\\';
+	sub[strlen(dir) + 1 + 201] = '\0';
+	CU_ASSERT_FATAL(mkdir(sub, 0700) == 0);
+	sub[strlen(dir) + 1 + 201] = '\\';
+	CU_ASSERT_FATAL(mkdir(sub, 0700) == 0);
+	CU_ASSERT(mkdir(sub, 0700) != 0 && errno == EEXIST);
+	CU_ASSERT(access(file, F_OK) != 0 && errno == ENOENT);
+	fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT(write(fd, "x", 1) == 1);
+	CU_ASSERT(close(fd) == 0);
+	CU_ASSERT(access(file, F_OK) == 0);
+	d = opendir(sub);
+	CU_ASSERT_FATAL(d != NULL);
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, "lock") == 0)
+			seen++;
+		else if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+			others++;
+	}
+	CU_ASSERT(closedir(d) == 0);
+	CU_ASSERT(seen == 1 && others == 0);
+	/* Not empty: rmdir refuses, as POSIX does. */
+	CU_ASSERT(rmdir(sub) != 0 && errno == ENOTEMPTY);
+	CU_ASSERT(unlink(file) == 0);
+	CU_ASSERT(rmdir(sub) == 0);
+	CU_ASSERT(opendir(sub) == NULL && errno == ENOENT);
+	sub[strlen(dir) + 1 + 201] = '\0';
+	CU_ASSERT(rmdir(sub) == 0);
+	sub[strlen(dir) + 1 + 100] = '\0';
+	CU_ASSERT(rmdir(sub) == 0);
+	free(file);
+	free(sub);
+}
+
+static const struct unit_test long_path_tests[] = {
+	{ "a directory past MAX_PATH: mkdir, open, access, opendir, rmdir", test_long_dir },
+	{ NULL, NULL }
+};
 static const struct unit_test replace_tests[] = {
 	{ "sharing violation waited out", test_replace_waits },
 	{ "held past the wait: EBUSY", test_replace_gives_up },
@@ -438,6 +501,7 @@ static const struct unit_suite suites[] = {
 	{ "platform_open", open_tests },
 	{ "platform_replace", replace_tests },
 	{ "platform_private_dir", private_dir_tests },
+	{ "long paths", long_path_tests },
 	{ NULL, NULL }
 };
 
