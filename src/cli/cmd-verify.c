@@ -98,55 +98,68 @@ hosts_state(enum dnscheck_hosts h)
 	return NULL;
 }
 
-static void
-report_json(const struct dnscheck_result *r, size_t n, const struct dnscheck_summary *sum,
-    const struct strlist *causes, const char *server, struct buf *out)
+/* A JSON string, or NULL with *err saying why (jansson refuses text that is
+ * not UTF-8, which a path or a resolver's message in another encoding is). */
+static json_t *
+json_text(const char *s, json_error_t *err)
+{
+	return json_pack_ex(err, 0, "s", s);
+}
+
+/* Returns 0, or the exit code of a report JSON cannot hold. */
+static int
+report_json(struct cmd_ctx *ctx, const struct dnscheck_result *r, size_t n,
+    const struct dnscheck_summary *sum, const struct strlist *causes, const char *server,
+    struct buf *out)
 {
 	json_t *root, *names, *list, *o;
+	json_error_t err;
 	char ip[64];
 	size_t i, j;
+	int rc = 0;
 
-	root = json_object();
-	names = json_array();
-	if (root == NULL || names == NULL ||
-	    json_object_set_new(root, "resolver", json_string(server ? server : "system")) != 0 ||
-	    json_object_set_new(root, "names", names) != 0)
-		goto oom;
+	root = json_pack_ex(&err, 0, "{s:s, s:[], s:[]}", "resolver", server ? server : "system",
+	    "names", "causes");
+	if (root == NULL)
+		goto refused;
+	names = json_object_get(root, "names");
 	for (i = 0; i < n; i++) {
 		list = json_array();
 		if (list == NULL)
-			goto oom;
+			out_of_memory();
 		for (j = 0; j < r[i].ngot; j++) {
 			ip_format(&r[i].got[j], ip);
-			if (json_array_append_new(list, json_string(ip)) != 0) {
-				json_decref(list);
-				goto oom;
-			}
+			if (json_array_append_new(list, json_string(ip)) != 0)
+				out_of_memory(); /* an address is ASCII */
 		}
-		o = json_pack("{s:s, s:s, s:s, s:s, s:o, s:b, s:s?, s:s?}",
+		o = json_pack_ex(&err, 0, "{s:s, s:s, s:s, s:s, s:o, s:b, s:s?, s:s?}",
 		    "target", r[i].target, "fqdn", r[i].entry->name, "expected", r[i].entry->ip,
 		    "status", dnscheck_status_name(r[i].status), "addresses", list,
 		    "public", r[i].got_public, "detail", r[i].detail,
 		    "hosts_file", server ? NULL : hosts_state(r[i].hosts));
-		if (o == NULL || json_array_append_new(names, o) != 0)
-			goto oom;
+		if (o == NULL)
+			goto refused;
+		if (json_array_append_new(names, o) != 0)
+			out_of_memory();
 	}
 	o = json_pack("{s:I, s:I, s:I, s:I}", "total", (json_int_t)n, "ok", (json_int_t)sum->ok,
 	    "wrong", (json_int_t)sum->wrong, "no_answer", (json_int_t)sum->no_answer);
 	if (o == NULL || json_object_set_new(root, "summary", o) != 0)
-		goto oom;
-	list = json_array();
-	if (list == NULL || json_object_set_new(root, "causes", list) != 0)
-		goto oom;
-	for (i = 0; i < causes->n; i++)
-		if (json_array_append_new(list, json_string(causes->v[i])) != 0)
-			goto oom;
+		out_of_memory();
+	list = json_object_get(root, "causes");
+	for (i = 0; i < causes->n; i++) {
+		if ((o = json_text(causes->v[i], &err)) == NULL)
+			goto refused;
+		if (json_array_append_new(list, o) != 0)
+			out_of_memory();
+	}
 	format_json_text(root, out);
+	goto out;
+refused:
+	rc = output_json_refused(ctx, &err, "a target, a resolver's message or a path in the report");
+out:
 	json_decref(root);
-	return;
-oom:
-	/* jansson fails only when memory is exhausted. */
-	out_of_memory();
+	return rc;
 }
 
 /* Is path the file the system resolver reads (the same file, whatever its
@@ -259,12 +272,12 @@ cmd_verify_exec(struct cmd_ctx *ctx)
 	dnscheck_summarize(res, n, &sum);
 	dnscheck_causes(res, n, server, hosts_file, &causes);
 	resolver = server ? xasprintf("asked %s", server) : xstrdup("system resolver");
-	if (ctx->json)
-		report_json(res, n, &sum, &causes, server, &out);
-	else
-		report_text(ctx, res, n, &sum, &causes, resolver, &out);
-	free(resolver);
 	rc = sum.ok == n ? EXIT_OK : EXIT_PROBLEM;
+	if (!ctx->json)
+		report_text(ctx, res, n, &sum, &causes, resolver, &out);
+	else if (report_json(ctx, res, n, &sum, &causes, server, &out) != 0)
+		rc = EXIT_FAIL;
+	free(resolver);
 	if (output_buf(ctx, &out) != 0)
 		rc = EXIT_FAIL;
 out:

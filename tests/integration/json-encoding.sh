@@ -30,4 +30,20 @@ expect_rc 1 "plan --json with a Latin-1 line in the diff"
 expect_err "cannot write JSON: the hosts file's path or a line of it is not UTF-8 text"
 aml plan --name myws --from-json "$NIC"
 expect_rc 0 "plan without --json"
+
+# verify --json names the hosts file in its causes when it is the system's:
+# a Latin-1 name for it (a hard link of a scratch file bind-mounted over
+# /etc/hosts, in a mount namespace of its own) is an encoding error too.
+printf '127.0.0.1 localhost\n' > "$T/sys"
+L=$(printf '%s/sys-h\351sts' "$T")
+ln "$T/sys" "$L"
+if [ "$(id -u)" -eq 0 ] && unshare -m sh -c 'mount --bind "$1" /etc/hosts' sh "$T/sys" 2>/dev/null; then
+	run unshare -m sh -c 'mount --bind "$1" /etc/hosts && shift && exec "$@"' sh "$T/sys" \
+	    "$AMLHOSTS" -c /dev/null -H "$L" --json verify --name myws --from-json "$NIC"
+	expect_rc 1 "verify --json, the system's hosts file under a Latin-1 name"
+	expect_err "cannot write JSON: .* is not UTF-8 text"
+	grep -q "out of memory" "$T/err" && fail "verify --json: taken for out of memory"
+else
+	echo "SKIP: verify --json with a Latin-1 system hosts path needs root and unshare -m" >&2
+fi
 finish
