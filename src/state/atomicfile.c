@@ -638,7 +638,7 @@ create_temp(int dfd, const char *dir, const char *name, char **tmp)
 	static const char letters[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	static unsigned long long seq;
-	struct timespec now;
+	struct timespec now = { 0, 0 };
 	unsigned long long x;
 	size_t len;
 	int fd = -1, tries, i;
@@ -646,7 +646,8 @@ create_temp(int dfd, const char *dir, const char *name, char **tmp)
 	*tmp = xasprintf(".%s" ATOMICFILE_TEMP_TAG "XXXXXX", name);
 	len = strlen(*tmp);
 	for (tries = 0; tries < 100; tries++) {
-		clock_gettime(CLOCK_REALTIME, &now);
+		/* A clock that fails leaves the pid and the count to differ. */
+		(void)clock_gettime(CLOCK_REALTIME, &now);
 		x = ((unsigned long long)now.tv_nsec << 20) ^ (unsigned long long)now.tv_sec ^
 		    ((unsigned long long)getpid() << 40) ^ (++seq * 0x9E3779B97F4A7C15ull);
 		for (i = 0; i < 6; i++) {
@@ -722,11 +723,22 @@ replace_in_place(struct atomicfile *af, const void *data, size_t len, char **cau
 	const char *p = data;
 	size_t done = 0;
 	ssize_t w;
+	struct stat now;
 
 	af->failed_step = ATOMICFILE_STEP_OPEN;
-	fd = open_retry(af->real, O_WRONLY | O_CLOEXEC | O_NOCTTY, 0);
+	/* In the directory held, as every other step: the path may lead
+	 * elsewhere by now. */
+	fd = at_open(af->dirfd, af->dir, base_of(af->real), O_WRONLY | O_CLOEXEC | O_NOCTTY, 0);
 	if (fd < 0)
 		return set_error(cause, "cannot open '%s' for writing: %s", af->path, strerror(errno));
+	/* The inode read (and named in the in-place marker, journal.h), not
+	 * whatever was put at its name since: an in-place write over another
+	 * file is no rewrite of this one. */
+	if (fstat(fd, &now) != 0 || now.st_dev != af->st.st_dev || now.st_ino != af->st.st_ino) {
+		set_error(cause, "'%s' was replaced while amlhosts was editing it; try again",
+		    af->path);
+		goto out;
+	}
 	af->failed_step = ATOMICFILE_STEP_WRITE;
 	while (done < len) {
 		w = pwrite(fd, p + done, len - done, (off_t)done);

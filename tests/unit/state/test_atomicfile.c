@@ -243,6 +243,54 @@ test_in_place(void)
 	fixture_release(&fx);
 }
 
+/* In place, the inode read is rewritten where it was, in the directory
+ * held: a directory swapped for a link sends nothing elsewhere, and a file
+ * put at the name since is no rewrite of the one read. */
+static void
+test_in_place_held(void)
+{
+	struct fixture fx;
+	char *sub, *gone, *other, *other_hosts, *hosts_gone, *moved;
+
+	fixture_init(&fx, "unused\n", 0644);
+	sub = xasprintf("%s/sub", fx.t.dir);
+	gone = xasprintf("%s/sub.gone", fx.t.dir);
+	other = xasprintf("%s/other", fx.t.dir);
+	other_hosts = xasprintf("%s/hosts", other);
+	hosts_gone = xasprintf("%s/hosts", gone);
+	moved = xasprintf("%s/hosts.moved", gone);
+	CU_ASSERT_EQUAL_FATAL(mkdir(sub, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(other, 0755), 0);
+	unit_write_file(other_hosts, "other\n");
+	free(fx.t.hosts);
+	fx.t.hosts = xasprintf("%s/hosts", sub);
+	unit_write_file(fx.t.hosts, "old\n");
+	fixture_open(&fx, "old\n");
+	fx.af.bind_mount = 1;
+	CU_ASSERT_EQUAL_FATAL(rename(sub, gone), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink(other, sub), 0);
+
+	CU_ASSERT_EQUAL(replace(&fx, "new\n", 1), 0);
+	CU_ASSERT_TRUE(unit_file_is(hosts_gone, "new\n"));
+	CU_ASSERT_TRUE(unit_file_is(other_hosts, "other\n"));
+
+	/* Another file at the name: refused, both left as they are. */
+	CU_ASSERT_EQUAL_FATAL(rename(hosts_gone, moved), 0);
+	unit_write_file(hosts_gone, "someone else's\n");
+	CU_ASSERT_NOT_EQUAL(replace(&fx, "newer\n", 1), 0);
+	CU_ASSERT_EQUAL(fx.af.failed_step, ATOMICFILE_STEP_OPEN);
+	CU_ASSERT_TRUE(fx.cause != NULL && strstr(fx.cause, "was replaced") != NULL);
+	CU_ASSERT_TRUE(unit_file_is(hosts_gone, "someone else's\n"));
+	CU_ASSERT_TRUE(unit_file_is(moved, "new\n"));
+	free(sub);
+	free(gone);
+	free(other);
+	free(other_hosts);
+	free(hosts_gone);
+	free(moved);
+	fixture_release(&fx);
+}
+
 static void
 test_open_refuses(void)
 {
@@ -350,6 +398,7 @@ static const struct unit_test atomicfile_tests[] = {
 	{ "fail_readonly_directory", test_fail_readonly_directory },
 	{ "fail_rename_leaves_no_temp", test_fail_rename_leaves_no_temp },
 	{ "in_place", test_in_place },
+	{ "in_place_held", test_in_place_held },
 	{ "open_refuses", test_open_refuses },
 	{ "write_new", test_write_new },
 	{ "remove_stale", test_remove_stale },
