@@ -575,6 +575,12 @@ atomicfile_check_writable(struct atomicfile *af, int in_place, char **cause)
 }
 
 int
+fsync_dir_at(int dirfd, const char *dir, char **cause)
+{
+	return at_fsync_dir(dirfd, dir, cause);
+}
+
+int
 fsync_dir(const char *dir, char **cause)
 {
 #ifdef _WIN32
@@ -1053,14 +1059,26 @@ close_dir(int dfd, char *dir)
 int
 atomicfile_write_new(const char *path, const void *data, size_t len, mode_t mode, char **cause)
 {
-	enum atomicfile_backup how;
 	char *dir;
 	int dfd, rc;
 
 	if (open_dir_of(path, &dfd, &dir, cause) != 0)
 		return -1;
-	rc = write_new(dfd, dir, base_of(path), path, NULL, data, len, mode, &how, cause);
+	rc = atomicfile_write_new_at(dfd, path, data, len, mode, cause);
 	close_dir(dfd, dir);
+	return rc;
+}
+
+int
+atomicfile_write_new_at(int dirfd, const char *path, const void *data, size_t len,
+    mode_t mode, char **cause)
+{
+	enum atomicfile_backup how;
+	char *dir = dir_of(path);
+	int rc;
+
+	rc = write_new(dirfd, dir, base_of(path), path, NULL, data, len, mode, &how, cause);
+	free(dir);
 	return rc;
 }
 

@@ -118,6 +118,12 @@ void atomicfile_remove_stale(struct atomicfile *af);
  * opened once (O_NOFOLLOW on its last component) and the steps go relative
  * to it. */
 int atomicfile_write_new(const char *path, const void *data, size_t len, mode_t mode, char **cause);
+/* atomicfile_write_new() into the directory held as dirfd (opened once by
+ * the caller: the state directory, statedir_open()): path names the file
+ * in messages and its last component is created relative to dirfd. On
+ * Windows dirfd is ignored and path used. */
+int atomicfile_write_new_at(int dirfd, const char *path, const void *data, size_t len,
+    mode_t mode, char **cause);
 
 /* Backups are read-only: nothing ever writes one again. */
 #define ATOMICFILE_BACKUP_MODE 0400
@@ -153,6 +159,9 @@ int atomicfile_save_backup_at(const struct atomicfile *af, int dirfd, const char
 
 /* fsync a directory. */
 int fsync_dir(const char *dir, char **cause);
+/* fsync the directory held as dirfd (dir names it in messages; on Windows
+ * dirfd is ignored: nothing to do there). */
+int fsync_dir_at(int dirfd, const char *dir, char **cause);
 
 /* open(2), retried while it fails with EINTR. */
 int open_retry(const char *path, int flags, mode_t mode);

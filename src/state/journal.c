@@ -589,6 +589,22 @@ in_place_path(const struct state *s, const char *name)
 	return xasprintf("%s/%s", s->dir, name);
 }
 
+/* unlink name in the state directory held (Windows: by its path); 0 or
+ * -1 with errno. */
+static int
+unlink_in_state(const struct state *s, const char *name)
+{
+#ifdef _WIN32
+	char *path = in_place_path(s, name);
+	int rc = unlink(path);
+
+	free(path);
+	return rc;
+#else
+	return unlinkat(s->dirfd, name, 0);
+#endif
+}
+
 int
 journal_begin_in_place(struct state *s, long id, const struct atomicfile *af,
     const void *data, size_t len, char **cause)
@@ -597,46 +613,34 @@ journal_begin_in_place(struct state *s, long id, const struct atomicfile *af,
 	char *mark_path = in_place_path(s, IN_PLACE_MARK), *mark;
 	int rc;
 
-	/* The bytes first: a marker is never there without them. */
-	rc = atomicfile_write_new(data_path, data, len, 0600, cause);
+	/* The bytes first: a marker is never there without them. Both in
+	 * the state directory held, as the journal and the backups. */
+	rc = atomicfile_write_new_at(s->dirfd, data_path, data, len, 0600, cause);
 	if (rc == 0) {
 		mark = xasprintf("%ld %llu %llu %llu\n", id,
 		    (unsigned long long)af->st.st_dev, (unsigned long long)af->st.st_ino,
 		    (unsigned long long)len);
-		rc = atomicfile_write_new(mark_path, mark, strlen(mark), 0600, cause);
+		rc = atomicfile_write_new_at(s->dirfd, mark_path, mark, strlen(mark), 0600, cause);
 		free(mark);
 	}
 	if (rc != 0)
-		(void)unlink(data_path);
+		(void)unlink_in_state(s, IN_PLACE_DATA);
 	free(data_path);
 	free(mark_path);
 	return rc;
 }
 
-static void
-remove_in_place_data(struct state *s)
-{
-	char *data_path = in_place_path(s, IN_PLACE_DATA);
-
-	(void)unlink(data_path);
-	free(data_path);
-}
-
 void
 journal_end_in_place(struct state *s)
 {
-	char *mark_path = in_place_path(s, IN_PLACE_MARK);
-
 	/* The marker first: bytes without a marker are ignored and removed.
 	 * Best effort: a marker that outlives this (an unlink lost in a power
 	 * cut) only makes the next run write the same bytes again. */
-	if (unlink(mark_path) == 0)
-		(void)fsync_dir(s->dir, NULL);
+	if (unlink_in_state(s, IN_PLACE_MARK) == 0)
+		(void)fsync_dir_at(s->dirfd, s->dir, NULL);
 	else if (errno != ENOENT)
-		goto out; /* a marker that stays keeps its bytes */
-	remove_in_place_data(s);
-out:
-	free(mark_path);
+		return; /* a marker that stays keeps its bytes */
+	(void)unlink_in_state(s, IN_PLACE_DATA);
 }
 
 int
@@ -755,20 +759,20 @@ journal_drop_unfinished(struct state *s, struct atomicfile *af, const void *cont
 	last = j.n > 0 ? &j.v[j.n - 1] : NULL;
 	/* A marker of another change (its record taken back, or a marker
 	 * that survived its removal) or of another file says nothing now. */
-	if (marked && (last == NULL || m.id != last->id || strcmp(last->hosts, af->real) != 0)) {
-		journal_end_in_place(s);
+	if (marked && (last == NULL || m.id != last->id || strcmp(last->hosts, af->real) != 0))
 		marked = 0;
-	}
 	if (marked && (m.dev != (unsigned long long)af->st.st_dev ||
 	    m.ino != (unsigned long long)af->st.st_ino)) {
 		/* Another file at the path now (a container recreated with a
 		 * new bind mount): never write its bytes over it. */
 		out->abandoned = m.id;
-		journal_end_in_place(s);
 		marked = 0;
 	}
+	/* A marker that says nothing now, or does not parse (which status
+	 * would warn of for ever), goes with its bytes; the bytes of a run
+	 * killed before its marker go too. */
 	if (!marked)
-		remove_in_place_data(s); /* a run killed before its marker */
+		journal_end_in_place(s);
 	if (last == NULL || strcmp(last->hosts, af->real) != 0)
 		goto out;
 	/* Every run reads this far; hashing a file of hundreds of thousands of

@@ -330,6 +330,32 @@ test_in_place_recovery(void)
 	read_hosts(&af, hosts, &content);
 	CU_ASSERT(content.len == 6 && memcmp(content.data, "other\n", 6) == 0);
 	CU_ASSERT_NOT_EQUAL(access(mark, F_OK), 0);
+
+	/* A marker that does not parse (an id past LONG_MAX, a size past the
+	 * largest file, junk): nothing written, and it goes, or status would
+	 * warn of it for ever. */
+	{
+		static const char *const bad[] = {
+			"99999999999999999999 1 2 3\n", "1 2 3 99999999999999999999\n",
+			"1 2 3 -1\n", "0 1 2 3\n", "1 2 3\n", "junk", "",
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			CU_ASSERT_EQUAL_FATAL(atomicfile_write_new(data, "new bytes\n", 10, 0600,
+			    &cause), 0);
+			CU_ASSERT_EQUAL_FATAL(atomicfile_write_new(mark, bad[i], strlen(bad[i]),
+			    0600, &cause), 0);
+			CU_ASSERT_EQUAL(journal_in_place_pending(dir), 1);
+			CU_ASSERT_EQUAL(journal_drop_unfinished(&s, &af, content.data,
+			    content.len, &got, &cause), 0);
+			CU_ASSERT_EQUAL(got.completed + got.abandoned, 0);
+			CU_ASSERT_EQUAL(journal_in_place_pending(dir), 0);
+			CU_ASSERT_NOT_EQUAL(access(data, F_OK), 0);
+			read_hosts(&af, hosts, &content);
+			CU_ASSERT(content.len == 6 && memcmp(content.data, "other\n", 6) == 0);
+		}
+	}
 	atomicfile_release(&af);
 
 	state_close(&s);
