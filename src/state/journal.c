@@ -103,6 +103,33 @@ open_in_state(const struct state *s, const char *name, const char *path, int fla
 #endif
 }
 
+/* unlink name in the directory held as dfd (Windows: path); 0 or -1 with
+ * errno. */
+static int
+unlink_in(int dfd, const char *name, const char *path)
+{
+#ifdef _WIN32
+	(void)dfd;
+	(void)name;
+	return unlink(path);
+#else
+	(void)path;
+	return unlinkat(dfd, name, 0);
+#endif
+}
+
+/* Remove the backup of change id from the backups directory held. */
+static int
+unlink_backup(const struct state *s, long id)
+{
+	char *name = statedir_backup_name(id), *path = statedir_backup_path(s->dir, id);
+	int rc = unlink_in(s->backupsfd, name, path);
+
+	free(name);
+	free(path);
+	return rc;
+}
+
 int
 state_lock(struct state *s, int timeout, char **cause)
 {
@@ -448,12 +475,12 @@ complete_length(const char *path, off_t size)
 
 /* Cut the journal back to size bytes, synced. */
 static int
-truncate_journal(const char *dir, off_t size)
+truncate_journal(const struct state *s, off_t size)
 {
-	char *path = statedir_journal_path(dir);
+	char *path = statedir_journal_path(s->dir);
 	int fd, rc = -1;
 
-	fd = open_retry(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	fd = open_in_state(s, STATEDIR_JOURNAL, path, O_WRONLY | O_CLOEXEC, 0);
 	if (fd >= 0) {
 		while ((rc = ftruncate(fd, size)) != 0 && errno == EINTR)
 			;
@@ -533,7 +560,7 @@ journal_record_change_of(struct state *s, struct journal_record *rec,
 		 * through the path, or it would name a backup removed below. */
 		fd = -1;
 		set_error(cause, "cannot write journal '%s': %s", path, strerror(errno));
-		(void)truncate_journal(s->dir, s->journal_size);
+		(void)truncate_journal(s, s->journal_size);
 		goto fail;
 	}
 	fd = -1;
@@ -546,7 +573,7 @@ fail:
 		/* if that failed, journal_read ignores a partial last line */
 		close(fd);
 	}
-	unlink(backup);
+	(void)unlink_backup(s, rec->id);
 out:
 	free(line);
 	free(path);
@@ -557,25 +584,39 @@ out:
 void
 journal_seal_backup(struct state *s, long id)
 {
-	char *backup = statedir_backup_path(s->dir, id);
 	struct stat st;
-
 	/* Best effort: the backup's bytes are right whatever its mode. Only
 	 * a backup that is now the inode's one name: anything else would
 	 * change the mode of a file someone still uses. */
+#ifdef _WIN32
+	char *backup = statedir_backup_path(s->dir, id);
+
 	if (lstat(backup, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1)
 		(void)chmod(backup, ATOMICFILE_BACKUP_MODE);
 	free(backup);
+#else
+	char *name = statedir_backup_name(id);
+	int fd;
+
+	/* Through its own descriptor, in the backups directory held: what
+	 * is checked is what changes mode. */
+	do {
+		fd = openat(s->backupsfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	} while (fd < 0 && errno == EINTR);
+	free(name);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1)
+		(void)fchmod(fd, ATOMICFILE_BACKUP_MODE);
+	close(fd);
+#endif
 }
 
 void
 journal_forget_change(struct state *s, long id)
 {
-	char *backup = statedir_backup_path(s->dir, id);
-
-	(void)truncate_journal(s->dir, s->journal_size);
-	unlink(backup);
-	free(backup);
+	(void)truncate_journal(s, s->journal_size);
+	(void)unlink_backup(s, id);
 }
 
 /* The in-place rewrite under way (journal.h): its marker and the new bytes,
@@ -805,12 +846,12 @@ journal_drop_unfinished(struct state *s, struct atomicfile *af, const void *cont
 		goto out;
 	for (start = end - 1; start > 0 && b.data[start - 1] != '\n'; start--)
 		;
-	if (truncate_journal(s->dir, start) != 0) {
+	if (truncate_journal(s, start) != 0) {
 		rc = set_error(cause, "cannot take back the unfinished change %ld in "
 		    "'%s': %s", last->id, path, strerror(errno));
 		goto out;
 	}
-	unlink(backup);
+	(void)unlink_backup(s, last->id);
 	journal_end_in_place(s);
 	out->dropped = last->id;
 	out->in_place = marked;
@@ -914,10 +955,11 @@ journal_prune(struct state *s, int keep, char **cause)
 		goto out;
 	qsort(ids, n, sizeof *ids, cmp_long);
 	for (i = 0; i < n - (size_t)keep; i++) {
-		p = statedir_backup_path(s->dir, ids[i]);
-		if (unlink(p) != 0 && errno != ENOENT)
+		if (unlink_backup(s, ids[i]) != 0 && errno != ENOENT) {
+			p = statedir_backup_path(s->dir, ids[i]);
 			rc = set_error(cause, "cannot remove old backup '%s': %s", p, strerror(errno));
-		free(p);
+			free(p);
+		}
 	}
 out:
 	free(ids);

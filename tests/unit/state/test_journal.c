@@ -369,6 +369,65 @@ test_in_place_recovery(void)
 }
 #endif
 
+#ifndef _WIN32
+/* The state directory swapped for a link to another one after state_open:
+ * taking a change back, sealing and pruning go to the directory held, and
+ * the other one's journal and backups stay as they were. */
+static void
+test_state_dir_held(void)
+{
+	struct state s;
+	char *dir = make_tempdir(), *cause = NULL, *gone, *other, *other_journal, *other_b1;
+	char *held_b1, *held_b2;
+
+	gone = xasprintf("%s.gone", dir);
+	other = xasprintf("%s.other", dir);
+	other_journal = xasprintf("%s/journal", other);
+	other_b1 = xasprintf("%s/backups/1.hosts", other);
+	held_b1 = xasprintf("%s/backups/1.hosts", gone);
+	held_b2 = xasprintf("%s/backups/2.hosts", gone);
+	state_init(&s);
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, other, &cause), 0);
+	state_close(&s);
+	unit_write_file(other_journal, "other journal\n");
+	unit_write_file(other_b1, "other backup\n");
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(state_lock(&s, 1, &cause), 0);
+	record(&s, "apply", "one\n", "two\n", "-", 1);
+	record(&s, "apply", "two\n", "three\n", "-", 2);
+	CU_ASSERT_EQUAL_FATAL(rename(dir, gone), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink(other, dir), 0);
+
+	journal_forget_change(&s, 2);
+	journal_seal_backup(&s, 1);
+	CU_ASSERT_EQUAL(journal_prune(&s, 0, &cause), 0);
+	CU_ASSERT_TRUE(unit_file_is(other_journal, "other journal\n"));
+	CU_ASSERT_TRUE(unit_file_is(other_b1, "other backup\n"));
+	/* Held: record 2 taken back (its backup gone, the journal one line),
+	 * record 1's backup kept as the newest. */
+	CU_ASSERT_TRUE(unit_file_is(held_b1, "one\n"));
+	CU_ASSERT_NOT_EQUAL(access(held_b2, F_OK), 0);
+	{
+		struct journal j;
+
+		CU_ASSERT_EQUAL_FATAL(journal_read(gone, &j, &cause), 0);
+		CU_ASSERT(j.n == 1 && j.v[0].id == 1);
+		journal_release(&j);
+	}
+	state_close(&s);
+	CU_ASSERT_EQUAL(unlink(dir), 0);
+	remove_tree(dir);
+	free(dir);
+	free(gone);
+	free(other);
+	free(other_journal);
+	free(other_b1);
+	free(held_b1);
+	free(held_b2);
+	free(cause);
+}
+#endif
+
 static void
 test_prune_and_tamper(void)
 {
@@ -550,6 +609,7 @@ static const struct unit_test journal_tests[] = {
 #ifndef _WIN32
 	{ "linked_backup", test_linked_backup },
 	{ "in_place_recovery", test_in_place_recovery },
+	{ "state_dir_held", test_state_dir_held },
 #endif
 	{ NULL, NULL }
 };
