@@ -57,6 +57,19 @@ open_retry(const char *path, int flags, mode_t mode)
 	return fd;
 }
 
+#ifndef _WIN32
+int
+openat_retry(int dirfd, const char *name, int flags, mode_t mode)
+{
+	int fd;
+
+	do {
+		fd = openat(dirfd, name, flags | O_NOFOLLOW, mode);
+	} while (fd < 0 && errno == EINTR);
+	return fd;
+}
+#endif
+
 /*
  * "cannot DOING 'path': why" for errno err. On Windows the platform layer
  * (platform_open, platform_replace) gives the hosts file's own reasons
@@ -226,13 +239,8 @@ at_open(int dfd, const char *dir, const char *name, int flags, mode_t mode)
 	free(path);
 	return fd;
 #else
-	int fd;
-
 	(void)dir;
-	do {
-		fd = openat(dfd, name, flags | O_NOFOLLOW, mode);
-	} while (fd < 0 && errno == EINTR);
-	return fd;
+	return openat_retry(dfd, name, flags, mode);
 #endif
 }
 

@@ -165,6 +165,11 @@ int fsync_dir_at(int dirfd, const char *dir, char **cause);
 
 /* open(2), retried while it fails with EINTR. */
 int open_retry(const char *path, int flags, mode_t mode);
+#ifndef _WIN32
+/* openat(2) of name relative to dirfd, never through a link at name
+ * (O_NOFOLLOW added), retried while it fails with EINTR. */
+int openat_retry(int dirfd, const char *name, int flags, mode_t mode);
+#endif
 
 /* fsync(2) (F_FULLFSYNC on macOS), retried while it fails with EINTR. */
 int fsync_retry(int fd);

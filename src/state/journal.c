@@ -93,13 +93,8 @@ open_in_state(const struct state *s, const char *name, const char *path, int fla
 	(void)name;
 	return open_retry(path, flags, mode);
 #else
-	int fd;
-
 	(void)path;
-	do {
-		fd = openat(s->dirfd, name, flags | O_NOFOLLOW, mode);
-	} while (fd < 0 && errno == EINTR);
-	return fd;
+	return openat_retry(s->dirfd, name, flags, mode);
 #endif
 }
 
@@ -600,9 +595,7 @@ journal_seal_backup(struct state *s, long id)
 
 	/* Through its own descriptor, in the backups directory held: what
 	 * is checked is what changes mode. */
-	do {
-		fd = openat(s->backupsfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	} while (fd < 0 && errno == EINTR);
+	fd = openat_retry(s->backupsfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
 	free(name);
 	if (fd < 0)
 		return;
