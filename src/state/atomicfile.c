@@ -922,39 +922,51 @@ atomicfile_replace(struct atomicfile *af, const void *data, size_t len, int in_p
 }
 
 void
-atomicfile_remove_stale(struct atomicfile *af)
+atomicfile_remove_temps_at(int dirfd, const char *dir,
+    int (*is_temp)(const char *name, const void *arg), const void *arg)
 {
 	DIR *d;
 	struct dirent *de;
 	struct stat st;
-	char *prefix;
-	size_t plen;
 #ifndef _WIN32
 	int fd;
 #endif
 
-	prefix = xasprintf(".%s" ATOMICFILE_TEMP_TAG, base_of(af->real));
-	plen = strlen(prefix);
 #ifdef _WIN32
-	d = opendir(af->dir);
+	d = opendir(dir);
 #else
 	/* A descriptor of its own for the listing (fdopendir takes it over),
 	 * of the directory held. */
-	fd = at_open(af->dirfd, af->dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	fd = at_open(dirfd, dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (d == NULL && fd >= 0)
 		close(fd);
 #endif
-	if (d != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (strncmp(de->d_name, prefix, plen) != 0 || strlen(de->d_name) != plen + 6)
-				continue;
-			if (at_stat(af->dirfd, af->dir, de->d_name, &st) == 0 &&
-			    S_ISREG(st.st_mode) && st.st_uid == geteuid())
-				at_unlink(af->dirfd, af->dir, de->d_name);
-		}
-		closedir(d);
-	}
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (is_temp(de->d_name, arg) && at_stat(dirfd, dir, de->d_name, &st) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_uid == geteuid())
+			at_unlink(dirfd, dir, de->d_name);
+	closedir(d);
+}
+
+/* ".<base>.amlhosts-XXXXXX", the prefix being arg. */
+static int
+is_temp_of(const char *name, const void *arg)
+{
+	const char *prefix = arg;
+	size_t plen = strlen(prefix);
+
+	return strncmp(name, prefix, plen) == 0 && strlen(name) == plen + 6;
+}
+
+void
+atomicfile_remove_stale(struct atomicfile *af)
+{
+	char *prefix = xasprintf(".%s" ATOMICFILE_TEMP_TAG, base_of(af->real));
+
+	atomicfile_remove_temps_at(af->dirfd, af->dir, is_temp_of, prefix);
 	free(prefix);
 }
 

@@ -112,6 +112,11 @@ int atomicfile_replace(struct atomicfile *af, const void *data, size_t len, int 
 
 /* Remove temporary files a killed run left next to the file. */
 void atomicfile_remove_stale(struct atomicfile *af);
+/* Remove the regular files of ours in the directory held as dirfd (dir:
+ * on Windows, where dirfd is ignored) whose names is_temp(name, arg)
+ * picks. */
+void atomicfile_remove_temps_at(int dirfd, const char *dir,
+    int (*is_temp)(const char *name, const void *arg), const void *arg);
 
 /* Write data to path atomically (temp + fsync + rename + dir fsync), mode
  * 0600: used for backups in the state directory. path's directory is

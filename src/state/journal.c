@@ -869,33 +869,18 @@ out:
 
 /* ".in-place.amlhosts-XXXXXX", ".in-place.new.amlhosts-XXXXXX". */
 static int
-is_in_place_temp(const char *name)
+is_in_place_temp(const char *name, const void *arg)
 {
+	(void)arg;
 	return strncmp(name, "." IN_PLACE_MARK, strlen("." IN_PLACE_MARK)) == 0 &&
 	    strstr(name, ATOMICFILE_TEMP_TAG) != NULL;
 }
 
-/* Remove the entries of dir that is_temp picks and we own. */
-static void
-remove_temps(const char *dir, int (*is_temp)(const char *))
+static int
+is_backup_temp(const char *name, const void *arg)
 {
-	DIR *d;
-	struct dirent *de;
-	struct stat st;
-	char *p;
-
-	d = opendir(dir);
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (!is_temp(de->d_name))
-			continue;
-		p = xasprintf("%s/%s", dir, de->d_name);
-		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
-			unlink(p);
-		free(p);
-	}
-	closedir(d);
+	(void)arg;
+	return statedir_is_backup_temp(name);
 }
 
 void
@@ -905,9 +890,9 @@ journal_remove_stale(struct state *s)
 
 	/* atomicfile_write_new's temporary files, which only a run killed
 	 * while writing a backup, or the in-place marker and bytes beside the
-	 * journal, leaves. */
-	remove_temps(dirpath, statedir_is_backup_temp);
-	remove_temps(s->dir, is_in_place_temp);
+	 * journal, leaves; in the directories held. */
+	atomicfile_remove_temps_at(s->backupsfd, dirpath, is_backup_temp, NULL);
+	atomicfile_remove_temps_at(s->dirfd, s->dir, is_in_place_temp, NULL);
 	free(dirpath);
 }
 

@@ -371,8 +371,9 @@ test_in_place_recovery(void)
 
 #ifndef _WIN32
 /* The state directory swapped for a link to another one after state_open:
- * taking a change back, sealing and pruning go to the directory held, and
- * the other one's journal and backups stay as they were. */
+ * taking a change back, sealing, pruning and removing what a killed run
+ * left go to the directory held, and the other one's journal and backups
+ * stay as they were. */
 static void
 test_state_dir_held(void)
 {
@@ -403,6 +404,39 @@ test_state_dir_held(void)
 	CU_ASSERT_EQUAL(journal_prune(&s, 0, &cause), 0);
 	CU_ASSERT_TRUE(unit_file_is(other_journal, "other journal\n"));
 	CU_ASSERT_TRUE(unit_file_is(other_b1, "other backup\n"));
+	/* What a killed run leaves: removed from the directories held only
+	 * (the backup's and the in-place bytes' temporary files), and a file
+	 * of another name kept. */
+	{
+		static const char *const temps[] = {
+			"backups/.3.hosts.amlhosts-AbC123", ".in-place.amlhosts-AbC123",
+			".in-place.new.amlhosts-AbC123",
+		};
+		char *p;
+		size_t i;
+
+		for (i = 0; i < sizeof temps / sizeof temps[0]; i++) {
+			p = xasprintf("%s/%s", gone, temps[i]);
+			unit_write_file(p, "x");
+			free(p);
+			p = xasprintf("%s/%s", other, temps[i]);
+			unit_write_file(p, "x");
+			free(p);
+		}
+		p = xasprintf("%s/.keep.amlhosts-AbC123", gone);
+		unit_write_file(p, "x");
+		journal_remove_stale(&s);
+		CU_ASSERT_EQUAL(access(p, F_OK), 0);
+		free(p);
+		for (i = 0; i < sizeof temps / sizeof temps[0]; i++) {
+			p = xasprintf("%s/%s", gone, temps[i]);
+			CU_ASSERT_NOT_EQUAL(access(p, F_OK), 0);
+			free(p);
+			p = xasprintf("%s/%s", other, temps[i]);
+			CU_ASSERT_EQUAL(access(p, F_OK), 0);
+			free(p);
+		}
+	}
 	/* Held: record 2 taken back (its backup gone, the journal one line),
 	 * record 1's backup kept as the newest. */
 	CU_ASSERT_TRUE(unit_file_is(held_b1, "one\n"));
