@@ -225,25 +225,6 @@ join(const char *dir, const char *name)
 }
 #endif
 
-/* open name in the directory, never through a link at name; EINTR is
- * retried as in open_retry(). */
-static int
-at_open(int dfd, const char *dir, const char *name, int flags, mode_t mode)
-{
-#ifdef _WIN32
-	char *path = join(dir, name);
-	int fd;
-
-	(void)dfd;
-	fd = open_retry(path, flags, mode);
-	free(path);
-	return fd;
-#else
-	(void)dir;
-	return openat_retry(dfd, name, flags, mode);
-#endif
-}
-
 /* lstat of name in the directory. */
 static int
 at_stat(int dfd, const char *dir, const char *name, struct stat *st)
@@ -315,7 +296,7 @@ at_fsync_dir(int dfd, const char *dir, char **cause)
 		if (errno == EBADF && fd == dfd) {
 			/* dfd is an O_PATH descriptor (dir_open): the directory
 			 * itself, opened for reading now, if we may. */
-			fd = at_open(dfd, dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+			fd = openat_retry(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 			if (fd < 0)
 				return set_error(cause, "cannot open directory '%s': %s", dir,
 				    strerror(errno));
@@ -668,7 +649,7 @@ create_temp(int dfd, const char *dir, const char *name, char **tmp)
 			(*tmp)[len - 6 + i] = letters[x % (sizeof letters - 1)];
 			x /= sizeof letters - 1;
 		}
-		fd = at_open(dfd, dir, *tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		fd = openat_retry(dfd, *tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd >= 0 || errno != EEXIST)
 			break;
 	}
@@ -697,7 +678,7 @@ read_back_equal(int dfd, const char *dir, const char *name, const char *path,
 	(void)name;
 	fd = platform_open(path, O_RDONLY);
 #else
-	fd = at_open(dfd, dir, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
+	fd = openat_retry(dfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
 #endif
 	if (fd < 0)
 		return file_error(cause, "open", path, errno);
@@ -742,7 +723,7 @@ replace_in_place(struct atomicfile *af, const void *data, size_t len, char **cau
 	af->failed_step = ATOMICFILE_STEP_OPEN;
 	/* In the directory held, as every other step: the path may lead
 	 * elsewhere by now. */
-	fd = at_open(af->dirfd, af->dir, base_of(af->real), O_WRONLY | O_CLOEXEC | O_NOCTTY, 0);
+	fd = openat_retry(af->dirfd, base_of(af->real), O_WRONLY | O_CLOEXEC | O_NOCTTY, 0);
 	if (fd < 0)
 		return set_error(cause, "cannot open '%s' for writing: %s", af->path, strerror(errno));
 	/* The inode read (and named in the in-place marker, journal.h), not
@@ -937,7 +918,7 @@ atomicfile_remove_temps_at(int dirfd, const char *dir,
 #else
 	/* A descriptor of its own for the listing (fdopendir takes it over),
 	 * of the directory held. */
-	fd = at_open(dirfd, dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	fd = openat_retry(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (d == NULL && fd >= 0)
 		close(fd);
@@ -984,7 +965,7 @@ clone_into(int fd, const struct atomicfile *af)
 	struct stat st;
 	int src, rc = -1;
 
-	src = at_open(af->dirfd, af->dir, base_of(af->real), O_RDONLY | O_CLOEXEC, 0);
+	src = openat_retry(af->dirfd, base_of(af->real), O_RDONLY | O_CLOEXEC, 0);
 	if (src < 0)
 		return -1;
 	if (fstat(src, &st) == 0 && !stat_differs(&st, &af->st) &&
