@@ -125,6 +125,25 @@ unlink_backup(const struct state *s, long id)
 	return rc;
 }
 
+/* lstat the backup of change id in the backups directory held. */
+static int
+stat_backup(const struct state *s, long id, struct stat *st)
+{
+#ifdef _WIN32
+	char *path = statedir_backup_path(s->dir, id);
+	int rc = stat(path, st);
+
+	free(path);
+	return rc;
+#else
+	char *name = statedir_backup_name(id);
+	int rc = fstatat(s->backupsfd, name, st, AT_SYMLINK_NOFOLLOW);
+
+	free(name);
+	return rc;
+#endif
+}
+
 int
 state_lock(struct state *s, int timeout, char **cause)
 {
@@ -688,6 +707,25 @@ journal_in_place_pending(const char *dir)
 	return pending;
 }
 
+/* Read name, a regular file of at most max bytes, from the state directory
+ * held (Windows: by its path) into out: 0, or -1. */
+static int
+read_in_state(const struct state *s, const char *name, size_t max, struct buf *out)
+{
+	char *path = in_place_path(s, name);
+	struct stat st;
+	int fd, rc = -1;
+
+	fd = open_in_state(s, name, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+	if (fd >= 0) {
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+			rc = file_read_fd(fd, path, 0, max, out, NULL, NULL);
+		close(fd);
+	}
+	free(path);
+	return rc;
+}
+
 struct in_place_mark {
 	long id;
 	unsigned long long dev, ino;
@@ -698,12 +736,12 @@ struct in_place_mark {
 static int
 read_in_place_mark(struct state *s, struct in_place_mark *m)
 {
-	char *path = in_place_path(s, IN_PLACE_MARK), *p, *end;
+	char *p, *end;
 	struct buf b = BUF_INIT;
 	unsigned long long len;
 	int ok = 0;
 
-	if (file_read(path, FILE_READ_REGULAR | FILE_READ_NOFOLLOW, 256, &b, NULL, NULL, NULL) != 0)
+	if (read_in_state(s, IN_PLACE_MARK, 256, &b) != 0)
 		goto out;
 	p = b.data;
 	errno = 0;
@@ -723,7 +761,6 @@ read_in_place_mark(struct state *s, struct in_place_mark *m)
 	ok = 1;
 out:
 	buf_release(&b);
-	free(path);
 	return ok;
 }
 
@@ -738,8 +775,7 @@ complete_in_place(struct state *s, struct atomicfile *af, const struct journal_r
 	char sha256[65];
 	int rc = -1;
 
-	if (file_read(path, FILE_READ_REGULAR | FILE_READ_NOFOLLOW, ATOMICFILE_MAX_BYTES,
-	    &b, NULL, NULL, NULL) == 0) {
+	if (read_in_state(s, IN_PLACE_DATA, ATOMICFILE_MAX_BYTES, &b) == 0) {
 		sha256_hex(b.data ? b.data : "", b.len, sha256);
 		if (b.len == m->len && strcmp(sha256, r->after) == 0)
 			rc = 0;
@@ -782,7 +818,7 @@ journal_drop_unfinished(struct state *s, struct atomicfile *af, const void *cont
 	struct in_place_mark m;
 	struct buf b = BUF_INIT;
 	struct stat st;
-	char *path = NULL, *backup = NULL, sha256[65];
+	char *path = NULL, sha256[65];
 	off_t end, start;
 	int rc = 0, have, marked;
 
@@ -813,8 +849,7 @@ journal_drop_unfinished(struct state *s, struct atomicfile *af, const void *cont
 	 * lines each time costs more than the rest of an unchanged apply. The
 	 * backup holds exactly the "before" bytes: a file of another size
 	 * cannot be them. */
-	backup = statedir_backup_path(s->dir, last->id);
-	have = stat(backup, &st) == 0 && S_ISREG(st.st_mode);
+	have = stat_backup(s, last->id, &st) == 0 && S_ISREG(st.st_mode);
 	if (have && (uintmax_t)st.st_size != len)
 		goto torn;
 	/* A backup linked to the old inode (atomicfile_save_backup) that is
@@ -860,7 +895,6 @@ torn:
 		out->completed = last->id;
 	}
 out:
-	free(backup);
 	free(path);
 	buf_release(&b);
 	journal_release(&j);
