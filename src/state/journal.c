@@ -647,15 +647,11 @@ in_place_path(const struct state *s, const char *name)
 static int
 unlink_in_state(const struct state *s, const char *name)
 {
-#ifdef _WIN32
 	char *path = in_place_path(s, name);
-	int rc = unlink(path);
+	int rc = unlink_in(s->dirfd, name, path);
 
 	free(path);
 	return rc;
-#else
-	return unlinkat(s->dirfd, name, 0);
-#endif
 }
 
 int
