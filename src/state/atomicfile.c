@@ -57,6 +57,19 @@ open_retry(const char *path, int flags, mode_t mode)
 	return fd;
 }
 
+#ifndef _WIN32
+int
+openat_retry(int dirfd, const char *name, int flags, mode_t mode)
+{
+	int fd;
+
+	do {
+		fd = openat(dirfd, name, flags | O_NOFOLLOW, mode);
+	} while (fd < 0 && errno == EINTR);
+	return fd;
+}
+#endif
+
 /*
  * "cannot DOING 'path': why" for errno err. On Windows the platform layer
  * (platform_open, platform_replace) gives the hosts file's own reasons
@@ -212,23 +225,6 @@ join(const char *dir, const char *name)
 }
 #endif
 
-#ifndef _WIN32
-/* open name in the directory, never through a link at name; EINTR is
- * retried as in open_retry(). (POSIX only: Windows opens by path, through
- * platform_open() where another program may hold the file.) */
-static int
-at_open(int dfd, const char *dir, const char *name, int flags, mode_t mode)
-{
-	int fd;
-
-	(void)dir;
-	do {
-		fd = openat(dfd, name, flags | O_NOFOLLOW, mode);
-	} while (fd < 0 && errno == EINTR);
-	return fd;
-}
-#endif
-
 /* lstat of name in the directory. */
 static int
 at_stat(int dfd, const char *dir, const char *name, struct stat *st)
@@ -300,7 +296,7 @@ at_fsync_dir(int dfd, const char *dir, char **cause)
 		if (errno == EBADF && fd == dfd) {
 			/* dfd is an O_PATH descriptor (dir_open): the directory
 			 * itself, opened for reading now, if we may. */
-			fd = at_open(dfd, dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+			fd = openat_retry(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 			if (fd < 0)
 				return set_error(cause, "cannot open directory '%s': %s", dir,
 				    strerror(errno));
@@ -568,6 +564,12 @@ atomicfile_check_writable(struct atomicfile *af, int in_place, char **cause)
 }
 
 int
+fsync_dir_at(int dirfd, const char *dir, char **cause)
+{
+	return at_fsync_dir(dirfd, dir, cause);
+}
+
+int
 fsync_dir(const char *dir, char **cause)
 {
 #ifdef _WIN32
@@ -631,7 +633,7 @@ create_temp(int dfd, const char *dir, const char *name, char **tmp)
 	static const char letters[] =
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 	static unsigned long long seq;
-	struct timespec now;
+	struct timespec now = { 0, 0 };
 	unsigned long long x;
 	size_t len;
 	int fd = -1, tries, i;
@@ -639,14 +641,15 @@ create_temp(int dfd, const char *dir, const char *name, char **tmp)
 	*tmp = xasprintf(".%s" ATOMICFILE_TEMP_TAG "XXXXXX", name);
 	len = strlen(*tmp);
 	for (tries = 0; tries < 100; tries++) {
-		clock_gettime(CLOCK_REALTIME, &now);
+		/* A clock that fails leaves the pid and the count to differ. */
+		(void)clock_gettime(CLOCK_REALTIME, &now);
 		x = ((unsigned long long)now.tv_nsec << 20) ^ (unsigned long long)now.tv_sec ^
 		    ((unsigned long long)getpid() << 40) ^ (++seq * 0x9E3779B97F4A7C15ull);
 		for (i = 0; i < 6; i++) {
 			(*tmp)[len - 6 + i] = letters[x % (sizeof letters - 1)];
 			x /= sizeof letters - 1;
 		}
-		fd = at_open(dfd, dir, *tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		fd = openat_retry(dfd, *tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd >= 0 || errno != EEXIST)
 			break;
 	}
@@ -675,7 +678,7 @@ read_back_equal(int dfd, const char *dir, const char *name, const char *path,
 	(void)name;
 	fd = platform_open(path, O_RDONLY);
 #else
-	fd = at_open(dfd, dir, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
+	fd = openat_retry(dfd, name, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0);
 #endif
 	if (fd < 0)
 		return file_error(cause, "open", path, errno);
@@ -715,11 +718,22 @@ replace_in_place(struct atomicfile *af, const void *data, size_t len, char **cau
 	const char *p = data;
 	size_t done = 0;
 	ssize_t w;
+	struct stat now;
 
 	af->failed_step = ATOMICFILE_STEP_OPEN;
-	fd = open_retry(af->real, O_WRONLY | O_CLOEXEC | O_NOCTTY, 0);
+	/* In the directory held, as every other step: the path may lead
+	 * elsewhere by now. */
+	fd = openat_retry(af->dirfd, base_of(af->real), O_WRONLY | O_CLOEXEC | O_NOCTTY, 0);
 	if (fd < 0)
 		return set_error(cause, "cannot open '%s' for writing: %s", af->path, strerror(errno));
+	/* The inode read (and named in the in-place marker, journal.h), not
+	 * whatever was put at its name since: an in-place write over another
+	 * file is no rewrite of this one. */
+	if (fstat(fd, &now) != 0 || now.st_dev != af->st.st_dev || now.st_ino != af->st.st_ino) {
+		set_error(cause, "'%s' was replaced while amlhosts was editing it; try again",
+		    af->path);
+		goto out;
+	}
 	af->failed_step = ATOMICFILE_STEP_WRITE;
 	while (done < len) {
 		w = pwrite(fd, p + done, len - done, (off_t)done);
@@ -889,39 +903,51 @@ atomicfile_replace(struct atomicfile *af, const void *data, size_t len, int in_p
 }
 
 void
-atomicfile_remove_stale(struct atomicfile *af)
+atomicfile_remove_temps_at(int dirfd, const char *dir,
+    int (*is_temp)(const char *name, const void *arg), const void *arg)
 {
 	DIR *d;
 	struct dirent *de;
 	struct stat st;
-	char *prefix;
-	size_t plen;
 #ifndef _WIN32
 	int fd;
 #endif
 
-	prefix = xasprintf(".%s" ATOMICFILE_TEMP_TAG, base_of(af->real));
-	plen = strlen(prefix);
 #ifdef _WIN32
-	d = opendir(af->dir);
+	d = opendir(dir);
 #else
 	/* A descriptor of its own for the listing (fdopendir takes it over),
 	 * of the directory held. */
-	fd = at_open(af->dirfd, af->dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	fd = openat_retry(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	d = fd >= 0 ? fdopendir(fd) : NULL;
 	if (d == NULL && fd >= 0)
 		close(fd);
 #endif
-	if (d != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (strncmp(de->d_name, prefix, plen) != 0 || strlen(de->d_name) != plen + 6)
-				continue;
-			if (at_stat(af->dirfd, af->dir, de->d_name, &st) == 0 &&
-			    S_ISREG(st.st_mode) && st.st_uid == geteuid())
-				at_unlink(af->dirfd, af->dir, de->d_name);
-		}
-		closedir(d);
-	}
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (is_temp(de->d_name, arg) && at_stat(dirfd, dir, de->d_name, &st) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_uid == geteuid())
+			at_unlink(dirfd, dir, de->d_name);
+	closedir(d);
+}
+
+/* ".<base>.amlhosts-XXXXXX", the prefix being arg. */
+static int
+is_temp_of(const char *name, const void *arg)
+{
+	const char *prefix = arg;
+	size_t plen = strlen(prefix);
+
+	return strncmp(name, prefix, plen) == 0 && strlen(name) == plen + 6;
+}
+
+void
+atomicfile_remove_stale(struct atomicfile *af)
+{
+	char *prefix = xasprintf(".%s" ATOMICFILE_TEMP_TAG, base_of(af->real));
+
+	atomicfile_remove_temps_at(af->dirfd, af->dir, is_temp_of, prefix);
 	free(prefix);
 }
 
@@ -939,7 +965,7 @@ clone_into(int fd, const struct atomicfile *af)
 	struct stat st;
 	int src, rc = -1;
 
-	src = at_open(af->dirfd, af->dir, base_of(af->real), O_RDONLY | O_CLOEXEC, 0);
+	src = openat_retry(af->dirfd, base_of(af->real), O_RDONLY | O_CLOEXEC, 0);
 	if (src < 0)
 		return -1;
 	if (fstat(src, &st) == 0 && !stat_differs(&st, &af->st) &&
@@ -1034,14 +1060,26 @@ close_dir(int dfd, char *dir)
 int
 atomicfile_write_new(const char *path, const void *data, size_t len, mode_t mode, char **cause)
 {
-	enum atomicfile_backup how;
 	char *dir;
 	int dfd, rc;
 
 	if (open_dir_of(path, &dfd, &dir, cause) != 0)
 		return -1;
-	rc = write_new(dfd, dir, base_of(path), path, NULL, data, len, mode, &how, cause);
+	rc = atomicfile_write_new_at(dfd, path, data, len, mode, cause);
 	close_dir(dfd, dir);
+	return rc;
+}
+
+int
+atomicfile_write_new_at(int dirfd, const char *path, const void *data, size_t len,
+    mode_t mode, char **cause)
+{
+	enum atomicfile_backup how;
+	char *dir = dir_of(path);
+	int rc;
+
+	rc = write_new(dirfd, dir, base_of(path), path, NULL, data, len, mode, &how, cause);
+	free(dir);
 	return rc;
 }
 

@@ -112,12 +112,23 @@ int atomicfile_replace(struct atomicfile *af, const void *data, size_t len, int 
 
 /* Remove temporary files a killed run left next to the file. */
 void atomicfile_remove_stale(struct atomicfile *af);
+/* Remove the regular files of ours in the directory held as dirfd (dir:
+ * on Windows, where dirfd is ignored) whose names is_temp(name, arg)
+ * picks. */
+void atomicfile_remove_temps_at(int dirfd, const char *dir,
+    int (*is_temp)(const char *name, const void *arg), const void *arg);
 
 /* Write data to path atomically (temp + fsync + rename + dir fsync), mode
  * 0600: used for backups in the state directory. path's directory is
  * opened once (O_NOFOLLOW on its last component) and the steps go relative
  * to it. */
 int atomicfile_write_new(const char *path, const void *data, size_t len, mode_t mode, char **cause);
+/* atomicfile_write_new() into the directory held as dirfd (opened once by
+ * the caller: the state directory, statedir_open()): path names the file
+ * in messages and its last component is created relative to dirfd. On
+ * Windows dirfd is ignored and path used. */
+int atomicfile_write_new_at(int dirfd, const char *path, const void *data, size_t len,
+    mode_t mode, char **cause);
 
 /* Backups are read-only: nothing ever writes one again. */
 #define ATOMICFILE_BACKUP_MODE 0400
@@ -153,9 +164,17 @@ int atomicfile_save_backup_at(const struct atomicfile *af, int dirfd, const char
 
 /* fsync a directory. */
 int fsync_dir(const char *dir, char **cause);
+/* fsync the directory held as dirfd (dir names it in messages; on Windows
+ * dirfd is ignored: nothing to do there). */
+int fsync_dir_at(int dirfd, const char *dir, char **cause);
 
 /* open(2), retried while it fails with EINTR. */
 int open_retry(const char *path, int flags, mode_t mode);
+#ifndef _WIN32
+/* openat(2) of name relative to dirfd, never through a link at name
+ * (O_NOFOLLOW added), retried while it fails with EINTR. */
+int openat_retry(int dirfd, const char *name, int flags, mode_t mode);
+#endif
 
 /* fsync(2) (F_FULLFSYNC on macOS), retried while it fails with EINTR. */
 int fsync_retry(int fd);

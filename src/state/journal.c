@@ -93,13 +93,54 @@ open_in_state(const struct state *s, const char *name, const char *path, int fla
 	(void)name;
 	return open_retry(path, flags, mode);
 #else
-	int fd;
-
 	(void)path;
-	do {
-		fd = openat(s->dirfd, name, flags | O_NOFOLLOW, mode);
-	} while (fd < 0 && errno == EINTR);
-	return fd;
+	return openat_retry(s->dirfd, name, flags, mode);
+#endif
+}
+
+/* unlink name in the directory held as dfd (Windows: path); 0 or -1 with
+ * errno. */
+static int
+unlink_in(int dfd, const char *name, const char *path)
+{
+#ifdef _WIN32
+	(void)dfd;
+	(void)name;
+	return unlink(path);
+#else
+	(void)path;
+	return unlinkat(dfd, name, 0);
+#endif
+}
+
+/* Remove the backup of change id from the backups directory held. */
+static int
+unlink_backup(const struct state *s, long id)
+{
+	char *name = statedir_backup_name(id), *path = statedir_backup_path(s->dir, id);
+	int rc = unlink_in(s->backupsfd, name, path);
+
+	free(name);
+	free(path);
+	return rc;
+}
+
+/* lstat the backup of change id in the backups directory held. */
+static int
+stat_backup(const struct state *s, long id, struct stat *st)
+{
+#ifdef _WIN32
+	char *path = statedir_backup_path(s->dir, id);
+	int rc = stat(path, st);
+
+	free(path);
+	return rc;
+#else
+	char *name = statedir_backup_name(id);
+	int rc = fstatat(s->backupsfd, name, st, AT_SYMLINK_NOFOLLOW);
+
+	free(name);
+	return rc;
 #endif
 }
 
@@ -448,12 +489,12 @@ complete_length(const char *path, off_t size)
 
 /* Cut the journal back to size bytes, synced. */
 static int
-truncate_journal(const char *dir, off_t size)
+truncate_journal(const struct state *s, off_t size)
 {
-	char *path = statedir_journal_path(dir);
+	char *path = statedir_journal_path(s->dir);
 	int fd, rc = -1;
 
-	fd = open_retry(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	fd = open_in_state(s, STATEDIR_JOURNAL, path, O_WRONLY | O_CLOEXEC, 0);
 	if (fd >= 0) {
 		while ((rc = ftruncate(fd, size)) != 0 && errno == EINTR)
 			;
@@ -533,7 +574,7 @@ journal_record_change_of(struct state *s, struct journal_record *rec,
 		 * through the path, or it would name a backup removed below. */
 		fd = -1;
 		set_error(cause, "cannot write journal '%s': %s", path, strerror(errno));
-		(void)truncate_journal(s->dir, s->journal_size);
+		(void)truncate_journal(s, s->journal_size);
 		goto fail;
 	}
 	fd = -1;
@@ -546,7 +587,7 @@ fail:
 		/* if that failed, journal_read ignores a partial last line */
 		close(fd);
 	}
-	unlink(backup);
+	(void)unlink_backup(s, rec->id);
 out:
 	free(line);
 	free(path);
@@ -557,25 +598,37 @@ out:
 void
 journal_seal_backup(struct state *s, long id)
 {
-	char *backup = statedir_backup_path(s->dir, id);
 	struct stat st;
-
 	/* Best effort: the backup's bytes are right whatever its mode. Only
 	 * a backup that is now the inode's one name: anything else would
 	 * change the mode of a file someone still uses. */
+#ifdef _WIN32
+	char *backup = statedir_backup_path(s->dir, id);
+
 	if (lstat(backup, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1)
 		(void)chmod(backup, ATOMICFILE_BACKUP_MODE);
 	free(backup);
+#else
+	char *name = statedir_backup_name(id);
+	int fd;
+
+	/* Through its own descriptor, in the backups directory held: what
+	 * is checked is what changes mode. */
+	fd = openat_retry(s->backupsfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+	free(name);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1)
+		(void)fchmod(fd, ATOMICFILE_BACKUP_MODE);
+	close(fd);
+#endif
 }
 
 void
 journal_forget_change(struct state *s, long id)
 {
-	char *backup = statedir_backup_path(s->dir, id);
-
-	(void)truncate_journal(s->dir, s->journal_size);
-	unlink(backup);
-	free(backup);
+	(void)truncate_journal(s, s->journal_size);
+	(void)unlink_backup(s, id);
 }
 
 /* The in-place rewrite under way (journal.h): its marker and the new bytes,
@@ -589,6 +642,18 @@ in_place_path(const struct state *s, const char *name)
 	return xasprintf("%s/%s", s->dir, name);
 }
 
+/* unlink name in the state directory held (Windows: by its path); 0 or
+ * -1 with errno. */
+static int
+unlink_in_state(const struct state *s, const char *name)
+{
+	char *path = in_place_path(s, name);
+	int rc = unlink_in(s->dirfd, name, path);
+
+	free(path);
+	return rc;
+}
+
 int
 journal_begin_in_place(struct state *s, long id, const struct atomicfile *af,
     const void *data, size_t len, char **cause)
@@ -597,46 +662,34 @@ journal_begin_in_place(struct state *s, long id, const struct atomicfile *af,
 	char *mark_path = in_place_path(s, IN_PLACE_MARK), *mark;
 	int rc;
 
-	/* The bytes first: a marker is never there without them. */
-	rc = atomicfile_write_new(data_path, data, len, 0600, cause);
+	/* The bytes first: a marker is never there without them. Both in
+	 * the state directory held, as the journal and the backups. */
+	rc = atomicfile_write_new_at(s->dirfd, data_path, data, len, 0600, cause);
 	if (rc == 0) {
 		mark = xasprintf("%ld %llu %llu %llu\n", id,
 		    (unsigned long long)af->st.st_dev, (unsigned long long)af->st.st_ino,
 		    (unsigned long long)len);
-		rc = atomicfile_write_new(mark_path, mark, strlen(mark), 0600, cause);
+		rc = atomicfile_write_new_at(s->dirfd, mark_path, mark, strlen(mark), 0600, cause);
 		free(mark);
 	}
 	if (rc != 0)
-		(void)unlink(data_path);
+		(void)unlink_in_state(s, IN_PLACE_DATA);
 	free(data_path);
 	free(mark_path);
 	return rc;
 }
 
-static void
-remove_in_place_data(struct state *s)
-{
-	char *data_path = in_place_path(s, IN_PLACE_DATA);
-
-	(void)unlink(data_path);
-	free(data_path);
-}
-
 void
 journal_end_in_place(struct state *s)
 {
-	char *mark_path = in_place_path(s, IN_PLACE_MARK);
-
 	/* The marker first: bytes without a marker are ignored and removed.
 	 * Best effort: a marker that outlives this (an unlink lost in a power
 	 * cut) only makes the next run write the same bytes again. */
-	if (unlink(mark_path) == 0)
-		(void)fsync_dir(s->dir, NULL);
+	if (unlink_in_state(s, IN_PLACE_MARK) == 0)
+		(void)fsync_dir_at(s->dirfd, s->dir, NULL);
 	else if (errno != ENOENT)
-		goto out; /* a marker that stays keeps its bytes */
-	remove_in_place_data(s);
-out:
-	free(mark_path);
+		return; /* a marker that stays keeps its bytes */
+	(void)unlink_in_state(s, IN_PLACE_DATA);
 }
 
 int
@@ -650,6 +703,25 @@ journal_in_place_pending(const char *dir)
 	return pending;
 }
 
+/* Read name, a regular file of at most max bytes, from the state directory
+ * held (Windows: by its path) into out: 0, or -1. */
+static int
+read_in_state(const struct state *s, const char *name, size_t max, struct buf *out)
+{
+	char *path = in_place_path(s, name);
+	struct stat st;
+	int fd, rc = -1;
+
+	fd = open_in_state(s, name, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+	if (fd >= 0) {
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+			rc = file_read_fd(fd, path, 0, max, out, NULL, NULL);
+		close(fd);
+	}
+	free(path);
+	return rc;
+}
+
 struct in_place_mark {
 	long id;
 	unsigned long long dev, ino;
@@ -660,12 +732,12 @@ struct in_place_mark {
 static int
 read_in_place_mark(struct state *s, struct in_place_mark *m)
 {
-	char *path = in_place_path(s, IN_PLACE_MARK), *p, *end;
+	char *p, *end;
 	struct buf b = BUF_INIT;
 	unsigned long long len;
 	int ok = 0;
 
-	if (file_read(path, FILE_READ_REGULAR | FILE_READ_NOFOLLOW, 256, &b, NULL, NULL, NULL) != 0)
+	if (read_in_state(s, IN_PLACE_MARK, 256, &b) != 0)
 		goto out;
 	p = b.data;
 	errno = 0;
@@ -685,7 +757,6 @@ read_in_place_mark(struct state *s, struct in_place_mark *m)
 	ok = 1;
 out:
 	buf_release(&b);
-	free(path);
 	return ok;
 }
 
@@ -700,8 +771,7 @@ complete_in_place(struct state *s, struct atomicfile *af, const struct journal_r
 	char sha256[65];
 	int rc = -1;
 
-	if (file_read(path, FILE_READ_REGULAR | FILE_READ_NOFOLLOW, ATOMICFILE_MAX_BYTES,
-	    &b, NULL, NULL, NULL) == 0) {
+	if (read_in_state(s, IN_PLACE_DATA, ATOMICFILE_MAX_BYTES, &b) == 0) {
 		sha256_hex(b.data ? b.data : "", b.len, sha256);
 		if (b.len == m->len && strcmp(sha256, r->after) == 0)
 			rc = 0;
@@ -744,7 +814,7 @@ journal_drop_unfinished(struct state *s, struct atomicfile *af, const void *cont
 	struct in_place_mark m;
 	struct buf b = BUF_INIT;
 	struct stat st;
-	char *path = NULL, *backup = NULL, sha256[65];
+	char *path = NULL, sha256[65];
 	off_t end, start;
 	int rc = 0, have, marked;
 
@@ -755,28 +825,27 @@ journal_drop_unfinished(struct state *s, struct atomicfile *af, const void *cont
 	last = j.n > 0 ? &j.v[j.n - 1] : NULL;
 	/* A marker of another change (its record taken back, or a marker
 	 * that survived its removal) or of another file says nothing now. */
-	if (marked && (last == NULL || m.id != last->id || strcmp(last->hosts, af->real) != 0)) {
-		journal_end_in_place(s);
+	if (marked && (last == NULL || m.id != last->id || strcmp(last->hosts, af->real) != 0))
 		marked = 0;
-	}
 	if (marked && (m.dev != (unsigned long long)af->st.st_dev ||
 	    m.ino != (unsigned long long)af->st.st_ino)) {
 		/* Another file at the path now (a container recreated with a
 		 * new bind mount): never write its bytes over it. */
 		out->abandoned = m.id;
-		journal_end_in_place(s);
 		marked = 0;
 	}
+	/* A marker that says nothing now, or does not parse (which status
+	 * would warn of for ever), goes with its bytes; the bytes of a run
+	 * killed before its marker go too. */
 	if (!marked)
-		remove_in_place_data(s); /* a run killed before its marker */
+		journal_end_in_place(s);
 	if (last == NULL || strcmp(last->hosts, af->real) != 0)
 		goto out;
 	/* Every run reads this far; hashing a file of hundreds of thousands of
 	 * lines each time costs more than the rest of an unchanged apply. The
 	 * backup holds exactly the "before" bytes: a file of another size
 	 * cannot be them. */
-	backup = statedir_backup_path(s->dir, last->id);
-	have = stat(backup, &st) == 0 && S_ISREG(st.st_mode);
+	have = stat_backup(s, last->id, &st) == 0 && S_ISREG(st.st_mode);
 	if (have && (uintmax_t)st.st_size != len)
 		goto torn;
 	/* A backup linked to the old inode (atomicfile_save_backup) that is
@@ -801,12 +870,12 @@ journal_drop_unfinished(struct state *s, struct atomicfile *af, const void *cont
 		goto out;
 	for (start = end - 1; start > 0 && b.data[start - 1] != '\n'; start--)
 		;
-	if (truncate_journal(s->dir, start) != 0) {
+	if (truncate_journal(s, start) != 0) {
 		rc = set_error(cause, "cannot take back the unfinished change %ld in "
 		    "'%s': %s", last->id, path, strerror(errno));
 		goto out;
 	}
-	unlink(backup);
+	(void)unlink_backup(s, last->id);
 	journal_end_in_place(s);
 	out->dropped = last->id;
 	out->in_place = marked;
@@ -822,7 +891,6 @@ torn:
 		out->completed = last->id;
 	}
 out:
-	free(backup);
 	free(path);
 	buf_release(&b);
 	journal_release(&j);
@@ -831,33 +899,18 @@ out:
 
 /* ".in-place.amlhosts-XXXXXX", ".in-place.new.amlhosts-XXXXXX". */
 static int
-is_in_place_temp(const char *name)
+is_in_place_temp(const char *name, const void *arg)
 {
+	(void)arg;
 	return strncmp(name, "." IN_PLACE_MARK, strlen("." IN_PLACE_MARK)) == 0 &&
 	    strstr(name, ATOMICFILE_TEMP_TAG) != NULL;
 }
 
-/* Remove the entries of dir that is_temp picks and we own. */
-static void
-remove_temps(const char *dir, int (*is_temp)(const char *))
+static int
+is_backup_temp(const char *name, const void *arg)
 {
-	DIR *d;
-	struct dirent *de;
-	struct stat st;
-	char *p;
-
-	d = opendir(dir);
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (!is_temp(de->d_name))
-			continue;
-		p = xasprintf("%s/%s", dir, de->d_name);
-		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid())
-			unlink(p);
-		free(p);
-	}
-	closedir(d);
+	(void)arg;
+	return statedir_is_backup_temp(name);
 }
 
 void
@@ -867,9 +920,9 @@ journal_remove_stale(struct state *s)
 
 	/* atomicfile_write_new's temporary files, which only a run killed
 	 * while writing a backup, or the in-place marker and bytes beside the
-	 * journal, leaves. */
-	remove_temps(dirpath, statedir_is_backup_temp);
-	remove_temps(s->dir, is_in_place_temp);
+	 * journal, leaves; in the directories held. */
+	atomicfile_remove_temps_at(s->backupsfd, dirpath, is_backup_temp, NULL);
+	atomicfile_remove_temps_at(s->dirfd, s->dir, is_in_place_temp, NULL);
 	free(dirpath);
 }
 
@@ -910,10 +963,11 @@ journal_prune(struct state *s, int keep, char **cause)
 		goto out;
 	qsort(ids, n, sizeof *ids, cmp_long);
 	for (i = 0; i < n - (size_t)keep; i++) {
-		p = statedir_backup_path(s->dir, ids[i]);
-		if (unlink(p) != 0 && errno != ENOENT)
+		if (unlink_backup(s, ids[i]) != 0 && errno != ENOENT) {
+			p = statedir_backup_path(s->dir, ids[i]);
 			rc = set_error(cause, "cannot remove old backup '%s': %s", p, strerror(errno));
-		free(p);
+			free(p);
+		}
 	}
 out:
 	free(ids);

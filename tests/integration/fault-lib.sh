@@ -135,9 +135,10 @@ scenario_run() {
 	set -e
 }
 
-# no_temps: no temporary file next to the hosts file or among the backups.
+# no_temps: no temporary file next to the hosts file, among the backups or
+# beside the journal (the in-place marker's and its bytes').
 no_temps() {
-	left=$(ls -A "$W" "$W/state/backups" 2>/dev/null | grep '^\..*\.amlhosts-' || true)
+	left=$(ls -A "$W" "$W/state" "$W/state/backups" 2>/dev/null | grep '^\..*\.amlhosts-' || true)
 	if [ -n "$left" ]; then
 		fail "$1: temporary files left: $left"
 		return 1

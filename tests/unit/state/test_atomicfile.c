@@ -136,6 +136,43 @@ test_fail_missing_directory(void)
 	fixture_release(&fx);
 }
 
+/* fx's hosts file in a directory sub of its own, opened, then sub renamed
+ * to sub.gone and a link to another directory (holding a "hosts" of its
+ * own) put in its place; the paths are in sw (swap_release frees them). */
+struct swap {
+	char *sub, *gone, *other, *other_hosts, *hosts_gone;
+};
+
+static void
+swap_dir_after_open(struct fixture *fx, struct swap *sw)
+{
+	fixture_init(fx, "unused\n", 0644);
+	sw->sub = xasprintf("%s/sub", fx->t.dir);
+	sw->gone = xasprintf("%s/sub.gone", fx->t.dir);
+	sw->other = xasprintf("%s/other", fx->t.dir);
+	sw->other_hosts = xasprintf("%s/hosts", sw->other);
+	sw->hosts_gone = xasprintf("%s/hosts", sw->gone);
+	CU_ASSERT_EQUAL_FATAL(mkdir(sw->sub, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(sw->other, 0755), 0);
+	unit_write_file(sw->other_hosts, "other\n");
+	free(fx->t.hosts);
+	fx->t.hosts = xasprintf("%s/hosts", sw->sub);
+	unit_write_file(fx->t.hosts, "old\n");
+	fixture_open(fx, "old\n");
+	CU_ASSERT_EQUAL_FATAL(rename(sw->sub, sw->gone), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink(sw->other, sw->sub), 0);
+}
+
+static void
+swap_release(struct swap *sw)
+{
+	free(sw->sub);
+	free(sw->gone);
+	free(sw->other);
+	free(sw->other_hosts);
+	free(sw->hosts_gone);
+}
+
 /* The directory is swapped for a link to another one between reading and
  * replacing: the directory opened by atomicfile_open() is written (where
  * it now is), never the link's target. */
@@ -143,34 +180,15 @@ static void
 test_directory_held(void)
 {
 	struct fixture fx;
-	char *sub, *gone, *other, *other_hosts, *hosts_gone;
+	struct swap sw;
 
-	fixture_init(&fx, "unused\n", 0644);
-	sub = xasprintf("%s/sub", fx.t.dir);
-	gone = xasprintf("%s/sub.gone", fx.t.dir);
-	other = xasprintf("%s/other", fx.t.dir);
-	other_hosts = xasprintf("%s/hosts", other);
-	hosts_gone = xasprintf("%s/hosts", gone);
-	CU_ASSERT_EQUAL_FATAL(mkdir(sub, 0755), 0);
-	CU_ASSERT_EQUAL_FATAL(mkdir(other, 0755), 0);
-	unit_write_file(other_hosts, "other\n");
-	free(fx.t.hosts);
-	fx.t.hosts = xasprintf("%s/hosts", sub);
-	unit_write_file(fx.t.hosts, "old\n");
-	fixture_open(&fx, "old\n");
-	CU_ASSERT_EQUAL_FATAL(rename(sub, gone), 0);
-	CU_ASSERT_EQUAL_FATAL(symlink(other, sub), 0);
-
+	swap_dir_after_open(&fx, &sw);
 	CU_ASSERT_EQUAL(replace(&fx, "new\n", 0), 0);
-	CU_ASSERT_TRUE(unit_file_is(hosts_gone, "new\n"));
-	CU_ASSERT_EQUAL(unit_count_entries(gone), 1);
-	CU_ASSERT_TRUE(unit_file_is(other_hosts, "other\n"));
-	CU_ASSERT_EQUAL(unit_count_entries(other), 1);
-	free(sub);
-	free(gone);
-	free(other);
-	free(other_hosts);
-	free(hosts_gone);
+	CU_ASSERT_TRUE(unit_file_is(sw.hosts_gone, "new\n"));
+	CU_ASSERT_EQUAL(unit_count_entries(sw.gone), 1);
+	CU_ASSERT_TRUE(unit_file_is(sw.other_hosts, "other\n"));
+	CU_ASSERT_EQUAL(unit_count_entries(sw.other), 1);
+	swap_release(&sw);
 	fixture_release(&fx);
 }
 
@@ -240,6 +258,36 @@ test_in_place(void)
 	CU_ASSERT_EQUAL(after.st_ino, before.st_ino);
 	CU_ASSERT_EQUAL(after.st_mode & 07777, 0600);
 	CU_ASSERT_EQUAL(unit_count_entries(fx.t.dir), 1);
+	fixture_release(&fx);
+}
+
+/* In place, the inode read is rewritten where it was, in the directory
+ * held: a directory swapped for a link sends nothing elsewhere, and a file
+ * put at the name since is no rewrite of the one read. */
+static void
+test_in_place_held(void)
+{
+	struct fixture fx;
+	struct swap sw;
+	char *moved;
+
+	swap_dir_after_open(&fx, &sw);
+	fx.af.bind_mount = 1;
+	CU_ASSERT_EQUAL(replace(&fx, "new\n", 1), 0);
+	CU_ASSERT_TRUE(unit_file_is(sw.hosts_gone, "new\n"));
+	CU_ASSERT_TRUE(unit_file_is(sw.other_hosts, "other\n"));
+
+	/* Another file at the name: refused, both left as they are. */
+	moved = xasprintf("%s/hosts.moved", sw.gone);
+	CU_ASSERT_EQUAL_FATAL(rename(sw.hosts_gone, moved), 0);
+	unit_write_file(sw.hosts_gone, "someone else's\n");
+	CU_ASSERT_NOT_EQUAL(replace(&fx, "newer\n", 1), 0);
+	CU_ASSERT_EQUAL(fx.af.failed_step, ATOMICFILE_STEP_OPEN);
+	CU_ASSERT_TRUE(fx.cause != NULL && strstr(fx.cause, "was replaced") != NULL);
+	CU_ASSERT_TRUE(unit_file_is(sw.hosts_gone, "someone else's\n"));
+	CU_ASSERT_TRUE(unit_file_is(moved, "new\n"));
+	free(moved);
+	swap_release(&sw);
 	fixture_release(&fx);
 }
 
@@ -350,6 +398,7 @@ static const struct unit_test atomicfile_tests[] = {
 	{ "fail_readonly_directory", test_fail_readonly_directory },
 	{ "fail_rename_leaves_no_temp", test_fail_rename_leaves_no_temp },
 	{ "in_place", test_in_place },
+	{ "in_place_held", test_in_place_held },
 	{ "open_refuses", test_open_refuses },
 	{ "write_new", test_write_new },
 	{ "remove_stale", test_remove_stale },

@@ -330,6 +330,32 @@ test_in_place_recovery(void)
 	read_hosts(&af, hosts, &content);
 	CU_ASSERT(content.len == 6 && memcmp(content.data, "other\n", 6) == 0);
 	CU_ASSERT_NOT_EQUAL(access(mark, F_OK), 0);
+
+	/* A marker that does not parse (an id past LONG_MAX, a size past the
+	 * largest file, junk): nothing written, and it goes, or status would
+	 * warn of it for ever. */
+	{
+		static const char *const bad[] = {
+			"99999999999999999999 1 2 3\n", "1 2 3 99999999999999999999\n",
+			"1 2 3 -1\n", "0 1 2 3\n", "1 2 3\n", "junk", "",
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			CU_ASSERT_EQUAL_FATAL(atomicfile_write_new(data, "new bytes\n", 10, 0600,
+			    &cause), 0);
+			CU_ASSERT_EQUAL_FATAL(atomicfile_write_new(mark, bad[i], strlen(bad[i]),
+			    0600, &cause), 0);
+			CU_ASSERT_EQUAL(journal_in_place_pending(dir), 1);
+			CU_ASSERT_EQUAL(journal_drop_unfinished(&s, &af, content.data,
+			    content.len, &got, &cause), 0);
+			CU_ASSERT_EQUAL(got.completed + got.abandoned, 0);
+			CU_ASSERT_EQUAL(journal_in_place_pending(dir), 0);
+			CU_ASSERT_NOT_EQUAL(access(data, F_OK), 0);
+			read_hosts(&af, hosts, &content);
+			CU_ASSERT(content.len == 6 && memcmp(content.data, "other\n", 6) == 0);
+		}
+	}
 	atomicfile_release(&af);
 
 	state_close(&s);
@@ -339,6 +365,99 @@ test_in_place_recovery(void)
 	free(mark);
 	free(data);
 	free(dir);
+	free(cause);
+}
+#endif
+
+#ifndef _WIN32
+/* The state directory swapped for a link to another one after state_open:
+ * taking a change back, sealing, pruning and removing what a killed run
+ * left go to the directory held, and the other one's journal and backups
+ * stay as they were. */
+static void
+test_state_dir_held(void)
+{
+	struct state s;
+	char *dir = make_tempdir(), *cause = NULL, *gone, *other, *other_journal, *other_b1;
+	char *held_b1, *held_b2;
+
+	gone = xasprintf("%s.gone", dir);
+	other = xasprintf("%s.other", dir);
+	other_journal = xasprintf("%s/journal", other);
+	other_b1 = xasprintf("%s/backups/1.hosts", other);
+	held_b1 = xasprintf("%s/backups/1.hosts", gone);
+	held_b2 = xasprintf("%s/backups/2.hosts", gone);
+	state_init(&s);
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, other, &cause), 0);
+	state_close(&s);
+	unit_write_file(other_journal, "other journal\n");
+	unit_write_file(other_b1, "other backup\n");
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(state_lock(&s, 1, &cause), 0);
+	record(&s, "apply", "one\n", "two\n", "-", 1);
+	record(&s, "apply", "two\n", "three\n", "-", 2);
+	CU_ASSERT_EQUAL_FATAL(rename(dir, gone), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink(other, dir), 0);
+
+	journal_forget_change(&s, 2);
+	journal_seal_backup(&s, 1);
+	CU_ASSERT_EQUAL(journal_prune(&s, 0, &cause), 0);
+	CU_ASSERT_TRUE(unit_file_is(other_journal, "other journal\n"));
+	CU_ASSERT_TRUE(unit_file_is(other_b1, "other backup\n"));
+	/* What a killed run leaves: removed from the directories held only
+	 * (the backup's and the in-place bytes' temporary files), and a file
+	 * of another name kept. */
+	{
+		static const char *const temps[] = {
+			"backups/.3.hosts.amlhosts-AbC123", ".in-place.amlhosts-AbC123",
+			".in-place.new.amlhosts-AbC123",
+		};
+		char *p;
+		size_t i;
+
+		for (i = 0; i < sizeof temps / sizeof temps[0]; i++) {
+			p = xasprintf("%s/%s", gone, temps[i]);
+			unit_write_file(p, "x");
+			free(p);
+			p = xasprintf("%s/%s", other, temps[i]);
+			unit_write_file(p, "x");
+			free(p);
+		}
+		p = xasprintf("%s/.keep.amlhosts-AbC123", gone);
+		unit_write_file(p, "x");
+		journal_remove_stale(&s);
+		CU_ASSERT_EQUAL(access(p, F_OK), 0);
+		free(p);
+		for (i = 0; i < sizeof temps / sizeof temps[0]; i++) {
+			p = xasprintf("%s/%s", gone, temps[i]);
+			CU_ASSERT_NOT_EQUAL(access(p, F_OK), 0);
+			free(p);
+			p = xasprintf("%s/%s", other, temps[i]);
+			CU_ASSERT_EQUAL(access(p, F_OK), 0);
+			free(p);
+		}
+	}
+	/* Held: record 2 taken back (its backup gone, the journal one line),
+	 * record 1's backup kept as the newest. */
+	CU_ASSERT_TRUE(unit_file_is(held_b1, "one\n"));
+	CU_ASSERT_NOT_EQUAL(access(held_b2, F_OK), 0);
+	{
+		struct journal j;
+
+		CU_ASSERT_EQUAL_FATAL(journal_read(gone, &j, &cause), 0);
+		CU_ASSERT(j.n == 1 && j.v[0].id == 1);
+		journal_release(&j);
+	}
+	state_close(&s);
+	CU_ASSERT_EQUAL(unlink(dir), 0);
+	remove_tree(dir);
+	free(dir);
+	free(gone);
+	free(other);
+	free(other_journal);
+	free(other_b1);
+	free(held_b1);
+	free(held_b2);
 	free(cause);
 }
 #endif
@@ -524,6 +643,7 @@ static const struct unit_test journal_tests[] = {
 #ifndef _WIN32
 	{ "linked_backup", test_linked_backup },
 	{ "in_place_recovery", test_in_place_recovery },
+	{ "state_dir_held", test_state_dir_held },
 #endif
 	{ NULL, NULL }
 };
