@@ -52,13 +52,26 @@ check_other_blocks(const struct hostsfile *hf, const struct resolved_set *set, c
 	return rc;
 }
 
+/* The blocks this run writes, one per target. */
+static struct block_change *
+apply_changes(const struct apply_arg *arg)
+{
+	struct block_change *changes = xcalloc(arg->set->n + 1, sizeof *changes);
+	size_t i;
+
+	for (i = 0; i < arg->set->n; i++) {
+		changes[i].target = arg->set->v[i].name;
+		changes[i].entries = arg->set->v[i].entries;
+	}
+	return changes;
+}
+
 static int
 apply_compute(const struct hostsfile *hf, const char *real_path, const char *state_dir,
     struct buf *out, void *varg, char **cause)
 {
 	struct apply_arg *arg = varg;
 	struct block_change *changes;
-	size_t i;
 	int rc;
 
 	(void)real_path;
@@ -67,12 +80,23 @@ apply_compute(const struct hostsfile *hf, const char *real_path, const char *sta
 		arg->bad_input = 1;
 		return -1;
 	}
-	changes = xcalloc(arg->set->n, sizeof *changes);
-	for (i = 0; i < arg->set->n; i++) {
-		changes[i].target = arg->set->v[i].name;
-		changes[i].entries = arg->set->v[i].entries;
-	}
+	changes = apply_changes(arg);
 	rc = hostsfile_rewrite(hf, changes, arg->set->n, 0, out, &arg->edited, cause);
+	free(changes);
+	return rc;
+}
+
+/* hostsedit's fast path: the file as read already holds every target's
+ * block as apply_compute() would write it, and nothing else would change
+ * (then check_other_blocks() has no other block to look at either). */
+static int
+apply_unchanged(const char *data, size_t len, void *varg)
+{
+	struct apply_arg *arg = varg;
+	struct block_change *changes = apply_changes(arg);
+	int rc;
+
+	rc = hostsfile_apply_unchanged(data, len, changes, arg->set->n);
 	free(changes);
 	return rc;
 }
@@ -102,6 +126,8 @@ apply_or_plan(struct cmd_ctx *ctx, int plan)
 	cmd_hostsedit_opts(ctx, "apply", &names, &o);
 	if (plan)
 		o.dry_run = 1;
+	else
+		o.unchanged = apply_unchanged; /* plan shows r.after, even unchanged */
 	hostsedit_result_init(&r);
 	rc = hostsedit_run(&o, apply_compute, &arg, &r, &cause);
 	/* The last computation is the one written (or planned). */

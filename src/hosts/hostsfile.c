@@ -672,14 +672,20 @@ emit_orig(struct rewriter *rw, const char *p, size_t n)
 }
 
 static long
-change_index(const struct rewriter *rw, const char *t, size_t n)
+change_of(const struct block_change *changes, size_t nchanges, const char *t, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < rw->nchanges; i++)
-		if (str_is(rw->changes[i].target, t, n))
+	for (i = 0; i < nchanges; i++)
+		if (str_is(changes[i].target, t, n))
 			return (long)i;
 	return -1;
+}
+
+static long
+change_index(const struct rewriter *rw, const char *t, size_t n)
+{
+	return change_of(rw->changes, rw->nchanges, t, n);
 }
 
 static void
@@ -1127,5 +1133,157 @@ out:
 	free(rw.old.slot);
 	buf_release(&rw.scratch);
 	free(rw.tok);
+	return rc;
+}
+
+/* Does line p[0..n) carry "#amlhosts" anywhere? Every line the rewrite
+ * treats as its own outside the blocks (a disabled line, a kept line, one
+ * a user wrote to look like either) does; a NUL does not hide it. */
+static int
+has_amlhosts_mark(const char *p, size_t n)
+{
+	const char *h, *end = p + n;
+	size_t mark = LIT_LEN(HOSTS_DISABLED_PREFIX) - 1; /* "#amlhosts" */
+
+	for (h = p; (h = memchr(h, '#', (size_t)(end - h))) != NULL; h++)
+		if ((size_t)(end - h) >= mark && memcmp(h, HOSTS_DISABLED_PREFIX, mark) == 0)
+			return 1;
+	return 0;
+}
+
+/* Does any field of the line (the address included, wider than
+ * check_line(), which disables on a name) name a name of set? */
+static int
+maps_any(const struct nameset *set, const char *p, size_t n)
+{
+	struct hostsline_field f;
+	size_t pos = 0;
+
+	while (hostsline_next(p, n, &pos, &f))
+		if (nameset_find(set, p + f.off, f.len) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * Are the block's bytes p[0..n) what the rewrite gives back for it, want
+ * being hostsfile_render_block()'s? As the last line of the file (last),
+ * an END line may carry "\t" HOSTS_NOEOL_MARK before its line ending:
+ * finish_eol() writes that mark again, the input's last line saying so.
+ */
+static int
+block_is(const char *p, size_t n, const struct buf *want, int last)
+{
+	size_t e = want->data[want->len - 2] == '\r' ? 2 : 1, body = want->len - e;
+	size_t mark = 1 + LIT_LEN(HOSTS_NOEOL_MARK);
+
+	if (n == want->len)
+		return memcmp(p, want->data, n) == 0;
+	return last && n == want->len + mark && memcmp(p, want->data, body) == 0 &&
+	    p[body] == '\t' && memcmp(p + body + 1, HOSTS_NOEOL_MARK, mark - 1) == 0 &&
+	    memcmp(p + body + mark, want->data + body, e) == 0;
+}
+
+/*
+ * Read with hostsfile_rewrite() in mind, this is what makes its output the
+ * input itself when no change removes a block:
+ *  - no error: valid, distinct targets, no name at two addresses among
+ *    them, a block structure hostsfile_parse() takes, and no other block
+ *    (whose names could clash with the applied ones, and which a
+ *    caller may judge apart, like cmd-apply's check_other_blocks());
+ *  - every block is a changed target's and holds exactly what
+ *    hostsfile_render_block() writes for it, in the file's line ending
+ *    (HOSTS_NOEOL_MARK only on the file's last line, which finish_eol()
+ *    writes back; nothing is appended: every target has its block);
+ *  - no line outside the blocks carries "#amlhosts" (disabled and kept
+ *    lines are re-judged by the rewrite: left to it, as are the hand-edit
+ *    warnings about kept lines), or names an applied name in any field
+ *    (check_line() would disable it).
+ * Everything is read in place: the allocations are the changes' names
+ * and one rendered block at a time.
+ */
+int
+hostsfile_apply_unchanged(const char *data, size_t len, const struct block_change *changes,
+    size_t nchanges)
+{
+	struct nameset set;
+	struct buf want = BUF_INIT;
+	unsigned char *seen;
+	const char *nl, *line, *name;
+	size_t off, end, n, nlen, i, j, total = 0, block_start = 0, minlen = SIZE_MAX;
+	long open = -1, ci;
+	int crlf = 0, eol, rc = 0;
+	enum marker kind;
+
+	if (len > UINT32_MAX || (len > 0 && data == NULL))
+		return 0;
+	for (i = 0; i < nchanges; i++) {
+		if (changes[i].entries == NULL || !hosts_target_name_valid(changes[i].target))
+			return 0;
+		for (j = 0; j < i; j++)
+			if (strcmp(changes[i].target, changes[j].target) == 0)
+				return 0;
+		total += changes[i].entries->n;
+		for (j = 0; j < changes[i].entries->n; j++)
+			if (strlen(changes[i].entries->v[j].name) < minlen)
+				minlen = strlen(changes[i].entries->v[j].name);
+	}
+#ifdef _WIN32
+	crlf = 1;
+#endif
+	/* The file's line ending, as hostsfile_parse() takes it: its first. */
+	if (len > 0 && (nl = memchr(data, '\n', len)) != NULL)
+		crlf = nl > data && nl[-1] == '\r';
+	seen = xcalloc(nchanges + 1, 1);
+	nameset_init(&set, total);
+	for (i = 0; i < nchanges; i++)
+		if (nameset_add(&set, changes[i].entries, changes[i].target, 1, NULL) != 0)
+			goto out;
+	for (off = 0; off < len; off = end) {
+		nl = memchr(data + off, '\n', len - off);
+		end = nl == NULL ? len : (size_t)(nl - data) + 1;
+		eol = nl == NULL ? 0 : end - off >= 2 && data[end - 2] == '\r' ? 2 : 1;
+		/* line_text(): the first line is read after a BOM */
+		line = data + off + (off == 0 ? hostsline_bom(data, len) : 0);
+		n = (size_t)(data + end - eol - line);
+		kind = marker_of(line, n, &name, &nlen, NULL);
+		if (open >= 0) {
+			if (kind == MARK_NONE)
+				continue;
+			if (kind != MARK_END || name == NULL ||
+			    !str_is(changes[open].target, name, nlen))
+				goto out;
+			want.len = 0;
+			hostsfile_render_block(changes[open].target, changes[open].entries, crlf,
+			    &want);
+			if (!block_is(data + block_start, end - block_start, &want, end == len))
+				goto out;
+			open = -1;
+			continue;
+		}
+		if (kind != MARK_NONE) {
+			if (kind != MARK_BEGIN || name == NULL ||
+			    (ci = change_of(changes, nchanges, name, nlen)) < 0 || seen[ci])
+				goto out;
+			seen[ci] = 1;
+			open = ci;
+			block_start = (size_t)(line - data);
+			continue;
+		}
+		/* A field names a name only if it is at least as long: most
+		 * lines are shorter than any private-endpoint name. */
+		if (has_amlhosts_mark(line, n) || (n >= minlen && maps_any(&set, line, n)))
+			goto out;
+	}
+	if (open >= 0)
+		goto out;
+	for (i = 0; i < nchanges; i++)
+		if (!seen[i])
+			goto out;
+	rc = 1;
+out:
+	free(seen);
+	free(set.slot);
+	buf_release(&want);
 	return rc;
 }

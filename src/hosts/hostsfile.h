@@ -166,4 +166,19 @@ int hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *cha
     size_t nchanges, int restore_all, struct buf *out, struct hosts_kept_edits *edited,
     char **cause);
 
+/*
+ * The fast path of an apply that changes nothing: 1 only when
+ * hostsfile_rewrite() of data (parsed) with these changes, restore_all 0,
+ * would succeed, list no edited kept line and give back data byte for byte;
+ * 0 when it would not, or when that is not sure (then rewrite). Decided by
+ * one pass over data in place: markers found, each block compared with
+ * what hostsfile_render_block() writes for its target, every line outside
+ * the blocks checked for a name being applied; nothing proportional to
+ * the file is allocated. Answers 0 wherever the file has a block no change
+ * names, a change that removes (entries NULL), a disabled or kept line, or
+ * anything hostsfile_parse() refuses.
+ */
+int hostsfile_apply_unchanged(const char *data, size_t len, const struct block_change *changes,
+    size_t nchanges);
+
 #endif

@@ -321,6 +321,13 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 	}
 	if (hostsedit_check_managed_elsewhere(af.real, &r->before, &r->warnings, cause) != 0)
 		goto out;
+	/* Nothing to change, told without indexing the file or rendering a
+	 * new one: the common run (from a timer) stays cheap on a big file. */
+	if (o->unchanged != NULL &&
+	    o->unchanged(r->before.data ? r->before.data : "", r->before.len, arg)) {
+		rc = 0;
+		goto out;
+	}
 	if (hostsfile_parse(&before, r->before.data ? r->before.data : "", r->before.len, &why) != 0) {
 		set_error(cause, "'%s': %s; fix the markers by hand (no change was made)",
 		    o->hosts_file, why);

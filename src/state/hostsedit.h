@@ -41,6 +41,12 @@ struct hostsedit_opts {
 	int in_place;
 	int dry_run;
 	int flush_dns;
+	/* Optional: a check that the edit would change nothing, on the bytes
+	 * as read (apply's hostsfile_apply_unchanged()). When it answers 1,
+	 * the file is left alone without parsing it or calling compute(), and
+	 * r->after stays empty: only for callers that read r->after when
+	 * r->changed. 0 means "compute as usual", never "changed". */
+	int (*unchanged)(const char *data, size_t len, void *arg);
 };
 
 /* Why a run failed, where the command line maps it to its own exit code. */

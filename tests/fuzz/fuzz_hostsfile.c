@@ -5,6 +5,14 @@
  * (uninstalling before and after gives the same bytes, a missing final
  * newline included), and no live line outside the
  * blocks maps a managed name as hostsline.h (and so verify) reads it.
+ *
+ * The fast path of an unchanged apply (hostsfile_apply_unchanged()) says
+ * "unchanged" only where the full path, parse and rewrite, succeeds, lists
+ * no edited kept line and gives back the input byte for byte; and it does
+ * say so for the common case: a file the full path just wrote, with no
+ * disabled or kept line, no other block and no stray managed name. Checked
+ * on the input and on the rewrite's output, with one target (both names)
+ * and with two (a name each).
  */
 #include "config.h"
 
@@ -57,6 +65,97 @@ check_none_live(const struct hostsfile *hf)
 	}
 }
 
+/* Is any "#amlhosts" outside the blocks, or a field naming a managed name
+ * (whatever its place on the line)? Then the fast path may leave the
+ * answer to the full path. */
+static int
+has_stray(const struct hostsfile *hf)
+{
+	struct hostsline_field f;
+	const char *p;
+	size_t i, j = 0, n, pos, skip;
+
+	for (i = 0; i < hf->nlines; i++) {
+		if (j < hf->nblocks && hf->blocks[j].begin == i) {
+			i = hf->blocks[j++].end;
+			continue;
+		}
+		skip = i == 0 ? hostsline_bom(hf->data, hf->len) : 0;
+		p = hf->data + hf->lines[i].off + skip;
+		n = hf->lines[i].len - hf->lines[i].eol - skip;
+		for (pos = 0; pos + 9 <= n; pos++)
+			if (memcmp(p + pos, "#amlhosts", 9) == 0)
+				return 1;
+		pos = 0;
+		while (hostsline_next(p, n, &pos, &f))
+			if (hostsline_names(p + f.off, f.len, NAME_X) ||
+			    hostsline_names(p + f.off, f.len, NAME_Y))
+				return 1;
+	}
+	return 0;
+}
+
+/* The fast path against the full one on p[0..n); out gets the rewrite. */
+static void
+check_fast(const char *p, size_t n, const struct block_change *ch, size_t nch,
+    struct buf *out)
+{
+	struct hostsfile hf;
+	struct hosts_kept_edits ed = HOSTS_KEPT_EDITS_INIT;
+	size_t i;
+	int fast = hostsfile_apply_unchanged(p, n, ch, nch), same, known;
+
+	out->len = 0;
+	if (hostsfile_parse(&hf, p, n, NULL) != 0) {
+		if (fast)
+			abort();
+		return;
+	}
+	if (hostsfile_rewrite(&hf, ch, nch, 0, out, &ed, NULL) != 0) {
+		if (fast)
+			abort();
+		out->len = 0;
+		hostsfile_release(&hf);
+		return;
+	}
+	same = out->len == n && memcmp(out->data, p, n) == 0 && ed.n == 0;
+	/* Only blocks of these targets: no other for the command to judge. */
+	known = 1;
+	for (i = 0; i < hf.nblocks; i++) {
+		size_t k;
+
+		for (k = 0; k < nch && strcmp(ch[k].target, hf.blocks[i].name) != 0; k++)
+			;
+		known &= k < nch;
+	}
+	if (fast && (!same || !known))
+		abort();
+	if (!fast && same && known && hf.nblocks == nch && !has_stray(&hf))
+		abort();
+	hosts_kept_edits_clear(&ed);
+	hostsfile_release(&hf);
+}
+
+static void
+fast_path(const char *p, size_t n, const struct entry_list *both,
+    const struct entry_list *x, const struct entry_list *y)
+{
+	struct block_change one = { "fz", NULL }, two[2] = { { "fz", NULL }, { "fy", NULL } };
+	struct buf out = BUF_INIT, again = BUF_INIT;
+
+	one.entries = both;
+	two[0].entries = x;
+	two[1].entries = y;
+	check_fast(p, n, &one, 1, &out);
+	if (out.len > 0)
+		check_fast(out.data, out.len, &one, 1, &again);
+	check_fast(p, n, two, 2, &out);
+	if (out.len > 0)
+		check_fast(out.data, out.len, two, 2, &again);
+	buf_release(&out);
+	buf_release(&again);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -79,6 +178,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	entry_list_add(&el, NAME_X, &a);
 	entry_list_add(&el, NAME_Y, &a);
 	ch.entries = &el;
+	{
+		struct entry_list x = ENTRY_LIST_INIT, y = ENTRY_LIST_INIT;
+
+		entry_list_add(&x, NAME_X, &a);
+		entry_list_add(&y, NAME_Y, &a);
+		fast_path((const char *)data, size, &el, &x, &y);
+		entry_list_release(&x);
+		entry_list_release(&y);
+	}
 	if (hostsfile_rewrite(&hf, &ch, 1, 0, &out, NULL, &cause) == 0) {
 		if (hostsfile_parse(&again, out.data, out.len, NULL) != 0)
 			abort();

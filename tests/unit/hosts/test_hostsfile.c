@@ -1400,6 +1400,161 @@ test_many_blocks(void)
 	buf_release(&b);
 }
 
+/*
+ * The fast path of an unchanged apply against the full one on text: it
+ * must answer fast, and where it says "unchanged" the full rewrite must
+ * give back text byte for byte, warning about no kept line. unchanged
+ * says what the full path does (1: text back, no warning).
+ */
+#define ASSERT_FAST(text, len, ch, n, fast, unchanged) \
+	assert_fast((text), (len), (ch), (n), (fast), (unchanged), __LINE__)
+
+static void
+assert_fast(const char *text, size_t len, const struct block_change *ch, size_t n,
+    int fast, int unchanged, int line)
+{
+	struct buf out = BUF_INIT;
+	char *cause = NULL;
+	int got = hostsfile_apply_unchanged(text, len, ch, n), same;
+
+	same = rewrite(text, len, ch, n, 0, &out, &cause) == 0 && out.len == len &&
+	    memcmp(out.data, text, len) == 0 && edited.n == 0;
+	if (got != fast || same != unchanged)
+		fprintf(stderr, "\ntest_hostsfile.c:%d: fast path %d (want %d), full path "
+		    "unchanged %d (want %d)", line, got, fast, same, unchanged);
+	CU_ASSERT_EQUAL(got, fast);
+	CU_ASSERT_EQUAL(same, unchanged);
+	/* The property itself, whatever the case expects. */
+	CU_ASSERT(!got || same);
+	free(cause);
+	buf_release(&out);
+}
+
+static void
+test_fast_unchanged(void)
+{
+	struct entry_list la, lb, lc;
+	struct block_change one = { "myws", NULL }, two[2] = { { "myws", NULL }, { "proj", NULL } };
+	struct block_change other = { "other", NULL };
+	struct buf s1 = BUF_INIT, s2 = BUF_INIT;
+	char *t;
+	static const char lf[] = "127.0.0.1 localhost\n" BLOCK_A("\n") "::1 localhost\n";
+	static const char crlf[] = "127.0.0.1 localhost\r\n" BLOCK_A("\r\n");
+	static const char crlf_lf_block[] = "127.0.0.1 localhost\r\n" BLOCK_A("\n");
+	static const char bom0[] = BOM BLOCK_A("\r\n") "127.0.0.1 localhost\r\n";
+	static const char bom1[] = BOM "127.0.0.1 localhost\n" BLOCK_A("\n");
+	static const char noeol[] = "127.0.0.1 localhost";
+	static const char mark_mid[] =
+	    "# BEGIN amlhosts myws\n" NOTICE "\n"
+	    "10.1.0.5\t" API "\n" "10.1.0.5\t" CERT "\n" "10.1.0.6\t" NB "\n"
+	    "# END amlhosts myws\t" HOSTS_NOEOL_MARK "\n" "127.0.0.1 localhost";
+	static const char end_no_eol[] =
+	    "a\n# BEGIN amlhosts myws\n" NOTICE "\n"
+	    "10.1.0.5\t" API "\n" "10.1.0.5\t" CERT "\n" "10.1.0.6\t" NB "\n"
+	    "# END amlhosts myws";
+	static const char end_blank[] =
+	    "# BEGIN amlhosts myws\n" NOTICE "\n"
+	    "10.1.0.5\t" API "\n" "10.1.0.5\t" CERT "\n" "10.1.0.6\t" NB "\n"
+	    "# END amlhosts myws \n";
+	static const char edited_ip[] =
+	    "# BEGIN amlhosts myws\n" NOTICE "\n"
+	    "10.1.0.7\t" API "\n" "10.1.0.5\t" CERT "\n" "10.1.0.6\t" NB "\n"
+	    "# END amlhosts myws\n";
+	static const char edited_extra[] =
+	    "# BEGIN amlhosts myws\n" NOTICE "\n"
+	    "10.1.0.5\t" API "\n" "10.1.0.5\t" CERT "\n" "10.1.0.6\t" NB "\n"
+	    "10.9.9.9 mine.example\n"
+	    "# END amlhosts myws\n";
+	static const char live[] = "10.9.9.9 mine.example " API ".\n" BLOCK_A("\n");
+	static const char live_upper[] = BLOCK_A("\n") "10.9.9.9\tFB7E20A0-8891-458B-B969-"
+	    "55DDB3382F51.workspace.eastus.api.azureml.ms\n";
+	static const char name_first[] = BLOCK_A("\n") API " 10.9.9.9\n";
+	static const char comment[] = BLOCK_A("\n") "# 10.9.9.9 " API "\n";
+	static const char unended[] = "a\n# BEGIN amlhosts myws\n" NOTICE "\n";
+	static const char twice[] = BLOCK_A("\n") BLOCK_A("\n");
+	static const char prior[] = "127.0.0.1 localhost\n10.9.9.9 " API " alias.example\n";
+
+	list_a(&la);
+	list_of(&lb, "10.3.0.1", "myalias.internal", "10.3.0.2", "proj.example", NULL);
+	list_of(&lc, "10.4.0.1", "other.example", NULL);
+	one.entries = &la;
+	two[0].entries = &la;
+	two[1].entries = &lb;
+	other.entries = &lc;
+
+	/* The common cases: the blocks as rendered, in the file's line ending. */
+	ASSERT_FAST(lf, sizeof lf - 1, &one, 1, 1, 1);
+	ASSERT_FAST(crlf, sizeof crlf - 1, &one, 1, 1, 1);
+	ASSERT_FAST(bom0, sizeof bom0 - 1, &one, 1, 1, 1);
+	ASSERT_FAST(bom1, sizeof bom1 - 1, &one, 1, 1, 1);
+	/* A block in the other line ending is rewritten in the file's. */
+	ASSERT_FAST(crlf_lf_block, sizeof crlf_lf_block - 1, &one, 1, 0, 0);
+	/* No block yet, or another block beside: not this path's to judge. */
+	ASSERT_FAST("127.0.0.1 localhost\n", 20, &one, 1, 0, 0);
+	ASSERT_FAST("", 0, &one, 1, 0, 0);
+	ASSERT_FAST(lf, sizeof lf - 1, &other, 1, 0, 0);
+	ASSERT_FAST(lf, sizeof lf - 1, two, 2, 0, 0);
+
+	/* A file without a final newline: its mark on the last END line. */
+	rewrite1(noeol, sizeof noeol - 1, "myws", &la, &s1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s1.data, HOSTS_NOEOL_MARK));
+	ASSERT_FAST(s1.data, s1.len, &one, 1, 1, 1);
+	/* The mark anywhere else, or an END line without an ending: rewritten. */
+	ASSERT_FAST(mark_mid, sizeof mark_mid - 1, &one, 1, 0, 0);
+	ASSERT_FAST(end_no_eol, sizeof end_no_eol - 1, &one, 1, 0, 0);
+	buf_puts(&s1, "\n");
+	ASSERT_FAST(s1.data, s1.len, &one, 1, 0, 0);
+
+	/* Hand-edited blocks are rewritten (and warned about by hostsedit). */
+	ASSERT_FAST(end_blank, sizeof end_blank - 1, &one, 1, 0, 0);
+	ASSERT_FAST(edited_ip, sizeof edited_ip - 1, &one, 1, 0, 0);
+	ASSERT_FAST(edited_extra, sizeof edited_extra - 1, &one, 1, 0, 0);
+	/* Live lines naming a managed name (a trailing dot, another case). */
+	ASSERT_FAST(live, sizeof live - 1, &one, 1, 0, 0);
+	ASSERT_FAST(live_upper, sizeof live_upper - 1, &one, 1, 0, 0);
+	/* Left to the full path although it changes nothing (the name is no
+	 * address's name there; a comment maps nothing). */
+	ASSERT_FAST(name_first, sizeof name_first - 1, &one, 1, 0, 1);
+	ASSERT_FAST(comment, sizeof comment - 1, &one, 1, 1, 1);
+	/* What the parse refuses. */
+	ASSERT_FAST(unended, sizeof unended - 1, &one, 1, 0, 0);
+	ASSERT_FAST(twice, sizeof twice - 1, &one, 1, 0, 0);
+
+	/* Disabled and kept lines: left to the full path, which re-judges
+	 * them; unchanged there, and an edited kept line is warned about. */
+	rewrite1(prior, sizeof prior - 1, "myws", &la, &s1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s1.data, HOSTS_KEPT_MARK "myws"));
+	ASSERT_FAST(s1.data, s1.len, &one, 1, 0, 1);
+	t = strstr(s1.data, "\t" HOSTS_KEPT_MARK "myws");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	s2.len = 0;
+	buf_append(&s2, s1.data, (size_t)(t - s1.data));
+	buf_puts(&s2, " mine.example");
+	ASSERT_BYTES(s2.data, s2.len, "127.0.0.1 localhost\n#amlhosts:myws# 10.9.9.9 " API
+	    " alias.example\n10.9.9.9\talias.example mine.example\t" HOSTS_KEPT_MARK "myws\n"
+	    BLOCK_A("\n"), strlen(s2.data));
+	buf_puts(&s2, t);
+	ASSERT_FAST(s2.data, s2.len, &one, 1, 0, 0);
+	CU_ASSERT_EQUAL(edited.n, 1);
+
+	/* Two blocks, both applied; then one edited. */
+	CU_ASSERT_EQUAL_FATAL(rewrite("a\n", 2, two, 2, 0, &s1, NULL), 0);
+	ASSERT_FAST(s1.data, s1.len, two, 2, 1, 1);
+	two[1].target = "myws";
+	ASSERT_FAST(s1.data, s1.len, two, 2, 0, 0); /* a target twice: an error */
+	two[1].target = "proj";
+	t = strstr(s1.data, "10.3.0.2");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	t[7] = '3';
+	ASSERT_FAST(s1.data, s1.len, two, 2, 0, 0);
+
+	buf_release(&s1);
+	buf_release(&s2);
+	entry_list_release(&la);
+	entry_list_release(&lb);
+	entry_list_release(&lc);
+}
+
 static const struct unit_test rewrite_tests[] = {
 	{ "render", test_render },
 	{ "apply samples", test_apply_samples },
@@ -1421,6 +1576,7 @@ static const struct unit_test rewrite_tests[] = {
 	{ "200,000 lines", test_large_file },
 	{ "many blocks", test_many_blocks },
 	{ "names at every word offset", test_scan_offsets },
+	{ "unchanged apply's fast path", test_fast_unchanged },
 	{ NULL, NULL }
 };
 static const struct unit_suite suites[] = {
