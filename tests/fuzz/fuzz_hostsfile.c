@@ -136,12 +136,29 @@ check_fast(const char *p, size_t n, const struct block_change *ch, size_t nch,
 	hostsfile_release(&hf);
 }
 
+/* p[0..n) with the changes' blocks appended as rendered (a line ending
+ * first where the last line has none): whatever the fuzzer put around
+ * them (disabled, kept, stray lines) meets blocks the fast path takes. */
 static void
-fast_path(const char *p, size_t n, const struct entry_list *both,
+with_blocks(const char *p, size_t n, int crlf, const struct block_change *ch, size_t nch,
+    struct buf *out)
+{
+	size_t i;
+
+	out->len = 0;
+	buf_append(out, p, n);
+	if (n > 0 && p[n - 1] != '\n')
+		buf_puts(out, crlf ? "\r\n" : "\n");
+	for (i = 0; i < nch; i++)
+		hostsfile_render_block(ch[i].target, ch[i].entries, crlf, out);
+}
+
+static void
+fast_path(const char *p, size_t n, int crlf, const struct entry_list *both,
     const struct entry_list *x, const struct entry_list *y)
 {
 	struct block_change one = { "fz", NULL }, two[2] = { { "fz", NULL }, { "fy", NULL } };
-	struct buf out = BUF_INIT, again = BUF_INIT;
+	struct buf out = BUF_INIT, again = BUF_INIT, joined = BUF_INIT;
 
 	one.entries = both;
 	two[0].entries = x;
@@ -149,11 +166,16 @@ fast_path(const char *p, size_t n, const struct entry_list *both,
 	check_fast(p, n, &one, 1, &out);
 	if (out.len > 0)
 		check_fast(out.data, out.len, &one, 1, &again);
+	with_blocks(p, n, crlf, &one, 1, &joined);
+	check_fast(joined.data, joined.len, &one, 1, &again);
 	check_fast(p, n, two, 2, &out);
 	if (out.len > 0)
 		check_fast(out.data, out.len, two, 2, &again);
+	with_blocks(p, n, crlf, two, 2, &joined);
+	check_fast(joined.data, joined.len, two, 2, &again);
 	buf_release(&out);
 	buf_release(&again);
+	buf_release(&joined);
 }
 
 int
@@ -183,7 +205,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		entry_list_add(&x, NAME_X, &a);
 		entry_list_add(&y, NAME_Y, &a);
-		fast_path((const char *)data, size, &el, &x, &y);
+		fast_path((const char *)data, size, hf.crlf, &el, &x, &y);
 		entry_list_release(&x);
 		entry_list_release(&y);
 	}
