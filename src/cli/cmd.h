@@ -24,7 +24,7 @@ enum exit_code {
 };
 
 /* Options given (ctx.used) that a command or main.c's checks ask about;
- * which command takes which option is main.c's option table alone. */
+ * which command takes which option is the option table (options.c) alone. */
 #define CMDOPT_FORMAT     0x0001u
 #define CMDOPT_TO         0x0002u
 #define CMDOPT_ADHOC      0x0004u /* --name, --from-json, --subscription.. */

@@ -1,5 +1,5 @@
 /*
- * options.h - the command line's option table (main.c), which commands
+ * options.h - the command line's option table (options.c), which commands
  * take each option, and the shell completions generated from it and from
  * the command table (completion.c), so that neither can drift from what
  * the binary accepts.
@@ -42,7 +42,8 @@ struct cli_option {
 	const char *commands; /* space-separated command names; NULL: every one */
 };
 
-/* NULL-terminated (name == NULL). */
+/* NULL-terminated (name == NULL): CLI_NOPTIONS options, then the end. */
+#define CLI_NOPTIONS 27
 extern const struct cli_option cli_options[];
 
 /* Whether command takes option o. */

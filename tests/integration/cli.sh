@@ -98,7 +98,7 @@ for args in "--json apply" "apply --json" "--dry-run status" "-n history" \
 	expect_err "option $opt does not apply to '$cmd'"
 done
 # Every option a command's help lists under "Options:" is one it takes: the
-# help text (cmd-*.c) and the option table (main.c) say the same.
+# help text (cmd-*.c) and the option table (options.c) say the same.
 for c in $commands; do
 	"$AMLHOSTS" "$c" --help | sed -n '/^Options:/,/^$/p' |
 	    sed -n 's/^ *\(-[a-zA-Z], \)\{0,1\}\(--[a-z-]*\).*/\2/p' > "$T/opts"
