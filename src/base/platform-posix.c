@@ -15,6 +15,7 @@
 #include <openssl/evp.h>
 
 #include "base/platform.h"
+#include "base/util.h"
 
 const char *
 platform_default_hosts_file(void)
@@ -32,6 +33,35 @@ const char *
 platform_default_config_file(void)
 {
 	return DEFAULT_CONFIG_FILE;
+}
+
+char *
+platform_self_dir(void)
+{
+	struct buf b = BUF_INIT;
+	ssize_t n;
+	char *slash;
+
+	/* readlink does not say how long the target is: grow until it fits. */
+	for (;;) {
+		buf_reserve(&b, b.cap + 256);
+		n = readlink("/proc/self/exe", b.data, b.cap);
+		if (n < 0) {
+			buf_release(&b);
+			return NULL;
+		}
+		if ((size_t)n < b.cap)
+			break;
+	}
+	b.data[n] = '\0';
+	b.len = (size_t)n;
+	slash = strrchr(b.data, '/');
+	if (slash == NULL) {
+		buf_release(&b);
+		return NULL;
+	}
+	*slash = '\0';
+	return buf_detach(&b, NULL);
 }
 
 int

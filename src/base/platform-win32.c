@@ -245,6 +245,39 @@ sized_string(DWORD (*get)(const wchar_t *, wchar_t *, DWORD), const wchar_t *arg
 	return NULL;
 }
 
+char *
+platform_self_dir(void)
+{
+	DWORD cap = MAX_PATH + 1, n;
+	wchar_t *w = NULL;
+	char *path = NULL, *slash;
+
+	/* GetModuleFileNameW truncates (n == cap) rather than saying how long
+	 * the path is: grow until it fits. */
+	for (;;) {
+		w = xreallocarray(w, cap, sizeof *w);
+		n = GetModuleFileNameW(NULL, w, cap);
+		if (n == 0)
+			goto out;
+		if (n < cap)
+			break;
+		if (cap > 32768 * 2)
+			goto out;
+		cap *= 2;
+	}
+	w[n] = L'\0';
+	path = platform_narrow(w);
+	if (path != NULL && (slash = strrchr(path, '\\')) != NULL)
+		*slash = '\0';
+	else {
+		free(path);
+		path = NULL;
+	}
+out:
+	free(w);
+	return path;
+}
+
 const char *
 platform_default_hosts_file(void)
 {

@@ -46,6 +46,11 @@ const char *platform_default_hosts_file(void);
 const char *platform_default_state_dir(void);
 const char *platform_default_config_file(void);
 
+/* The directory of the running program (/proc/self/exe; Windows:
+ * GetModuleFileNameW, no MAX_PATH limit), malloc()ed; NULL where it cannot
+ * be known. The discovery helper is looked for beside it. */
+char *platform_self_dir(void);
+
 /* One non-blocking try at the exclusive lock on the open lock file fd:
  * 0 taken, 1 held by another process, -1 error (errno set). POSIX flock(2),
  * Windows LockFileEx. Closing fd releases it. */

@@ -34,52 +34,10 @@
 #define HELPER_FILE DISCOVERY_HELPER
 #endif
 
-/* The directory of the running program, or NULL where it cannot be known. */
-static char *
-self_dir(void)
-{
-#ifdef _WIN32
-	char path[MAX_PATH + 1];
-	DWORD n = GetModuleFileNameA(NULL, path, sizeof path);
-	char *slash;
-
-	if (n == 0 || n >= sizeof path)
-		return NULL;
-	path[n] = '\0';
-	slash = strrchr(path, '\\');
-	return slash != NULL ? xstrndup(path, (size_t)(slash - path)) : NULL;
-#else
-	struct buf b = BUF_INIT;
-	ssize_t n;
-	char *slash;
-
-	/* readlink does not say how long the target is: grow until it fits. */
-	for (;;) {
-		buf_reserve(&b, b.cap + 256);
-		n = readlink("/proc/self/exe", b.data, b.cap);
-		if (n < 0) {
-			buf_release(&b);
-			return NULL;
-		}
-		if ((size_t)n < b.cap)
-			break;
-	}
-	b.data[n] = '\0';
-	b.len = (size_t)n;
-	slash = strrchr(b.data, '/');
-	if (slash == NULL) {
-		buf_release(&b);
-		return NULL;
-	}
-	*slash = '\0';
-	return buf_detach(&b, NULL);
-#endif
-}
-
 enum discovery_error
 discovery_find_helper(char **path, char **cause)
 {
-	char *dir = self_dir(), *p = NULL;
+	char *dir = platform_self_dir(), *p = NULL;
 	struct stat st;
 #ifndef _WIN32
 	enum pathtrust trust;
