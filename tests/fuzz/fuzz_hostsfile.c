@@ -40,21 +40,32 @@ restore_all(const char *p, size_t n, struct buf *out)
 #define NAME_X "x.workspace.eastus.api.azureml.ms"
 #define NAME_Y "y.workspace.eastus.api.azureml.ms"
 
+/* The next line outside the blocks, from line *i on (*j: the next block),
+ * without its BOM and line ending: 1, or 0 past the last line. */
+static int
+next_outside(const struct hostsfile *hf, size_t *i, size_t *j, const char **p, size_t *n)
+{
+	size_t skip;
+
+	while (*i < hf->nlines && *j < hf->nblocks && hf->blocks[*j].begin == *i)
+		*i = hf->blocks[(*j)++].end + 1;
+	if (*i >= hf->nlines)
+		return 0;
+	skip = *i == 0 ? hostsline_bom(hf->data, hf->len) : 0;
+	*p = hf->data + hf->lines[*i].off + skip;
+	*n = hf->lines[*i].len - hf->lines[*i].eol - skip;
+	(*i)++;
+	return 1;
+}
+
 static void
 check_none_live(const struct hostsfile *hf)
 {
 	struct hostsline_field f;
 	const char *p;
-	size_t i, j = 0, n, pos, skip;
+	size_t i = 0, j = 0, n, pos;
 
-	for (i = 0; i < hf->nlines; i++) {
-		if (j < hf->nblocks && hf->blocks[j].begin == i) {
-			i = hf->blocks[j++].end;
-			continue;
-		}
-		skip = i == 0 ? hostsline_bom(hf->data, hf->len) : 0;
-		p = hf->data + hf->lines[i].off + skip;
-		n = hf->lines[i].len - hf->lines[i].eol - skip;
+	while (next_outside(hf, &i, &j, &p, &n)) {
 		pos = 0;
 		if (!hostsline_next(p, n, &pos, &f) || !hostsline_addr(p + f.off, f.len, NULL))
 			continue;
@@ -73,16 +84,9 @@ has_stray(const struct hostsfile *hf)
 {
 	struct hostsline_field f;
 	const char *p;
-	size_t i, j = 0, n, pos, skip;
+	size_t i = 0, j = 0, n, pos;
 
-	for (i = 0; i < hf->nlines; i++) {
-		if (j < hf->nblocks && hf->blocks[j].begin == i) {
-			i = hf->blocks[j++].end;
-			continue;
-		}
-		skip = i == 0 ? hostsline_bom(hf->data, hf->len) : 0;
-		p = hf->data + hf->lines[i].off + skip;
-		n = hf->lines[i].len - hf->lines[i].eol - skip;
+	while (next_outside(hf, &i, &j, &p, &n)) {
 		for (pos = 0; pos + 9 <= n; pos++)
 			if (memcmp(p + pos, "#amlhosts", 9) == 0)
 				return 1;
