@@ -7,9 +7,11 @@
 #ifndef _WIN32
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -83,9 +85,21 @@ platform_replace(const char *tmp, const char *target)
 }
 
 int
-platform_check_writable(const char *shown, const char *target, char **cause)
+platform_check_writable_at(const char *shown, int dirfd, const char *name, char **cause)
 {
-	if (access(target, W_OK) != 0 && errno != EROFS)
+	struct stat st;
+
+	/* A link put in the file's place since it was read is not judged
+	 * (faccessat would follow it): the check before the rename finds the
+	 * change and the edit is read and done again. This lstat stands in
+	 * for AT_SYMLINK_NOFOLLOW, which on a kernel without faccessat2
+	 * (before Linux 5.8) glibc emulates from the mode bits, ACLs ignored. */
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+		return 0;
+	/* AT_EACCESS: the effective IDs, which the write will use. amlhosts
+	 * is not setuid, so they are the real ones and libc hands the check
+	 * to the kernel (ACLs, capabilities and read-only mounts count). */
+	if (faccessat(dirfd, name, W_OK, AT_EACCESS) != 0 && errno != EROFS)
 		return set_error(cause, "cannot change '%s': %s (run as root, e.g. with sudo)",
 		    shown, strerror(errno));
 	return 0;

@@ -70,10 +70,19 @@ int platform_trylock(int fd);
  * EPERM (not elevated) at once, else retried for up to 5 s, then EACCES. */
 int platform_replace(const char *tmp, const char *target);
 
+#ifdef _WIN32
 /* Can target be opened for writing? 0 if so; else -1 and a message that
- * says how to get the right (POSIX: "run as root, e.g. with sudo";
- * Windows: "run from an elevated prompt" when the token is not elevated). */
+ * says how to get the right ("run from an elevated prompt" when the token
+ * is not elevated). */
 int platform_check_writable(const char *shown, const char *target, char **cause);
+#else
+/* Can name, in the directory held as dirfd, be opened for writing by the
+ * effective user? 0 if so (or if a read-only filesystem is what stops it,
+ * or if name is now a link: it is not the file read); else -1 and a
+ * message that says "run as root, e.g. with sudo". Windows has no *at()
+ * calls: platform_check_writable() by path. */
+int platform_check_writable_at(const char *shown, int dirfd, const char *name, char **cause);
+#endif
 
 /* Windows only: create the state directory dir (or a directory in it) if
  * missing, with an ACL of its own (SYSTEM and Administrators, full control,

@@ -560,7 +560,13 @@ atomicfile_check_writable(struct atomicfile *af, int in_place, char **cause)
 		return set_error(cause, "cannot replace '%s': the file is a bind mount "
 		    "(as in a container), which rename cannot replace; use --in-place "
 		    "(write_mode = in-place) to rewrite it in place", af->path);
+#ifdef _WIN32
 	return platform_check_writable(af->path, af->real, cause);
+#else
+	/* The file in the directory held, which the write goes to, not what
+	 * af->real leads to now. */
+	return platform_check_writable_at(af->path, af->dirfd, base_of(af->real), cause);
+#endif
 }
 
 int
@@ -770,21 +776,42 @@ out:
 
 #ifdef HAVE_SELINUX
 /* Give the temporary file the label the hosts file has (net_conf_t), so a
- * rename does not leave it with the directory's default label. */
+ * rename does not leave it with the directory's default label. The label
+ * is read from the file that was read, by descriptor in the directory
+ * held: by its path it could be another file's, through a directory
+ * swapped since. */
 static int
-copy_selinux_label(const char *from, int tofd, char **cause)
+copy_selinux_label(const struct atomicfile *af, int tofd, char **cause)
 {
 	char *con = NULL;
-	int rc = 0;
+	struct stat st;
+	int fd, rc = 0;
 
 	if (is_selinux_enabled() <= 0)
 		return 0;
-	if (getfilecon(from, &con) < 0)
-		return errno == ENOTSUP || errno == ENODATA ? 0 :
-		    set_error(cause, "cannot read the SELinux label of '%s': %s", from, strerror(errno));
-	if (fsetfilecon(tofd, con) < 0)
+	fd = openat_retry(af->dirfd, base_of(af->real), O_RDONLY | O_NONBLOCK | O_NOCTTY |
+	    O_CLOEXEC, 0);
+	if (fd < 0 && errno != ENOENT && errno != ELOOP)
+		return set_error(cause, "cannot open '%s' to read its SELinux label: %s",
+		    af->path, strerror(errno));
+	/* Gone, a link or another inode: no longer the file read. Nothing to
+	 * copy from; the check before the rename finds the change, and the
+	 * edit is read and done again. */
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) != 0)
+		rc = set_error(cause, "cannot stat '%s': %s", af->path, strerror(errno));
+	else if (st.st_dev != af->st.st_dev || st.st_ino != af->st.st_ino)
+		rc = 0;
+	else if (fgetfilecon(fd, &con) < 0) {
+		if (errno != ENOTSUP && errno != ENODATA)
+			rc = set_error(cause, "cannot read the SELinux label of '%s': %s",
+			    af->path, strerror(errno));
+	} else if (fsetfilecon(tofd, con) < 0)
 		rc = set_error(cause, "cannot set the SELinux label '%s': %s", con, strerror(errno));
-	freecon(con);
+	if (con != NULL)
+		freecon(con);
+	close(fd);
 	return rc;
 }
 #endif
@@ -817,7 +844,7 @@ replace_by_rename(struct atomicfile *af, const void *data, size_t len, char **ca
 #endif
 #ifdef HAVE_SELINUX
 	af->failed_step = ATOMICFILE_STEP_SELINUX;
-	if (copy_selinux_label(af->real, fd, cause) != 0)
+	if (copy_selinux_label(af, fd, cause) != 0)
 		goto fail;
 #endif
 	af->failed_step = ATOMICFILE_STEP_WRITE;

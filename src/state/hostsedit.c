@@ -300,9 +300,11 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 
 	if (atomicfile_open(&af, o->hosts_file, &r->before, cause) != 0)
 		goto out;
-	/* A symlink retargeted between locking and reading: the lock is on
-	 * the wrong directory. */
-	if (locked_dir != NULL && strcmp(af.dir, locked_dir) != 0) {
+	/* A symlink retargeted, or the directory swapped for another of the
+	 * same name, between locking and reading: the lock is on the wrong
+	 * directory. Told by identity, not by name: the directory held is
+	 * what the write goes to. */
+	if (locked_dir != NULL && !state_locked_dir_is(st, af.dirfd)) {
 		*retry = 1;
 		set_error(cause, "'%s' now leads to another directory", o->hosts_file);
 		goto out;
@@ -348,7 +350,7 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		goto out;
 	}
 	have_after = 1;
-	if (journal_read(o->state_dir, &journal, NULL) != 0)
+	if (journal_read_held(st, o->state_dir, &journal, NULL) != 0)
 		journal.n = 0;
 	if (o->dry_run) {
 		warn_hand_edits(&before, &after, journal_last_for(&journal, af.real), 0, &r->warnings);

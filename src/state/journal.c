@@ -191,6 +191,23 @@ state_lock_dir(struct state *s, const char *dir, int timeout, char **cause)
 #endif
 }
 
+int
+state_locked_dir_is(const struct state *s, int dirfd)
+{
+#ifdef _WIN32
+	(void)s;
+	(void)dirfd;
+	return 1;
+#else
+	struct stat locked, held;
+
+	if (s->dirlockfd < 0 || dirfd < 0 || fstat(s->dirlockfd, &locked) != 0 ||
+	    fstat(dirfd, &held) != 0)
+		return 0;
+	return locked.st_dev == held.st_dev && locked.st_ino == held.st_ino;
+#endif
+}
+
 void
 state_close(struct state *s)
 {
@@ -275,22 +292,89 @@ parse_record(char *line, struct journal_record *r)
 	return 0;
 }
 
+/*
+ * Read name, a regular file of the state directory (path names it in
+ * messages), into out (appended), at most max bytes: relative to dfd, the
+ * directory held (statedir_open), when it is open, else by path (a dry
+ * run or a command that only reads opens no state directory; Windows).
+ * Never through a link at name: amlhosts puts none there, so one is
+ * someone's trick, and reading through it would show another file's bytes
+ * as the journal or a backup. 0; 1 when there is no such file (nothing
+ * read, no message); -1 with *cause set (cause may be NULL).
+ */
+static int
+read_at(int dfd, const char *name, const char *path, size_t max, struct buf *out, char **cause)
+{
+	enum file_read_error kind = FILE_READ_OK;
+	int rc;
+
+#ifndef _WIN32
+	if (dfd >= 0) {
+		struct stat st;
+		int fd = openat_retry(dfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+
+		if (fd < 0 && errno == ENOENT)
+			return 1;
+		/* O_NOFOLLOW fails with ELOOP on a link (EMLINK on FreeBSD),
+		 * as file_open() words it. */
+		if (fd < 0 && (errno == ELOOP || errno == EMLINK))
+			return set_error(cause, "'%s' is a symbolic link, which is not followed", path);
+		if (fd < 0)
+			return set_error(cause, "cannot open '%s': %s", path, strerror(errno));
+		if (fstat(fd, &st) != 0)
+			rc = set_error(cause, "cannot stat '%s': %s", path, strerror(errno));
+		else if (!S_ISREG(st.st_mode))
+			rc = set_error(cause, "'%s' is not a regular file", path);
+		else
+			rc = file_read_fd(fd, path, 0, max, out, NULL, cause);
+		close(fd);
+		return rc;
+	}
+#else
+	(void)dfd;
+	(void)name;
+#endif
+	rc = file_read(path, FILE_READ_REGULAR | FILE_READ_NOFOLLOW, max, out, NULL, &kind, cause);
+	if (rc != 0 && kind == FILE_READ_NOT_FOUND) {
+		if (cause != NULL) {
+			free(*cause);
+			*cause = NULL;
+		}
+		return 1;
+	}
+	return rc;
+}
+
+/* The directory s holds (-1: none, read by path), and the path of name in
+ * it, for messages (in s->dir when s holds it, else in dir). */
+static int
+held_dir(const struct state *s, const char *dir, const char **shown)
+{
+	if (s != NULL && s->dirfd >= 0) {
+		*shown = s->dir;
+		return s->dirfd;
+	}
+	*shown = dir;
+	return -1;
+}
+
 int
-journal_read(const char *dir, struct journal *j, char **cause)
+journal_read_held(const struct state *s, const char *dir, struct journal *j, char **cause)
 {
 	struct buf b = BUF_INIT;
-	char *path = statedir_journal_path(dir), *line, *nl;
+	const char *shown;
+	int dfd = held_dir(s, dir, &shown), rc = -1, got;
+	char *path = statedir_journal_path(shown), *line, *nl;
 	size_t cap = 0, lineno = 0;
-	int rc = -1;
 
 	j->v = NULL;
 	j->n = 0;
-	if (access(path, F_OK) != 0 && errno == ENOENT) {
-		rc = 0;
+	got = read_at(dfd, STATEDIR_JOURNAL, path, JOURNAL_MAX_BYTES, &b, cause);
+	if (got != 0) {
+		/* No journal yet is an empty one. */
+		rc = got > 0 ? 0 : -1;
 		goto out;
 	}
-	if (file_read(path, FILE_READ_REGULAR, JOURNAL_MAX_BYTES, &b, NULL, NULL, cause) != 0)
-		goto out;
 	for (line = b.data; line < b.data + b.len; line = nl + 1) {
 		nl = strchr(line, '\n');
 		lineno++;
@@ -316,6 +400,12 @@ out:
 	buf_release(&b);
 	free(path);
 	return rc;
+}
+
+int
+journal_read(const char *dir, struct journal *j, char **cause)
+{
+	return journal_read_held(NULL, dir, j, cause);
 }
 
 const struct journal_record *
@@ -430,13 +520,14 @@ journal_blocks_release(struct journal_blocks *jb)
 }
 
 static long
-next_id(const char *dir, char **cause)
+next_id(const struct state *s, char **cause)
 {
 	struct journal j;
 	long id = 0;
 	size_t i;
 
-	if (journal_read(dir, &j, cause) != 0)
+	/* The journal of the directory held, which the record is appended to. */
+	if (journal_read_held(s, s->dir, &j, cause) != 0)
 		return -1;
 	for (i = 0; i < j.n; i++)
 		if (j.v[i].id > id)
@@ -447,7 +538,7 @@ next_id(const char *dir, char **cause)
 	 * run can read). Nothing is written, so history and the earlier
 	 * records stay as they were. */
 	if (id >= LONG_MAX) {
-		char *path = statedir_journal_path(dir);
+		char *path = statedir_journal_path(s->dir);
 
 		set_error(cause, "'%s' already holds change ID %ld, the largest there can be; "
 		    "no change can be recorded (the journal is corrupt or was edited)", path, id);
@@ -461,7 +552,7 @@ next_id(const char *dir, char **cause)
  * journal_read takes for records (a partial last line is no record); -1 if
  * it cannot be read. */
 static off_t
-complete_length(const char *path, off_t size)
+complete_length(const struct state *s, const char *path, off_t size)
 {
 	struct buf b = BUF_INIT;
 	off_t len = -1;
@@ -470,7 +561,7 @@ complete_length(const char *path, off_t size)
 	int fd;
 
 	/* The common case: the last byte is a newline. */
-	fd = open_retry(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
+	fd = open_in_state(s, STATEDIR_JOURNAL, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
 	if (fd >= 0) {
 		if (size > 0 && pread(fd, &last, 1, size - 1) == 1 && last == '\n')
 			len = size;
@@ -478,7 +569,7 @@ complete_length(const char *path, off_t size)
 		if (len > 0)
 			return len;
 	}
-	if (file_read(path, FILE_READ_REGULAR, JOURNAL_MAX_BYTES, &b, NULL, NULL, NULL) == 0) {
+	if (read_at(s->dirfd, STATEDIR_JOURNAL, path, JOURNAL_MAX_BYTES, &b, NULL) == 0) {
 		for (i = b.len; i > 0 && b.data[i - 1] != '\n'; i--)
 			;
 		len = (off_t)i;
@@ -533,7 +624,7 @@ journal_record_change_of(struct state *s, struct journal_record *rec,
 	if (!field_ok(rec->command) || !field_ok(rec->targets) ||
 	    !field_ok(rec->hosts) || !field_ok(rec->blocks))
 		return set_error(cause, "cannot journal a path or name holding a tab or newline");
-	rec->id = next_id(s->dir, cause);
+	rec->id = next_id(s, cause);
 	if (rec->id < 0)
 		return -1;
 	rec->time = (long long)time(NULL);
@@ -554,8 +645,8 @@ journal_record_change_of(struct state *s, struct journal_record *rec,
 	/* A partial last line (a crash or a full disk mid-append) would run
 	 * into this record and make the journal unreadable: cut it off first
 	 * (journal_read already ignores it). */
-	if (st.st_size > 0 && complete_length(path, st.st_size) != st.st_size) {
-		off_t complete = complete_length(path, st.st_size);
+	if (st.st_size > 0 && complete_length(s, path, st.st_size) != st.st_size) {
+		off_t complete = complete_length(s, path, st.st_size);
 
 		if (complete < 0 || ftruncate(fd, complete) != 0) {
 			set_error(cause, "cannot repair journal '%s': %s", path, strerror(errno));
@@ -709,15 +800,8 @@ static int
 read_in_state(const struct state *s, const char *name, size_t max, struct buf *out)
 {
 	char *path = in_place_path(s, name);
-	struct stat st;
-	int fd, rc = -1;
+	int rc = read_at(s->dirfd, name, path, max, out, NULL) == 0 ? 0 : -1;
 
-	fd = open_in_state(s, name, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
-	if (fd >= 0) {
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-			rc = file_read_fd(fd, path, 0, max, out, NULL, NULL);
-		close(fd);
-	}
 	free(path);
 	return rc;
 }
@@ -819,7 +903,7 @@ journal_drop_unfinished(struct state *s, struct atomicfile *af, const void *cont
 	int rc = 0, have, marked;
 
 	memset(out, 0, sizeof *out);
-	if (journal_read(s->dir, &j, NULL) != 0)
+	if (journal_read_held(s, s->dir, &j, NULL) != 0)
 		return 0; /* a broken journal gets its own error where it is used */
 	marked = read_in_place_mark(s, &m);
 	last = j.n > 0 ? &j.v[j.n - 1] : NULL;
@@ -860,7 +944,7 @@ journal_drop_unfinished(struct state *s, struct atomicfile *af, const void *cont
 	}
 	/* The last record is the last complete line. */
 	path = statedir_journal_path(s->dir);
-	if (file_read(path, FILE_READ_REGULAR, JOURNAL_MAX_BYTES, &b, NULL, NULL, cause) != 0) {
+	if (read_at(s->dirfd, STATEDIR_JOURNAL, path, JOURNAL_MAX_BYTES, &b, cause) != 0) {
 		rc = -1;
 		goto out;
 	}
@@ -934,6 +1018,34 @@ cmp_long(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* opendir() of the directory held as dfd (path: Windows, where there is
+ * none), so that the backups listed are those of the directory the
+ * backups are then removed from. NULL with errno set. */
+static DIR *
+opendir_held(int dfd, const char *path)
+{
+#ifdef _WIN32
+	(void)dfd;
+	return opendir(path);
+#else
+	/* A descriptor of its own: closedir() closes it, dfd stays open. */
+	int fd = openat_retry(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	DIR *d;
+
+	(void)path;
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+	}
+	return d;
+#endif
+}
+
 int
 journal_prune(struct state *s, int keep, char **cause)
 {
@@ -944,7 +1056,7 @@ journal_prune(struct state *s, int keep, char **cause)
 	size_t n = 0, cap = 0, i;
 	int rc = 0;
 
-	d = opendir(dirpath);
+	d = opendir_held(s->backupsfd, dirpath);
 	if (d == NULL) {
 		rc = set_error(cause, "cannot read '%s': %s", dirpath, strerror(errno));
 		goto out;
@@ -978,16 +1090,17 @@ out:
 int
 journal_load_backup(const char *dir, const struct journal_record *r, struct buf *out, char **cause)
 {
-	char *path = statedir_backup_path(dir, r->id);
+	char *path = statedir_backup_path(dir, r->id), *name = statedir_backup_name(r->id);
 	char hex[65];
-	int rc = -1;
+	int rc = -1, got;
 
-	if (access(path, F_OK) != 0) {
+	/* By path (the callers hold no state directory), but never through
+	 * a link put in the place of the backup. */
+	got = read_at(-1, name, path, ATOMICFILE_MAX_BYTES, out, cause);
+	if (got > 0)
 		set_error(cause, "the backup of change %ld is gone (only the newest "
 		    "keep_backups are kept)", r->id);
-		goto out;
-	}
-	if (file_read(path, FILE_READ_REGULAR, ATOMICFILE_MAX_BYTES, out, NULL, NULL, cause) != 0)
+	if (got != 0)
 		goto out;
 	sha256_hex(out->data, out->len, hex);
 	if (strcmp(hex, r->before) != 0) {
@@ -997,6 +1110,7 @@ journal_load_backup(const char *dir, const struct journal_record *r, struct buf 
 	}
 	rc = 0;
 out:
+	free(name);
 	free(path);
 	return rc;
 }

@@ -12,7 +12,7 @@
  *   journal_remove_stale(&s);             what a killed run left
  *   journal_drop_unfinished(&s, &af, content, len, &recovery, &cause);
  *   ... compute the new bytes; unchanged: stop here, nothing is written ...
- *   journal_read(s.dir, &j, NULL);        the last record, for hand edits
+ *   journal_read_held(&s, s.dir, &j, NULL); the last record, for hand edits
  *   journal_record_change(&s, &rec, before, len, &cause);   sets rec.id
  *   in place only: journal_begin_in_place(&s, rec.id, &af, after, len, &cause);
  *   ... atomicfile_replace(&af, ...) ...
@@ -65,6 +65,13 @@ int state_lock(struct state *s, int timeout, char **cause);
  * rename, and a lock on the old inode would not stop a run that opens the
  * new one. Released by state_close(). Nothing on Windows. */
 int state_lock_dir(struct state *s, const char *dir, int timeout, char **cause);
+/* Is the directory state_lock_dir() holds locked the one held as dirfd
+ * (atomicfile's dirfd): the same device and inode, whatever paths led to
+ * each, so two paths to one directory are one and a directory swapped for
+ * another of the same name is not? 1 if so; 0 if not, if nothing is
+ * locked or if either cannot be looked at. Windows, which locks no
+ * directory: 1. */
+int state_locked_dir_is(const struct state *s, int dirfd);
 void state_close(struct state *s);
 
 struct journal_record {
@@ -84,8 +91,14 @@ struct journal {
 };
 
 /* Read the journal of dir; a missing journal is an empty one. Malformed lines
- * are an error naming the line. */
+ * are an error naming the line. A link in the journal's place is refused,
+ * never followed. By path: for commands that hold no state directory. */
 int journal_read(const char *dir, struct journal *j, char **cause);
+/* journal_read() of the state directory s holds (state_open), relative to
+ * its descriptor, so a directory on its path swapped since cannot show
+ * another journal; when s is NULL or holds none (a dry run, Windows), of
+ * dir by path. */
+int journal_read_held(const struct state *s, const char *dir, struct journal *j, char **cause);
 void journal_release(struct journal *j);
 /* The newest record for this hosts file, or NULL. */
 const struct journal_record *journal_last_for(const struct journal *j, const char *hosts);
@@ -170,7 +183,8 @@ void journal_remove_stale(struct state *s);
  * are deleted (their journal lines stay, so history still lists them). */
 int journal_prune(struct state *s, int keep, char **cause);
 
-/* Load the backup of a record, checking it still has the recorded hash. */
+/* Load the backup of a record, checking it still has the recorded hash. A
+ * link in the backup's place is refused, never followed. */
 int journal_load_backup(const char *dir, const struct journal_record *r,
     struct buf *out, char **cause);
 

@@ -192,6 +192,26 @@ test_directory_held(void)
 	fixture_release(&fx);
 }
 
+/* The check before journaling judges the file in the directory held, not
+ * the one the path leads to after the swap: the path's file may be missing
+ * while the held one is there (no refusal), and the other way round. */
+static void
+test_writable_held(void)
+{
+	struct fixture fx;
+	struct swap sw;
+
+	swap_dir_after_open(&fx, &sw);
+	CU_ASSERT_EQUAL_FATAL(unlink(sw.other_hosts), 0);
+	CU_ASSERT_EQUAL(atomicfile_check_writable(&fx.af, 0, &fx.cause), 0);
+	unit_write_file(sw.other_hosts, "other\n");
+	CU_ASSERT_EQUAL_FATAL(unlink(sw.hosts_gone), 0);
+	CU_ASSERT_NOT_EQUAL(atomicfile_check_writable(&fx.af, 0, &fx.cause), 0);
+	CU_ASSERT_TRUE(fx.cause != NULL && strstr(fx.cause, "No such file") != NULL);
+	swap_release(&sw);
+	fixture_release(&fx);
+}
+
 /* A directory the user cannot write: root can, so only others test this. */
 static void
 test_fail_readonly_directory(void)
@@ -395,6 +415,7 @@ static const struct unit_test atomicfile_tests[] = {
 	{ "replace_through_symlink", test_replace_through_symlink },
 	{ "fail_missing_directory", test_fail_missing_directory },
 	{ "directory_held", test_directory_held },
+	{ "writable_held", test_writable_held },
 	{ "fail_readonly_directory", test_fail_readonly_directory },
 	{ "fail_rename_leaves_no_temp", test_fail_rename_leaves_no_temp },
 	{ "in_place", test_in_place },

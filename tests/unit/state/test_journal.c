@@ -462,6 +462,120 @@ test_state_dir_held(void)
 }
 #endif
 
+#ifndef _WIN32
+/* The state directory swapped for a link to another (whose journal does
+ * not parse and whose backups are others) after state_open: the next
+ * change ID, the journal read under the lock and the backups pruned are
+ * those of the directory held. */
+static void
+test_state_reads_held(void)
+{
+	struct state s;
+	struct journal j;
+	char *dir = make_tempdir(), *cause = NULL, *gone, *other, *p;
+	int i;
+
+	gone = xasprintf("%s.gone", dir);
+	other = xasprintf("%s.other", dir);
+	state_init(&s);
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, other, &cause), 0);
+	state_close(&s);
+	p = xasprintf("%s/journal", other);
+	unit_write_file(p, "other journal\n");
+	free(p);
+	for (i = 7; i <= 9; i++) {
+		p = statedir_backup_path(other, i);
+		unit_write_file(p, "other backup\n");
+		free(p);
+	}
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(state_lock(&s, 1, &cause), 0);
+	for (i = 1; i <= 3; i++)
+		record(&s, "apply", "a\n", "b\n", "-", i);
+	CU_ASSERT_EQUAL_FATAL(rename(dir, gone), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink(other, dir), 0);
+
+	/* the next ID follows the held journal's last (by path: malformed) */
+	record(&s, "apply", "b\n", "c\n", "-", 4);
+	CU_ASSERT_EQUAL(journal_read_held(&s, dir, &j, &cause), 0);
+	CU_ASSERT(j.n == 4 && j.v[3].id == 4);
+	journal_release(&j);
+	/* by path, the link's target is what is read */
+	CU_ASSERT_NOT_EQUAL(journal_read(dir, &j, &cause), 0);
+	/* the held backups are listed and pruned, the other's stay */
+	CU_ASSERT_EQUAL(journal_prune(&s, 1, &cause), 0);
+	for (i = 1; i <= 4; i++) {
+		p = statedir_backup_path(gone, i);
+		CU_ASSERT_EQUAL(access(p, F_OK) == 0, i == 4);
+		free(p);
+	}
+	for (i = 7; i <= 9; i++) {
+		p = statedir_backup_path(other, i);
+		CU_ASSERT_TRUE(unit_file_is(p, "other backup\n"));
+		free(p);
+	}
+	state_close(&s);
+	CU_ASSERT_EQUAL(unlink(dir), 0);
+	remove_tree(dir);
+	free(dir);
+	free(gone);
+	free(other);
+	free(cause);
+}
+
+/* A link in the journal's or a backup's place (inside the state
+ * directory, which amlhosts never puts there) is refused, not followed:
+ * by path, as the commands that read without the lock do, and in the
+ * directory held. */
+static void
+test_links_not_followed(void)
+{
+	struct state s;
+	struct journal j;
+	struct buf b = BUF_INIT;
+	char *dir = make_tempdir(), *cause = NULL, *journal, *real, *backup, *backup_real;
+
+	journal = statedir_journal_path(dir);
+	real = xasprintf("%s.real", journal);
+	backup = statedir_backup_path(dir, 1);
+	backup_real = xasprintf("%s.real", backup);
+	state_init(&s);
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(state_lock(&s, 1, &cause), 0);
+	record(&s, "apply", "a\n", "b\n", "-", 1);
+	CU_ASSERT_EQUAL_FATAL(journal_read(dir, &j, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(j.n, 1);
+
+	CU_ASSERT_EQUAL_FATAL(rename(backup, backup_real), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink(backup_real, backup), 0);
+	CU_ASSERT_NOT_EQUAL(journal_load_backup(dir, &j.v[0], &b, &cause), 0);
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "symbolic link") != NULL);
+	buf_release(&b);
+	journal_release(&j);
+
+	CU_ASSERT_EQUAL_FATAL(rename(journal, real), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink(real, journal), 0);
+	CU_ASSERT_NOT_EQUAL(journal_read(dir, &j, &cause), 0);
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "symbolic link") != NULL);
+	free(cause);
+	cause = NULL;
+	CU_ASSERT_NOT_EQUAL(journal_read_held(&s, dir, &j, &cause), 0);
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "symbolic link") != NULL);
+	/* a dangling one is no missing journal either */
+	CU_ASSERT_EQUAL_FATAL(unlink(real), 0);
+	CU_ASSERT_NOT_EQUAL(journal_read(dir, &j, &cause), 0);
+
+	state_close(&s);
+	remove_tree(dir);
+	free(dir);
+	free(journal);
+	free(real);
+	free(backup);
+	free(backup_real);
+	free(cause);
+}
+#endif
+
 static void
 test_prune_and_tamper(void)
 {
@@ -644,6 +758,8 @@ static const struct unit_test journal_tests[] = {
 	{ "linked_backup", test_linked_backup },
 	{ "in_place_recovery", test_in_place_recovery },
 	{ "state_dir_held", test_state_dir_held },
+	{ "state_reads_held", test_state_reads_held },
+	{ "links_not_followed", test_links_not_followed },
 #endif
 	{ NULL, NULL }
 };
