@@ -63,13 +63,18 @@
  *                  call of the kind too (a program that keeps editing)
  *   INJECT_SWAP_STEPS, INJECT_SWAP_MATCH, INJECT_SWAP_DIR, INJECT_SWAP_AWAY,
  *   INJECT_SWAP_LINK  a directory swapped under a run (issue 11): STEPS is a
- *                  comma list of kinds among open, close, rename and link;
- *                  at the first call of the first kind whose path (for
- *                  rename, the source; for link, the new name) contains MATCH, and so on down the list, before
+ *                  comma list of kinds among open, close, rename, link and
+ *                  flock; at the first call of the first kind whose path
+ *                  (for rename, the source; for link, the new name; for
+ *                  close and flock, the descriptor's) contains MATCH, and
+ *                  so on down the list, before
  *                  the call is made: when DIR is a directory it is renamed
  *                  to AWAY and a symbolic link to LINK put in its place,
  *                  when it is that link it goes and AWAY comes back. The
  *                  steps are taken whatever INJECT_PREFIX says
+ *   INJECT_SWAP_RENAME =1: LINK is a directory that takes DIR's place (a
+ *                  directory of the same name, no link); the next step
+ *                  puts it back at LINK and AWAY back at DIR
  *
  * The *at() calls are counted and traced under the path they reach: a
  * relative name is joined to the path /proc/self/fd gives for the directory
@@ -165,6 +170,8 @@ static const char *swap_match;
 static const char *swap_dir;
 static const char *swap_away;
 static const char *swap_link;
+static int swap_rename;  /* INJECT_SWAP_RENAME=1 */
+static int swap_swapped; /* with swap_rename: LINK is at DIR now */
 
 /* The real functions. */
 static int (*real_open)(const char *, int, ...);
@@ -372,6 +379,7 @@ configure(void)
 		swap_dir = getenv("INJECT_SWAP_DIR");
 		swap_away = getenv("INJECT_SWAP_AWAY");
 		swap_link = getenv("INJECT_SWAP_LINK");
+		swap_rename = (s = getenv("INJECT_SWAP_RENAME")) != NULL && strcmp(s, "1") == 0;
 		if (swap_match == NULL || swap_dir == NULL || swap_away == NULL || swap_link == NULL) {
 			say("libinject: INJECT_SWAP_STEPS needs INJECT_SWAP_MATCH, "
 			    "INJECT_SWAP_DIR, INJECT_SWAP_AWAY and INJECT_SWAP_LINK\n");
@@ -523,6 +531,18 @@ swap_hook(int kind, const char *path, int fd)
 	swap_steps += len;
 	if (*swap_steps == ',')
 		swap_steps++;
+	if (swap_rename) {
+		/* A directory for a directory: no link for O_NOFOLLOW to
+		 * catch, the same path, another inode. */
+		if (swap_swapped ? real_rename(swap_dir, swap_link) != 0 ||
+		    real_rename(swap_away, swap_dir) != 0 :
+		    real_rename(swap_dir, swap_away) != 0 || real_rename(swap_link, swap_dir) != 0) {
+			say("libinject: cannot swap INJECT_SWAP_DIR for INJECT_SWAP_LINK\n");
+			_exit(99);
+		}
+		swap_swapped = !swap_swapped;
+		return;
+	}
 	if (real_unlink(swap_dir) == 0) {
 		/* it was the link: the directory comes back */
 		if (real_rename(swap_away, swap_dir) != 0) {
@@ -904,6 +924,7 @@ int
 flock(int fd, int op)
 {
 	resolve_all();
+	swap_hook(K_FLOCK, NULL, fd);
 	if (hit(K_FLOCK, NULL, fd))
 		return -1;
 	return real_flock(fd, op);

@@ -85,6 +85,52 @@ left=$(find "$T/s2/state" -mindepth 1 ! -name backups)
 grep -q "^# BEGIN amlhosts myws" "$T/a/etc/etchosts" && pass ||
     fail "state directory swapped: the hosts file was not written"
 
+# The hosts file's directory swapped, just after it was locked, for
+# another directory of the same name (renamed into its place: no link for
+# O_NOFOLLOW to catch, the same path): the lock is on the directory moved
+# away, so the file now at the path is not written under it. Told by the
+# directory's identity, not its name: nothing is written anywhere.
+rm -rf "$T/a/etc" "$T/a/moved" "$T/s" "$T/c"
+mkdir "$T/a/etc" "$T/c"
+cp "$T/orig" "$T/a/etc/etchosts"
+cp "$T/other" "$T/c/etchosts"
+run env LD_PRELOAD="$INJECT_LIB" INJECT_SWAP_STEPS=flock INJECT_SWAP_RENAME=1 \
+    INJECT_SWAP_MATCH="$T/a/etc" INJECT_SWAP_DIR="$T/a/etc" INJECT_SWAP_AWAY="$T/a/moved" \
+    INJECT_SWAP_LINK="$T/c" \
+    "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s/state" \
+    apply --name myws --from-json "$NIC"
+[ -d "$T/a/moved" ] && [ ! -e "$T/c" ] ||
+    fail "the preload library did not swap the locked directory (exit $rc: $(cat "$T/err"))"
+expect_rc 1 "locked directory swapped for another of its name" || true
+expect_err "now leads to another directory" || true
+same "$T/other" "$T/a/etc/etchosts" "the directory swapped in, not locked: untouched" || true
+same "$T/orig" "$T/a/moved/etchosts" "the directory locked and moved away: untouched" || true
+
+# Links inside the state directory are never followed, by the commands
+# that read it without the lock (history) and by those that hold it
+# (rollback's backup).
+rm -rf "$T/a/etc" "$T/a/moved" "$T/s"
+mkdir "$T/a/etc"
+cp "$T/orig" "$T/a/etc/etchosts"
+run "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s/state" \
+    apply --name myws --from-json "$NIC"
+expect_rc 0 "apply before the links" || true
+mv "$T/s/state/journal" "$T/journal.real"
+ln -s "$T/journal.real" "$T/s/state/journal"
+run "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s/state" history
+[ "$rc" -ne 0 ] && pass || fail "history read the journal through a link (exit 0)"
+expect_err "symbolic link" || true
+rm "$T/s/state/journal"
+mv "$T/journal.real" "$T/s/state/journal"
+cp "$T/s/state/backups/1.hosts" "$T/backup.real"
+rm "$T/s/state/backups/1.hosts"
+ln -s "$T/backup.real" "$T/s/state/backups/1.hosts"
+cp "$T/a/etc/etchosts" "$T/applied"
+run "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s/state" rollback
+[ "$rc" -ne 0 ] && pass || fail "rollback read the backup through a link (exit 0)"
+expect_err "symbolic link" || true
+same "$T/applied" "$T/a/etc/etchosts" "rollback refused: the hosts file untouched" || true
+
 # Held, not read: a user who may search the hosts file's directory but not
 # list it (mode 0711) can still run status on the file in it.
 if command -v runuser >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
