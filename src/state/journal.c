@@ -306,6 +306,7 @@ static int
 read_at(int dfd, const char *name, const char *path, size_t max, struct buf *out, char **cause)
 {
 	enum file_read_error kind = FILE_READ_OK;
+	struct file_info info;
 	int rc;
 
 #ifndef _WIN32
@@ -334,8 +335,10 @@ read_at(int dfd, const char *name, const char *path, size_t max, struct buf *out
 	(void)dfd;
 	(void)name;
 #endif
-	rc = file_read(path, FILE_READ_REGULAR | FILE_READ_NOFOLLOW, max, out, NULL, &kind, cause);
-	if (rc != 0 && kind == FILE_READ_NOT_FOUND) {
+	rc = file_read(path, FILE_READ_REGULAR | FILE_READ_NOFOLLOW, max, out, &info, &kind, cause);
+	/* ENOENT only: a state directory that is a file (ENOTDIR) is an
+	 * error, not an empty one. */
+	if (rc != 0 && kind == FILE_READ_NOT_FOUND && info.err == ENOENT) {
 		if (cause != NULL) {
 			free(*cause);
 			*cause = NULL;
