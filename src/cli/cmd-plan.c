@@ -18,10 +18,14 @@
 static void
 count_diff_lines(const struct buf *d, size_t *added, size_t *removed)
 {
-	const char *p = d->data, *end = d->data + d->len, *nl;
+	const char *p = d->data, *end, *nl;
 
 	*added = *removed = 0;
-	for (; p != NULL && p < end; p = nl + 1) {
+	/* An empty diff may have no buffer at all: NULL + 0 is undefined. */
+	if (p == NULL)
+		return;
+	end = p + d->len;
+	for (; p < end; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
