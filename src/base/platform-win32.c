@@ -782,84 +782,78 @@ platform_link(const char *existing, const char *newpath)
 #define UNSEALED_ATTRIBUTES (FILE_ATTRIBUTE_READONLY | FILE_ATTRIBUTE_HIDDEN | \
 	FILE_ATTRIBUTE_SYSTEM)
 
-int
-platform_seal_backup(const char *path)
+/* Give the open file h the sealed DACL and take UNSEALED_ATTRIBUTES out
+ * of its attributes attr: 0, or an errno value. */
+static int
+seal_handle(HANDLE h, DWORD attr)
 {
 	/* The state directory's own (platform_private_dir), protected: a
 	 * link kept the hosts file's DACL, which lets Users read. */
 	static const wchar_t sealed[] = L"D:P(A;;FA;;;SY)(A;;FA;;;BA)";
-	PSECURITY_DESCRIPTOR sd = NULL;
-	BY_HANDLE_FILE_INFORMATION fi;
+	PSECURITY_DESCRIPTOR sd;
 	FILE_BASIC_INFO basic;
 	BOOL present, defaulted;
 	PACL dacl = NULL;
+	DWORD err;
+
+	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sealed, SDDL_REVISION_1, &sd, NULL))
+		return platform_errno_of(GetLastError());
+	if (GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted))
+		err = SetSecurityInfo(h, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION |
+		    PROTECTED_DACL_SECURITY_INFORMATION, NULL, NULL, dacl, NULL);
+	else
+		err = GetLastError();
+	LocalFree(sd);
+	if (err != ERROR_SUCCESS)
+		return platform_errno_of(err);
+	if ((attr & UNSEALED_ATTRIBUTES) == 0)
+		return 0;
+	/* Zero times leave them as they are; FILE_ATTRIBUTE_NORMAL where
+	 * nothing else is left (zero would mean "unchanged"). */
+	memset(&basic, 0, sizeof basic);
+	basic.FileAttributes = attr & ~(DWORD)UNSEALED_ATTRIBUTES;
+	if (basic.FileAttributes == 0)
+		basic.FileAttributes = FILE_ATTRIBUTE_NORMAL;
+	if (!SetFileInformationByHandle(h, FileBasicInfo, &basic, sizeof basic))
+		return platform_errno_of(GetLastError());
+	return 0;
+}
+
+int
+platform_seal_backup(const char *path)
+{
+	BY_HANDLE_FILE_INFORMATION fi;
 	wchar_t *w = widen_path(path);
 	HANDLE h;
-	DWORD got;
-	int rc = -1, err = EIO;
+	int err;
 
 	if (w == NULL)
 		return -1;
 	h = CreateFileW(w, READ_CONTROL | WRITE_DAC | FILE_READ_ATTRIBUTES |
 	    FILE_WRITE_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
 	    NULL, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+	free(w);
 	if (h == INVALID_HANDLE_VALUE) {
-		err = platform_errno_of(GetLastError());
-		goto out;
+		errno = platform_errno_of(GetLastError());
+		return -1;
 	}
 	/* Only the file's one name: else another name of it is live (the
 	 * hosts file itself, the replace not done), and its DACL is that
 	 * file's. Checked and changed through the one handle. */
-	if (!GetFileInformationByHandle(h, &fi)) {
+	if (!GetFileInformationByHandle(h, &fi))
 		err = platform_errno_of(GetLastError());
-		goto out;
-	}
-	if ((fi.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0) {
+	else if ((fi.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0)
 		err = EISDIR;
-		goto out;
-	}
-	if (fi.nNumberOfLinks != 1) {
+	else if (fi.nNumberOfLinks != 1)
 		err = EMLINK;
-		goto out;
-	}
-	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sealed, SDDL_REVISION_1,
-	    &sd, NULL)) {
-		sd = NULL;
-		err = platform_errno_of(GetLastError());
-		goto out;
-	}
-	if (!GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted)) {
-		err = platform_errno_of(GetLastError());
-		goto out;
-	}
-	got = SetSecurityInfo(h, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION |
-	    PROTECTED_DACL_SECURITY_INFORMATION, NULL, NULL, dacl, NULL);
-	if (got != ERROR_SUCCESS) {
-		err = platform_errno_of(got);
-		goto out;
-	}
-	if ((fi.dwFileAttributes & UNSEALED_ATTRIBUTES) != 0) {
-		/* Zero times leave them as they are; FILE_ATTRIBUTE_NORMAL
-		 * where nothing else is left (zero would mean "unchanged"). */
-		memset(&basic, 0, sizeof basic);
-		basic.FileAttributes = fi.dwFileAttributes & ~(DWORD)UNSEALED_ATTRIBUTES;
-		if (basic.FileAttributes == 0)
-			basic.FileAttributes = FILE_ATTRIBUTE_NORMAL;
-		if (!SetFileInformationByHandle(h, FileBasicInfo, &basic, sizeof basic)) {
-			err = platform_errno_of(GetLastError());
-			goto out;
-		}
-	}
-	rc = 0;
-out:
-	if (h != INVALID_HANDLE_VALUE)
-		CloseHandle(h);
-	if (sd != NULL)
-		LocalFree(sd);
-	free(w);
-	if (rc != 0)
+	else
+		err = seal_handle(h, fi.dwFileAttributes);
+	CloseHandle(h);
+	if (err != 0) {
 		errno = err;
-	return rc;
+		return -1;
+	}
+	return 0;
 }
 
 int
