@@ -737,8 +737,9 @@ link_wide(const wchar_t *wexisting, const wchar_t *wnew)
 		return -1;
 	}
 	/* A file with a name elsewhere already stays live under it after the
-	 * replace: whatever wrote there would change the backup. (The C
-	 * runtime's st_nlink is always 1, so it is asked here.) */
+	 * replace: whatever wrote there would change the backup. Asked of
+	 * the file itself: the C runtime's st_nlink (1 on FAT, a directory
+	 * entry's for a path) is not to be relied on. */
 	if (!file_info(wexisting, &was))
 		return -1;
 	if (was.nNumberOfLinks != 1) {

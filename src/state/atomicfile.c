@@ -1104,8 +1104,8 @@ link_backup(const struct atomicfile *af, int dfd, const char *dir, const char *n
 	 * after the rename: whatever writes there would change the backup.
 	 * Both ends relative to their directories held: flags 0 links the
 	 * name itself, never what a link put there would lead to. (Windows:
-	 * platform_link, which asks the link count itself: the C runtime's
-	 * st_nlink is always 1.) */
+	 * platform_link, which asks the file's link count through a handle:
+	 * the C runtime's st_nlink is not to be relied on there.) */
 #ifdef _WIN32
 	char *path = join(dir, name);
 	int linked = platform_link(af->real, path);

@@ -605,7 +605,7 @@ journal_seal_backup(struct state *s, long id)
 	/* No read-only attribute, which would make its delete (prune) fail:
 	 * the state directory's DACL instead, which the link did not inherit.
 	 * The link count is checked there, through the handle that changes it
-	 * (the C runtime's st_nlink is always 1). */
+	 * (the C runtime's st_nlink is not to be relied on). */
 	char *backup = statedir_backup_path(s->dir, id);
 
 	(void)platform_seal_backup(backup);
