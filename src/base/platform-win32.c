@@ -690,6 +690,173 @@ platform_replace(const char *tmp, const char *target)
 	return rc;
 }
 
+/* The file information of the file w names (opened for its attributes
+ * only, sharing everything: the hosts file stays usable meanwhile);
+ * nonzero if read, else errno set. */
+static int
+file_info(const wchar_t *w, BY_HANDLE_FILE_INFORMATION *fi)
+{
+	HANDLE h = CreateFileW(w, FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE |
+	    FILE_SHARE_DELETE, NULL, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+	int ok;
+
+	if (h == INVALID_HANDLE_VALUE) {
+		errno = platform_errno_of(GetLastError());
+		return 0;
+	}
+	ok = GetFileInformationByHandle(h, fi);
+	if (!ok)
+		errno = platform_errno_of(GetLastError());
+	CloseHandle(h);
+	return ok;
+}
+
+/* errno for CreateHardLinkW's failure err: the reasons the caller copies
+ * instead told apart from the rest. */
+static int
+link_errno(DWORD err)
+{
+	switch (err) {
+	case ERROR_TOO_MANY_LINKS:
+		return EMLINK;
+	case ERROR_INVALID_FUNCTION: /* FAT, exFAT: no hard links */
+	case ERROR_NOT_SUPPORTED:
+		return ENOTSUP;
+	default:
+		return platform_errno_of(err);
+	}
+}
+
+static int
+link_wide(const wchar_t *wexisting, const wchar_t *wnew)
+{
+	BY_HANDLE_FILE_INFORMATION was, now;
+
+	if (platform_test_hooks.no_links) {
+		errno = ENOTSUP;
+		return -1;
+	}
+	/* A file with a name elsewhere already stays live under it after the
+	 * replace: whatever wrote there would change the backup. Asked of
+	 * the file itself: the C runtime's st_nlink (1 on FAT, a directory
+	 * entry's for a path) is not to be relied on. */
+	if (!file_info(wexisting, &was))
+		return -1;
+	if (was.nNumberOfLinks != 1) {
+		errno = EMLINK;
+		return -1;
+	}
+	if (!CreateHardLinkW(wnew, wexisting, NULL)) {
+		errno = link_errno(GetLastError());
+		return -1;
+	}
+	/* Exactly two names of that very file: not one that took the
+	 * existing name (or gained a name) between the two looks. */
+	if (!file_info(wnew, &now) || now.nNumberOfLinks != 2 ||
+	    now.dwVolumeSerialNumber != was.dwVolumeSerialNumber ||
+	    now.nFileIndexHigh != was.nFileIndexHigh || now.nFileIndexLow != was.nFileIndexLow) {
+		DeleteFileW(wnew);
+		errno = EMLINK;
+		return -1;
+	}
+	return 0;
+}
+
+int
+platform_link(const char *existing, const char *newpath)
+{
+	wchar_t *wexisting = widen_path(existing), *wnew = widen_path(newpath);
+	int rc = -1;
+
+	if (wexisting != NULL && wnew != NULL)
+		rc = link_wide(wexisting, wnew);
+	else
+		errno = EINVAL;
+	free(wexisting);
+	free(wnew);
+	return rc;
+}
+
+/* The attributes a sealed backup loses: read-only makes DeleteFileW (prune,
+ * a dropped change) fail, and hidden or system are the hosts file's, not
+ * a backup's. */
+#define UNSEALED_ATTRIBUTES (FILE_ATTRIBUTE_READONLY | FILE_ATTRIBUTE_HIDDEN | \
+	FILE_ATTRIBUTE_SYSTEM)
+
+/* Give the open file h the sealed DACL and take UNSEALED_ATTRIBUTES out
+ * of its attributes attr: 0, or an errno value. */
+static int
+seal_handle(HANDLE h, DWORD attr)
+{
+	/* The state directory's own (platform_private_dir), protected: a
+	 * link kept the hosts file's DACL, which lets Users read. */
+	static const wchar_t sealed[] = L"D:P(A;;FA;;;SY)(A;;FA;;;BA)";
+	PSECURITY_DESCRIPTOR sd;
+	FILE_BASIC_INFO basic;
+	BOOL present, defaulted;
+	PACL dacl = NULL;
+	DWORD err;
+
+	if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(sealed, SDDL_REVISION_1, &sd, NULL))
+		return platform_errno_of(GetLastError());
+	if (GetSecurityDescriptorDacl(sd, &present, &dacl, &defaulted))
+		err = SetSecurityInfo(h, SE_FILE_OBJECT, DACL_SECURITY_INFORMATION |
+		    PROTECTED_DACL_SECURITY_INFORMATION, NULL, NULL, dacl, NULL);
+	else
+		err = GetLastError();
+	LocalFree(sd);
+	if (err != ERROR_SUCCESS)
+		return platform_errno_of(err);
+	if ((attr & UNSEALED_ATTRIBUTES) == 0)
+		return 0;
+	/* Zero times leave them as they are; FILE_ATTRIBUTE_NORMAL where
+	 * nothing else is left (zero would mean "unchanged"). */
+	memset(&basic, 0, sizeof basic);
+	basic.FileAttributes = attr & ~(DWORD)UNSEALED_ATTRIBUTES;
+	if (basic.FileAttributes == 0)
+		basic.FileAttributes = FILE_ATTRIBUTE_NORMAL;
+	if (!SetFileInformationByHandle(h, FileBasicInfo, &basic, sizeof basic))
+		return platform_errno_of(GetLastError());
+	return 0;
+}
+
+int
+platform_seal_backup(const char *path)
+{
+	BY_HANDLE_FILE_INFORMATION fi;
+	wchar_t *w = widen_path(path);
+	HANDLE h;
+	int err;
+
+	if (w == NULL)
+		return -1;
+	h = CreateFileW(w, READ_CONTROL | WRITE_DAC | FILE_READ_ATTRIBUTES |
+	    FILE_WRITE_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+	    NULL, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+	free(w);
+	if (h == INVALID_HANDLE_VALUE) {
+		errno = platform_errno_of(GetLastError());
+		return -1;
+	}
+	/* Only the file's one name: else another name of it is live (the
+	 * hosts file itself, the replace not done), and its DACL is that
+	 * file's. Checked and changed through the one handle. */
+	if (!GetFileInformationByHandle(h, &fi))
+		err = platform_errno_of(GetLastError());
+	else if ((fi.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0)
+		err = EISDIR;
+	else if (fi.nNumberOfLinks != 1)
+		err = EMLINK;
+	else
+		err = seal_handle(h, fi.dwFileAttributes);
+	CloseHandle(h);
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
 int
 platform_check_writable(const char *shown, const char *target, char **cause)
 {

@@ -96,6 +96,30 @@ int platform_check_writable_at(const char *shown, int dirfd, const char *name, c
 int platform_private_dir(const char *dir, char **cause);
 #endif
 
+/*
+ * Windows only: the backup of a change as a second name of the old hosts
+ * file, no byte copied (POSIX: linkat, in atomicfile.c). platform_link
+ * makes newpath a hard link (CreateHardLinkW) of existing. That file is
+ * never written again: platform_replace() puts a new file under its name,
+ * and ReplaceFileW opens the replaced file for GENERIC_READ, DELETE and
+ * SYNCHRONIZE only, then moves it (to a name beside it, deleted after), so
+ * the backup keeps the old bytes. Refused, with what the caller copies
+ * instead: EMLINK the file has another name already (it would stay live
+ * there), EXDEV another volume, ENOTSUP no hard links (FAT, exFAT, or
+ * platform_test_hooks.no_links); else errno as platform_errno_of().
+ *
+ * platform_seal_backup, once the change landed and path is the file's one
+ * name: the state directory's protected DACL (SYSTEM and Administrators;
+ * the link kept the hosts file's, which lets Users read) and no read-only,
+ * hidden or system attribute (read-only would make deleting it, in prune,
+ * fail). A file with another name still is left alone (EMLINK). 0, or -1
+ * with errno set.
+ */
+#ifdef _WIN32
+int platform_link(const char *existing, const char *newpath);
+int platform_seal_backup(const char *path);
+#endif
+
 /* Windows only: flush the DNS Client's cache after the hosts file changed
  * (flush_dns = yes): DnsFlushResolverCache from dnsapi.dll, else
  * "ipconfig /flushdns". Failures become warnings. (The POSIX flush, nscd
@@ -308,10 +332,12 @@ void platform_closelog(void);
  * elevated; replace_error, an ERROR_UNABLE_TO_MOVE_REPLACEMENT(_2), makes
  * platform_replace's ReplaceFileW fail that way, as Windows does (for _2
  * the old file already moved to the backup name), so that its fallback
- * runs. Zero in the programs. */
+ * runs; no_links makes platform_link fail as on FAT (ENOTSUP). Zero in the
+ * programs. */
 struct platform_test_hooks {
 	int not_elevated;
 	DWORD replace_error;
+	int no_links;
 };
 extern struct platform_test_hooks platform_test_hooks;
 #else

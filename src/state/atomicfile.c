@@ -1110,16 +1110,17 @@ atomicfile_write_new_at(int dirfd, const char *path, const void *data, size_t le
 	return rc;
 }
 
-#ifndef _WIN32
 /*
  * The backup as a second name of the old inode. Safe only because that
  * inode is never written again: atomicfile_replace() writes the new bytes
  * to a temporary file and renames it over the old name, so after the
- * rename the inode is reachable only as the backup. In place (a bind
- * mount with --in-place: rewrites_inode()) the live inode itself is
- * rewritten, so the backup is never a link then. The name
- * must lead to the very version that was read (inode, size, mtime): a file
- * replaced or written since is not the backup of these bytes.
+ * rename the inode is reachable only as the backup (Windows: the file
+ * record; ReplaceFileW only reads and moves the replaced file, platform.h).
+ * In place (a bind mount with --in-place: rewrites_inode()) the live inode
+ * itself is rewritten, so the backup is never a link then. The name must
+ * lead to the very version that was read (inode, size, mtime; Windows:
+ * size and mtime): a file replaced or written since is not the backup of
+ * these bytes.
  */
 static int
 link_backup(const struct atomicfile *af, int dfd, const char *dir, const char *name)
@@ -1129,10 +1130,21 @@ link_backup(const struct atomicfile *af, int dfd, const char *dir, const char *n
 	/* A file with another name already (nlink > 1) stays live under it
 	 * after the rename: whatever writes there would change the backup.
 	 * Both ends relative to their directories held: flags 0 links the
-	 * name itself, never what a link put there would lead to. */
+	 * name itself, never what a link put there would lead to. (Windows:
+	 * platform_link, which asks the file's link count through a handle:
+	 * the C runtime's st_nlink is not to be relied on there.) */
+#ifdef _WIN32
+	char *path = join(dir, name);
+	int linked = platform_link(af->real, path);
+
+	free(path);
+	if (linked != 0)
+		return -1;
+#else
 	if (af->st.st_nlink != 1 ||
 	    linkat(af->dirfd, base_of(af->real), dfd, name, 0) != 0)
 		return -1;
+#endif
 	if (at_stat(dfd, dir, name, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    stat_differs(&st, &af->st)) {
 		at_unlink(dfd, dir, name);
@@ -1141,8 +1153,6 @@ link_backup(const struct atomicfile *af, int dfd, const char *dir, const char *n
 	return 0;
 }
 
-#endif /* !_WIN32 */
-
 int
 atomicfile_save_backup_at(const struct atomicfile *af, int dirfd, const char *path,
     const void *data, size_t len, int in_place, enum atomicfile_backup *how, char **cause)
@@ -1150,10 +1160,9 @@ atomicfile_save_backup_at(const struct atomicfile *af, int dirfd, const char *pa
 	char *dir = dir_of(path);
 	int rc;
 
-#ifndef _WIN32
 	/* A link that cannot be made (another filesystem: EXDEV; no hard
 	 * links: EPERM, EMLINK, ENOTSUP) only means the next, costlier way:
-	 * a clone, else a copy. */
+	 * a clone (not on Windows), else a copy. */
 	if (af != NULL && !rewrites_inode(af, in_place) &&
 	    link_backup(af, dirfd, dir, base_of(path)) == 0) {
 		*how = ATOMICFILE_BACKUP_LINK;
@@ -1163,10 +1172,6 @@ atomicfile_save_backup_at(const struct atomicfile *af, int dirfd, const char *pa
 		free(dir);
 		return rc;
 	}
-#else
-	/* ReplaceFileW's backup argument would be the way; not used yet. */
-	(void)in_place;
-#endif
 	rc = write_new(dirfd, dir, base_of(path), path, af, data, len, ATOMICFILE_BACKUP_MODE,
 	    how, cause);
 	free(dir);

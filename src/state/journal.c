@@ -692,18 +692,21 @@ out:
 void
 journal_seal_backup(struct state *s, long id)
 {
-	struct stat st;
 	/* Best effort: the backup's bytes are right whatever its mode. Only
 	 * a backup that is now the inode's one name: anything else would
 	 * change the mode of a file someone still uses. */
 #ifdef _WIN32
+	/* No read-only attribute, which would make its delete (prune) fail:
+	 * the state directory's DACL instead, which the link did not inherit.
+	 * The link count is checked there, through the handle that changes it
+	 * (the C runtime's st_nlink is not to be relied on). */
 	char *backup = statedir_backup_path(s->dir, id);
 
-	if (lstat(backup, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1)
-		(void)chmod(backup, ATOMICFILE_BACKUP_MODE);
+	(void)platform_seal_backup(backup);
 	free(backup);
 #else
 	char *name = statedir_backup_name(id);
+	struct stat st;
 	int fd;
 
 	/* Through its own descriptor, in the backups directory held: what

@@ -9,6 +9,10 @@
  * the old file's DACL, owner and attributes and leaves no file behind.
  * platform_private_dir: a new state directory's DACL (SYSTEM and
  * Administrators, protected), and none made by a run that is not elevated.
+ * platform_link: the backup of a change as a second name of the old file
+ * (the same file index), which the replace leaves alone; refused for a
+ * file with two names already or without hard links; platform_seal_backup
+ * gives it the state directory's DACL and clears read-only.
  * Long paths: open(), mkdir(), access(), opendir() and rmdir() on a
  * directory past MAX_PATH (platform.h maps them to the platform layer).
  */
@@ -416,6 +420,125 @@ test_private_dir_not_elevated(void)
 	free(cause);
 }
 
+/* path's file information (nonzero if read). */
+static int
+info_of(const char *path, BY_HANDLE_FILE_INFORMATION *fi)
+{
+	HANDLE h = CreateFileA(path, FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE |
+	    FILE_SHARE_DELETE, NULL, OPEN_EXISTING, 0, NULL);
+	int ok;
+
+	if (h == INVALID_HANDLE_VALUE)
+		return 0;
+	ok = GetFileInformationByHandle(h, fi);
+	CloseHandle(h);
+	return ok;
+}
+
+static int
+same_file(const BY_HANDLE_FILE_INFORMATION *a, const BY_HANDLE_FILE_INFORMATION *b)
+{
+	return a->dwVolumeSerialNumber == b->dwVolumeSerialNumber &&
+	    a->nFileIndexHigh == b->nFileIndexHigh && a->nFileIndexLow == b->nFileIndexLow;
+}
+
+/* The backup as a second name of the old file: the same file index, two
+ * names; the replace leaves its bytes alone and it the one name; sealed,
+ * it is deleted like any file. */
+static void
+test_link_then_replace(void)
+{
+	char *target = make_file("linked", "old\r\n"), *tmp = make_file("linked-new", "new\r\n");
+	char *backup = xasprintf("%s\\linked-backup", dir);
+	BY_HANDLE_FILE_INFORMATION t, b;
+
+	CU_ASSERT_FATAL(platform_link(target, backup) == 0);
+	CU_ASSERT_FATAL(info_of(target, &t) && info_of(backup, &b));
+	CU_ASSERT(same_file(&t, &b));
+	CU_ASSERT(t.nNumberOfLinks == 2 && b.nNumberOfLinks == 2);
+	platform_set_share_wait(10);
+	CU_ASSERT(platform_replace(tmp, target) == 0);
+	CU_ASSERT(holds(target, "new\r\n"));
+	CU_ASSERT(holds(backup, "old\r\n"));
+	CU_ASSERT_FATAL(info_of(target, &t) && info_of(backup, &b));
+	CU_ASSERT(!same_file(&t, &b));
+	CU_ASSERT(b.nNumberOfLinks == 1);
+	/* ReplaceFileW's own backup name of the old file is gone too. */
+	CU_ASSERT(count_prefixed(".linked") == 0);
+	CU_ASSERT(platform_seal_backup(backup) == 0);
+	CU_ASSERT(DeleteFileA(backup));
+	free(target);
+	free(tmp);
+	free(backup);
+}
+
+/* A file with another name already, or no hard links at all: refused with
+ * the errno the caller copies on, nothing made. */
+static void
+test_link_refused(void)
+{
+	char *target = make_file("two-names", "x\r\n"), *other = xasprintf("%s\\two-names2", dir);
+	char *backup = xasprintf("%s\\two-names-backup", dir);
+
+	CU_ASSERT_FATAL(CreateHardLinkA(other, target, NULL));
+	CU_ASSERT(platform_link(target, backup) != 0 && errno == EMLINK);
+	CU_ASSERT(GetFileAttributesA(backup) == INVALID_FILE_ATTRIBUTES);
+	CU_ASSERT(DeleteFileA(other));
+	platform_test_hooks.no_links = 1;
+	CU_ASSERT(platform_link(target, backup) != 0 && errno == ENOTSUP);
+	platform_test_hooks.no_links = 0;
+	CU_ASSERT(GetFileAttributesA(backup) == INVALID_FILE_ATTRIBUTES);
+	free(target);
+	free(other);
+	free(backup);
+}
+
+/* Sealed: the state directory's DACL, no read-only, hidden or system
+ * attribute; a file with another name still is left as it is. */
+static void
+test_seal(void)
+{
+	static const wchar_t sealed[] = L"D:P(A;;FA;;;SY)(A;;FA;;;BA)";
+	char *path = make_file("seal", "old\r\n"), *other = xasprintf("%s\\seal2", dir);
+	DWORD attr, flags = FILE_ATTRIBUTE_READONLY | FILE_ATTRIBUTE_HIDDEN | FILE_ATTRIBUTE_SYSTEM;
+	wchar_t *before, *after, *probed;
+
+	CU_ASSERT_FATAL(SetFileAttributesA(path, flags | FILE_ATTRIBUTE_ARCHIVE));
+	CU_ASSERT_FATAL(CreateHardLinkA(other, path, NULL));
+	before = sddl_of(path);
+	CU_ASSERT(platform_seal_backup(path) != 0 && errno == EMLINK);
+	after = sddl_of(path);
+	CU_ASSERT(before != NULL && after != NULL && wcscmp(before, after) == 0);
+	CU_ASSERT((GetFileAttributesA(path) & flags) == flags);
+	LocalFree(after);
+	CU_ASSERT_FATAL(SetFileAttributesA(other, FILE_ATTRIBUTE_NORMAL));
+	CU_ASSERT_FATAL(DeleteFileA(other));
+	CU_ASSERT_FATAL(SetFileAttributesA(path, flags | FILE_ATTRIBUTE_ARCHIVE));
+
+	CU_ASSERT(platform_seal_backup(path) == 0);
+	attr = GetFileAttributesA(path);
+	CU_ASSERT(attr != INVALID_FILE_ATTRIBUTES && (attr & flags) == 0);
+	after = sddl_of(path);
+	CU_ASSERT(after != NULL);
+	if (!dacl_is(after, sealed)) {
+		/* Only a system that keeps a DACL as set can show it: set
+		 * directly, read back. */
+		probed = set_dacl(path, sealed) ? sddl_of(path) : NULL;
+		if (dacl_is(probed, sealed)) {
+			CU_FAIL("the sealed backup's DACL is not SYSTEM and Administrators only");
+			fprintf(stderr, "\n  sealed: %ls\n", after);
+		} else
+			say_no_dacls("the sealed backup's DACL");
+		LocalFree(probed);
+	}
+	CU_ASSERT(holds(path, "old\r\n"));
+	CU_ASSERT(DeleteFileA(path));
+	LocalFree(before);
+	LocalFree(after);
+	free(path);
+	free(other);
+}
+
 static const struct unit_test open_tests[] = {
 	{ "sharing violation waited out", test_open_waits },
 	{ "held past the wait: EBUSY", test_open_gives_up },
@@ -492,6 +615,12 @@ static const struct unit_test replace_tests[] = {
 	{ "no backup left after a replace", test_replace_no_backup_left },
 	{ NULL, NULL }
 };
+static const struct unit_test link_tests[] = {
+	{ "linked, then replaced: same file index, old bytes kept, sealed, deleted", test_link_then_replace },
+	{ "another name already (EMLINK), no hard links (ENOTSUP): nothing made", test_link_refused },
+	{ "seal: DACL, attributes cleared; a file with two names left alone", test_seal },
+	{ NULL, NULL }
+};
 static const struct unit_test private_dir_tests[] = {
 	{ "new: SYSTEM and Administrators only, protected", test_private_dir_acl },
 	{ "not elevated: refused, nothing made", test_private_dir_not_elevated },
@@ -500,6 +629,7 @@ static const struct unit_test private_dir_tests[] = {
 static const struct unit_suite suites[] = {
 	{ "platform_open", open_tests },
 	{ "platform_replace", replace_tests },
+	{ "platform_link, platform_seal_backup", link_tests },
 	{ "platform_private_dir", private_dir_tests },
 	{ "long paths", long_path_tests },
 	{ NULL, NULL }
