@@ -636,6 +636,11 @@ struct rewriter {
 	size_t keep_kept; /* index + 1 of an edited kept line still to come */
 	int keep_strip; /* it loses its mark (its target is removed) */
 	int added_eol; /* the last line, which had none, got a line ending */
+	/* A kept line ends the output without a line ending: the one a block
+	 * appended after it adds, that of the line above it (kept_edited()
+	 * expects the two alike). tail_eollen 0: none. */
+	const char *tail_eol;
+	size_t tail_eollen;
 	const char *nl;
 	struct buf *out;
 	struct token *tok;
@@ -785,6 +790,8 @@ check_line(struct rewriter *rw, const char *p, size_t n, const char *eol, size_t
 		 * CR precedes the LF, and the CR is the user's. */
 		eol = n > 0 && p[n - 1] == '\r' ? "\r\n" : rw->nl;
 		eollen = strlen(eol);
+		rw->tail_eol = eol;
+		rw->tail_eollen = eollen;
 	}
 	buf_printf(rw->out, "%s%s# ", HOSTS_DISABLED_PREFIX, target);
 	buf_append(rw->out, p, n);
@@ -941,23 +948,48 @@ rewrite_line(struct rewriter *rw, size_t i, int restore_all)
 		emit_orig(rw, p, n + eollen);
 }
 
+/* Is the file's last line a kept line (as rewrite_line() reads it, behind
+ * any disabled prefixes) without a line ending, below another line? Then
+ * it carries the file's missing final newline (check_line()), and
+ * *eol, *eollen are the line ending of the line above it. */
+static int
+kept_last(const struct hostsfile *hf, const char **eol, size_t *eollen)
+{
+	const struct hosts_line *above;
+	const char *p, *t;
+	size_t n, tlen, plen;
+
+	if (hf->nlines < 2 || hf->lines[hf->nlines - 1].eol != 0)
+		return 0;
+	p = line_text(hf, hf->nlines - 1, &n);
+	while ((plen = disabled_prefix(p, n, &t, &tlen)) > 0) {
+		p += plen;
+		n -= plen;
+	}
+	if (kept_target(p, n, &tlen) == NULL)
+		return 0;
+	above = &hf->lines[hf->nlines - 2];
+	*eol = hf->data + above->off + above->len - above->eol;
+	*eollen = above->eol;
+	return 1;
+}
+
 /* Did the file end without a line ending of its own: amlhosts appended
  * blocks after such a line (the last block's END carries HOSTS_NOEOL_MARK;
- * *marked tells this case), the file ends with a kept line (as
- * rewrite_line() reads it, behind any disabled prefixes) without a line
- * ending (*marked too: where the rewrite drops that line, the line ending
- * of the line above is amlhosts' and is cut), or this rewrite appended a
- * block after a last line without one (added_eol)? A kept line that has a
- * line ending, last, was written by an older version, which gave both it
- * and the line above one: nothing says any more that the file had none.
- * A last END line without a line ending and without the mark is not taken
- * as a missing final newline either: nothing says what preceded the
+ * *marked tells this case), the file ends with a kept line without a line
+ * ending (kept_last(); *marked too: where the rewrite drops that line, the
+ * line ending of the line above is amlhosts' and is cut), or this rewrite
+ * appended a block after a last line without one (added_eol)? A last kept
+ * line that has a line ending was written by an older version, which gave
+ * both it and the line above one: nothing says any more that the file had
+ * none. A last END line without a line ending and without the mark is not
+ * taken as a missing final newline either: nothing says what preceded the
  * block. */
 static int
 ends_without_eol(const struct hostsfile *hf, int added_eol, int *marked)
 {
-	const char *p, *name;
-	size_t n, nlen, plen;
+	const char *p, *name, *eol;
+	size_t n, nlen;
 
 	*marked = 0;
 	if (hf->nlines == 0)
@@ -965,11 +997,7 @@ ends_without_eol(const struct hostsfile *hf, int added_eol, int *marked)
 	p = line_text(hf, hf->nlines - 1, &n);
 	if (marker_of(p, n, &name, &nlen, marked) == MARK_END)
 		return *marked;
-	while ((plen = disabled_prefix(p, n, &name, &nlen)) > 0) {
-		p += plen;
-		n -= plen;
-	}
-	if (hf->lines[hf->nlines - 1].eol == 0 && kept_target(p, n, &nlen) != NULL) {
+	if (kept_last(hf, &eol, &nlen)) {
 		*marked = 1;
 		return 1;
 	}
@@ -1035,6 +1063,9 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 
 	memset(&rw, 0, sizeof rw);
 	rw.hf = hf;
+	/* An input's last kept line copied as it is; check_line() overrides. */
+	if (!kept_last(hf, &rw.tail_eol, &rw.tail_eollen))
+		rw.tail_eollen = 0;
 	rw.out = out;
 	rw.nl = hf->crlf ? "\r\n" : "\n";
 	rw.edited = edited;
@@ -1121,13 +1152,18 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 	for (i = 0; i < rw.nchanges; i++) {
 		if (changes[i].entries == NULL || written[i])
 			continue;
-		/* The one place a line ending is added: appending after a last
-		 * line that has none. */
+		/* A line ending is added after a last line that has none
+		 * (besides check_line()'s, above a kept line). */
 		if (!eol_checked && out->len > body && out->data[out->len - 1] != '\n') {
 			/* After a lone CR, CR LF whatever the file's style:
 			 * finish_eol() takes back two bytes where a CR precedes
 			 * the LF, so it must find one it added. */
-			buf_puts(out, out->data[out->len - 1] == '\r' ? "\r\n" : rw.nl);
+			if (out->data[out->len - 1] == '\r')
+				buf_puts(out, "\r\n");
+			else if (rw.tail_eollen > 0)
+				buf_append(out, rw.tail_eol, rw.tail_eollen);
+			else
+				buf_puts(out, rw.nl);
 			rw.added_eol = 1;
 		}
 		eol_checked = 1;

@@ -1003,6 +1003,11 @@ static const struct noeol_case {
 	{ NOEOL_EMPTY("\n") "a\n10.9.9.9 " API " alias\r", "a\n10.9.9.9 " API " alias\r",
 	  NOEOL_BLOCK("\n") "a\n#amlhosts:myws# 10.9.9.9 " API " alias\r\r\n"
 	  "10.9.9.9\talias\t#amlhosts-kept:myws" },
+	/* and the block appended after the kept line: the kept line takes
+	 * the line ending of the line above it, as kept_edited() expects */
+	{ "a\n10.9.9.9 " API " alias\r", "a\n10.9.9.9 " API " alias\r",
+	  "a\n#amlhosts:myws# 10.9.9.9 " API " alias\r\r\n"
+	  "10.9.9.9\talias\t#amlhosts-kept:myws\r\n" NOEOL_END_MARKED("\n") },
 };
 
 static void
