@@ -636,6 +636,11 @@ struct rewriter {
 	size_t keep_kept; /* index + 1 of an edited kept line still to come */
 	int keep_strip; /* it loses its mark (its target is removed) */
 	int added_eol; /* the last line, which had none, got a line ending */
+	/* A kept line ends the output without a line ending: the one a block
+	 * appended after it adds, that of the line above it (kept_edited()
+	 * expects the two alike). tail_eollen 0: none. */
+	const char *tail_eol;
+	size_t tail_eollen;
 	const char *nl;
 	struct buf *out;
 	struct token *tok;
@@ -753,15 +758,16 @@ emit_kept_line(struct rewriter *rw, struct buf *out, const char *p, const char *
  * the same bytes; a restored line that only maps names of blocks that stay
  * is disabled for them, as it would have been had it been live when they
  * were applied. A last line without a line ending that needs a kept line
- * below it gets the file's line ending, and so does the kept line: a second
- * run, seeing the line ended, then writes the same bytes.
+ * below it gets a line ending (the kept line starts a line of its own),
+ * but the kept line gets none: the file still ends without a final
+ * newline, and the kept line, last, says so (see ends_without_eol()).
  */
 static void
 check_line(struct rewriter *rw, const char *p, size_t n, const char *eol, size_t eollen,
     int restored)
 {
-	const char *target = NULL;
-	size_t k, kept = 0;
+	const char *target = NULL, *keol = eol;
+	size_t k, kept = 0, keollen = eollen;
 
 	if (!tokenize_live(rw, p, n))
 		goto verbatim;
@@ -779,15 +785,19 @@ check_line(struct rewriter *rw, const char *p, size_t n, const char *eol, size_t
 		goto verbatim;
 	flush_span(rw);
 	if (kept > 0 && eollen == 0) {
-		eol = rw->nl;
-		eollen = strlen(rw->nl);
-		rw->added_eol = 1;
+		/* After a lone CR, CR LF whatever the file's style, as where a
+		 * block is appended: finish_eol() takes back two bytes where a
+		 * CR precedes the LF, and the CR is the user's. */
+		eol = n > 0 && p[n - 1] == '\r' ? "\r\n" : rw->nl;
+		eollen = strlen(eol);
+		rw->tail_eol = eol;
+		rw->tail_eollen = eollen;
 	}
 	buf_printf(rw->out, "%s%s# ", HOSTS_DISABLED_PREFIX, target);
 	buf_append(rw->out, p, n);
 	buf_append(rw->out, eol, eollen);
 	if (kept > 0)
-		emit_kept_line(rw, rw->out, p, target, strlen(target), eol, eollen);
+		emit_kept_line(rw, rw->out, p, target, strlen(target), keol, keollen);
 	return;
 verbatim:
 	emit_orig(rw, p, n);
@@ -807,7 +817,9 @@ hosts_kept_edits_clear(struct hosts_kept_edits *l)
  * Line i is disabled for target t (p, n: the original line, eol its
  * ending). Is line i + 1 its kept line, edited by hand? Judged against the
  * names of the file as read, not this change's, so that the answer is the
- * same whatever is being applied.
+ * same whatever is being applied. A kept line without a line ending (the
+ * file's last, written so by check_line() for a last line that had none)
+ * is expected without one; older versions gave it the disabled line's.
  */
 static int
 kept_edited(struct rewriter *rw, size_t i, const char *p, size_t n, const char *t,
@@ -836,7 +848,8 @@ kept_edited(struct rewriter *rw, size_t i, const char *p, size_t n, const char *
 	if (kept == 0)
 		return 1;
 	rw->scratch.len = 0;
-	emit_kept_line(rw, &rw->scratch, p, t, tlen, eol, eollen);
+	emit_kept_line(rw, &rw->scratch, p, t, tlen, eol,
+	    rw->hf->lines[i + 1].eol == 0 ? 0 : eollen);
 	kn += rw->hf->lines[i + 1].eol;
 	return kn != rw->scratch.len || memcmp(k, rw->scratch.data, kn) != 0;
 }
@@ -935,20 +948,48 @@ rewrite_line(struct rewriter *rw, size_t i, int restore_all)
 		emit_orig(rw, p, n + eollen);
 }
 
+/* Is the file's last line a kept line (as rewrite_line() reads it, behind
+ * any disabled prefixes) without a line ending, below another line? Then
+ * it carries the file's missing final newline (check_line()), and
+ * *eol, *eollen are the line ending of the line above it. */
+static int
+kept_last(const struct hostsfile *hf, const char **eol, size_t *eollen)
+{
+	const struct hosts_line *above;
+	const char *p, *t;
+	size_t n, tlen, plen;
+
+	if (hf->nlines < 2 || hf->lines[hf->nlines - 1].eol != 0)
+		return 0;
+	p = line_text(hf, hf->nlines - 1, &n);
+	while ((plen = disabled_prefix(p, n, &t, &tlen)) > 0) {
+		p += plen;
+		n -= plen;
+	}
+	if (kept_target(p, n, &tlen) == NULL)
+		return 0;
+	above = &hf->lines[hf->nlines - 2];
+	*eol = hf->data + above->off + above->len - above->eol;
+	*eollen = above->eol;
+	return 1;
+}
+
 /* Did the file end without a line ending of its own: amlhosts appended
  * blocks after such a line (the last block's END carries HOSTS_NOEOL_MARK;
- * *marked tells this case), or this rewrite gave its last line one
- * (added_eol)? Then taking that ending away again gives back what uninstall
- * would leave, unless uninstall takes the line away with it: a kept line
- * (as rewrite_line() reads it, behind any disabled prefixes), whose line
- * above keeps its own. A last END line without a line ending and without
- * the mark is not taken as a missing final newline: nothing says what
- * preceded the block. */
+ * *marked tells this case), the file ends with a kept line without a line
+ * ending (kept_last(); *marked too: where the rewrite drops that line, the
+ * line ending of the line above is amlhosts' and is cut), or this rewrite
+ * appended a block after a last line without one (added_eol)? A last kept
+ * line that has a line ending was written by an older version, which gave
+ * both it and the line above one: nothing says any more that the file had
+ * none. A last END line without a line ending and without the mark is not
+ * taken as a missing final newline either: nothing says what preceded the
+ * block. */
 static int
 ends_without_eol(const struct hostsfile *hf, int added_eol, int *marked)
 {
-	const char *p, *name;
-	size_t n, nlen, plen;
+	const char *p, *name, *eol;
+	size_t n, nlen;
 
 	*marked = 0;
 	if (hf->nlines == 0)
@@ -956,13 +997,11 @@ ends_without_eol(const struct hostsfile *hf, int added_eol, int *marked)
 	p = line_text(hf, hf->nlines - 1, &n);
 	if (marker_of(p, n, &name, &nlen, marked) == MARK_END)
 		return *marked;
-	if (!added_eol)
-		return 0;
-	while ((plen = disabled_prefix(p, n, &name, &nlen)) > 0) {
-		p += plen;
-		n -= plen;
+	if (kept_last(hf, &eol, &nlen)) {
+		*marked = 1;
+		return 1;
 	}
-	return kept_target(p, n, &nlen) == NULL;
+	return added_eol;
 }
 
 /*
@@ -972,8 +1011,10 @@ ends_without_eol(const struct hostsfile *hf, int added_eol, int *marked)
  * file itself, not the state directory, so it survives pruned backups, a
  * lost state directory and another --state-dir: when the file ends with a
  * block, its END line carries the mark exactly when the file had no final
- * newline (noeol); when no block is left at the end and the input's mark
- * said the line ending before the blocks was ours (was_marked), it is cut.
+ * newline (noeol); when no block is left at the end and the input said
+ * the line ending now last was ours (was_marked: the mark of the blocks
+ * that followed it, or a last kept line without a line ending that was
+ * dropped, whose line above got one), it is cut.
  */
 static void
 finish_eol(struct buf *out, size_t body, int noeol, int was_marked)
@@ -1022,6 +1063,9 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 
 	memset(&rw, 0, sizeof rw);
 	rw.hf = hf;
+	/* An input's last kept line copied as it is; check_line() overrides. */
+	if (!kept_last(hf, &rw.tail_eol, &rw.tail_eollen))
+		rw.tail_eollen = 0;
 	rw.out = out;
 	rw.nl = hf->crlf ? "\r\n" : "\n";
 	rw.edited = edited;
@@ -1108,13 +1152,18 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 	for (i = 0; i < rw.nchanges; i++) {
 		if (changes[i].entries == NULL || written[i])
 			continue;
-		/* The one place a line ending is added: appending after a last
-		 * line that has none. */
+		/* A line ending is added after a last line that has none
+		 * (besides check_line()'s, above a kept line). */
 		if (!eol_checked && out->len > body && out->data[out->len - 1] != '\n') {
 			/* After a lone CR, CR LF whatever the file's style:
 			 * finish_eol() takes back two bytes where a CR precedes
 			 * the LF, so it must find one it added. */
-			buf_puts(out, out->data[out->len - 1] == '\r' ? "\r\n" : rw.nl);
+			if (out->data[out->len - 1] == '\r')
+				buf_puts(out, "\r\n");
+			else if (rw.tail_eollen > 0)
+				buf_append(out, rw.tail_eol, rw.tail_eollen);
+			else
+				buf_puts(out, rw.nl);
 			rw.added_eol = 1;
 		}
 		eol_checked = 1;

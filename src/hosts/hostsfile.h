@@ -117,15 +117,24 @@ void hostsfile_render_block(const char *target, const struct entry_list *entries
  * With restore_all (uninstall), every block is removed and every disabled
  * line of any target is restored, changes being ignored.
  *
- * A file without a final newline keeps that fact on the END line of the
- * block that ends it ("\t" HOSTS_NOEOL_MARK): when a rewrite leaves no
- * block at the end, the line ending added when the block was appended is
- * taken away again, so remove and uninstall give back the exact bytes.
+ * A file without a final newline keeps that fact in the file itself, so
+ * that remove and uninstall give back the exact bytes:
+ *  - on the END line of the block that ends it ("\t" HOSTS_NOEOL_MARK):
+ *    when a rewrite leaves no block at the end, the line ending added when
+ *    the block was appended is taken away again;
+ *  - on a kept line: a last line without a line ending that is disabled
+ *    with a kept line below it gets the file's line ending (CR LF after a
+ *    lone CR of its own), and the kept line, now last, none. When a
+ *    rewrite drops that kept line, the line ending now last (of the
+ *    restored line, or of what replaces the kept line) is taken away
+ *    again; when a block is appended after it, its END line is marked.
+ * A last kept line with a line ending, as versions before this rule wrote
+ * one for such a line, is left as it is; remove then leaves the restored
+ * line with its line ending.
  *
  * A restored line that maps a name of a block that stays is disabled for
  * that block: removing one block never brings back a line that shadows
- * another. A last line without a line ending that is disabled with a kept
- * line below it gets the file's line ending, and so does the kept line.
+ * another.
  *
  * A name mapped to one address in one block and another in a block that
  * stays is an error. Blocks must name valid targets.
@@ -140,7 +149,8 @@ struct block_change {
  * when its bytes (line ending included) differ from what amlhosts would
  * write for that disabled line given the names of all blocks of the file as
  * read: the original line's address, its names no block manages, "\t"
- * HOSTS_KEPT_MARK target, the disabled line's ending. (A kept line where
+ * HOSTS_KEPT_MARK target, the disabled line's ending (none for a last kept
+ * line without one: see above). (A kept line where
  * amlhosts would write none is edited too; without the target's block in
  * the file, nothing is judged edited.) An unedited kept line is dropped
  * and regenerated as before. An edited one is the user's:

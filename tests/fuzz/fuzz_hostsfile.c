@@ -6,6 +6,11 @@
  * newline included), and no live line outside the
  * blocks maps a managed name as hostsline.h (and so verify) reads it.
  *
+ * A file amlhosts has not touched (no block, no "#amlhosts" anywhere), as
+ * it is or behind an empty block: apply, apply of other names after it,
+ * remove and uninstall give back its exact bytes (issue 11: a last line
+ * without a line ending, disabled with a kept line below it).
+ *
  * The fast path of an unchanged apply (hostsfile_apply_unchanged()) says
  * "unchanged" only where the full path, parse and rewrite, succeeds, lists
  * no edited kept line and gives back the input byte for byte; and it does
@@ -76,6 +81,18 @@ check_none_live(const struct hostsfile *hf)
 	}
 }
 
+/* Does p[0..n) hold "#amlhosts" anywhere? */
+static int
+has_mark(const char *p, size_t n)
+{
+	size_t pos;
+
+	for (pos = 0; pos + 9 <= n; pos++)
+		if (memcmp(p + pos, "#amlhosts", 9) == 0)
+			return 1;
+	return 0;
+}
+
 /* Is any "#amlhosts" outside the blocks, or a field naming a managed name
  * (whatever its place on the line)? Then the fast path may leave the
  * answer to the full path. */
@@ -87,9 +104,8 @@ has_stray(const struct hostsfile *hf)
 	size_t i = 0, j = 0, n, pos;
 
 	while (next_outside(hf, &i, &j, &p, &n)) {
-		for (pos = 0; pos + 9 <= n; pos++)
-			if (memcmp(p + pos, "#amlhosts", 9) == 0)
-				return 1;
+		if (has_mark(p, n))
+			return 1;
 		pos = 0;
 		while (hostsline_next(p, n, &pos, &f))
 			if (hostsline_names(p + f.off, f.len, NAME_X) ||
@@ -182,6 +198,71 @@ fast_path(const char *p, size_t n, int crlf, const struct entry_list *both,
 	buf_release(&joined);
 }
 
+/* One rewrite of p[0..n) that must succeed: target "fz" applied (entries)
+ * or removed (NULL), or uninstall (all). */
+static void
+rewrite_must(const char *p, size_t n, const struct entry_list *entries, int all,
+    struct buf *out)
+{
+	struct hostsfile hf;
+	struct block_change ch = { "fz", NULL };
+
+	ch.entries = entries;
+	out->len = 0;
+	if (hostsfile_parse(&hf, p, n, NULL) != 0)
+		abort();
+	if (hostsfile_rewrite(&hf, &ch, 1, all, out, NULL, NULL) != 0)
+		abort();
+	hostsfile_release(&hf);
+}
+
+/* Do removing "fz" from p[0..n), and uninstalling, give back want? */
+static void
+check_undo(const char *p, size_t n, const char *want, size_t wlen)
+{
+	struct buf back = BUF_INIT;
+	int all;
+
+	for (all = 0; all < 2; all++) {
+		rewrite_must(p, n, NULL, all, &back);
+		if (back.len != wlen || memcmp(back.data, want, wlen) != 0)
+			abort();
+	}
+	buf_release(&back);
+}
+
+/* The exact round trip of a file amlhosts has not touched (hf parsed
+ * from it, no block): as it is, and behind an empty block of "fz" (after
+ * its BOM), which the apply then fills where it stands. */
+static void
+check_untouched(const struct hostsfile *hf, const struct entry_list *both,
+    const struct entry_list *x)
+{
+	struct buf in = BUF_INIT, a = BUF_INIT, b = BUF_INIT;
+	const char *nl = hf->crlf ? "\r\n" : "\n";
+	size_t bom = hostsline_bom(hf->data, hf->len);
+	int blocked;
+
+	if (hf->nblocks > 0 || has_mark(hf->data, hf->len))
+		return;
+	for (blocked = 0; blocked < 2; blocked++) {
+		in.len = 0;
+		if (blocked) {
+			buf_append(&in, hf->data, bom);
+			buf_printf(&in, "# BEGIN amlhosts fz%s# END amlhosts fz%s", nl, nl);
+			buf_append(&in, hf->data + bom, hf->len - bom);
+		} else
+			buf_append(&in, hf->data, hf->len);
+		rewrite_must(in.data, in.len, both, 0, &a);
+		check_undo(a.data, a.len, hf->data, hf->len);
+		rewrite_must(a.data, a.len, x, 0, &b);
+		check_undo(b.data, b.len, hf->data, hf->len);
+	}
+	buf_release(&in);
+	buf_release(&a);
+	buf_release(&b);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -210,6 +291,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		entry_list_add(&x, NAME_X, &a);
 		entry_list_add(&y, NAME_Y, &a);
 		fast_path((const char *)data, size, hf.crlf, &el, &x, &y);
+		check_untouched(&hf, &el, &x);
 		entry_list_release(&x);
 		entry_list_release(&y);
 	}

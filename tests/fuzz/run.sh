@@ -72,9 +72,13 @@ jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}
 running=0
 for h in "$@"; do
 	echo "== $h: fuzzing for $secs s"
+	# The regression cases seed the fuzzing too: their shapes (disabled,
+	# kept and no-final-newline lines) are the ones that found bugs.
+	reg="$src/tests/fuzz/regressions/$h"
+	[ -d "$reg" ] || reg=$(seeds_of "$h")
 	"$out/fuzz_$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 	    -max_len=65536 -print_final_stats=1 -artifact_prefix="$out/$h-" \
-	    "$out/corpus-$h" "$(seeds_of "$h")" > "$out/fuzz-$h.log" 2>&1 &
+	    "$out/corpus-$h" "$(seeds_of "$h")" "$reg" > "$out/fuzz-$h.log" 2>&1 &
 	running=$((running + 1))
 	if [ "$running" -ge "$jobs" ]; then
 		wait

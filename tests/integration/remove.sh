@@ -119,4 +119,27 @@ printf '127.0.0.1 localhost\r\n10.9.9.9 %s\r\n10.0.0.1 added.later\n' "$API" > "
 same "$T/want" "$T/hosts" "a line after the block keeps its own line ending"
 pass
 
+# No final newline after the block (issue 11, the fuzzer's case): a last
+# line disabled with a kept line below it gets a line ending, the kept line
+# none; remove and uninstall give back the exact bytes, LF and CRLF.
+for nl in '\n' '\r\n'; do
+	printf "127.0.0.1 localhost$nl" > "$T/hosts"
+	aml apply --name myws --from-json "$NIC"
+	expect_rc 0 "apply to a file with a final newline"
+	printf '10.9.9.9 %s myalias.internal' "$API" >> "$T/hosts"
+	printf "127.0.0.1 localhost$nl"'10.9.9.9 %s myalias.internal' "$API" > "$T/orig"
+	for undo in remove uninstall; do
+		cp "$T/hosts" "$T/before"
+		aml apply --name myws --from-json "$NIC"
+		expect_rc 0 "apply disabling a last line without a line ending"
+		[ "$(tail -c 19 "$T/hosts")" = "#amlhosts-kept:myws" ] \
+		    || fail "the kept line does not end the file without a line ending"
+		if [ "$undo" = remove ]; then aml remove myws; else aml uninstall; fi
+		expect_rc 0 "$undo after the kept line"
+		same "$T/orig" "$T/hosts" "$undo gives back the last line without a line ending"
+		cp "$T/before" "$T/hosts"
+	done
+done
+pass
+
 finish

@@ -842,8 +842,9 @@ test_glibc_separators(void)
 
 /*
  * A last line without a line ending: disabled alone, it keeps having none;
- * with a kept line below it, both take the file's line ending, so that a
- * second apply gives the same bytes; remove then leaves the line ended.
+ * with a kept line below it, it takes the file's line ending and the kept
+ * line has none, so that a second apply gives the same bytes and remove
+ * and uninstall give back the line without one (issue 11).
  */
 static void
 test_no_eol_last_line(void)
@@ -866,7 +867,7 @@ test_no_eol_last_line(void)
 	    "a\r\n"
 	    BLOCK_A("\r\n")
 	    "#amlhosts:myws# 10.9.9.9 " API " alias\r\n"
-	    "10.9.9.9\talias\t#amlhosts-kept:myws\r\n";
+	    "10.9.9.9\talias\t#amlhosts-kept:myws";
 	static const char end_kept[] =
 	    "a\n"
 	    "10.9.9.9 " API " alias";
@@ -893,9 +894,10 @@ test_no_eol_last_line(void)
 	ASSERT_BYTES(out.data, out.len, mid_kept_applied, sizeof mid_kept_applied - 1);
 	rewrite1(out.data, out.len, "myws", &l, &back);
 	ASSERT_BYTES(back.data, back.len, mid_kept_applied, sizeof mid_kept_applied - 1);
+	CU_ASSERT_EQUAL(edited.n, 0);
 	restore_all(out.data, out.len, &back);
-	ASSERT_BYTES(back.data, back.len, "a\r\n10.9.9.9 " API " alias\r\n",
-	    strlen("a\r\n10.9.9.9 " API " alias\r\n"));
+	ASSERT_BYTES(back.data, back.len, "a\r\n10.9.9.9 " API " alias",
+	    strlen("a\r\n10.9.9.9 " API " alias"));
 
 	rewrite1(end_kept, sizeof end_kept - 1, "myws", &l, &out);
 	ASSERT_BYTES(out.data, out.len, end_kept_applied, sizeof end_kept_applied - 1);
@@ -957,6 +959,191 @@ test_no_eol_disabled_last(void)
 	buf_release(&out);
 	buf_release(&back);
 	entry_list_release(&l);
+}
+
+/*
+ * A file without a final newline whose last line is disabled (issue 11):
+ * every shape gives back its exact bytes through apply -> remove, apply ->
+ * uninstall, apply -> apply of other names -> remove/uninstall; a second
+ * apply writes the same bytes and finds no edited kept line. applied, if
+ * not NULL, is what the first apply writes.
+ */
+#define NOEOL_BLOCK(nl) \
+	"# BEGIN amlhosts myws" nl NOTICE nl "10.1.0.5\t" API nl "# END amlhosts myws" nl
+#define NOEOL_EMPTY(nl) "# BEGIN amlhosts myws" nl "# END amlhosts myws" nl
+#define NOEOL_END_MARKED(nl) \
+	"# BEGIN amlhosts myws" nl NOTICE nl "10.1.0.5\t" API nl \
+	"# END amlhosts myws\t" HOSTS_NOEOL_MARK nl
+
+static const struct noeol_case {
+	const char *text, *back, *applied;
+} noeol_cases[] = {
+	/* the fuzzer's: the block before the line, a kept line */
+	{ NOEOL_EMPTY("\n") "10.9.9.9\t" API " alias", "10.9.9.9\t" API " alias",
+	  NOEOL_BLOCK("\n") "#amlhosts:myws# 10.9.9.9\t" API " alias\n"
+	  "10.9.9.9\talias\t#amlhosts-kept:myws" },
+	{ "a\r\n" NOEOL_EMPTY("\r\n") "10.9.9.9 " API " alias",
+	  "a\r\n10.9.9.9 " API " alias",
+	  "a\r\n" NOEOL_BLOCK("\r\n") "#amlhosts:myws# 10.9.9.9 " API " alias\r\n"
+	  "10.9.9.9\talias\t#amlhosts-kept:myws" },
+	{ BOM NOEOL_EMPTY("\n") "10.9.9.9 " API " alias", BOM "10.9.9.9 " API " alias",
+	  NULL },
+	/* the line alone, behind a BOM: the block is appended */
+	{ BOM "10.9.9.9 " API " alias", BOM "10.9.9.9 " API " alias",
+	  BOM "#amlhosts:myws# 10.9.9.9 " API " alias\n"
+	  "10.9.9.9\talias\t#amlhosts-kept:myws\n" NOEOL_END_MARKED("\n") },
+	{ "a\r\n10.9.9.9 " API " alias", "a\r\n10.9.9.9 " API " alias", NULL },
+	/* no kept line */
+	{ NOEOL_EMPTY("\n") "10.9.9.9 " API, "10.9.9.9 " API,
+	  NOEOL_BLOCK("\n") "#amlhosts:myws# 10.9.9.9 " API },
+	{ "a\r\n" NOEOL_EMPTY("\r\n") "10.9.9.9 " API, "a\r\n10.9.9.9 " API, NULL },
+	{ "a\n10.9.9.9 " API, "a\n10.9.9.9 " API, NULL },
+	/* a lone CR at the end is the user's: the line ending added after it
+	 * is CR LF, which remove takes back whole */
+	{ NOEOL_EMPTY("\n") "a\n10.9.9.9 " API " alias\r", "a\n10.9.9.9 " API " alias\r",
+	  NOEOL_BLOCK("\n") "a\n#amlhosts:myws# 10.9.9.9 " API " alias\r\r\n"
+	  "10.9.9.9\talias\t#amlhosts-kept:myws" },
+	/* and the block appended after the kept line: the kept line takes
+	 * the line ending of the line above it, as kept_edited() expects */
+	{ "a\n10.9.9.9 " API " alias\r", "a\n10.9.9.9 " API " alias\r",
+	  "a\n#amlhosts:myws# 10.9.9.9 " API " alias\r\r\n"
+	  "10.9.9.9\talias\t#amlhosts-kept:myws\r\n" NOEOL_END_MARKED("\n") },
+};
+
+static void
+test_no_eol_roundtrip(void)
+{
+	struct entry_list l, other;
+	struct buf out = BUF_INIT, back = BUF_INIT, moved = BUF_INIT;
+	const struct noeol_case *c;
+	size_t i;
+
+	list_of(&l, "10.1.0.5", API, NULL);
+	list_of(&other, "10.1.0.6", CERT, NULL);
+	for (i = 0; i < sizeof noeol_cases / sizeof noeol_cases[0]; i++) {
+		c = &noeol_cases[i];
+		rewrite1(c->text, strlen(c->text), "myws", &l, &out);
+		if (c->applied != NULL)
+			ASSERT_BYTES(out.data, out.len, c->applied, strlen(c->applied));
+		rewrite1(out.data, out.len, "myws", &l, &back);
+		ASSERT_BYTES(back.data, back.len, out.data, out.len);
+		CU_ASSERT_EQUAL(edited.n, 0);
+		rewrite1(out.data, out.len, "myws", NULL, &back);
+		ASSERT_BYTES(back.data, back.len, c->back, strlen(c->back));
+		CU_ASSERT_EQUAL(edited.n, 0);
+		restore_all(out.data, out.len, &back);
+		ASSERT_BYTES(back.data, back.len, c->back, strlen(c->back));
+		/* other names: the line comes back live, still without an ending */
+		rewrite1(out.data, out.len, "myws", &other, &moved);
+		CU_ASSERT_PTR_NULL(strstr(moved.data, "#amlhosts:"));
+		rewrite1(moved.data, moved.len, "myws", NULL, &back);
+		ASSERT_BYTES(back.data, back.len, c->back, strlen(c->back));
+		restore_all(moved.data, moved.len, &back);
+		ASSERT_BYTES(back.data, back.len, c->back, strlen(c->back));
+		rewrite1(moved.data, moved.len, "myws", &l, &back);
+		ASSERT_BYTES(back.data, back.len, out.data, out.len);
+	}
+	buf_release(&out);
+	buf_release(&back);
+	buf_release(&moved);
+	entry_list_release(&l);
+	entry_list_release(&other);
+	hosts_kept_edits_clear(&edited);
+}
+
+/*
+ * Two targets on one last line without a line ending: applied together or
+ * one after the other, removed in either order or uninstalled, the line
+ * comes back exactly; with the blocks appended after it (the second one
+ * appended after the kept line that now ends the file marks its END line)
+ * or already in the file before it.
+ */
+static void
+test_no_eol_two_targets(void)
+{
+#define TWO_LINE "a\n10.9.9.9 " API " " CERT " alias"
+	static const char *const texts[2] = {
+		TWO_LINE,
+		NOEOL_EMPTY("\n") "# BEGIN amlhosts other\n# END amlhosts other\n" TWO_LINE,
+	};
+	static const char *const names[2] = { "myws", "other" };
+	struct entry_list l[2];
+	struct block_change both[2];
+	struct buf out = BUF_INIT, step = BUF_INIT, back = BUF_INIT;
+	char *cause = NULL;
+	const char *text;
+	size_t t, len, want = strlen(TWO_LINE);
+	int first;
+
+	list_of(&l[0], "10.1.0.5", API, NULL);
+	list_of(&l[1], "10.1.0.6", CERT, NULL);
+	both[0].target = names[0];
+	both[0].entries = &l[0];
+	both[1].target = names[1];
+	both[1].entries = &l[1];
+	for (t = 0; t < 2; t++)
+		for (first = 0; first < 3; first++) {
+			text = texts[t];
+			len = strlen(text);
+			if (first == 2) {
+				CU_ASSERT_EQUAL_FATAL(rewrite(text, len, both, 2, 0, &out, &cause), 0);
+			} else {
+				rewrite1(text, len, names[first], &l[first], &step);
+				rewrite1(step.data, step.len, names[!first], &l[!first], &out);
+			}
+			if (t == 0)
+				CU_ASSERT_PTR_NOT_NULL(strstr(out.data, "\t" HOSTS_NOEOL_MARK "\n"));
+			restore_all(out.data, out.len, &back);
+			ASSERT_BYTES(back.data, back.len, TWO_LINE, want);
+			rewrite1(out.data, out.len, "myws", NULL, &step);
+			rewrite1(step.data, step.len, "other", NULL, &back);
+			ASSERT_BYTES(back.data, back.len, TWO_LINE, want);
+			/* Not after one apply of both: removing "other" leaves
+			 * the line disabled for "myws" with its kept line as it
+			 * was, and "myws" then takes that kept line for an
+			 * edited one (the same with a final newline: another
+			 * matter than this one's). */
+			if (first == 2)
+				continue;
+			rewrite1(out.data, out.len, "other", NULL, &step);
+			rewrite1(step.data, step.len, "myws", NULL, &back);
+			ASSERT_BYTES(back.data, back.len, TWO_LINE, want);
+		}
+	buf_release(&out);
+	buf_release(&step);
+	buf_release(&back);
+	entry_list_release(&l[0]);
+	entry_list_release(&l[1]);
+	hosts_kept_edits_clear(&edited);
+#undef TWO_LINE
+}
+
+/*
+ * A file an older version wrote, its last kept line with a line ending:
+ * it stays as it is, its kept line not edited, and remove leaves the line
+ * ended (nothing says any more that it had no line ending).
+ */
+static void
+test_no_eol_older_file(void)
+{
+	static const char older[] =
+	    NOEOL_BLOCK("\n") "#amlhosts:myws# 10.9.9.9 " API " alias\n"
+	    "10.9.9.9\talias\t#amlhosts-kept:myws\n";
+	static const char back_want[] = "10.9.9.9 " API " alias\n";
+	struct entry_list l;
+	struct buf out = BUF_INIT;
+
+	list_of(&l, "10.1.0.5", API, NULL);
+	rewrite1(older, sizeof older - 1, "myws", &l, &out);
+	ASSERT_BYTES(out.data, out.len, older, sizeof older - 1);
+	CU_ASSERT_EQUAL(edited.n, 0);
+	rewrite1(older, sizeof older - 1, "myws", NULL, &out);
+	ASSERT_BYTES(out.data, out.len, back_want, sizeof back_want - 1);
+	restore_all(older, sizeof older - 1, &out);
+	ASSERT_BYTES(out.data, out.len, back_want, sizeof back_want - 1);
+	buf_release(&out);
+	entry_list_release(&l);
+	hosts_kept_edits_clear(&edited);
 }
 
 /* The BOM stays first: the prefix goes after it, a block at line 0 is
@@ -1569,6 +1756,9 @@ static const struct unit_test rewrite_tests[] = {
 	{ "glibc's separators", test_glibc_separators },
 	{ "no line ending at end", test_no_eol_last_line },
 	{ "no line ending, disabled last line", test_no_eol_disabled_last },
+	{ "no line ending, every shape round-trips", test_no_eol_roundtrip },
+	{ "no line ending, two targets", test_no_eol_two_targets },
+	{ "no line ending, a file an older version wrote", test_no_eol_older_file },
 	{ "bom on line 0", test_bom_line0 },
 	{ "orphan disabled lines", test_orphan_disabled },
 	{ "edited kept line", test_kept_edited },
