@@ -990,8 +990,8 @@ static const struct noeol_case {
 	  NULL },
 	/* the line alone, behind a BOM: the block is appended */
 	{ BOM "10.9.9.9 " API " alias", BOM "10.9.9.9 " API " alias",
-	  BOM "#amlhosts:myws# 10.9.9.9 " API " alias\n"
-	  "10.9.9.9\talias\t#amlhosts-kept:myws\n" NOEOL_END_MARKED("\n") },
+	  BOM "#amlhosts:myws# 10.9.9.9 " API " alias" NO_EOL_NL
+	  "10.9.9.9\talias\t#amlhosts-kept:myws" NO_EOL_NL NOEOL_END_MARKED(NO_EOL_NL) },
 	{ "a\r\n10.9.9.9 " API " alias", "a\r\n10.9.9.9 " API " alias", NULL },
 	/* no kept line */
 	{ NOEOL_EMPTY("\n") "10.9.9.9 " API, "10.9.9.9 " API,
