@@ -620,6 +620,178 @@ nameset_add(struct nameset *s, const struct entry_list *l, const char *target, i
 	return 0;
 }
 
+void
+hosts_out_init(struct hosts_out *o)
+{
+	memset(o, 0, sizeof *o);
+	buf_init(&o->side);
+}
+
+void
+hosts_out_release(struct hosts_out *o)
+{
+	free(o->v);
+	buf_release(&o->side);
+	hosts_out_init(o);
+}
+
+void
+hosts_out_clear(struct hosts_out *o)
+{
+	o->n = 0;
+	o->len = 0;
+	o->side.len = 0;
+	o->side_mark = 0;
+}
+
+static void
+push_seg(struct hosts_out *o, const char *data, size_t off, size_t len)
+{
+	o->v = xgrow(o->v, o->n, &o->cap, sizeof *o->v, 16);
+	o->v[o->n].data = data;
+	o->v[o->n].off = off;
+	o->v[o->n].len = len;
+	o->n++;
+	o->len += len;
+}
+
+/* The side bytes appended since the last segment become one. */
+static void
+close_side(struct hosts_out *o)
+{
+	if (o->side.len > o->side_mark)
+		push_seg(o, NULL, o->side_mark, o->side.len - o->side_mark);
+	o->side_mark = o->side.len;
+}
+
+void
+hosts_out_borrow(struct hosts_out *o, const char *p, size_t n)
+{
+	struct hosts_seg *last;
+
+	if (n == 0)
+		return;
+	close_side(o);
+	last = o->n > 0 ? &o->v[o->n - 1] : NULL;
+	if (last != NULL && last->data != NULL && last->data + last->len == p) {
+		last->len += n;
+		o->len += n;
+		return;
+	}
+	push_seg(o, p, 0, n);
+}
+
+void
+hosts_out_copy(struct hosts_out *o, const char *p, size_t n)
+{
+	buf_append(&o->side, p, n);
+}
+
+void
+hosts_out_finish(struct hosts_out *o)
+{
+	size_t i;
+
+	close_side(o);
+	for (i = 0; i < o->n; i++)
+		if (o->v[i].data == NULL)
+			o->v[i].data = o->side.data + o->v[i].off;
+}
+
+void
+hosts_out_to_buf(const struct hosts_out *o, struct buf *b)
+{
+	size_t i;
+
+	buf_reserve(b, o->len);
+	for (i = 0; i < o->n; i++)
+		buf_append(b, o->v[i].data, o->v[i].len);
+}
+
+/* Bytes so far, the side bytes not yet in a segment included. */
+static size_t
+out_len(const struct hosts_out *o)
+{
+	return o->len + o->side.len - o->side_mark;
+}
+
+/* The last byte so far (out_len() > 0). */
+static char
+out_last(const struct hosts_out *o)
+{
+	const struct hosts_seg *s;
+
+	if (o->side.len > o->side_mark)
+		return o->side.data[o->side.len - 1];
+	s = &o->v[o->n - 1];
+	return s->data != NULL ? s->data[s->len - 1] : o->side.data[s->off + s->len - 1];
+}
+
+static const char *
+seg_bytes(const struct hosts_out *o, const struct hosts_seg *s)
+{
+	return s->data != NULL ? s->data : o->side.data + s->off;
+}
+
+/*
+ * Take the last line off o (from after the last line ending before its
+ * final one, or from body) into tail, when o ends with a line ending: the
+ * one line finish_eol() may rewrite, so that it works on a buffer as it
+ * always did and only that line is ever copied.
+ */
+static void
+cut_last_line(struct hosts_out *o, size_t body, struct buf *tail)
+{
+	const char *b;
+	size_t total, end, start, segstart, i, k, keep;
+
+	close_side(o);
+	total = o->len;
+	if (total == body || out_last(o) != '\n')
+		return;
+	/* Where the last line starts: the segments walked from the end. */
+	start = body;
+	end = total;
+	for (i = o->n; i-- > 0; end = segstart) {
+		segstart = end - o->v[i].len;
+		b = seg_bytes(o, &o->v[i]);
+		k = (end == total ? end - 1 : end);
+		while (k > segstart && k > body && b[k - 1 - segstart] != '\n')
+			k--;
+		if (k > body && k > segstart) {
+			start = k;
+			break;
+		}
+		if (segstart <= body)
+			break;
+	}
+	/* Copied out, then cut off: v[i] is the segment start falls in. */
+	segstart = total;
+	for (i = o->n; i-- > 0;) {
+		segstart -= o->v[i].len;
+		if (segstart <= start)
+			break;
+	}
+	for (k = i; k < o->n; k++) {
+		size_t from = k == i ? start - segstart : 0;
+
+		buf_append(tail, seg_bytes(o, &o->v[k]) + from, o->v[k].len - from);
+	}
+	keep = start - segstart;
+	o->n = i;
+	o->len = segstart;
+	if (keep > 0)
+		push_seg(o, o->v[i].data, o->v[i].off, keep);
+	/* The side bytes past the last segment kept are in tail now. */
+	o->side.len = 0;
+	for (k = o->n; k-- > 0;)
+		if (o->v[k].data == NULL) {
+			o->side.len = o->v[k].off + o->v[k].len;
+			break;
+		}
+	o->side_mark = o->side.len;
+}
+
 struct token {
 	size_t off, len;
 	const struct managed *m;
@@ -637,7 +809,8 @@ struct rewriter {
 	int keep_strip; /* it loses its mark (its target is removed) */
 	int added_eol; /* the last line, which had none, got a line ending */
 	const char *nl;
-	struct buf *out;
+	struct hosts_out *o;
+	struct buf *out; /* o's side: where rendered lines go */
 	struct token *tok;
 	size_t ntok, captok;
 	const char *span; /* original bytes not yet appended to out */
@@ -648,14 +821,14 @@ struct rewriter {
 
 /*
  * Lines copied unchanged are contiguous bytes of the original: they are
- * gathered into one span and appended with one copy, not one per line.
- * Everything else written to out flushes the span first.
+ * gathered into one span and become one segment pointing at them, not a
+ * copy. Everything else written to out flushes the span first.
  */
 static void
 flush_span(struct rewriter *rw)
 {
 	if (rw->span_len > 0)
-		buf_append(rw->out, rw->span, rw->span_len);
+		hosts_out_borrow(rw->o, rw->span, rw->span_len);
 	rw->span_len = 0;
 }
 
@@ -1005,9 +1178,39 @@ finish_eol(struct buf *out, size_t body, int noeol, int was_marked)
 		out->len -= eol;
 }
 
+/* finish_eol() on the last line of out only (cut_last_line()). */
+static void
+finish_eol_out(struct hosts_out *out, size_t body, int noeol, int was_marked)
+{
+	struct buf tail = BUF_INIT;
+
+	cut_last_line(out, body, &tail);
+	if (tail.len == 0)
+		return;
+	finish_eol(&tail, 0, noeol, was_marked);
+	hosts_out_copy(out, tail.data, tail.len);
+	buf_release(&tail);
+}
+
 int
 hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes,
     size_t nchanges, int restore_all, struct buf *out, struct hosts_kept_edits *edited,
+    char **cause)
+{
+	struct hosts_out o;
+	int rc;
+
+	hosts_out_init(&o);
+	rc = hostsfile_rewrite_out(hf, changes, nchanges, restore_all, &o, edited, cause);
+	if (rc == 0)
+		hosts_out_to_buf(&o, out);
+	hosts_out_release(&o);
+	return rc;
+}
+
+int
+hostsfile_rewrite_out(const struct hostsfile *hf, const struct block_change *changes,
+    size_t nchanges, int restore_all, struct hosts_out *out, struct hosts_kept_edits *edited,
     char **cause)
 {
 	struct rewriter rw;
@@ -1020,9 +1223,11 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 	int rc = -1, eol_checked = 0, noeol, was_marked;
 	char *q;
 
+	hosts_out_clear(out);
 	memset(&rw, 0, sizeof rw);
 	rw.hf = hf;
-	rw.out = out;
+	rw.o = out;
+	rw.out = &out->side;
 	rw.nl = hf->crlf ? "\r\n" : "\n";
 	rw.edited = edited;
 	if (edited != NULL)
@@ -1076,11 +1281,11 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 	for (i = 0; i < hf->nblocks; i++)
 		(void)nameset_add(&rw.old, &stay[i], hf->blocks[i].name, 0, NULL);
 
-	/* Nothing can fail from here on: out only grows. */
-	buf_reserve(out, hf->len + 4096);
+	/* Nothing can fail from here on: out only grows. The BOM is the
+	 * input's own, and joins the span of its first line if unchanged. */
 	if (hf->bom)
-		buf_append(out, BOM, BOM_LEN);
-	body = out->len;
+		emit_orig(&rw, hf->data, BOM_LEN);
+	body = hf->bom ? BOM_LEN : 0;
 	for (i = 0, j = 0; i < hf->nlines; i++) {
 		if (j < hf->nblocks && hf->blocks[j].begin == i) {
 			b = &hf->blocks[j];
@@ -1090,7 +1295,7 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 				if (changes[bchange[j]].entries != NULL) {
 					flush_span(&rw);
 					hostsfile_render_block(b->name, changes[bchange[j]].entries,
-					    hf->crlf, out);
+					    hf->crlf, rw.out);
 					written[bchange[j]] = 1;
 				}
 			} else {
@@ -1110,18 +1315,19 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 			continue;
 		/* The one place a line ending is added: appending after a last
 		 * line that has none. */
-		if (!eol_checked && out->len > body && out->data[out->len - 1] != '\n') {
+		if (!eol_checked && out_len(out) > body && out_last(out) != '\n') {
 			/* After a lone CR, CR LF whatever the file's style:
 			 * finish_eol() takes back two bytes where a CR precedes
 			 * the LF, so it must find one it added. */
-			buf_puts(out, out->data[out->len - 1] == '\r' ? "\r\n" : rw.nl);
+			buf_puts(rw.out, out_last(out) == '\r' ? "\r\n" : rw.nl);
 			rw.added_eol = 1;
 		}
 		eol_checked = 1;
-		hostsfile_render_block(changes[i].target, changes[i].entries, hf->crlf, out);
+		hostsfile_render_block(changes[i].target, changes[i].entries, hf->crlf, rw.out);
 	}
 	noeol = ends_without_eol(hf, rw.added_eol, &was_marked);
-	finish_eol(out, body, noeol, was_marked);
+	finish_eol_out(out, body, noeol, was_marked);
+	hosts_out_finish(out);
 	rc = 0;
 out:
 	for (i = 0; stay != NULL && i < hf->nblocks; i++)
