@@ -632,6 +632,8 @@ hosts_out_release(struct hosts_out *o)
 {
 	free(o->v);
 	buf_release(&o->side);
+	free(o->blocks);
+	buf_release(&o->names);
 	hosts_out_init(o);
 }
 
@@ -642,6 +644,76 @@ hosts_out_clear(struct hosts_out *o)
 	o->len = 0;
 	o->side.len = 0;
 	o->side_mark = 0;
+	o->nblocks = 0;
+	o->names.len = 0;
+	o->blocks_known = 0;
+}
+
+/* A block written at [start, end) of the output. Its name is copied: it
+ * may live in a hostsfile freed before the output is used. */
+static void
+note_block(struct hosts_out *o, const char *name, size_t start, size_t end)
+{
+	o->blocks = xgrow(o->blocks, o->nblocks, &o->capblocks, sizeof *o->blocks, 8);
+	o->blocks[o->nblocks].name = o->names.len;
+	o->blocks[o->nblocks].start = start;
+	o->blocks[o->nblocks].end = end;
+	o->nblocks++;
+	buf_append(&o->names, name, strlen(name) + 1);
+}
+
+const char *
+hosts_out_block_name(const struct hosts_out *o, size_t i)
+{
+	return o->names.data + o->blocks[i].name;
+}
+
+void
+hosts_out_block_hash(const struct hosts_out *o, size_t i, char out[65])
+{
+	struct sha256_piece *pv;
+	size_t k, np = 0, at = 0, from, to;
+	size_t start = o->blocks[i].start, end = o->blocks[i].end;
+
+	pv = xcalloc(o->n + 1, sizeof *pv);
+	/* The parts of the segments that fall in [start, end). */
+	for (k = 0; k < o->n && at < end; at += o->v[k].len, k++) {
+		if (at + o->v[k].len <= start)
+			continue;
+		from = start > at ? start - at : 0;
+		to = end < at + o->v[k].len ? end - at : o->v[k].len;
+		pv[np].p = o->v[k].data + from;
+		pv[np].n = to - from;
+		np++;
+	}
+	sha256_hex_pieces(pv, np, out);
+	free(pv);
+}
+
+void
+hosts_out_take(struct hosts_out *o, struct buf *b)
+{
+	if (o->n == 0 && o->side.len == 0) {
+		buf_release(&o->side);
+		o->side = *b;
+		buf_init(b);
+		return;
+	}
+	hosts_out_copy(o, b->data, b->len);
+	buf_release(b);
+}
+
+int
+hosts_out_equal(const struct hosts_out *o, const char *data, size_t len)
+{
+	size_t k, at = 0;
+
+	if (o->len != len)
+		return 0;
+	for (k = 0; k < o->n; at += o->v[k].len, k++)
+		if (memcmp(o->v[k].data, data + at, o->v[k].len) != 0)
+			return 0;
+	return 1;
 }
 
 static void
@@ -1219,7 +1291,7 @@ hostsfile_rewrite_out(const struct hostsfile *hf, const struct block_change *cha
 	unsigned char *written = NULL;
 	const struct hosts_block *b;
 	const char *p;
-	size_t i, j, n, total = 0, all = 0, body, start;
+	size_t i, j, n, total = 0, all = 0, body, start, at;
 	int rc = -1, eol_checked = 0, noeol, was_marked;
 	char *q;
 
@@ -1294,14 +1366,20 @@ hostsfile_rewrite_out(const struct hostsfile *hf, const struct block_change *cha
 			} else if (bchange[j] >= 0) {
 				if (changes[bchange[j]].entries != NULL) {
 					flush_span(&rw);
+					at = out_len(out);
 					hostsfile_render_block(b->name, changes[bchange[j]].entries,
 					    hf->crlf, rw.out);
+					note_block(out, b->name, at, out_len(out));
 					written[bchange[j]] = 1;
 				}
 			} else {
 				p = line_text(hf, b->begin, &n);
 				start = (size_t)(p - hf->data);
-				emit_orig(&rw, p, hf->lines[b->end].off + hf->lines[b->end].len - start);
+				n = hf->lines[b->end].off + hf->lines[b->end].len - start;
+				/* Where it lands: after what is written and pending. */
+				at = out_len(out) + rw.span_len;
+				emit_orig(&rw, p, n);
+				note_block(out, b->name, at, at + n);
 			}
 			i = b->end;
 			j++;
@@ -1323,11 +1401,19 @@ hostsfile_rewrite_out(const struct hostsfile *hf, const struct block_change *cha
 			rw.added_eol = 1;
 		}
 		eol_checked = 1;
+		at = out_len(out);
 		hostsfile_render_block(changes[i].target, changes[i].entries, hf->crlf, rw.out);
+		note_block(out, changes[i].target, at, out_len(out));
 	}
 	noeol = ends_without_eol(hf, rw.added_eol, &was_marked);
+	at = out_len(out);
 	finish_eol_out(out, body, noeol, was_marked);
+	/* finish_eol() rewrites only the last line: a block that ended the
+	 * file ends it still, its END line given or rid of the mark. */
+	if (out->nblocks > 0 && out->blocks[out->nblocks - 1].end == at)
+		out->blocks[out->nblocks - 1].end = out_len(out);
 	hosts_out_finish(out);
+	out->blocks_known = 1;
 	rc = 0;
 out:
 	for (i = 0; stay != NULL && i < hf->nblocks; i++)

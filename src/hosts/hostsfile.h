@@ -184,11 +184,21 @@ int hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *cha
  * While a rewrite builds it, a segment of side bytes has data NULL and
  * off its place in side (which may still move); hosts_out_finish() (done
  * by hostsfile_rewrite_out() on success) points every one at its bytes.
+ *
+ * hostsfile_rewrite_out() also lists the blocks it wrote, in file order,
+ * each with its byte range in the output (BEGIN through END, line endings
+ * included, as hostsfile_block_hash() hashes them), and sets blocks_known:
+ * the journal's block hashes come from there, without parsing the output.
  */
 struct hosts_seg {
 	const char *data; /* the bytes; NULL: side, at off, until finished */
 	size_t off;
 	size_t len;
+};
+
+struct hosts_out_block {
+	size_t name;       /* offset of its NUL-terminated name in names */
+	size_t start, end; /* bytes of the output */
 };
 
 struct hosts_out {
@@ -197,6 +207,10 @@ struct hosts_out {
 	size_t len;       /* bytes in v[0..n) */
 	struct buf side;  /* rendered bytes */
 	size_t side_mark; /* side bytes from here on are in no segment yet */
+	struct hosts_out_block *blocks;
+	size_t nblocks, capblocks;
+	struct buf names;
+	int blocks_known; /* blocks lists every block of the output */
 };
 
 void hosts_out_init(struct hosts_out *o);
@@ -213,6 +227,14 @@ void hosts_out_copy(struct hosts_out *o, const char *p, size_t n);
 void hosts_out_finish(struct hosts_out *o);
 /* Append the bytes of a finished o to b. */
 void hosts_out_to_buf(const struct hosts_out *o, struct buf *b);
+/* Append b's bytes, taking b's memory (b left empty) when o is empty: a
+ * whole file handed over without a copy. */
+void hosts_out_take(struct hosts_out *o, struct buf *b);
+/* Does finished o hold exactly [data, data+len)? */
+int hosts_out_equal(const struct hosts_out *o, const char *data, size_t len);
+/* Block i's name, and the SHA-256 (hex) of its bytes in finished o. */
+const char *hosts_out_block_name(const struct hosts_out *o, size_t i);
+void hosts_out_block_hash(const struct hosts_out *o, size_t i, char out[65]);
 
 /* hostsfile_rewrite() into segments (out emptied first). The same bytes,
  * the same errors; on failure out holds nothing of use. */

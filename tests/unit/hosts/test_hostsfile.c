@@ -129,7 +129,9 @@ check_segments(const struct hostsfile *hf, const struct block_change *ch, size_t
     int all, const struct buf *out)
 {
 	struct hosts_out o;
+	struct hostsfile again;
 	struct buf cat = BUF_INIT;
+	char want[65], got[65];
 	size_t i, sum = 0;
 
 	hosts_out_init(&o);
@@ -145,6 +147,18 @@ check_segments(const struct hostsfile *hf, const struct block_change *ch, size_t
 	CU_ASSERT(cat.len == out->len && memcmp(cat.data ? cat.data : "",
 	    out->data ? out->data : "", cat.len) == 0);
 	CU_ASSERT(o.side.len <= out->len);
+	/* The blocks it lists are the blocks the output parses into. */
+	CU_ASSERT_TRUE(o.blocks_known);
+	if (hostsfile_parse(&again, out->data ? out->data : "", out->len, NULL) == 0) {
+		CU_ASSERT_EQUAL(o.nblocks, again.nblocks);
+		for (i = 0; i < o.nblocks && i < again.nblocks; i++) {
+			CU_ASSERT_STRING_EQUAL(hosts_out_block_name(&o, i), again.blocks[i].name);
+			hostsfile_block_hash(&again, i, want);
+			hosts_out_block_hash(&o, i, got);
+			CU_ASSERT_STRING_EQUAL(got, want);
+		}
+		hostsfile_release(&again);
+	}
 	buf_release(&cat);
 	hosts_out_release(&o);
 }
