@@ -662,18 +662,34 @@ note_block(struct hosts_out *o, const char *name, size_t start, size_t end)
 	buf_append(&o->names, name, strlen(name) + 1);
 }
 
+void
+hosts_out_note_blocks(struct hosts_out *o, const struct hostsfile *hf)
+{
+	const struct hosts_line *last;
+	size_t i, n, start;
+
+	o->nblocks = 0;
+	o->names.len = 0;
+	for (i = 0; i < hf->nblocks; i++) {
+		start = (size_t)(line_text(hf, hf->blocks[i].begin, &n) - hf->data);
+		last = &hf->lines[hf->blocks[i].end];
+		note_block(o, hf->blocks[i].name, start, last->off + last->len);
+	}
+	o->blocks_known = 1;
+}
+
 const char *
 hosts_out_block_name(const struct hosts_out *o, size_t i)
 {
 	return o->names.data + o->blocks[i].name;
 }
 
-void
-hosts_out_block_hash(const struct hosts_out *o, size_t i, char out[65])
+/* SHA-256 of bytes [start, end) of finished o. */
+static void
+range_hash(const struct hosts_out *o, size_t start, size_t end, char out[65])
 {
 	struct sha256_piece *pv;
 	size_t k, np = 0, at = 0, from, to;
-	size_t start = o->blocks[i].start, end = o->blocks[i].end;
 
 	pv = xcalloc(o->n + 1, sizeof *pv);
 	/* The parts of the segments that fall in [start, end). */
@@ -688,6 +704,18 @@ hosts_out_block_hash(const struct hosts_out *o, size_t i, char out[65])
 	}
 	sha256_hex_pieces(pv, np, out);
 	free(pv);
+}
+
+void
+hosts_out_block_hash(const struct hosts_out *o, size_t i, char out[65])
+{
+	range_hash(o, o->blocks[i].start, o->blocks[i].end, out);
+}
+
+void
+hosts_out_hash(const struct hosts_out *o, char out[65])
+{
+	range_hash(o, 0, o->len, out);
 }
 
 void

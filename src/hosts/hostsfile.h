@@ -235,6 +235,11 @@ int hosts_out_equal(const struct hosts_out *o, const char *data, size_t len);
 /* Block i's name, and the SHA-256 (hex) of its bytes in finished o. */
 const char *hosts_out_block_name(const struct hosts_out *o, size_t i);
 void hosts_out_block_hash(const struct hosts_out *o, size_t i, char out[65]);
+/* SHA-256 (hex) of all of finished o's bytes, hashed where they lie. */
+void hosts_out_hash(const struct hosts_out *o, char out[65]);
+/* List hf's blocks as o's (blocks_known set): for output that came from
+ * elsewhere than a rewrite, hf parsed from a copy of o's bytes. */
+void hosts_out_note_blocks(struct hosts_out *o, const struct hostsfile *hf);
 
 /* hostsfile_rewrite() into segments (out emptied first). The same bytes,
  * the same errors; on failure out holds nothing of use. */
