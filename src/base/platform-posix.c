@@ -92,14 +92,6 @@ platform_check_writable(const char *shown, const char *target, char **cause)
 }
 
 void
-platform_sha256(const void *p, size_t n, unsigned char md[32])
-{
-	struct sha256_piece one = { p, n };
-
-	platform_sha256_pieces(&one, 1, md);
-}
-
-void
 platform_sha256_pieces(const struct sha256_piece *v, size_t nv, unsigned char md[32])
 {
 	unsigned char buf[EVP_MAX_MD_SIZE];

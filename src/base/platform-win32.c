@@ -917,14 +917,6 @@ platform_flush_dns(struct strlist *warnings)
 }
 
 void
-platform_sha256(const void *p, size_t n, unsigned char md[32])
-{
-	struct sha256_piece one = { p, n };
-
-	platform_sha256_pieces(&one, 1, md);
-}
-
-void
 platform_sha256_pieces(const struct sha256_piece *v, size_t nv, unsigned char md[32])
 {
 	BCRYPT_ALG_HANDLE alg = NULL;

@@ -95,10 +95,9 @@ int platform_private_dir(const char *dir, char **cause);
 void platform_flush_dns(struct strlist *warnings);
 #endif
 
-/* SHA-256 of [p, p+n): POSIX libcrypto, Windows CNG (bcrypt.dll). */
-void platform_sha256(const void *p, size_t n, unsigned char md[32]);
-/* SHA-256 of the bytes of v[0..nv) one after the other: what a file
- * written from pieces holds, without joining them first. */
+/* SHA-256 of the bytes of v[0..nv) one after the other (what a file
+ * written from pieces holds, without joining them first): POSIX libcrypto,
+ * Windows CNG (bcrypt.dll). */
 struct sha256_piece {
 	const void *p;
 	size_t n;

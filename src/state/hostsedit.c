@@ -472,8 +472,7 @@ out:
 	free(targets);
 	journal_release(&journal);
 	hostsfile_release(&before);
-	if (have_after)
-		hostsfile_release(&after);
+	hostsfile_release(&after); /* zeroed unless parsed */
 	hosts_out_release(&out);
 	atomicfile_release(&af);
 	return rc;
