@@ -106,12 +106,20 @@ platform_check_writable_at(const char *shown, int dirfd, const char *name, char 
 }
 
 void
-platform_sha256(const void *p, size_t n, unsigned char md[32])
+platform_sha256_pieces(const struct sha256_piece *v, size_t nv, unsigned char md[32])
 {
 	unsigned char buf[EVP_MAX_MD_SIZE];
 	unsigned int len = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	size_t i;
+	int ok;
 
-	if (EVP_Digest(p, n, buf, &len, EVP_sha256(), NULL) != 1 || len != 32) {
+	ok = ctx != NULL && EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1;
+	for (i = 0; ok && i < nv; i++)
+		ok = EVP_DigestUpdate(ctx, v[i].p, v[i].n) == 1;
+	ok = ok && EVP_DigestFinal_ex(ctx, buf, &len) == 1 && len == 32;
+	EVP_MD_CTX_free(ctx);
+	if (!ok) {
 		/* libcrypto cannot fail here short of memory exhaustion. */
 		out_of_memory();
 	}

@@ -1084,22 +1084,22 @@ platform_flush_dns(struct strlist *warnings)
 }
 
 void
-platform_sha256(const void *p, size_t n, unsigned char md[32])
+platform_sha256_pieces(const struct sha256_piece *v, size_t nv, unsigned char md[32])
 {
 	BCRYPT_ALG_HANDLE alg = NULL;
 	BCRYPT_HASH_HANDLE hash = NULL;
-	const unsigned char *c = p;
+	const unsigned char *c;
+	size_t i, n;
 	ULONG chunk;
 	int ok;
 
 	ok = BCRYPT_SUCCESS(BCryptOpenAlgorithmProvider(&alg, BCRYPT_SHA256_ALGORITHM, NULL, 0)) &&
 	    BCRYPT_SUCCESS(BCryptCreateHash(alg, &hash, NULL, 0, NULL, 0, 0));
-	while (ok && n > 0) {
-		chunk = n > 0x40000000u ? 0x40000000u : (ULONG)n;
-		ok = BCRYPT_SUCCESS(BCryptHashData(hash, (PUCHAR)(uintptr_t)c, chunk, 0));
-		c += chunk;
-		n -= chunk;
-	}
+	for (i = 0; ok && i < nv; i++)
+		for (c = v[i].p, n = v[i].n; ok && n > 0; c += chunk, n -= chunk) {
+			chunk = n > 0x40000000u ? 0x40000000u : (ULONG)n;
+			ok = BCRYPT_SUCCESS(BCryptHashData(hash, (PUCHAR)(uintptr_t)c, chunk, 0));
+		}
 	ok = ok && BCRYPT_SUCCESS(BCryptFinishHash(hash, md, 32, 0));
 	if (hash != NULL)
 		BCryptDestroyHash(hash);

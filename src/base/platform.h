@@ -128,8 +128,14 @@ int platform_seal_backup(const char *path);
 void platform_flush_dns(struct strlist *warnings);
 #endif
 
-/* SHA-256 of [p, p+n): POSIX libcrypto, Windows CNG (bcrypt.dll). */
-void platform_sha256(const void *p, size_t n, unsigned char md[32]);
+/* SHA-256 of the bytes of v[0..nv) one after the other (what a file
+ * written from pieces holds, without joining them first): POSIX libcrypto,
+ * Windows CNG (bcrypt.dll). */
+struct sha256_piece {
+	const void *p;
+	size_t n;
+};
+void platform_sha256_pieces(const struct sha256_piece *v, size_t nv, unsigned char md[32]);
 
 /* Is --syslog available? 0 if so; else -1 and why. */
 int platform_syslog_available(char **cause);

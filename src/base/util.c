@@ -402,11 +402,19 @@ trim_blanks(char *s)
 void
 sha256_hex(const void *p, size_t n, char out[65])
 {
+	struct sha256_piece one = { p, n };
+
+	sha256_hex_pieces(&one, 1, out);
+}
+
+void
+sha256_hex_pieces(const struct sha256_piece *v, size_t nv, char out[65])
+{
 	static const char hex[] = "0123456789abcdef";
 	unsigned char md[32];
 	unsigned int i;
 
-	platform_sha256(p, n, md);
+	platform_sha256_pieces(v, nv, md);
 	for (i = 0; i < 32; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];

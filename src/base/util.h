@@ -92,6 +92,9 @@ size_t hash_slots(size_t n);
 
 /* SHA-256 of [p, p+n) as 64 lowercase hex digits plus NUL in out. */
 void sha256_hex(const void *p, size_t n, char out[65]);
+/* The same of the bytes of v[0..nv) one after the other (platform.h). */
+struct sha256_piece;
+void sha256_hex_pieces(const struct sha256_piece *v, size_t nv, char out[65]);
 
 /* Wipe a secret before freeing it. */
 void secure_wipe(void *p, size_t n);

@@ -68,7 +68,7 @@ apply_changes(const struct apply_arg *arg)
 
 static int
 apply_compute(const struct hostsfile *hf, const char *real_path, const char *state_dir,
-    struct buf *out, void *varg, char **cause)
+    struct hosts_out *out, void *varg, char **cause)
 {
 	struct apply_arg *arg = varg;
 	struct block_change *changes;
@@ -81,7 +81,7 @@ apply_compute(const struct hostsfile *hf, const char *real_path, const char *sta
 		return -1;
 	}
 	changes = apply_changes(arg);
-	rc = hostsfile_rewrite(hf, changes, arg->set->n, 0, out, &arg->edited, cause);
+	rc = hostsfile_rewrite_out(hf, changes, arg->set->n, 0, out, &arg->edited, cause);
 	free(changes);
 	return rc;
 }
@@ -124,8 +124,10 @@ apply_or_plan(struct cmd_ctx *ctx, int plan)
 	arg.bad_input = 0;
 	arg.edited = (struct hosts_kept_edits)HOSTS_KEPT_EDITS_INIT;
 	cmd_hostsedit_opts(ctx, "apply", &names, &o);
-	if (plan)
+	if (plan) {
 		o.dry_run = 1;
+		o.want_after = 1; /* the plan is a diff */
+	}
 	else
 		o.unchanged = apply_unchanged; /* plan shows r.after, even unchanged */
 	hostsedit_result_init(&r);

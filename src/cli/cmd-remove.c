@@ -19,7 +19,7 @@ struct remove_arg {
 
 static int
 remove_compute(const struct hostsfile *hf, const char *real_path, const char *state_dir,
-    struct buf *out, void *varg, char **cause)
+    struct hosts_out *out, void *varg, char **cause)
 {
 	struct remove_arg *arg = varg;
 	struct block_change *changes;
@@ -43,7 +43,7 @@ remove_compute(const struct hostsfile *hf, const char *real_path, const char *st
 		changes[n].target = t;
 		changes[n++].entries = NULL;
 	}
-	rc = hostsfile_rewrite(hf, changes, n, 0, out, NULL, cause);
+	rc = hostsfile_rewrite_out(hf, changes, n, 0, out, NULL, cause);
 	free(changes);
 	return rc;
 }

@@ -28,7 +28,7 @@ struct rollback_arg {
 /* Blocks as they were in old, applied over the current file. */
 static int
 managed_parts_of(const struct hostsfile *cur, const struct hostsfile *old,
-    struct buf *out, char **cause)
+    struct hosts_out *out, char **cause)
 {
 	struct block_change *changes;
 	struct entry_list *lists;
@@ -49,7 +49,7 @@ managed_parts_of(const struct hostsfile *cur, const struct hostsfile *old,
 		changes[n].target = old->blocks[i].name;
 		changes[n++].entries = &lists[i];
 	}
-	rc = hostsfile_rewrite(cur, changes, n, 0, out, NULL, cause);
+	rc = hostsfile_rewrite_out(cur, changes, n, 0, out, NULL, cause);
 out:
 	for (i = 0; i < old->nblocks; i++)
 		entry_list_release(&lists[i]);
@@ -60,7 +60,7 @@ out:
 
 static int
 rollback_compute(const struct hostsfile *hf, const char *real_path, const char *state_dir,
-    struct buf *out, void *varg, char **cause)
+    struct hosts_out *out, void *varg, char **cause)
 {
 	struct rollback_arg *arg = varg;
 	struct journal j = { NULL, 0 };
@@ -106,13 +106,8 @@ rollback_compute(const struct hostsfile *hf, const char *real_path, const char *
 	newest = journal_last_for(&j, real_path);
 	sha256_hex(hf->data, hf->len, now);
 	if (arg->whole_file || (newest != NULL && strcmp(now, newest->after) == 0)) {
-		if (out->len == 0) {
-			/* The backup is the answer: moved, not copied (big files). */
-			buf_release(out);
-			*out = old;
-			buf_init(&old);
-		} else
-			buf_append(out, old.data, old.len);
+		/* The backup is the answer: moved, not copied (big files). */
+		hosts_out_take(out, &old);
 		rc = 0;
 		goto out;
 	}

@@ -27,12 +27,12 @@ struct purged {
 
 static int
 uninstall_compute(const struct hostsfile *hf, const char *real_path, const char *state_dir,
-    struct buf *out, void *arg, char **cause)
+    struct hosts_out *out, void *arg, char **cause)
 {
 	(void)real_path;
 	(void)state_dir;
 	(void)arg;
-	return hostsfile_rewrite(hf, NULL, 0, 1, out, NULL, cause);
+	return hostsfile_rewrite_out(hf, NULL, 0, 1, out, NULL, cause);
 }
 
 /* Delete only what amlhosts puts in its state directory, never a tree. */

@@ -285,6 +285,8 @@ cmd_hostsedit_opts(struct cmd_ctx *ctx, const char *command,
 	o->in_place = ctx->in_place || ctx->conf.write_mode == WRITE_IN_PLACE;
 	o->dry_run = ctx->dry_run;
 	o->flush_dns = ctx->conf.flush_dns;
+	/* The diff of a dry run and the syslog line read the new bytes. */
+	o->want_after = ctx->dry_run || ctx->use_syslog;
 }
 
 void

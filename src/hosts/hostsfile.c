@@ -620,6 +620,278 @@ nameset_add(struct nameset *s, const struct entry_list *l, const char *target, i
 	return 0;
 }
 
+void
+hosts_out_init(struct hosts_out *o)
+{
+	memset(o, 0, sizeof *o);
+	buf_init(&o->side);
+}
+
+void
+hosts_out_release(struct hosts_out *o)
+{
+	free(o->v);
+	buf_release(&o->side);
+	free(o->blocks);
+	buf_release(&o->names);
+	hosts_out_init(o);
+}
+
+void
+hosts_out_clear(struct hosts_out *o)
+{
+	o->n = 0;
+	o->len = 0;
+	o->side.len = 0;
+	o->side_mark = 0;
+	o->nblocks = 0;
+	o->names.len = 0;
+	o->blocks_known = 0;
+}
+
+/* A block written at [start, end) of the output. Its name is copied: it
+ * may live in a hostsfile freed before the output is used. */
+static void
+note_block(struct hosts_out *o, const char *name, size_t start, size_t end)
+{
+	o->blocks = xgrow(o->blocks, o->nblocks, &o->capblocks, sizeof *o->blocks, 8);
+	o->blocks[o->nblocks].name = o->names.len;
+	o->blocks[o->nblocks].start = start;
+	o->blocks[o->nblocks].end = end;
+	o->nblocks++;
+	buf_append(&o->names, name, strlen(name) + 1);
+}
+
+void
+hosts_out_note_blocks(struct hosts_out *o, const struct hostsfile *hf)
+{
+	const struct hosts_line *last;
+	size_t i, n, start;
+
+	o->nblocks = 0;
+	o->names.len = 0;
+	for (i = 0; i < hf->nblocks; i++) {
+		start = (size_t)(line_text(hf, hf->blocks[i].begin, &n) - hf->data);
+		last = &hf->lines[hf->blocks[i].end];
+		note_block(o, hf->blocks[i].name, start, last->off + last->len);
+	}
+	o->blocks_known = 1;
+}
+
+const char *
+hosts_out_block_name(const struct hosts_out *o, size_t i)
+{
+	return o->names.data + o->blocks[i].name;
+}
+
+/* SHA-256 of bytes [start, end) of finished o. */
+static void
+range_hash(const struct hosts_out *o, size_t start, size_t end, char out[65])
+{
+	struct sha256_piece *pv;
+	size_t k, np = 0, at = 0, from, to;
+
+	pv = xcalloc(o->n + 1, sizeof *pv);
+	/* The parts of the segments that fall in [start, end). */
+	for (k = 0; k < o->n && at < end; at += o->v[k].len, k++) {
+		if (at + o->v[k].len <= start)
+			continue;
+		from = start > at ? start - at : 0;
+		to = end < at + o->v[k].len ? end - at : o->v[k].len;
+		pv[np].p = o->v[k].data + from;
+		pv[np].n = to - from;
+		np++;
+	}
+	sha256_hex_pieces(pv, np, out);
+	free(pv);
+}
+
+void
+hosts_out_block_hash(const struct hosts_out *o, size_t i, char out[65])
+{
+	range_hash(o, o->blocks[i].start, o->blocks[i].end, out);
+}
+
+void
+hosts_out_hash(const struct hosts_out *o, char out[65])
+{
+	range_hash(o, 0, o->len, out);
+}
+
+void
+hosts_out_take(struct hosts_out *o, struct buf *b)
+{
+	if (o->n == 0 && o->side.len == 0) {
+		buf_release(&o->side);
+		o->side = *b;
+		buf_init(b);
+		return;
+	}
+	hosts_out_copy(o, b->data, b->len);
+	buf_release(b);
+}
+
+int
+hosts_out_equal(const struct hosts_out *o, const char *data, size_t len)
+{
+	size_t k, at = 0;
+
+	if (o->len != len)
+		return 0;
+	for (k = 0; k < o->n; at += o->v[k].len, k++)
+		if (memcmp(o->v[k].data, data + at, o->v[k].len) != 0)
+			return 0;
+	return 1;
+}
+
+static void
+push_seg(struct hosts_out *o, const char *data, size_t off, size_t len)
+{
+	o->v = xgrow(o->v, o->n, &o->cap, sizeof *o->v, 16);
+	o->v[o->n].data = data;
+	o->v[o->n].off = off;
+	o->v[o->n].len = len;
+	o->n++;
+	o->len += len;
+}
+
+/* The side bytes appended since the last segment become one. */
+static void
+close_side(struct hosts_out *o)
+{
+	if (o->side.len > o->side_mark)
+		push_seg(o, NULL, o->side_mark, o->side.len - o->side_mark);
+	o->side_mark = o->side.len;
+}
+
+void
+hosts_out_borrow(struct hosts_out *o, const char *p, size_t n)
+{
+	struct hosts_seg *last;
+
+	if (n == 0)
+		return;
+	close_side(o);
+	last = o->n > 0 ? &o->v[o->n - 1] : NULL;
+	if (last != NULL && last->data != NULL && last->data + last->len == p) {
+		last->len += n;
+		o->len += n;
+		return;
+	}
+	push_seg(o, p, 0, n);
+}
+
+void
+hosts_out_copy(struct hosts_out *o, const char *p, size_t n)
+{
+	buf_append(&o->side, p, n);
+}
+
+void
+hosts_out_finish(struct hosts_out *o)
+{
+	size_t i;
+
+	close_side(o);
+	for (i = 0; i < o->n; i++)
+		if (o->v[i].data == NULL)
+			o->v[i].data = o->side.data + o->v[i].off;
+}
+
+void
+hosts_out_to_buf(const struct hosts_out *o, struct buf *b)
+{
+	size_t i;
+
+	buf_reserve(b, o->len);
+	for (i = 0; i < o->n; i++)
+		buf_append(b, o->v[i].data, o->v[i].len);
+}
+
+/* Bytes so far, the side bytes not yet in a segment included. */
+static size_t
+out_len(const struct hosts_out *o)
+{
+	return o->len + o->side.len - o->side_mark;
+}
+
+/* The last byte so far (out_len() > 0). */
+static char
+out_last(const struct hosts_out *o)
+{
+	const struct hosts_seg *s;
+
+	if (o->side.len > o->side_mark)
+		return o->side.data[o->side.len - 1];
+	s = &o->v[o->n - 1];
+	return s->data != NULL ? s->data[s->len - 1] : o->side.data[s->off + s->len - 1];
+}
+
+static const char *
+seg_bytes(const struct hosts_out *o, const struct hosts_seg *s)
+{
+	return s->data != NULL ? s->data : o->side.data + s->off;
+}
+
+/*
+ * Take the last line off o (from after the last line ending before its
+ * final one, or from body) into tail, when o ends with a line ending: the
+ * one line finish_eol() may rewrite, so that it works on a buffer as it
+ * always did and only that line is ever copied.
+ */
+static void
+cut_last_line(struct hosts_out *o, size_t body, struct buf *tail)
+{
+	const char *b;
+	size_t total, end, start, segstart, i, k, keep;
+
+	close_side(o);
+	total = o->len;
+	if (total == body || out_last(o) != '\n')
+		return;
+	/* Where the last line starts: the segments walked from the end. */
+	start = body;
+	end = total;
+	for (i = o->n; i-- > 0; end = segstart) {
+		segstart = end - o->v[i].len;
+		b = seg_bytes(o, &o->v[i]);
+		k = (end == total ? end - 1 : end);
+		while (k > segstart && k > body && b[k - 1 - segstart] != '\n')
+			k--;
+		if (k > body && k > segstart) {
+			start = k;
+			break;
+		}
+		if (segstart <= body)
+			break;
+	}
+	/* Copied out, then cut off: v[i] is the segment start falls in. */
+	segstart = total;
+	for (i = o->n; i-- > 0;) {
+		segstart -= o->v[i].len;
+		if (segstart <= start)
+			break;
+	}
+	for (k = i; k < o->n; k++) {
+		size_t from = k == i ? start - segstart : 0;
+
+		buf_append(tail, seg_bytes(o, &o->v[k]) + from, o->v[k].len - from);
+	}
+	keep = start - segstart;
+	o->n = i;
+	o->len = segstart;
+	if (keep > 0)
+		push_seg(o, o->v[i].data, o->v[i].off, keep);
+	/* The side bytes past the last segment kept are in tail now. */
+	o->side.len = 0;
+	for (k = o->n; k-- > 0;)
+		if (o->v[k].data == NULL) {
+			o->side.len = o->v[k].off + o->v[k].len;
+			break;
+		}
+	o->side_mark = o->side.len;
+}
+
 struct token {
 	size_t off, len;
 	const struct managed *m;
@@ -642,7 +914,8 @@ struct rewriter {
 	const char *tail_eol;
 	size_t tail_eollen;
 	const char *nl;
-	struct buf *out;
+	struct hosts_out *o;
+	struct buf *out; /* o's side: where rendered lines go */
 	struct token *tok;
 	size_t ntok, captok;
 	const char *span; /* original bytes not yet appended to out */
@@ -653,14 +926,14 @@ struct rewriter {
 
 /*
  * Lines copied unchanged are contiguous bytes of the original: they are
- * gathered into one span and appended with one copy, not one per line.
- * Everything else written to out flushes the span first.
+ * gathered into one span and become one segment pointing at them, not a
+ * copy. Everything else written to out flushes the span first.
  */
 static void
 flush_span(struct rewriter *rw)
 {
 	if (rw->span_len > 0)
-		buf_append(rw->out, rw->span, rw->span_len);
+		hosts_out_borrow(rw->o, rw->span, rw->span_len);
 	rw->span_len = 0;
 }
 
@@ -1046,9 +1319,39 @@ finish_eol(struct buf *out, size_t body, int noeol, int was_marked)
 		out->len -= eol;
 }
 
+/* finish_eol() on the last line of out only (cut_last_line()). */
+static void
+finish_eol_out(struct hosts_out *out, size_t body, int noeol, int was_marked)
+{
+	struct buf tail = BUF_INIT;
+
+	cut_last_line(out, body, &tail);
+	if (tail.len == 0)
+		return;
+	finish_eol(&tail, 0, noeol, was_marked);
+	hosts_out_copy(out, tail.data, tail.len);
+	buf_release(&tail);
+}
+
 int
 hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes,
     size_t nchanges, int restore_all, struct buf *out, struct hosts_kept_edits *edited,
+    char **cause)
+{
+	struct hosts_out o;
+	int rc;
+
+	hosts_out_init(&o);
+	rc = hostsfile_rewrite_out(hf, changes, nchanges, restore_all, &o, edited, cause);
+	if (rc == 0)
+		hosts_out_to_buf(&o, out);
+	hosts_out_release(&o);
+	return rc;
+}
+
+int
+hostsfile_rewrite_out(const struct hostsfile *hf, const struct block_change *changes,
+    size_t nchanges, int restore_all, struct hosts_out *out, struct hosts_kept_edits *edited,
     char **cause)
 {
 	struct rewriter rw;
@@ -1057,16 +1360,18 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 	unsigned char *written = NULL;
 	const struct hosts_block *b;
 	const char *p;
-	size_t i, j, n, total = 0, all = 0, body, start;
+	size_t i, j, n, total = 0, all = 0, body, start, at;
 	int rc = -1, eol_checked = 0, noeol, was_marked;
 	char *q;
 
+	hosts_out_clear(out);
 	memset(&rw, 0, sizeof rw);
 	rw.hf = hf;
 	/* An input's last kept line copied as it is; check_line() overrides. */
 	if (!kept_last(hf, &rw.tail_eol, &rw.tail_eollen))
 		rw.tail_eollen = 0;
-	rw.out = out;
+	rw.o = out;
+	rw.out = &out->side;
 	rw.nl = hf->crlf ? "\r\n" : "\n";
 	rw.edited = edited;
 	if (edited != NULL)
@@ -1120,11 +1425,11 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 	for (i = 0; i < hf->nblocks; i++)
 		(void)nameset_add(&rw.old, &stay[i], hf->blocks[i].name, 0, NULL);
 
-	/* Nothing can fail from here on: out only grows. */
-	buf_reserve(out, hf->len + 4096);
+	/* Nothing can fail from here on: out only grows. The BOM is the
+	 * input's own, and joins the span of its first line if unchanged. */
 	if (hf->bom)
-		buf_append(out, BOM, BOM_LEN);
-	body = out->len;
+		emit_orig(&rw, hf->data, BOM_LEN);
+	body = hf->bom ? BOM_LEN : 0;
 	for (i = 0, j = 0; i < hf->nlines; i++) {
 		if (j < hf->nblocks && hf->blocks[j].begin == i) {
 			b = &hf->blocks[j];
@@ -1133,14 +1438,20 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 			} else if (bchange[j] >= 0) {
 				if (changes[bchange[j]].entries != NULL) {
 					flush_span(&rw);
+					at = out_len(out);
 					hostsfile_render_block(b->name, changes[bchange[j]].entries,
-					    hf->crlf, out);
+					    hf->crlf, rw.out);
+					note_block(out, b->name, at, out_len(out));
 					written[bchange[j]] = 1;
 				}
 			} else {
 				p = line_text(hf, b->begin, &n);
 				start = (size_t)(p - hf->data);
-				emit_orig(&rw, p, hf->lines[b->end].off + hf->lines[b->end].len - start);
+				n = hf->lines[b->end].off + hf->lines[b->end].len - start;
+				/* Where it lands: after what is written and pending. */
+				at = out_len(out) + rw.span_len;
+				emit_orig(&rw, p, n);
+				note_block(out, b->name, at, at + n);
 			}
 			i = b->end;
 			j++;
@@ -1154,23 +1465,32 @@ hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes
 			continue;
 		/* A line ending is added after a last line that has none
 		 * (besides check_line()'s, above a kept line). */
-		if (!eol_checked && out->len > body && out->data[out->len - 1] != '\n') {
+		if (!eol_checked && out_len(out) > body && out_last(out) != '\n') {
 			/* After a lone CR, CR LF whatever the file's style:
 			 * finish_eol() takes back two bytes where a CR precedes
 			 * the LF, so it must find one it added. */
-			if (out->data[out->len - 1] == '\r')
-				buf_puts(out, "\r\n");
+			if (out_last(out) == '\r')
+				buf_puts(rw.out, "\r\n");
 			else if (rw.tail_eollen > 0)
-				buf_append(out, rw.tail_eol, rw.tail_eollen);
+				buf_append(rw.out, rw.tail_eol, rw.tail_eollen);
 			else
-				buf_puts(out, rw.nl);
+				buf_puts(rw.out, rw.nl);
 			rw.added_eol = 1;
 		}
 		eol_checked = 1;
-		hostsfile_render_block(changes[i].target, changes[i].entries, hf->crlf, out);
+		at = out_len(out);
+		hostsfile_render_block(changes[i].target, changes[i].entries, hf->crlf, rw.out);
+		note_block(out, changes[i].target, at, out_len(out));
 	}
 	noeol = ends_without_eol(hf, rw.added_eol, &was_marked);
-	finish_eol(out, body, noeol, was_marked);
+	at = out_len(out);
+	finish_eol_out(out, body, noeol, was_marked);
+	/* finish_eol() rewrites only the last line: a block that ended the
+	 * file ends it still, its END line given or rid of the mark. */
+	if (out->nblocks > 0 && out->blocks[out->nblocks - 1].end == at)
+		out->blocks[out->nblocks - 1].end = out_len(out);
+	hosts_out_finish(out);
+	out->blocks_known = 1;
 	rc = 0;
 out:
 	for (i = 0; stay != NULL && i < hf->nblocks; i++)

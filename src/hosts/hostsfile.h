@@ -23,7 +23,8 @@
  * hostsfile_rewrite().
  *
  * Ownership: struct hostsfile borrows the bytes passed to hostsfile_parse();
- * they must outlive it. Output goes to a caller-owned struct buf.
+ * they must outlive it. Output goes to a caller-owned struct buf, or to a
+ * struct hosts_out of segments that borrow the unchanged bytes.
  */
 #ifndef AMLHOSTS_HOSTSFILE_H
 #define AMLHOSTS_HOSTSFILE_H
@@ -174,6 +175,86 @@ void hosts_kept_edits_clear(struct hosts_kept_edits *l);
 
 int hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes,
     size_t nchanges, int restore_all, struct buf *out, struct hosts_kept_edits *edited,
+    char **cause);
+
+/*
+ * A rewrite's output without a rendered copy of the file: a list of
+ * segments, in order, whose bytes concatenated are what hostsfile_rewrite()
+ * appends to its buffer. Unchanged runs of lines point into the bytes the
+ * hostsfile was parsed from (borrowed: they must outlive the segments, as
+ * they outlive the hostsfile); the lines amlhosts writes (blocks, disabled
+ * and kept lines) live in side, a buffer the size of those lines only.
+ *
+ *   struct hosts_out o;
+ *   hosts_out_init(&o);
+ *   hostsfile_rewrite_out(&hf, changes, n, 0, &o, NULL, &cause);
+ *   ... o.v[0..o.n), o.len bytes in all ...
+ *   hosts_out_release(&o);
+ *
+ * While a rewrite builds it, a segment of side bytes has data NULL and
+ * off its place in side (which may still move); hosts_out_finish() (done
+ * by hostsfile_rewrite_out() on success) points every one at its bytes.
+ *
+ * hostsfile_rewrite_out() also lists the blocks it wrote, in file order,
+ * each with its byte range in the output (BEGIN through END, line endings
+ * included, as hostsfile_block_hash() hashes them), and sets blocks_known:
+ * the journal's block hashes come from there, without parsing the output.
+ */
+struct hosts_seg {
+	const char *data; /* the bytes; NULL: side, at off, until finished */
+	size_t off;
+	size_t len;
+};
+
+struct hosts_out_block {
+	size_t name;       /* offset of its NUL-terminated name in names */
+	size_t start, end; /* bytes of the output */
+};
+
+struct hosts_out {
+	struct hosts_seg *v;
+	size_t n, cap;
+	size_t len;       /* bytes in v[0..n) */
+	struct buf side;  /* rendered bytes */
+	size_t side_mark; /* side bytes from here on are in no segment yet */
+	struct hosts_out_block *blocks;
+	size_t nblocks, capblocks;
+	struct buf names;
+	int blocks_known; /* blocks lists every block of the output */
+};
+
+void hosts_out_init(struct hosts_out *o);
+void hosts_out_release(struct hosts_out *o);
+/* Empty it, keeping its memory. */
+void hosts_out_clear(struct hosts_out *o);
+/* Append n borrowed bytes at p (they must outlive o's use). */
+void hosts_out_borrow(struct hosts_out *o, const char *p, size_t n);
+/* Append a copy of n bytes at p (into side). */
+void hosts_out_copy(struct hosts_out *o, const char *p, size_t n);
+/* Close the pending side bytes into a segment and point every side
+ * segment at its bytes: after this, until o changes again, v[i].data is
+ * never NULL. */
+void hosts_out_finish(struct hosts_out *o);
+/* Append the bytes of a finished o to b. */
+void hosts_out_to_buf(const struct hosts_out *o, struct buf *b);
+/* Append b's bytes, taking b's memory (b left empty) when o is empty: a
+ * whole file handed over without a copy. */
+void hosts_out_take(struct hosts_out *o, struct buf *b);
+/* Does finished o hold exactly [data, data+len)? */
+int hosts_out_equal(const struct hosts_out *o, const char *data, size_t len);
+/* Block i's name, and the SHA-256 (hex) of its bytes in finished o. */
+const char *hosts_out_block_name(const struct hosts_out *o, size_t i);
+void hosts_out_block_hash(const struct hosts_out *o, size_t i, char out[65]);
+/* SHA-256 (hex) of all of finished o's bytes, hashed where they lie. */
+void hosts_out_hash(const struct hosts_out *o, char out[65]);
+/* List hf's blocks as o's (blocks_known set): for output that came from
+ * elsewhere than a rewrite, hf parsed from a copy of o's bytes. */
+void hosts_out_note_blocks(struct hosts_out *o, const struct hostsfile *hf);
+
+/* hostsfile_rewrite() into segments (out emptied first). The same bytes,
+ * the same errors; on failure out holds nothing of use. */
+int hostsfile_rewrite_out(const struct hostsfile *hf, const struct block_change *changes,
+    size_t nchanges, int restore_all, struct hosts_out *out, struct hosts_kept_edits *edited,
     char **cause);
 
 /*

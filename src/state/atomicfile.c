@@ -18,6 +18,7 @@
 #include <time.h>
 #ifndef _WIN32
 #include <sys/statvfs.h>
+#include <sys/uio.h>
 #endif
 #include <unistd.h>
 #ifdef HAVE_SYS_IOCTL_H
@@ -663,16 +664,76 @@ create_temp(int dfd, const char *dir, const char *name, char **tmp)
 #endif
 }
 
-/* Does name in the directory hold [data, data+len)? path names it. */
+#ifndef _WIN32
+#ifndef IOV_MAX
+#define IOV_MAX 16 /* the least POSIX allows (_XOPEN_IOV_MAX) */
+#endif
+/* Segments handed to one writev(): IOV_MAX, and a bound on the stack. */
+#define WRITEV_CHUNK (IOV_MAX < 1024 ? IOV_MAX : 1024)
+#endif
+
+int
+atomicfile_write_segs(int fd, const struct hosts_seg *v, size_t n)
+{
+#ifdef _WIN32
+	size_t i;
+
+	/* No writev: one write per segment (few: the unchanged runs and
+	 * the lines amlhosts writes between them). */
+	for (i = 0; i < n; i++)
+		if (write_all(fd, v[i].data, v[i].len) != 0)
+			return -1;
+	return 0;
+#else
+	struct iovec iov[WRITEV_CHUNK];
+	size_t i = 0, skip = 0, k, left;
+	ssize_t w;
+	int cnt;
+
+	/* v[i] from byte skip on is the next byte to write. */
+	for (;;) {
+		while (i < n && v[i].len == skip) {
+			i++;
+			skip = 0;
+		}
+		if (i == n)
+			return 0;
+		for (cnt = 0, k = i; k < n && cnt < WRITEV_CHUNK; k++) {
+			if (v[k].len - (k == i ? skip : 0) == 0)
+				continue;
+			iov[cnt].iov_base = (void *)(v[k].data + (k == i ? skip : 0));
+			iov[cnt].iov_len = v[k].len - (k == i ? skip : 0);
+			cnt++;
+		}
+		w = writev(fd, iov, cnt);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		if (w == 0) {
+			errno = EIO;
+			return -1;
+		}
+		/* A short write resumes where it stopped, mid-segment if so. */
+		for (left = (size_t)w; i < n && left >= v[i].len - skip; i++) {
+			left -= v[i].len - skip;
+			skip = 0;
+		}
+		skip += left;
+	}
+#endif
+}
+
+/* Does name in the directory hold the bytes of v[0..n), len in all? path
+ * names it. */
 static int
 read_back_equal(int dfd, const char *dir, const char *name, const char *path,
-    const void *data, size_t len, char **cause)
+    const struct hosts_seg *v, size_t n, size_t len, char **cause)
 {
 	/* Compared a piece at a time: a second copy of a file of a million
 	 * lines would double the peak memory of the change. */
 	char piece[65536];
-	const char *p = data;
-	size_t done = 0;
+	size_t done = 0, i = 0, skip = 0, at, m;
 	ssize_t r;
 	int fd, rc = 0;
 
@@ -696,7 +757,20 @@ read_back_equal(int dfd, const char *dir, const char *name, const char *path,
 			rc = set_error(cause, "cannot read '%s': %s", path, strerror(errno));
 			break;
 		}
-		if (r == 0 || (size_t)r > len - done || memcmp(piece, p + done, (size_t)r) != 0)
+		if (r == 0 || (size_t)r > len - done)
+			break;
+		/* The piece against the segments, from v[i] + skip on. */
+		for (at = 0; at < (size_t)r; at += m) {
+			while (v[i].len - skip == 0) {
+				i++;
+				skip = 0;
+			}
+			m = v[i].len - skip < (size_t)r - at ? v[i].len - skip : (size_t)r - at;
+			if (memcmp(piece + at, v[i].data + skip, m) != 0)
+				break;
+			skip += m;
+		}
+		if (at < (size_t)r)
 			break;
 		done += (size_t)r;
 	}
@@ -710,20 +784,20 @@ read_back_equal(int dfd, const char *dir, const char *name, const char *path,
 #ifdef _WIN32
 /* Never called: there are no bind mounts on Windows (is_mount_point). */
 static int
-replace_in_place(struct atomicfile *af, const void *data, size_t len, char **cause)
+replace_in_place(struct atomicfile *af, const struct hosts_seg *v, size_t n, size_t len,
+    char **cause)
 {
-	(void)data;
+	(void)v;
+	(void)n;
 	(void)len;
 	return set_error(cause, "cannot rewrite '%s' in place on Windows", af->path);
 }
 #else
 static int
-replace_in_place(struct atomicfile *af, const void *data, size_t len, char **cause)
+replace_in_place(struct atomicfile *af, const struct hosts_seg *v, size_t n, size_t len,
+    char **cause)
 {
 	int fd, rc = -1;
-	const char *p = data;
-	size_t done = 0;
-	ssize_t w;
 	struct stat now;
 
 	af->failed_step = ATOMICFILE_STEP_OPEN;
@@ -741,16 +815,10 @@ replace_in_place(struct atomicfile *af, const void *data, size_t len, char **cau
 		goto out;
 	}
 	af->failed_step = ATOMICFILE_STEP_WRITE;
-	while (done < len) {
-		w = pwrite(fd, p + done, len - done, (off_t)done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			set_error(cause, "cannot write '%s': %s", af->path,
-			    w < 0 ? strerror(errno) : "short write");
-			goto out;
-		}
-		done += (size_t)w;
+	/* From offset 0: the descriptor was just opened, without O_APPEND. */
+	if (atomicfile_write_segs(fd, v, n) != 0) {
+		set_error(cause, "cannot write '%s': %s", af->path, strerror(errno));
+		goto out;
 	}
 	af->failed_step = ATOMICFILE_STEP_FTRUNCATE;
 	while (ftruncate(fd, (off_t)len) != 0) {
@@ -817,7 +885,7 @@ copy_selinux_label(const struct atomicfile *af, int tofd, char **cause)
 #endif
 
 static int
-replace_by_rename(struct atomicfile *af, const void *data, size_t len, char **cause)
+replace_by_rename(struct atomicfile *af, const struct hosts_seg *v, size_t n, char **cause)
 {
 	char *tmp = NULL;
 	int fd, rc = -1, err;
@@ -848,7 +916,7 @@ replace_by_rename(struct atomicfile *af, const void *data, size_t len, char **ca
 		goto fail;
 #endif
 	af->failed_step = ATOMICFILE_STEP_WRITE;
-	if (write_all(fd, data, len) != 0) {
+	if (atomicfile_write_segs(fd, v, n) != 0) {
 		set_error(cause, "cannot write a temporary copy of '%s': %s", af->path, strerror(errno));
 		goto fail;
 	}
@@ -915,18 +983,30 @@ rewrites_inode(const struct atomicfile *af, int in_place)
 }
 
 int
-atomicfile_replace(struct atomicfile *af, const void *data, size_t len, int in_place, char **cause)
+atomicfile_replace_segs(struct atomicfile *af, const struct hosts_seg *v, size_t n,
+    int in_place, char **cause)
 {
+	size_t i, len = 0;
 	int rc;
 
+	for (i = 0; i < n; i++)
+		len += v[i].len;
 	if (rewrites_inode(af, in_place))
-		rc = replace_in_place(af, data, len, cause);
+		rc = replace_in_place(af, v, n, len, cause);
 	else
-		rc = replace_by_rename(af, data, len, cause);
+		rc = replace_by_rename(af, v, n, cause);
 	if (rc != 0)
 		return rc;
 	af->failed_step = ATOMICFILE_STEP_READ_BACK;
-	return read_back_equal(af->dirfd, af->dir, base_of(af->real), af->real, data, len, cause);
+	return read_back_equal(af->dirfd, af->dir, base_of(af->real), af->real, v, n, len, cause);
+}
+
+int
+atomicfile_replace(struct atomicfile *af, const void *data, size_t len, int in_place, char **cause)
+{
+	struct hosts_seg one = { data, 0, len };
+
+	return atomicfile_replace_segs(af, &one, len > 0, in_place, cause);
 }
 
 void

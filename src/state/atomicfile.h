@@ -37,6 +37,7 @@
 
 #include <stddef.h>
 #include <sys/stat.h>
+#include "hosts/hostsfile.h"
 #include "base/util.h"
 
 /* Hosts files larger than this are refused. */
@@ -109,6 +110,14 @@ int atomicfile_check_writable(struct atomicfile *af, int in_place, char **cause)
  * rename: when another program changed the file, nothing is renamed and
  * failed_step is ATOMICFILE_STEP_CHANGED. */
 int atomicfile_replace(struct atomicfile *af, const void *data, size_t len, int in_place, char **cause);
+/* The same with the new bytes as segments (hostsfile_rewrite_out()), written
+ * with writev() in chunks of at most IOV_MAX (a write() each on Windows):
+ * unchanged ranges go from where they lie, never copied. */
+int atomicfile_replace_segs(struct atomicfile *af, const struct hosts_seg *v, size_t n,
+    int in_place, char **cause);
+/* Write the bytes of v[0..n) to fd, all of them: retried after EINTR and
+ * a short write (resumed mid-segment). -1 with errno set. */
+int atomicfile_write_segs(int fd, const struct hosts_seg *v, size_t n);
 
 /* Remove temporary files a killed run left next to the file. */
 void atomicfile_remove_stale(struct atomicfile *af);

@@ -82,15 +82,15 @@ hostsedit_check_managed_elsewhere(const char *real_path, const struct buf *conte
 
 /* "name:sha256,..." of every block, as the journal keeps them. */
 static char *
-blocks_summary(const struct hostsfile *hf)
+blocks_summary(const struct hosts_out *after)
 {
 	struct buf b = BUF_INIT;
 	char hex[65];
 	size_t i;
 
-	for (i = 0; i < hf->nblocks; i++) {
-		hostsfile_block_hash(hf, i, hex);
-		buf_printf(&b, "%s%s:%s", i ? "," : "", hf->blocks[i].name, hex);
+	for (i = 0; i < after->nblocks; i++) {
+		hosts_out_block_hash(after, i, hex);
+		buf_printf(&b, "%s%s:%s", i ? "," : "", hosts_out_block_name(after, i), hex);
 	}
 	if (b.len == 0)
 		buf_puts(&b, "-");
@@ -103,27 +103,42 @@ blocks_summary(const struct hostsfile *hf)
  * the user is told, and the edited bytes are in the backup.
  */
 static void
-warn_hand_edits(const struct hostsfile *before, const struct hostsfile *after,
-    const struct journal_record *last, long id, struct strlist *warnings)
+warn_hand_edits(const struct hostsfile *before, const struct hosts_out *after,
+    const struct hostsfile *parsed, const struct journal_record *last, long id,
+    struct strlist *warnings)
 {
 	struct journal_blocks recorded;
 	const char *was;
 	char now[65], later[65];
-	long j;
-	size_t i;
+	size_t i, j = 0;
+	long found;
+	int kept;
 
 	if (last == NULL)
 		return;
 	journal_blocks_index(&recorded, last);
 	for (i = 0; i < before->nblocks; i++) {
+		/* A rewrite of before writes the blocks that stay in the order
+		 * they were read (the rest are appended after them): the next
+		 * one is this block, or this block is gone. Other output was
+		 * parsed (parsed), and is looked up there. One pass either way. */
+		if (parsed != NULL) {
+			found = hostsfile_find_block(parsed, before->blocks[i].name);
+			kept = found >= 0;
+			j = kept ? (size_t)found + 1 : 0;
+		} else {
+			kept = j < after->nblocks &&
+			    strcmp(hosts_out_block_name(after, j), before->blocks[i].name) == 0;
+			if (kept)
+				j++;
+		}
 		if ((was = journal_blocks_get(&recorded, before->blocks[i].name)) == NULL)
 			continue;
 		hostsfile_block_hash(before, i, now);
 		if (memcmp(was, now, 64) == 0)
 			continue;
-		j = hostsfile_find_block(after, before->blocks[i].name);
-		if (j >= 0) {
-			hostsfile_block_hash(after, (size_t)j, later);
+		if (kept) {
+			hosts_out_block_hash(after, j - 1, later);
 			if (strcmp(later, now) == 0)
 				continue;
 		}
@@ -285,6 +300,7 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 {
 	struct atomicfile af;
 	struct hostsfile before, after;
+	struct hosts_out out;
 	struct journal journal = { NULL, 0 };
 	struct journal_record rec;
 	char *why = NULL, *blocks = NULL, *targets = NULL;
@@ -293,6 +309,7 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 	size_t nwarnings;
 
 	atomicfile_init(&af);
+	hosts_out_init(&out);
 	memset(&before, 0, sizeof before);
 	memset(&after, 0, sizeof after);
 	memset(&rec, 0, sizeof rec);
@@ -335,25 +352,37 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		    o->hosts_file, why);
 		goto out;
 	}
-	if (compute(&before, af.real, locked ? st->dir : NULL, &r->after, arg, cause) != 0)
+	if (compute(&before, af.real, locked ? st->dir : NULL, &out, arg, cause) != 0)
 		goto out;
-	if (r->after.data == NULL)
-		buf_reserve(&r->after, 0);
-	if (r->after.len == r->before.len &&
-	    memcmp(r->after.data, r->before.data ? r->before.data : "", r->after.len) == 0) {
+	hosts_out_finish(&out);
+	if (hosts_out_equal(&out, r->before.data ? r->before.data : "", r->before.len)) {
 		rc = 0;
 		goto out;
 	}
 	r->changed = 1;
-	if (hostsfile_parse(&after, r->after.data, r->after.len, &why) != 0) {
-		set_error(cause, "internal error: the new hosts file does not parse: %s", why);
-		goto out;
+	in_place = o->in_place && af.bind_mount && !o->dry_run;
+	/* The new bytes whole only where something reads them so: the
+	 * command (a diff, the syslog line), the copy an in-place rewrite
+	 * keeps first (journal.h), or output that is not a rewrite's
+	 * (rollback --whole-file), whose blocks are found by parsing it. */
+	if (o->want_after || in_place || (!out.blocks_known && out.n > 1))
+		hosts_out_to_buf(&out, &r->after);
+	if (!out.blocks_known) {
+		/* One segment (a whole buffer handed over) is parsed where it is. */
+		if (hostsfile_parse(&after, out.n == 1 ? out.v[0].data :
+		    r->after.data ? r->after.data : "", out.n == 1 ? out.v[0].len : r->after.len,
+		    &why) != 0) {
+			set_error(cause, "internal error: the new hosts file does not parse: %s", why);
+			goto out;
+		}
+		have_after = 1;
+		hosts_out_note_blocks(&out, &after);
 	}
-	have_after = 1;
 	if (journal_read_held(st, o->state_dir, &journal, NULL) != 0)
 		journal.n = 0;
 	if (o->dry_run) {
-		warn_hand_edits(&before, &after, journal_last_for(&journal, af.real), 0, &r->warnings);
+		warn_hand_edits(&before, &out, have_after ? &after : NULL,
+		    journal_last_for(&journal, af.real), 0, &r->warnings);
 		rc = 0;
 		goto out;
 	}
@@ -367,14 +396,14 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		goto out;
 	}
 
-	blocks = blocks_summary(&after);
+	blocks = blocks_summary(&out);
 	targets = o->targets && o->targets->n ? strlist_join(o->targets, ",") : xstrdup("-");
 	rec.command = (char *)o->command;
 	rec.targets = targets;
 	rec.hosts = af.real;
 	rec.blocks = blocks;
 	sha256_hex(r->before.data ? r->before.data : "", r->before.len, rec.before);
-	sha256_hex(r->after.data, r->after.len, rec.after);
+	hosts_out_hash(&out, rec.after);
 	if (journal_record_change_of(st, &rec, &af, r->before.data ? r->before.data : "",
 	    r->before.len, o->in_place, &how, cause) != 0)
 		goto out;
@@ -382,7 +411,6 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 	r->backup = statedir_backup_path(st->dir, rec.id);
 	/* An in-place rewrite can be torn by a kill: its new bytes are kept
 	 * first, for the next run to finish it (journal.h). */
-	in_place = o->in_place && af.bind_mount;
 	if (in_place && journal_begin_in_place(st, rec.id, &af, r->after.data,
 	    r->after.len, cause) != 0) {
 		journal_forget_change(st, rec.id);
@@ -392,9 +420,10 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		goto out;
 	}
 	nwarnings = r->warnings.n;
-	warn_hand_edits(&before, &after, journal_last_for(&journal, af.real), rec.id, &r->warnings);
+	warn_hand_edits(&before, &out, have_after ? &after : NULL,
+	    journal_last_for(&journal, af.real), rec.id, &r->warnings);
 
-	if (atomicfile_replace(&af, r->after.data, r->after.len, o->in_place, cause) != 0) {
+	if (atomicfile_replace_segs(&af, out.v, out.n, o->in_place, cause) != 0) {
 		r->failed_step = af.failed_step;
 		if (af.failed_step == ATOMICFILE_STEP_READ_BACK ||
 		    af.failed_step == ATOMICFILE_STEP_DIR_FSYNC) {
@@ -445,8 +474,8 @@ out:
 	free(targets);
 	journal_release(&journal);
 	hostsfile_release(&before);
-	if (have_after)
-		hostsfile_release(&after);
+	hostsfile_release(&after); /* zeroed unless parsed */
+	hosts_out_release(&out);
 	atomicfile_release(&af);
 	return rc;
 }

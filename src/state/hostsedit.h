@@ -9,10 +9,14 @@
  *   hostsedit_result_init(&r);
  *   rc = hostsedit_run(&o, compute, arg, &r, &cause);
  *   ... r.changed, r.id, r.before/r.after for a diff, r.warnings ...
+ *   (r.after only with want_after: see struct hostsedit_opts)
  *   hostsedit_result_release(&r);
  *
  * compute() runs with the lock held (unless dry_run) and gets the parsed
- * current file and the state directory (NULL when dry_run).
+ * current file and the state directory (NULL when dry_run). It writes the
+ * new bytes as segments (hostsfile_rewrite_out(), or hosts_out_take() of a
+ * whole buffer): the new file is written from them, unchanged ranges from
+ * the bytes read, and never rendered whole unless asked (want_after).
  *
  * Before compute(), under the lock, what a killed run left is cleared: the
  * record of a change that never landed is taken back, an in-place rewrite
@@ -47,6 +51,10 @@ struct hostsedit_opts {
 	 * r->after stays empty: only for callers that read r->after when
 	 * r->changed. 0 means "compute as usual", never "changed". */
 	int (*unchanged)(const char *data, size_t len, void *arg);
+	/* Fill r->after with the new bytes, for a command that shows or
+	 * reads them (a diff, a plan, the syslog line); otherwise it stays
+	 * empty and the new file is written from the segments alone. */
+	int want_after;
 };
 
 /* Why a run failed, where the command line maps it to its own exit code. */
@@ -65,7 +73,7 @@ struct hostsedit_result {
 	char *backup;        /* path of the backup of the old bytes */
 	char *real_path;     /* the hosts file with symlinks resolved */
 	struct buf before;
-	struct buf after;
+	struct buf after; /* only with want_after, when changed */
 	struct strlist warnings;
 	/* The step of replacing the file that failed; ATOMICFILE_STEP_NONE
 	 * when the run failed elsewhere (or did not fail). */
@@ -77,7 +85,7 @@ void hostsedit_result_init(struct hostsedit_result *r);
 void hostsedit_result_release(struct hostsedit_result *r);
 
 typedef int (*hostsedit_fn)(const struct hostsfile *hf, const char *real_path,
-    const char *state_dir, struct buf *out, void *arg, char **cause);
+    const char *state_dir, struct hosts_out *out, void *arg, char **cause);
 
 /* Returns 0, or -1 with cause. A failure of compute() is returned as is, so
  * its caller can tell bad input from a failed write through its own arg. */

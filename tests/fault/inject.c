@@ -16,7 +16,7 @@
  *              (glibc's mkostemp opens through an internal alias that no
  *              preload library can reach, so the call itself stands for it)
  *   read       read, __read_chk
- *   write      write, pwrite, pwrite64
+ *   write      write, pwrite, pwrite64, writev
  *   fsync      fsync, fdatasync
  *   rename     rename, renameat, renameat2
  *   ftruncate  ftruncate, ftruncate64
@@ -106,6 +106,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
@@ -151,6 +152,8 @@ static struct {
 	size_t n;
 	off_t off;
 	int positional;
+	const struct iovec *iov; /* writev: its vector, iovcnt entries */
+	int iovcnt;
 } this_write;
 static const char *prefix;
 static size_t prefix_len;
@@ -181,6 +184,7 @@ static int (*real_mkstemp)(char *);
 static ssize_t (*real_read)(int, void *, size_t);
 static ssize_t (*real_write)(int, const void *, size_t);
 static ssize_t (*real_pwrite)(int, const void *, size_t, off_t);
+static ssize_t (*real_writev)(int, const struct iovec *, int);
 static int (*real_fsync)(int);
 static int (*real_fdatasync)(int);
 static int (*real_rename)(const char *, const char *);
@@ -250,6 +254,7 @@ resolve_all(void)
 	RESOLVE(real_read, "read");
 	RESOLVE(real_write, "write");
 	RESOLVE(real_pwrite, "pwrite");
+	RESOLVE(real_writev, "writev");
 	RESOLVE(real_fsync, "fsync");
 	RESOLVE(real_fdatasync, "fdatasync");
 	RESOLVE(real_rename, "rename");
@@ -497,7 +502,21 @@ write_part(void)
 {
 	size_t n = (size_t)torn_bytes < this_write.n ? (size_t)torn_bytes : this_write.n;
 	ssize_t w;
+	int i;
 
+	if (this_write.iov != NULL) {
+		/* The first bytes of the vector, element by element. */
+		for (i = 0; i < this_write.iovcnt && n > 0; i++) {
+			size_t m = this_write.iov[i].iov_len < n ? this_write.iov[i].iov_len : n;
+
+			if (real_write(this_write.fd, this_write.iov[i].iov_base, m) != (ssize_t)m) {
+				say("libinject: the torn write came out shorter still\n");
+				return;
+			}
+			n -= m;
+		}
+		return;
+	}
 	if (this_write.positional)
 		w = real_pwrite(this_write.fd, this_write.p, n, this_write.off);
 	else
@@ -809,9 +828,32 @@ write(int fd, const void *p, size_t n)
 	this_write.p = p;
 	this_write.n = n;
 	this_write.positional = 0;
+	this_write.iov = NULL;
 	if (hit(K_WRITE, NULL, fd))
 		return -1;
 	return real_write(fd, p, n);
+}
+
+/* One counted write, as write() is: the engine writes unchanged ranges
+ * straight from the file read, a vector of them. */
+ssize_t
+writev(int fd, const struct iovec *iov, int iovcnt)
+{
+	size_t n = 0;
+	int i;
+
+	resolve_all();
+	for (i = 0; i < iovcnt; i++)
+		n += iov[i].iov_len;
+	this_write.fd = fd;
+	this_write.p = NULL;
+	this_write.n = n;
+	this_write.positional = 0;
+	this_write.iov = iov;
+	this_write.iovcnt = iovcnt;
+	if (hit(K_WRITE, NULL, fd))
+		return -1;
+	return real_writev(fd, iov, iovcnt);
 }
 
 ssize_t
@@ -823,6 +865,7 @@ pwrite(int fd, const void *p, size_t n, off_t off)
 	this_write.n = n;
 	this_write.off = off;
 	this_write.positional = 1;
+	this_write.iov = NULL;
 	if (hit(K_WRITE, NULL, fd))
 		return -1;
 	return real_pwrite(fd, p, n, off);

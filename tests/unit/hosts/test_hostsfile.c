@@ -121,6 +121,48 @@ assert_bytes(const char *got, size_t gotlen, const char *exp, size_t explen, int
 /* The edited kept lines the last rewrite() reported. */
 static struct hosts_kept_edits edited = HOSTS_KEPT_EDITS_INIT;
 
+/* The same rewrite into segments: every segment holds bytes, lengths add
+ * up, and the bytes concatenated are the contiguous rendering in out; the
+ * lines written by amlhosts are all side holds (never a copy of the file). */
+static void
+check_segments(const struct hostsfile *hf, const struct block_change *ch, size_t n,
+    int all, const struct buf *out)
+{
+	struct hosts_out o;
+	struct hostsfile again;
+	struct buf cat = BUF_INIT;
+	char want[65], got[65];
+	size_t i, sum = 0;
+
+	hosts_out_init(&o);
+	CU_ASSERT_EQUAL_FATAL(hostsfile_rewrite_out(hf, ch, n, all, &o, NULL, NULL), 0);
+	for (i = 0; i < o.n; i++) {
+		CU_ASSERT_PTR_NOT_NULL(o.v[i].data);
+		CU_ASSERT(o.v[i].len > 0);
+		sum += o.v[i].len;
+		buf_append(&cat, o.v[i].data, o.v[i].len);
+	}
+	CU_ASSERT_EQUAL(sum, o.len);
+	CU_ASSERT_EQUAL(o.len, out->len);
+	CU_ASSERT(cat.len == out->len && memcmp(cat.data ? cat.data : "",
+	    out->data ? out->data : "", cat.len) == 0);
+	CU_ASSERT(o.side.len <= out->len);
+	/* The blocks it lists are the blocks the output parses into. */
+	CU_ASSERT_TRUE(o.blocks_known);
+	if (hostsfile_parse(&again, out->data ? out->data : "", out->len, NULL) == 0) {
+		CU_ASSERT_EQUAL(o.nblocks, again.nblocks);
+		for (i = 0; i < o.nblocks && i < again.nblocks; i++) {
+			CU_ASSERT_STRING_EQUAL(hosts_out_block_name(&o, i), again.blocks[i].name);
+			hostsfile_block_hash(&again, i, want);
+			hosts_out_block_hash(&o, i, got);
+			CU_ASSERT_STRING_EQUAL(got, want);
+		}
+		hostsfile_release(&again);
+	}
+	buf_release(&cat);
+	hosts_out_release(&o);
+}
+
 /* One rewrite of text; the result in out (emptied first). */
 static int
 rewrite(const char *text, size_t len, const struct block_change *ch, size_t n,
@@ -133,6 +175,8 @@ rewrite(const char *text, size_t len, const struct block_change *ch, size_t n,
 	if (hostsfile_parse(&hf, text, len, cause) != 0)
 		return -1;
 	rc = hostsfile_rewrite(&hf, ch, n, all, out, &edited, cause);
+	if (rc == 0)
+		check_segments(&hf, ch, n, all, out);
 	hostsfile_release(&hf);
 	return rc;
 }
@@ -1450,6 +1494,24 @@ test_large_file(void)
 	CU_ASSERT_EQUAL(hf.nlines, 200000);
 	CU_ASSERT_EQUAL(hostsfile_rewrite(&hf, &(struct block_change){ "myws", &l }, 1, 0,
 	    &out, NULL, &cause), 0);
+	{
+		/* In segments: the file's 7 MiB are borrowed in three runs (before
+		 * the disabled line, after it, the rest), only the lines amlhosts
+		 * writes are copied. */
+		struct hosts_out o;
+		size_t i;
+
+		hosts_out_init(&o);
+		CU_ASSERT_EQUAL(hostsfile_rewrite_out(&hf, &(struct block_change){ "myws", &l },
+		    1, 0, &o, NULL, &cause), 0);
+		CU_ASSERT_EQUAL(o.len, out.len);
+		CU_ASSERT(o.n <= 5);
+		CU_ASSERT(o.side.len < 512);
+		for (i = 0; i < o.n; i++)
+			CU_ASSERT(o.v[i].len < 512 ||
+			    (o.v[i].data >= in.data && o.v[i].data + o.v[i].len <= in.data + in.len));
+		hosts_out_release(&o);
+	}
 	hostsfile_release(&hf);
 	t1 = now();
 	CU_ASSERT_PTR_NOT_NULL(strstr(out.data,

@@ -10,14 +10,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifndef _WIN32
+#include <sys/time.h>
+#include <sys/wait.h>
+#endif
 
 #ifdef HAVE_SELINUX
 #include <selinux/selinux.h>
 #endif
 
 #include "state/atomicfile.h"
+#include "base/fileread.h"
 #include "unit/cunit_main.h"
 #include "unit/state/unit_tmp.h"
 
@@ -470,6 +476,126 @@ test_remove_stale(void)
 }
 
 /* -v prints these after "failed step: "; the text is what it always was. */
+/* 3000 segments, more than IOV_MAX (1024 on Linux), some empty, the
+ * bytes of each distinct: what the file and a reader see is their
+ * concatenation. */
+#define NSEGS 3000
+struct many {
+	struct hosts_seg v[NSEGS];
+	struct buf all;
+	char *bytes;
+};
+
+static void
+many_init(struct many *m, size_t per)
+{
+	size_t i, k, off = 0;
+
+	buf_init(&m->all);
+	m->bytes = xmalloc(NSEGS * per + 1);
+	for (i = 0; i < NSEGS; i++) {
+		size_t len = i % 7 == 3 ? 0 : 1 + (i * 31) % per;
+
+		for (k = 0; k < len; k++)
+			m->bytes[off + k] = (char)('a' + (i + k) % 26);
+		m->v[i].data = m->bytes + off;
+		m->v[i].off = 0;
+		m->v[i].len = len;
+		buf_append(&m->all, m->bytes + off, len);
+		off += len;
+	}
+}
+
+static void
+many_release(struct many *m)
+{
+	buf_release(&m->all);
+	free(m->bytes);
+}
+
+static void
+test_replace_segs(void)
+{
+	struct fixture fx;
+	struct many m;
+	struct buf got = BUF_INIT;
+
+	many_init(&m, 5);
+	fixture_init(&fx, "old\n", 0644);
+	fixture_open(&fx, "old\n");
+	CU_ASSERT_EQUAL(atomicfile_replace_segs(&fx.af, m.v, NSEGS, 0, &fx.cause), 0);
+	CU_ASSERT_EQUAL(file_read(fx.t.hosts, FILE_READ_REGULAR, 1 << 20, &got, NULL, NULL, NULL), 0);
+	CU_ASSERT_TRUE(got.len == m.all.len && memcmp(got.data, m.all.data, got.len) == 0);
+	fixture_release(&fx);
+	buf_release(&got);
+	many_release(&m);
+}
+
+#ifndef _WIN32
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/* A pipe read slowly while a timer interrupts the writer every
+ * millisecond: writev() comes back short or with EINTR many times, and
+ * every byte still arrives once, in order. */
+static void
+test_write_segs_interrupted(void)
+{
+	struct many m;
+	struct sigaction sa, old, pipe_old;
+	struct itimerval it, off;
+	int fds[2], status = -1, rc;
+	pid_t pid;
+
+	many_init(&m, 700); /* about 1 MiB, 16 times a pipe's buffer */
+	CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		char piece[4096];
+		size_t done = 0;
+		ssize_t r;
+
+		close(fds[1]);
+		while ((r = read(fds[0], piece, sizeof piece)) > 0) {
+			if (done + (size_t)r > m.all.len ||
+			    memcmp(piece, m.all.data + done, (size_t)r) != 0)
+				_exit(1);
+			done += (size_t)r;
+			if (done % 65536 < sizeof piece)
+				usleep(2000);
+		}
+		_exit(r == 0 && done == m.all.len ? 0 : 2);
+	}
+	close(fds[0]);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm; /* no SA_RESTART: writev() is interrupted */
+	sigemptyset(&sa.sa_mask);
+	CU_ASSERT_EQUAL(sigaction(SIGALRM, &sa, &old), 0);
+	/* A reader that stops at a wrong byte makes the write fail (EPIPE),
+	 * not kill the test. */
+	sa.sa_handler = SIG_IGN;
+	CU_ASSERT_EQUAL(sigaction(SIGPIPE, &sa, &pipe_old), 0);
+	memset(&it, 0, sizeof it);
+	it.it_interval.tv_usec = 1000;
+	it.it_value.tv_usec = 1000;
+	memset(&off, 0, sizeof off);
+	CU_ASSERT_EQUAL(setitimer(ITIMER_REAL, &it, NULL), 0);
+	rc = atomicfile_write_segs(fds[1], m.v, NSEGS);
+	CU_ASSERT_EQUAL(setitimer(ITIMER_REAL, &off, NULL), 0);
+	CU_ASSERT_EQUAL(sigaction(SIGALRM, &old, NULL), 0);
+	CU_ASSERT_EQUAL(sigaction(SIGPIPE, &pipe_old, NULL), 0);
+	CU_ASSERT_EQUAL(rc, 0);
+	close(fds[1]);
+	CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+	CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	many_release(&m);
+}
+#endif
+
 static void
 test_step_names(void)
 {
@@ -514,6 +640,10 @@ static const struct unit_test atomicfile_tests[] = {
 	{ "write_new", test_write_new },
 	{ "remove_stale", test_remove_stale },
 	{ "step_names", test_step_names },
+	{ "replace_segs", test_replace_segs },
+#ifndef _WIN32
+	{ "write_segs_interrupted", test_write_segs_interrupted },
+#endif
 	{ NULL, NULL }
 };
 static const struct unit_suite suites[] = {

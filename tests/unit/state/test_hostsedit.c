@@ -42,7 +42,7 @@ struct compute_arg {
 
 static int
 compute(const struct hostsfile *hf, const char *real_path, const char *state_dir,
-    struct buf *out, void *varg, char **cause)
+    struct hosts_out *out, void *varg, char **cause)
 {
 	struct compute_arg *arg = varg;
 
@@ -57,7 +57,7 @@ compute(const struct hostsfile *hf, const char *real_path, const char *state_dir
 		CU_ASSERT_EQUAL(unlink(real_path), 0);
 		CU_ASSERT_EQUAL(mkdir(real_path, 0755), 0);
 	}
-	buf_puts(out, arg->next);
+	hosts_out_copy(out, arg->next, strlen(arg->next));
 	return 0;
 }
 
@@ -228,6 +228,7 @@ test_dry_run_creates_no_state(void)
 
 	env_init(&e, OLD);
 	e.o.dry_run = 1;
+	e.o.want_after = 1; /* as cmd_hostsedit_opts() sets it for a dry run */
 	CU_ASSERT_EQUAL(run(&e, &arg, &r, &cause), 0);
 	CU_ASSERT_EQUAL(r.changed, 1);
 	CU_ASSERT_EQUAL(r.id, 0);
