@@ -51,7 +51,7 @@ cmd_history_exec(struct cmd_ctx *ctx)
 			continue;
 		shown++;
 		backup = statedir_backup_path(ctx->conf.state_dir, r->id);
-		kept = access(backup, F_OK) == 0;
+		kept = state_backup_kept(ctx->conf.state_dir, r->id);
 		journal_format_time(r->time, when);
 		if (ctx->json) {
 			json_t *o = json_pack_ex(&jerr, 0, "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s?}",

@@ -6,7 +6,6 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,14 +15,7 @@
 #include "base/pathtrust.h"
 #include "base/platform.h"
 #include "cli/cmd.h"
-#include "state/statedir.h"
-
-/* What purge_state() deleted, for the message that says so. */
-struct purged {
-	size_t backups;
-	int journal;
-	int dir;
-};
+#include "state/journal.h"
 
 static int
 uninstall_compute(const struct hostsfile *hf, const char *real_path, const char *state_dir,
@@ -35,66 +27,16 @@ uninstall_compute(const struct hostsfile *hf, const char *real_path, const char 
 	return hostsfile_rewrite_out(hf, NULL, 0, 1, out, NULL, cause);
 }
 
-/* Delete only what amlhosts puts in its state directory, never a tree. */
-static int
-purge_state(const char *dir, struct purged *done, char **cause)
-{
-	char *backups = statedir_backups_dir(dir), *p;
-	DIR *d;
-	struct dirent *de;
-	size_t len, slen = strlen(STATEDIR_BACKUP_SUFFIX);
-	int rc = 0;
-
-	d = opendir(backups);
-	if (d != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			len = strlen(de->d_name);
-			/* Any visible "*.hosts", not only "<id>.hosts": a stray
-			 * one would keep rmdir from removing the directory. */
-			if (de->d_name[0] == '.' || len <= slen ||
-			    strcmp(de->d_name + len - slen, STATEDIR_BACKUP_SUFFIX) != 0)
-				continue;
-			p = xasprintf("%s/%s", backups, de->d_name);
-			if (unlink(p) != 0)
-				rc = set_error(cause, "cannot remove '%s': %s", p, strerror(errno));
-			else
-				done->backups++;
-			free(p);
-		}
-		closedir(d);
-	}
-	if (rc == 0 && rmdir(backups) != 0 && errno != ENOENT)
-		rc = set_error(cause, "cannot remove '%s': %s", backups, strerror(errno));
-	free(backups);
-	if (rc != 0)
-		return rc;
-	p = statedir_journal_path(dir);
-	if (unlink(p) == 0)
-		done->journal = 1;
-	else if (errno != ENOENT)
-		rc = set_error(cause, "cannot remove '%s': %s", p, strerror(errno));
-	free(p);
-	p = statedir_lock_path(dir);
-	if (rc == 0 && unlink(p) != 0 && errno != ENOENT)
-		rc = set_error(cause, "cannot remove '%s': %s", p, strerror(errno));
-	free(p);
-	if (rc == 0) {
-		if (rmdir(dir) == 0)
-			done->dir = 1;
-		else if (errno != ENOENT)
-			rc = set_error(cause, "cannot remove '%s': %s", dir, strerror(errno));
-	}
-	return rc;
-}
-
 /* --purge: delete the state directory and say what went with it. */
 static int
 purge(struct cmd_ctx *ctx)
 {
-	struct purged done = { 0, 0, 0 };
+	struct state_purged done;
 	char *cause = NULL;
 
-	if (purge_state(ctx->conf.state_dir, &done, &cause) != 0) {
+	/* Only what amlhosts puts there, never a tree, never through a link
+	 * (the state layer, relative to the directories it holds). */
+	if (state_purge(ctx->conf.state_dir, ctx->conf.lock_timeout, &done, &cause) != 0) {
 		cmd_error(ctx, "%s", cause);
 		free(cause);
 		return EXIT_FAIL;

@@ -1093,6 +1093,165 @@ out:
 	return rc;
 }
 
+/* Open the state directory dir to empty it, without creating it: 1 when
+ * it does not exist. Windows, which holds no descriptors: whether the path
+ * exists. */
+static int
+open_existing(struct state *s, const char *dir, char **cause)
+{
+	s->dir = xstrdup(dir);
+#ifdef _WIN32
+	{
+		struct stat st;
+
+		if (stat(dir, &st) == 0)
+			return 0;
+		if (errno == ENOENT)
+			return 1;
+		return set_error(cause, "cannot stat state directory '%s': %s", dir, strerror(errno));
+	}
+#else
+	return statedir_open_existing(dir, &s->dirfd, &s->backupsfd, cause);
+#endif
+}
+
+/* Remove the empty directory name (relative to at, or a path with at
+ * -1) only while the name still leads to the directory held as
+ * heldfd: a link put in its place gives ENOTDIR as it stands, and another
+ * directory renamed into its place is not removed either. 0, or -1 with
+ * errno (ENOENT: gone already). Windows: rmdir(path). */
+static int
+rmdir_held(int at, const char *name, int heldfd, const char *path)
+{
+#ifdef _WIN32
+	(void)at;
+	(void)name;
+	(void)heldfd;
+	return rmdir(path);
+#else
+	struct stat now, held;
+
+	(void)path;
+	if (at < 0)
+		at = AT_FDCWD;
+	if (fstatat(at, name, &now, AT_SYMLINK_NOFOLLOW) != 0 || fstat(heldfd, &held) != 0)
+		return -1;
+	if (!S_ISDIR(now.st_mode) || now.st_dev != held.st_dev || now.st_ino != held.st_ino) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return unlinkat(at, name, AT_REMOVEDIR);
+#endif
+}
+
+/* Every visible "*.hosts" in the backups directory held, then the
+ * directory itself. */
+static int
+purge_backups(struct state *s, struct state_purged *done, char **cause)
+{
+	char *dirpath = statedir_backups_dir(s->dir), *p;
+	size_t len, slen = strlen(STATEDIR_BACKUP_SUFFIX);
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+#ifndef _WIN32
+	if (s->backupsfd < 0)
+		goto out; /* there is none (statedir_open_existing) */
+#endif
+	d = opendir_held(s->backupsfd, dirpath);
+	if (d == NULL) {
+		if (errno != ENOENT)
+			rc = set_error(cause, "cannot read '%s': %s", dirpath, strerror(errno));
+		goto out;
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		/* Any visible "*.hosts", not only "<id>.hosts": a stray one
+		 * would keep the directory from being removed. */
+		if (de->d_name[0] == '.' || len <= slen ||
+		    strcmp(de->d_name + len - slen, STATEDIR_BACKUP_SUFFIX) != 0)
+			continue;
+		p = xasprintf("%s/%s", dirpath, de->d_name);
+		if (unlink_in(s->backupsfd, de->d_name, p) != 0)
+			rc = set_error(cause, "cannot remove '%s': %s", p, strerror(errno));
+		else
+			done->backups++;
+		free(p);
+	}
+	closedir(d);
+	if (rc == 0 && rmdir_held(s->dirfd, STATEDIR_BACKUPS, s->backupsfd, dirpath) != 0 &&
+	    errno != ENOENT)
+		rc = set_error(cause, "cannot remove '%s': %s", dirpath, strerror(errno));
+out:
+	free(dirpath);
+	return rc;
+}
+
+int
+state_purge(const char *dir, int timeout, struct state_purged *done, char **cause)
+{
+	struct state s;
+	char *p = NULL;
+	int rc;
+
+	done->backups = 0;
+	done->journal = done->dir = 0;
+	state_init(&s);
+	rc = open_existing(&s, dir, cause);
+	if (rc != 0) {
+		state_close(&s);
+		return rc > 0 ? 0 : -1;
+	}
+	/* Under the lock, so that no run writes a backup or a journal line
+	 * into what is being deleted. */
+	if (state_lock(&s, timeout, cause) != 0 || purge_backups(&s, done, cause) != 0) {
+		rc = -1;
+		goto out;
+	}
+	p = statedir_journal_path(dir);
+	if (unlink_in(s.dirfd, STATEDIR_JOURNAL, p) == 0)
+		done->journal = 1;
+	else if (errno != ENOENT)
+		rc = set_error(cause, "cannot remove '%s': %s", p, strerror(errno));
+	free(p);
+	if (rc != 0)
+		goto out;
+#ifdef _WIN32
+	/* A file open there cannot be deleted: the lock is let go first. */
+	close(s.lockfd);
+	s.lockfd = -1;
+#endif
+	p = statedir_lock_path(dir);
+	if (unlink_in(s.dirfd, STATEDIR_LOCK, p) != 0 && errno != ENOENT)
+		rc = set_error(cause, "cannot remove '%s': %s", p, strerror(errno));
+	free(p);
+	if (rc != 0)
+		goto out;
+	/* By its path, which the descriptor has no name for: only while
+	 * the path still leads to the directory emptied. */
+	if (rmdir_held(-1, dir, s.dirfd, dir) == 0)
+		done->dir = 1;
+	else if (errno != ENOENT)
+		rc = set_error(cause, "cannot remove '%s': %s", dir, strerror(errno));
+out:
+	state_close(&s);
+	return rc;
+}
+
+int
+state_backup_kept(const char *dir, long id)
+{
+	char *path = statedir_backup_path(dir, id);
+	struct stat st;
+	/* lstat: a link in the backup's place is no backup (and rollback
+	 * refuses to read through it). */
+	int kept = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+
+	free(path);
+	return kept;
+}
+
 int
 journal_load_backup(const char *dir, const struct journal_record *r, struct buf *out, char **cause)
 {

@@ -183,6 +183,28 @@ void journal_remove_stale(struct state *s);
  * are deleted (their journal lines stay, so history still lists them). */
 int journal_prune(struct state *s, int keep, char **cause);
 
+/* What state_purge() deleted. */
+struct state_purged {
+	size_t backups; /* "*.hosts" files removed from backups/ */
+	int journal;    /* the journal was there and is gone */
+	int dir;        /* the state directory was there and is gone */
+};
+
+/* uninstall --purge: delete what amlhosts keeps in the state directory dir
+ * (every visible "*.hosts" in backups/, backups/, the journal, the lock)
+ * and dir itself, never a tree. dir and backups/ are opened once, never
+ * through a link (statedir_open_existing), locked (waiting up to timeout
+ * seconds) and emptied relative to those descriptors, so a directory
+ * swapped for a link after the lock leads nowhere; each directory is
+ * removed only while its name still leads to the one emptied. A missing
+ * dir is nothing to delete (0, done->dir 0). Windows: by path. */
+int state_purge(const char *dir, int timeout, struct state_purged *done, char **cause);
+
+/* Is the backup of change id still in dir's backups/: a regular file, not
+ * a link in its place (which is not followed)? By path: for history, which
+ * holds no state directory. */
+int state_backup_kept(const char *dir, long id);
+
 /* Load the backup of a record, checking it still has the recorded hash. A
  * link in the backup's place is refused, never followed. */
 int journal_load_backup(const char *dir, const struct journal_record *r,

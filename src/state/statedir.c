@@ -108,9 +108,10 @@ out:
 
 /* Open name (relative to at, or a path with at AT_FDCWD) as a private
  * directory of ours: the descriptor, or -1 with *cause set; shown names it
- * in messages. */
+ * in messages. With missing_ok, a name that does not exist is -2 and no
+ * error. */
 static int
-open_private(int at, const char *name, const char *shown, char **cause)
+open_private(int at, const char *name, const char *shown, int missing_ok, char **cause)
 {
 	struct stat st;
 	int fd;
@@ -118,6 +119,8 @@ open_private(int at, const char *name, const char *shown, char **cause)
 	do {
 		fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	} while (fd < 0 && errno == EINTR);
+	if (fd < 0 && missing_ok && errno == ENOENT)
+		return -2;
 	if (fd < 0) {
 		/* A link (ELOOP) or a file (ENOTDIR) where the directory
 		 * should be. */
@@ -151,13 +154,13 @@ statedir_open(const char *dir, int *dirfd, int *backupsfd, char **cause)
 
 	*dirfd = *backupsfd = -1;
 	if (statedir_mkdir(dir, cause) != 0 ||
-	    (*dirfd = open_private(AT_FDCWD, dir, dir, cause)) < 0)
+	    (*dirfd = open_private(AT_FDCWD, dir, dir, 0, cause)) < 0)
 		goto out;
 	if (mkdirat(*dirfd, STATEDIR_BACKUPS, 0700) != 0 && errno != EEXIST) {
 		mkdir_error("state directory", backups, errno, cause);
 		goto out;
 	}
-	*backupsfd = open_private(*dirfd, STATEDIR_BACKUPS, backups, cause);
+	*backupsfd = open_private(*dirfd, STATEDIR_BACKUPS, backups, 0, cause);
 	if (*backupsfd >= 0)
 		rc = 0;
 out:
@@ -167,6 +170,33 @@ out:
 	}
 	free(backups);
 	return rc;
+}
+
+int
+statedir_open_existing(const char *dir, int *dirfd, int *backupsfd, char **cause)
+{
+	char *backups;
+	int fd;
+
+	*backupsfd = -1;
+	*dirfd = open_private(AT_FDCWD, dir, dir, 1, cause);
+	if (*dirfd == -2) {
+		*dirfd = -1;
+		return 1;
+	}
+	if (*dirfd < 0)
+		return -1;
+	backups = statedir_backups_dir(dir);
+	fd = open_private(*dirfd, STATEDIR_BACKUPS, backups, 1, cause);
+	free(backups);
+	if (fd == -1) {
+		close(*dirfd);
+		*dirfd = -1;
+		return -1;
+	}
+	/* -2: no backups/ (nothing was ever changed), which is fine. */
+	*backupsfd = fd < 0 ? -1 : fd;
+	return 0;
 }
 #endif
 

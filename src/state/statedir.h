@@ -56,6 +56,11 @@ int statedir_mkdir(const char *dir, char **cause);
  * *cause set and nothing open. Windows: platform_private_dir.
  */
 int statedir_open(const char *dir, int *dirfd, int *backupsfd, char **cause);
+/* statedir_open() of a state directory that is to be emptied: nothing is
+ * created. 1 when dir does not exist (nothing open); 0 with *dirfd open
+ * and *backupsfd open, or -1 when dir has no backups/; -1 with *cause set
+ * and nothing open. The same checks of owner and mode. */
+int statedir_open_existing(const char *dir, int *dirfd, int *backupsfd, char **cause);
 #endif
 
 /* <id>.hosts, the name of a backup inside backups/ */

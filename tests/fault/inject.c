@@ -67,7 +67,8 @@
  *                  flock; at the first call of the first kind whose path
  *                  (for rename, the source; for link, the new name; for
  *                  close and flock, the descriptor's) contains MATCH, and
- *                  so on down the list, before
+ *                  so on down the list (a step "kind@N": at the Nth such
+ *                  call, not the first), before
  *                  the call is made: when DIR is a directory it is renamed
  *                  to AWAY and a symbolic link to LINK put in its place,
  *                  when it is that link it goes and AWAY comes back. The
@@ -175,6 +176,7 @@ static const char *swap_away;
 static const char *swap_link;
 static int swap_rename;  /* INJECT_SWAP_RENAME=1 */
 static int swap_swapped; /* with swap_rename: LINK is at DIR now */
+static unsigned long swap_seen; /* matching calls seen for a "kind@N" step */
 
 /* The real functions. */
 static int (*real_open)(const char *, int, ...);
@@ -531,7 +533,8 @@ write_part(void)
 static void
 swap_hook(int kind, const char *path, int fd)
 {
-	char name[32], buf[4096];
+	char name[32], buf[4096], *at;
+	unsigned long nth = 1;
 	size_t len;
 
 	if (!armed || swap_steps == NULL || *swap_steps == '\0')
@@ -541,12 +544,19 @@ swap_hook(int kind, const char *path, int fd)
 		return;
 	memcpy(name, swap_steps, len);
 	name[len] = '\0';
+	if ((at = strchr(name, '@')) != NULL) {
+		*at = '\0';
+		nth = strtoul(at + 1, NULL, 10);
+	}
 	if (kind_of(name) != kind)
 		return;
 	if (path == NULL && fd >= 0)
 		path = fd_path(fd, buf, sizeof buf);
 	if (path == NULL || strstr(path, swap_match) == NULL)
 		return;
+	if (++swap_seen < nth)
+		return;
+	swap_seen = 0;
 	swap_steps += len;
 	if (*swap_steps == ',')
 		swap_steps++;

@@ -130,6 +130,50 @@ run "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s/state" rol
 [ "$rc" -ne 0 ] && pass || fail "rollback read the backup through a link (exit 0)"
 expect_err "symbolic link" || true
 same "$T/applied" "$T/a/etc/etchosts" "rollback refused: the hosts file untouched" || true
+# history's kept column: a link in the backup's place (to a real file) is
+# no kept backup, plain or --json.
+run "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s/state" history
+expect_rc 0 "history with a link in the backup's place" || true
+grep -q '^1 .* pruned$' "$T/out" && pass ||
+    fail "history lists a link in the backup's place as kept:" $(cat "$T/out")
+run "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s/state" --json history
+expect_rc 0 "history --json with a link in the backup's place" || true
+grep -q '"id": *1,' "$T/out" && grep -q '"backup": *null' "$T/out" && pass ||
+    fail "history --json lists a link in the backup's place as kept:" $(cat "$T/out")
+
+# uninstall --purge never deletes through a link: backups/ is swapped for
+# a link to a directory of decoy backups at the lock of state/lock. At the
+# first (the edit's, before the purge opens anything) the purge finds the
+# link and refuses it; at the second (the purge's own, after it opened
+# backups/) the descriptor held empties the real backups/ and no directory
+# is removed through the link. Path-based code deleted the decoys: root
+# removing files wherever someone's link leads.
+purge_swapped() {
+	rm -rf "$T/a/etc" "$T/s" "$T/decoys"
+	mkdir "$T/a/etc" "$T/decoys"
+	cp "$T/orig" "$T/a/etc/etchosts"
+	printf 'decoy\n' > "$T/decoys/1.hosts"
+	printf 'decoy\n' > "$T/decoys/other.hosts"
+	run "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s/state" \
+	    apply --name myws --from-json "$NIC"
+	expect_rc 0 "apply before the purge" || true
+	run env LD_PRELOAD="$INJECT_LIB" INJECT_SWAP_STEPS="$1" INJECT_SWAP_MATCH="$T/s/state/lock" \
+	    INJECT_SWAP_DIR="$T/s/state/backups" INJECT_SWAP_AWAY="$T/s/backups.moved" \
+	    INJECT_SWAP_LINK="$T/decoys" \
+	    "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s/state" uninstall --purge
+	[ -L "$T/s/state/backups" ] && [ -d "$T/s/backups.moved" ] ||
+	    fail "$1: the preload library did not swap backups/ (exit $rc: $(cat "$T/err"))"
+	[ -f "$T/decoys/1.hosts" ] && [ -f "$T/decoys/other.hosts" ] && pass ||
+	    fail "$1: uninstall --purge deleted files behind a link put in backups/' place"
+	expect_rc 1 "$1: backups/ swapped for a link" || true
+	same "$T/orig" "$T/a/etc/etchosts" "$1: uninstall removed the block before the purge" || true
+}
+purge_swapped flock@1
+expect_err "state directory '$T/s/state/backups' is not a directory" || true
+purge_swapped flock@2
+[ -z "$(ls -A "$T/s/backups.moved")" ] && pass ||
+    fail "the backups held were not deleted:" $(ls -A "$T/s/backups.moved")
+expect_err "cannot remove '$T/s/state/backups'" || true
 
 # Held, not read: a user who may search the hosts file's directory but not
 # list it (mode 0711) can still run status on the file in it.

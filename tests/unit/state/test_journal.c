@@ -746,6 +746,101 @@ test_block_index(void)
 	buf_release(&b);
 }
 
+/* uninstall --purge: only what amlhosts puts there, under the lock. */
+static void
+test_purge(void)
+{
+	struct state s;
+	struct state_purged done;
+	struct stat st;
+	char *dir = make_tempdir(), *cause = NULL, *p;
+	FILE *f;
+
+	/* no state directory: nothing to delete, nothing created */
+	CU_ASSERT_EQUAL(state_purge(dir, 1, &done, &cause), 0);
+	CU_ASSERT_EQUAL(done.dir, 0);
+	CU_ASSERT_NOT_EQUAL(stat(dir, &st), 0);
+
+	state_init(&s);
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(state_lock(&s, 1, &cause), 0);
+	record(&s, "apply", "a\n", "b\n", "-", 1);
+	record(&s, "apply", "b\n", "c\n", "-", 2);
+	CU_ASSERT_TRUE(state_backup_kept(dir, 2));
+	CU_ASSERT_FALSE(state_backup_kept(dir, 3));
+	/* a stray "*.hosts" goes too (it would keep backups/ from going) */
+	p = xasprintf("%s/backups/stray" STATEDIR_BACKUP_SUFFIX, dir);
+	f = fopen(p, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fclose(f), 0);
+	free(p);
+	/* while another run holds the lock: busy, nothing deleted */
+	CU_ASSERT_NOT_EQUAL(state_purge(dir, 0, &done, &cause), 0);
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "busy") != NULL);
+	CU_ASSERT_TRUE(state_backup_kept(dir, 1));
+	state_close(&s);
+
+	CU_ASSERT_EQUAL(state_purge(dir, 1, &done, &cause), 0);
+	CU_ASSERT_EQUAL(done.backups, 3);
+	CU_ASSERT_EQUAL(done.journal, 1);
+	CU_ASSERT_EQUAL(done.dir, 1);
+	CU_ASSERT_NOT_EQUAL(stat(dir, &st), 0);
+	remove_tree(dir);
+	free(dir);
+	free(cause);
+}
+
+#ifndef _WIN32
+/* Links in the state directory: not followed by the purge, and not a kept
+ * backup for history. */
+static void
+test_purge_links(void)
+{
+	struct state s;
+	struct state_purged done;
+	char *dir = make_tempdir(), *cause = NULL, *backups, *moved, *decoy, *backup, *real;
+	FILE *f;
+
+	state_init(&s);
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
+	record(&s, "apply", "a\n", "b\n", "-", 1);
+	state_close(&s);
+
+	/* a link in the backup's place, to a real file, is no kept backup */
+	backup = statedir_backup_path(dir, 1);
+	real = xasprintf("%s.real", dir);
+	CU_ASSERT_EQUAL_FATAL(rename(backup, real), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink(real, backup), 0);
+	CU_ASSERT_FALSE(state_backup_kept(dir, 1));
+	CU_ASSERT_EQUAL_FATAL(unlink(backup), 0);
+
+	/* backups/ a link to a directory of decoys: refused, they stay */
+	backups = statedir_backups_dir(dir);
+	moved = xasprintf("%s.moved", backups);
+	decoy = xasprintf("%s/1" STATEDIR_BACKUP_SUFFIX, moved);
+	CU_ASSERT_EQUAL_FATAL(rename(backups, moved), 0);
+	f = fopen(decoy, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fclose(f), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink(moved, backups), 0);
+	CU_ASSERT_NOT_EQUAL(state_purge(dir, 1, &done, &cause), 0);
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "not a directory") != NULL);
+	CU_ASSERT_EQUAL(done.backups, 0);
+	CU_ASSERT_EQUAL(done.dir, 0);
+	CU_ASSERT_EQUAL(access(decoy, F_OK), 0);
+	CU_ASSERT_EQUAL(access(dir, F_OK), 0);
+
+	remove_tree(dir);
+	free(dir);
+	free(backups);
+	free(moved);
+	free(decoy);
+	free(backup);
+	free(real);
+	free(cause);
+}
+#endif
+
 static const struct unit_test journal_tests[] = {
 	{ "record_and_read", test_record_and_read },
 	{ "prune_and_tamper", test_prune_and_tamper },
@@ -754,7 +849,9 @@ static const struct unit_test journal_tests[] = {
 	{ "unsafe_state_dir", test_unsafe_state_dir },
 	{ "time_format", test_time_format },
 	{ "block_index", test_block_index },
+	{ "purge", test_purge },
 #ifndef _WIN32
+	{ "purge_links", test_purge_links },
 	{ "linked_backup", test_linked_backup },
 	{ "in_place_recovery", test_in_place_recovery },
 	{ "state_dir_held", test_state_dir_held },
