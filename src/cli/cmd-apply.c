@@ -67,7 +67,7 @@ apply_changes(const struct apply_arg *arg)
 }
 
 static int
-apply_compute(const struct hostsfile *hf, const char *real_path, const char *state_dir,
+apply_compute(const struct hostsfile *hf, const char *real_path, const struct state *st,
     struct hosts_out *out, void *varg, char **cause)
 {
 	struct apply_arg *arg = varg;
@@ -75,7 +75,7 @@ apply_compute(const struct hostsfile *hf, const char *real_path, const char *sta
 	int rc;
 
 	(void)real_path;
-	(void)state_dir;
+	(void)st;
 	if (check_other_blocks(hf, arg->set, cause) != 0) {
 		arg->bad_input = 1;
 		return -1;

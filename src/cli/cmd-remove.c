@@ -18,7 +18,7 @@ struct remove_arg {
 };
 
 static int
-remove_compute(const struct hostsfile *hf, const char *real_path, const char *state_dir,
+remove_compute(const struct hostsfile *hf, const char *real_path, const struct state *st,
     struct hosts_out *out, void *varg, char **cause)
 {
 	struct remove_arg *arg = varg;
@@ -27,7 +27,7 @@ remove_compute(const struct hostsfile *hf, const char *real_path, const char *st
 	int rc;
 
 	(void)real_path;
-	(void)state_dir;
+	(void)st;
 	strlist_release(&arg->known); /* a retry reads the file again */
 	strlist_release(&arg->missing);
 	for (i = 0; i < hf->nblocks; i++)

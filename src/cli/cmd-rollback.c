@@ -59,7 +59,7 @@ out:
 }
 
 static int
-rollback_compute(const struct hostsfile *hf, const char *real_path, const char *state_dir,
+rollback_compute(const struct hostsfile *hf, const char *real_path, const struct state *st,
     struct hosts_out *out, void *varg, char **cause)
 {
 	struct rollback_arg *arg = varg;
@@ -72,10 +72,11 @@ rollback_compute(const struct hostsfile *hf, const char *real_path, const char *
 	int rc = -1, parsed = 0;
 
 	memset(&oldhf, 0, sizeof oldhf);
-	/* NULL in a dry run, which reads the journal without the lock. */
-	if (state_dir == NULL)
-		state_dir = arg->state_dir;
-	if (journal_read(state_dir, &j, cause) != 0)
+	/* Under the lock, the journal and the backup are read relative to
+	 * the state directory held, so a parent swapped since cannot hand
+	 * us a decoy to write over the hosts file; st is NULL in a dry run,
+	 * which writes nothing and reads them by path without the lock. */
+	if (journal_read_held(st, arg->state_dir, &j, cause) != 0)
 		goto out;
 	if (arg->to_id > 0) {
 		rec = journal_find(&j, arg->to_id);
@@ -100,7 +101,7 @@ rollback_compute(const struct hostsfile *hf, const char *real_path, const char *
 	journal_format_time(rec->time, when);
 	arg->undone_desc = xasprintf("%s %s of %s", rec->command,
 	    strcmp(rec->targets, "-") ? rec->targets : "(all)", when);
-	if (journal_load_backup(state_dir, rec, &old, cause) != 0)
+	if (journal_load_backup_held(st, arg->state_dir, rec, &old, cause) != 0)
 		goto out;
 	/* Untouched since our last write: nothing unrelated to keep. */
 	newest = journal_last_for(&j, real_path);

@@ -18,11 +18,11 @@
 #include "state/journal.h"
 
 static int
-uninstall_compute(const struct hostsfile *hf, const char *real_path, const char *state_dir,
+uninstall_compute(const struct hostsfile *hf, const char *real_path, const struct state *st,
     struct hosts_out *out, void *arg, char **cause)
 {
 	(void)real_path;
-	(void)state_dir;
+	(void)st;
 	(void)arg;
 	return hostsfile_rewrite_out(hf, NULL, 0, 1, out, NULL, cause);
 }

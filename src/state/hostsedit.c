@@ -352,7 +352,7 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		    o->hosts_file, why);
 		goto out;
 	}
-	if (compute(&before, af.real, locked ? st->dir : NULL, &out, arg, cause) != 0)
+	if (compute(&before, af.real, locked ? st : NULL, &out, arg, cause) != 0)
 		goto out;
 	hosts_out_finish(&out);
 	if (hosts_out_equal(&out, r->before.data ? r->before.data : "", r->before.len)) {

@@ -13,10 +13,14 @@
  *   hostsedit_result_release(&r);
  *
  * compute() runs with the lock held (unless dry_run) and gets the parsed
- * current file and the state directory (NULL when dry_run). It writes the
- * new bytes as segments (hostsfile_rewrite_out(), or hosts_out_take() of a
- * whole buffer): the new file is written from them, unchanged ranges from
- * the bytes read, and never rendered whole unless asked (want_after).
+ * current file and the state directory held (NULL when dry_run): what it
+ * reads there it reads relative to the descriptors opened once
+ * (journal_read_held, journal_load_backup_held), so a directory on the
+ * state directory's path swapped after the lock cannot feed it another
+ * journal or backup. It writes the new bytes as segments
+ * (hostsfile_rewrite_out(), or hosts_out_take() of a whole buffer): the new
+ * file is written from them, unchanged ranges from the bytes read, and
+ * never rendered whole unless asked (want_after).
  *
  * Before compute(), under the lock, what a killed run left is cleared: the
  * record of a change that never landed is taken back, an in-place rewrite
@@ -84,8 +88,9 @@ struct hostsedit_result {
 void hostsedit_result_init(struct hostsedit_result *r);
 void hostsedit_result_release(struct hostsedit_result *r);
 
+struct state;
 typedef int (*hostsedit_fn)(const struct hostsfile *hf, const char *real_path,
-    const char *state_dir, struct hosts_out *out, void *arg, char **cause);
+    const struct state *st, struct hosts_out *out, void *arg, char **cause);
 
 /* Returns 0, or -1 with cause. A failure of compute() is returned as is, so
  * its caller can tell bad input from a failed write through its own arg. */

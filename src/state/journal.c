@@ -1253,15 +1253,19 @@ state_backup_kept(const char *dir, long id)
 }
 
 int
-journal_load_backup(const char *dir, const struct journal_record *r, struct buf *out, char **cause)
+journal_load_backup_held(const struct state *s, const char *dir, const struct journal_record *r,
+    struct buf *out, char **cause)
 {
-	char *path = statedir_backup_path(dir, r->id), *name = statedir_backup_name(r->id);
+	const char *shown;
+	/* statedir_open() opens the state directory and backups/ together. */
+	int dfd = held_dir(s, dir, &shown) >= 0 ? s->backupsfd : -1;
+	char *path = statedir_backup_path(shown, r->id), *name = statedir_backup_name(r->id);
 	char hex[65];
 	int rc = -1, got;
 
-	/* By path (the callers hold no state directory), but never through
-	 * a link put in the place of the backup. */
-	got = read_at(-1, name, path, ATOMICFILE_MAX_BYTES, out, cause);
+	/* Relative to the backups directory held, else by path; either way
+	 * never through a link put in the place of the backup. */
+	got = read_at(dfd, name, path, ATOMICFILE_MAX_BYTES, out, cause);
 	if (got > 0)
 		set_error(cause, "the backup of change %ld is gone (only the newest "
 		    "keep_backups are kept)", r->id);
@@ -1278,6 +1282,12 @@ out:
 	free(name);
 	free(path);
 	return rc;
+}
+
+int
+journal_load_backup(const char *dir, const struct journal_record *r, struct buf *out, char **cause)
+{
+	return journal_load_backup_held(NULL, dir, r, out, cause);
 }
 
 void

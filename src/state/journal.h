@@ -206,9 +206,18 @@ int state_purge(const char *dir, int timeout, struct state_purged *done, char **
 int state_backup_kept(const char *dir, long id);
 
 /* Load the backup of a record, checking it still has the recorded hash. A
- * link in the backup's place is refused, never followed. */
+ * link in the backup's place is refused, never followed, and so is anything
+ * but a regular file. By path: for commands that hold no state directory
+ * (a dry run, a plan). */
 int journal_load_backup(const char *dir, const struct journal_record *r,
     struct buf *out, char **cause);
+/* journal_load_backup() of the state directory s holds (state_open),
+ * relative to its backups descriptor, so a directory on its path swapped
+ * since the lock was taken cannot show another file as the backup; when s
+ * is NULL or holds none (Windows, where the held state is paths), of dir
+ * by path. */
+int journal_load_backup_held(const struct state *s, const char *dir,
+    const struct journal_record *r, struct buf *out, char **cause);
 
 /* "2026-11-25T21:12:01Z" */
 void journal_format_time(long long t, char out[32]);

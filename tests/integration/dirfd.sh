@@ -175,6 +175,52 @@ purge_swapped flock@2
     fail "the backups held were not deleted:" $(ls -A "$T/s/backups.moved")
 expect_err "cannot remove '$T/s/state/backups'" || true
 
+# Rollback reads the journal and the backup it restores through the state
+# directory held, not by path: the state directory's parent swapped, just
+# before the lock is taken (the directory is open by then), for a link to a
+# root-owned directory whose state directory has a decoy journal and
+# backup (changes of its own to the same hosts file, the last one's backup
+# holding a block "decoyws"). The decoy's bytes never reach the hosts
+# file: the real backup lands (exit 0), or the run fails with the file as
+# it was.
+rm -rf "$T/a/etc" "$T/a/moved" "$T/s" "$T/s.moved" "$T/s2"
+mkdir "$T/a/etc"
+cp "$T/orig" "$T/a/etc/etchosts"
+for name in decoyws myws; do
+	run "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s2/state" \
+	    apply --name "$name" --from-json "$NIC"
+	expect_rc 0 "the decoy's change ($name)" || true
+done
+cp "$T/orig" "$T/a/etc/etchosts"
+run "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s/state" \
+    apply --name myws --from-json "$NIC"
+expect_rc 0 "apply before the rollback" || true
+cp "$T/a/etc/etchosts" "$T/applied"
+cp -a "$T/s" "$T/s.saved"
+for how in "" --whole-file; do
+	rm -rf "$T/s" "$T/s.moved"
+	cp -a "$T/s.saved" "$T/s"
+	cp "$T/applied" "$T/a/etc/etchosts"
+	run env LD_PRELOAD="$INJECT_LIB" INJECT_SWAP_STEPS=flock \
+	    INJECT_SWAP_MATCH="$T/s/state/lock" INJECT_SWAP_DIR="$T/s" \
+	    INJECT_SWAP_AWAY="$T/s.moved" INJECT_SWAP_LINK="$T/s2" \
+	    "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s/state" \
+	    rollback $how
+	[ -L "$T/s" ] && [ -d "$T/s.moved" ] ||
+	    fail "rollback $how: the preload library did not swap the state directory's parent (exit $rc: $(cat "$T/err"))"
+	if grep -q "decoyws" "$T/a/etc/etchosts"; then
+		fail "rollback $how: the decoy backup behind the link was written (exit $rc)"
+	elif [ "$rc" -eq 0 ]; then
+		same "$T/orig" "$T/a/etc/etchosts" "rollback $how: the real backup restored" || true
+	else
+		same "$T/applied" "$T/a/etc/etchosts" "rollback $how: exit $rc, file untouched" || true
+	fi
+	# The rollback is recorded where the journal was read.
+	[ "$(wc -l < "$T/s2/state/journal")" -eq 2 ] && pass ||
+	    fail "rollback $how: a record was added to the decoy journal"
+done
+rm -rf "$T/s.saved"
+
 # Held, not read: a user who may search the hosts file's directory but not
 # list it (mode 0711) can still run status on the file in it.
 if command -v runuser >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then

@@ -41,7 +41,7 @@ struct compute_arg {
 };
 
 static int
-compute(const struct hostsfile *hf, const char *real_path, const char *state_dir,
+compute(const struct hostsfile *hf, const char *real_path, const struct state *st,
     struct hosts_out *out, void *varg, char **cause)
 {
 	struct compute_arg *arg = varg;
@@ -49,7 +49,7 @@ compute(const struct hostsfile *hf, const char *real_path, const char *state_dir
 	(void)hf;
 	(void)cause;
 	arg->calls++;
-	arg->had_state_dir = state_dir != NULL;
+	arg->had_state_dir = st != NULL;
 	if (arg->sabotage) {
 		/* After the file was read and before it is replaced: rename(2)
 		 * cannot put a file over a directory, so the replacement fails

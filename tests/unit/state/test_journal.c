@@ -523,6 +523,78 @@ test_state_reads_held(void)
 	free(cause);
 }
 
+/* rollback's read of a backup under the lock: relative to the backups
+ * directory held, so the state directory swapped for a link to another
+ * (with a decoy backup of the same id) after state_open shows the real
+ * backup, where the read by path gets the decoy; a link or a directory in
+ * the backup's place is refused; without a state held, by path. */
+static void
+test_backup_held(void)
+{
+	struct state s;
+	struct journal j;
+	struct buf b = BUF_INIT;
+	char *dir = make_tempdir(), *cause = NULL, *gone, *other, *p, *backup, *moved;
+
+	gone = xasprintf("%s.gone", dir);
+	other = xasprintf("%s.other", dir);
+	backup = statedir_backup_path(gone, 1);
+	moved = xasprintf("%s.real", backup);
+	state_init(&s);
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, other, &cause), 0);
+	state_close(&s);
+	p = statedir_backup_path(other, 1);
+	unit_write_file(p, "decoy\n");
+	free(p);
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(state_lock(&s, 1, &cause), 0);
+	record(&s, "apply", "a\n", "b\n", "-", 1);
+	CU_ASSERT_EQUAL_FATAL(journal_read_held(&s, dir, &j, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(j.n, 1);
+	CU_ASSERT_EQUAL_FATAL(rename(dir, gone), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink(other, dir), 0);
+
+	/* the swapped directory is not followed: the held backup is read */
+	CU_ASSERT_EQUAL(journal_load_backup_held(&s, dir, &j.v[0], &b, &cause), 0);
+	CU_ASSERT(b.len == 2 && memcmp(b.data, "a\n", 2) == 0);
+	buf_release(&b);
+	/* by path, the decoy behind the link (which fails the hash) */
+	CU_ASSERT_NOT_EQUAL(journal_load_backup(dir, &j.v[0], &b, &cause), 0);
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "does not match") != NULL);
+	buf_release(&b);
+	free(cause);
+	cause = NULL;
+	CU_ASSERT_EQUAL(journal_load_backup_held(NULL, gone, &j.v[0], &b, &cause), 0);
+	buf_release(&b);
+
+	/* a link in the backup's place, in the directory held */
+	CU_ASSERT_EQUAL_FATAL(rename(backup, moved), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink(moved, backup), 0);
+	CU_ASSERT_NOT_EQUAL(journal_load_backup_held(&s, dir, &j.v[0], &b, &cause), 0);
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "symbolic link") != NULL);
+	buf_release(&b);
+	free(cause);
+	cause = NULL;
+	/* anything but a regular file */
+	CU_ASSERT_EQUAL_FATAL(unlink(backup), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(backup, 0700), 0);
+	CU_ASSERT_NOT_EQUAL(journal_load_backup_held(&s, dir, &j.v[0], &b, &cause), 0);
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "not a regular file") != NULL);
+	buf_release(&b);
+	CU_ASSERT_EQUAL(rmdir(backup), 0);
+
+	journal_release(&j);
+	state_close(&s);
+	CU_ASSERT_EQUAL(unlink(dir), 0);
+	remove_tree(dir);
+	free(dir);
+	free(gone);
+	free(other);
+	free(backup);
+	free(moved);
+	free(cause);
+}
+
 /* A link in the journal's or a backup's place (inside the state
  * directory, which amlhosts never puts there) is refused, not followed:
  * by path, as the commands that read without the lock do, and in the
@@ -857,6 +929,7 @@ static const struct unit_test journal_tests[] = {
 	{ "state_dir_held", test_state_dir_held },
 	{ "state_reads_held", test_state_reads_held },
 	{ "links_not_followed", test_links_not_followed },
+	{ "backup_held", test_backup_held },
 #endif
 	{ NULL, NULL }
 };
