@@ -1205,7 +1205,7 @@ emit_edited_kept(struct rewriter *rw, const char *p, size_t n, const char *eol,
 }
 
 /*
- * Line i is disabled (plen bytes of prefix) for t, a target this rewrite
+ * Line i is disabled, behind one prefix, for t, a target this rewrite
  * leaves alone; p, n is the line behind the prefix. Where a change frees a
  * name of it (one a block of the file as read manages and no block does
  * now: a removed block's, or one a changed block no longer lists), that
