@@ -907,6 +907,7 @@ struct rewriter {
 	struct buf scratch; /* a kept line as amlhosts would write it */
 	size_t keep_kept; /* index + 1 of an edited kept line still to come */
 	int keep_strip; /* it loses its mark (its target is removed) */
+	size_t drop_kept; /* index + 1 of a kept line written anew above it */
 	int added_eol; /* the last line, which had none, got a line ending */
 	/* A kept line ends the output without a line ending: the one a block
 	 * appended after it adds, that of the line above it (kept_edited()
@@ -1025,22 +1026,56 @@ emit_kept_line(struct rewriter *rw, struct buf *out, const char *p, const char *
 }
 
 /*
+ * Write line p disabled for target, its fields in rw->tok matched against
+ * the new names (rw->set), with a kept line below it when kept names no
+ * block manages remain. A last line without a line ending that needs a
+ * kept line below it gets a line ending (the kept line starts a line of
+ * its own), but the kept line gets none: the file still ends without a
+ * final newline, and the kept line, last, says so (see ends_without_eol()).
+ * kept_noeol: the kept line this one replaces was such a last line.
+ */
+static void
+disable_line(struct rewriter *rw, const char *p, size_t n, const char *eol, size_t eollen,
+    const char *target, size_t tlen, size_t kept, int kept_noeol)
+{
+	const char *keol = eol;
+	size_t keollen = kept_noeol ? 0 : eollen;
+
+	flush_span(rw);
+	if (kept > 0 && eollen == 0) {
+		/* After a lone CR, CR LF whatever the file's style, as where a
+		 * block is appended: finish_eol() takes back two bytes where a
+		 * CR precedes the LF, and the CR is the user's. */
+		eol = n > 0 && p[n - 1] == '\r' ? "\r\n" : rw->nl;
+		eollen = strlen(eol);
+	}
+	if (kept > 0 && keollen == 0) {
+		rw->tail_eol = eol;
+		rw->tail_eollen = eollen;
+	}
+	buf_puts(rw->out, HOSTS_DISABLED_PREFIX);
+	buf_append(rw->out, target, tlen);
+	buf_puts(rw->out, "# ");
+	buf_append(rw->out, p, n);
+	buf_append(rw->out, eol, eollen);
+	if (kept > 0)
+		emit_kept_line(rw, rw->out, p, target, tlen, keol, keollen);
+}
+
+/*
  * A live line (or one just restored): disable it if it maps a name a block
  * manages. The target named in the prefix is the first applied one that
  * manages a name of the line, so that re-applying the same change gives
  * the same bytes; a restored line that only maps names of blocks that stay
  * is disabled for them, as it would have been had it been live when they
- * were applied. A last line without a line ending that needs a kept line
- * below it gets a line ending (the kept line starts a line of its own),
- * but the kept line gets none: the file still ends without a final
- * newline, and the kept line, last, says so (see ends_without_eol()).
+ * were applied.
  */
 static void
 check_line(struct rewriter *rw, const char *p, size_t n, const char *eol, size_t eollen,
     int restored)
 {
-	const char *target = NULL, *keol = eol;
-	size_t k, kept = 0, keollen = eollen;
+	const char *target = NULL;
+	size_t k, kept = 0;
 
 	if (!tokenize_live(rw, p, n))
 		goto verbatim;
@@ -1056,21 +1091,7 @@ check_line(struct rewriter *rw, const char *p, size_t n, const char *eol, size_t
 			target = rw->tok[k].m->target;
 	if (target == NULL)
 		goto verbatim;
-	flush_span(rw);
-	if (kept > 0 && eollen == 0) {
-		/* After a lone CR, CR LF whatever the file's style, as where a
-		 * block is appended: finish_eol() takes back two bytes where a
-		 * CR precedes the LF, and the CR is the user's. */
-		eol = n > 0 && p[n - 1] == '\r' ? "\r\n" : rw->nl;
-		eollen = strlen(eol);
-		rw->tail_eol = eol;
-		rw->tail_eollen = eollen;
-	}
-	buf_printf(rw->out, "%s%s# ", HOSTS_DISABLED_PREFIX, target);
-	buf_append(rw->out, p, n);
-	buf_append(rw->out, eol, eollen);
-	if (kept > 0)
-		emit_kept_line(rw, rw->out, p, target, strlen(target), keol, keollen);
+	disable_line(rw, p, n, eol, eollen, target, strlen(target), kept, 0);
 	return;
 verbatim:
 	emit_orig(rw, p, n);
@@ -1086,6 +1107,27 @@ hosts_kept_edits_clear(struct hosts_kept_edits *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* Is line i + 1 a kept line of target t: 1, as amlhosts wrote it; 2,
+ * disabled since for another target (behind "#amlhosts:<other># ")? */
+static int
+kept_below(const struct rewriter *rw, size_t i, const char *t, size_t tlen)
+{
+	const char *k, *kt, *dt;
+	size_t kn, klen, plen, dlen;
+	int r = 1;
+
+	if (i + 1 >= rw->hf->nlines)
+		return 0;
+	k = line_text(rw->hf, i + 1, &kn);
+	while ((plen = disabled_prefix(k, kn, &dt, &dlen)) > 0) {
+		k += plen;
+		kn -= plen;
+		r = 2;
+	}
+	kt = kept_target(k, kn, &klen);
+	return kt != NULL && klen == tlen && memcmp(kt, t, tlen) == 0 ? r : 0;
+}
+
 /*
  * Line i is disabled for target t (p, n: the original line, eol its
  * ending). Is line i + 1 its kept line, edited by hand? Judged against the
@@ -1098,15 +1140,12 @@ static int
 kept_edited(struct rewriter *rw, size_t i, const char *p, size_t n, const char *t,
     size_t tlen, const char *eol, size_t eollen)
 {
-	const char *k, *kt;
-	size_t kn, klen, j, kept = 0;
+	const char *k;
+	size_t kn, j, kept = 0;
 
-	if (i + 1 >= rw->hf->nlines)
+	if (kept_below(rw, i, t, tlen) != 1)
 		return 0;
 	k = line_text(rw->hf, i + 1, &kn);
-	kt = kept_target(k, kn, &klen);
-	if (kt == NULL || klen != tlen || memcmp(kt, t, tlen) != 0)
-		return 0;
 	/* Without the target's block (deleted by hand) its names are unknown:
 	 * the kept line is taken as amlhosts wrote it, as before. */
 	if (find_block_n(rw->hf, t, tlen) < 0)
@@ -1165,6 +1204,55 @@ emit_edited_kept(struct rewriter *rw, const char *p, size_t n, const char *eol,
 		check_line(rw, p, end, eol, eollen, 1);
 }
 
+/*
+ * Line i is disabled, behind one prefix, for t, a target this rewrite
+ * leaves alone; p, n is the line behind the prefix. Where a change frees a
+ * name of it (one a block of the file as read manages and no block does
+ * now: a removed block's, or one a changed block no longer lists), that
+ * name must come alive again, on the line's kept line, as if the line had
+ * been disabled with the names managed now: the kept line below it is
+ * dropped and written anew, or one is written where amlhosts wrote none,
+ * the disabled line itself staying as it is (its line ending added where
+ * it is last without one and now gets a kept line, as check_line() does).
+ * Without this the freed name stayed disabled, and the kept line, no
+ * longer what amlhosts writes for that line, was later taken for one
+ * edited by hand. A kept line edited by hand (kept_edited(), judged
+ * against the file as read), a missing kept line where amlhosts wrote one,
+ * or one itself disabled for another target (whose own change rewrites
+ * it) is left as it is. 1: line i written (and line i + 1 to be dropped).
+ */
+static int
+refresh_kept(struct rewriter *rw, size_t i, const char *p, size_t n, const char *t,
+    size_t tlen, const char *eol, size_t eollen)
+{
+	const struct managed *was;
+	size_t j, freed = 0, kept = 0, waskept = 0;
+	int below;
+
+	if (rw->nchanges == 0 || find_block_n(rw->hf, t, tlen) < 0)
+		return 0;
+	below = kept_below(rw, i, t, tlen);
+	if (below == 2 || (below && kept_edited(rw, i, p, n, t, tlen, eol, eollen)))
+		return 0;
+	if (!tokenize_live(rw, p, n))
+		return 0;
+	for (j = 1; j < rw->ntok; j++) {
+		was = nameset_find(&rw->old, p + rw->tok[j].off, rw->tok[j].len);
+		rw->tok[j].m = nameset_find(&rw->set, p + rw->tok[j].off, rw->tok[j].len);
+		waskept += was == NULL;
+		kept += rw->tok[j].m == NULL;
+		freed += was != NULL && rw->tok[j].m == NULL;
+	}
+	if (freed == 0 || (!below && waskept > 0))
+		return 0;
+	if (below)
+		rw->drop_kept = i + 2;
+	/* The prefix disabled_prefix() accepted is the one written. */
+	disable_line(rw, p, n, eol, eollen, t, tlen, kept,
+	    below && rw->hf->lines[i + 1].eol == 0);
+	return 1;
+}
+
 static void
 rewrite_line(struct rewriter *rw, size_t i, int restore_all)
 {
@@ -1179,6 +1267,10 @@ rewrite_line(struct rewriter *rw, size_t i, int restore_all)
 	if (rw->keep_kept == i + 1) {
 		rw->keep_kept = 0;
 		emit_edited_kept(rw, p, n, eol, eollen, restore_all);
+		return;
+	}
+	if (rw->drop_kept == i + 1) {
+		rw->drop_kept = 0;
 		return;
 	}
 	q = p;
@@ -1211,13 +1303,20 @@ rewrite_line(struct rewriter *rw, size_t i, int restore_all)
 		}
 		return;
 	}
-	if (kt != NULL && change_index(rw, kt, klen) >= 0)
+	if (kt != NULL && change_index(rw, kt, klen) >= 0) {
+		/* A kept line of a changed target goes; if it was disabled for
+		 * a target left alone, the kept line amlhosts wrote below it
+		 * for that one came from it and goes with it. */
+		if (depth == 1 && ci < 0 && kept_below(rw, i, t0, t0len) == 1 &&
+		    !kept_edited(rw, i, q, m, t0, t0len, eol, eollen))
+			rw->drop_kept = i + 2;
 		return;
+	}
 	if (depth == 0)
 		check_line(rw, p, n, eol, eollen, 0);
 	else if (ci >= 0)
 		check_line(rw, p + plen0, n - plen0, eol, eollen, 1);
-	else
+	else if (depth > 1 || !refresh_kept(rw, i, q, m, t0, t0len, eol, eollen))
 		emit_orig(rw, p, n + eollen);
 }
 

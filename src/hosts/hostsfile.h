@@ -18,6 +18,14 @@
  *   <ip>\t<name> <name>\t#amlhosts-kept:<target>
  *
  * Removing a block restores disabled lines exactly and drops the kept lines.
+ * A line disabled for another target that also mapped a name the rewrite
+ * frees (of a removed block, or one a changed block no longer lists) keeps
+ * its prefix, and its kept line is written anew with the names managed now,
+ * so the freed name is alive again and the kept line stays what amlhosts
+ * would write (later runs must not take it for one edited by hand): e.g.
+ * "10.9.9.9 a.example b.example alias" disabled for A with kept line
+ * "10.9.9.9\talias\t#amlhosts-kept:A" (A and B applied in one run) gets
+ * "10.9.9.9\tb.example alias\t#amlhosts-kept:A" when B is removed.
  * A kept line edited by hand (its bytes are not what amlhosts would write
  * for the disabled line above it) is never regenerated: see
  * hostsfile_rewrite().
@@ -136,6 +144,22 @@ void hostsfile_render_block(const char *target, const struct entry_list *entries
  * A restored line that maps a name of a block that stays is disabled for
  * that block: removing one block never brings back a line that shadows
  * another.
+ *
+ * A line disabled for a target no change names, whose names include one
+ * this rewrite frees (managed by a block of the file as read, by none
+ * after it), keeps its disabled line and gets its kept line written anew
+ * for the names managed now: the old kept line, when amlhosts wrote it
+ * (judged against the file as read, as below), is dropped; where amlhosts
+ * wrote none (every other name was managed), one is added, a last line
+ * without a line ending getting one as when it was disabled. Left as it
+ * is: a kept line edited by hand, a kept line amlhosts wrote but that is
+ * gone, one since disabled for another target (that target's own change
+ * rewrites it), a line behind two prefixes, or a target whose block is
+ * not in the file. A kept line dropped because its target is changed
+ * takes along the kept line amlhosts wrote below it for the target it was
+ * disabled for since (it came from the dropped line). So applying A and B
+ * and then removing them, or uninstalling, in any order gives back the
+ * original bytes, and no kept line amlhosts wrote is ever reported edited.
  *
  * A name mapped to one address in one block and another in a block that
  * stays is an error. Blocks must name valid targets.

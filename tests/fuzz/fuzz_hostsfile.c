@@ -9,7 +9,9 @@
  * A file amlhosts has not touched (no block, no "#amlhosts" anywhere), as
  * it is or behind an empty block: apply, apply of other names after it,
  * remove and uninstall give back its exact bytes (issue 11: a last line
- * without a line ending, disabled with a kept line below it).
+ * without a line ending, disabled with a kept line below it), and so do
+ * two targets applied together or one after the other and removed in any
+ * order (issue 11, "Kept lines"), no step listing an edited kept line.
  *
  * The fast path of an unchanged apply (hostsfile_apply_unchanged()) says
  * "unchanged" only where the full path, parse and rewrite, succeeds, lists
@@ -242,22 +244,84 @@ fast_path(const char *p, size_t n, int crlf, const struct entry_list *both,
 	buf_release(&joined);
 }
 
-/* One rewrite of p[0..n) that must succeed: target "fz" applied (entries)
- * or removed (NULL), or uninstall (all). */
+/* One rewrite of p[0..n) that must succeed and, every kept line being
+ * amlhosts' own (the files this is called on had no "#amlhosts" before
+ * amlhosts wrote them), list no edited kept line. */
+static void
+rewrite_changes(const char *p, size_t n, const struct block_change *ch, size_t nch, int all,
+    struct buf *out)
+{
+	struct hostsfile hf;
+	struct hosts_kept_edits ed = HOSTS_KEPT_EDITS_INIT;
+
+	out->len = 0;
+	if (hostsfile_parse(&hf, p, n, NULL) != 0)
+		abort();
+	if (hostsfile_rewrite(&hf, ch, nch, all, out, &ed, NULL) != 0 || ed.n != 0)
+		abort();
+	hostsfile_release(&hf);
+}
+
+/* Target "fz" applied (entries) or removed (NULL), or uninstall (all). */
 static void
 rewrite_must(const char *p, size_t n, const struct entry_list *entries, int all,
     struct buf *out)
 {
-	struct hostsfile hf;
 	struct block_change ch = { "fz", NULL };
 
 	ch.entries = entries;
-	out->len = 0;
-	if (hostsfile_parse(&hf, p, n, NULL) != 0)
+	rewrite_changes(p, n, &ch, 1, all, out);
+}
+
+/* Does out hold want[0..wlen)? */
+static void
+must_equal(const struct buf *out, const char *want, size_t wlen)
+{
+	if (out->len != wlen || memcmp(out->data, want, wlen) != 0)
 		abort();
-	if (hostsfile_rewrite(&hf, &ch, 1, all, out, NULL, NULL) != 0)
-		abort();
-	hostsfile_release(&hf);
+}
+
+/*
+ * Two targets, "fz" (x) and "fy" (y), a name each, maybe on one line with
+ * names no block manages (issue 11, "Kept lines"): applied together or one
+ * after the other, then uninstalled, removed both at once, or one after
+ * the other in either order (with an uninstall after the first): every
+ * step lists no edited kept line, and the end is want, exactly.
+ */
+static void
+check_two(const char *p, size_t n, const struct entry_list *x, const struct entry_list *y,
+    const char *want, size_t wlen)
+{
+	struct block_change ch[2] = { { "fz", NULL }, { "fy", NULL } };
+	struct block_change rm[2] = { { "fz", NULL }, { "fy", NULL } };
+	struct buf a = BUF_INIT, b = BUF_INIT, c = BUF_INIT;
+	int how, gone;
+
+	ch[0].entries = x;
+	ch[1].entries = y;
+	for (how = 0; how < 3; how++) {
+		/* how 2: both in one run; 0, 1: that one first */
+		if (how == 2)
+			rewrite_changes(p, n, ch, 2, 0, &a);
+		else {
+			rewrite_changes(p, n, &ch[how], 1, 0, &b);
+			rewrite_changes(b.data, b.len, &ch[!how], 1, 0, &a);
+		}
+		rewrite_changes(a.data, a.len, NULL, 0, 1, &b);
+		must_equal(&b, want, wlen);
+		rewrite_changes(a.data, a.len, rm, 2, 0, &b);
+		must_equal(&b, want, wlen);
+		for (gone = 0; gone < 2; gone++) {
+			rewrite_changes(a.data, a.len, &rm[gone], 1, 0, &b);
+			rewrite_changes(b.data, b.len, &rm[!gone], 1, 0, &c);
+			must_equal(&c, want, wlen);
+			rewrite_changes(b.data, b.len, NULL, 0, 1, &c);
+			must_equal(&c, want, wlen);
+		}
+	}
+	buf_release(&a);
+	buf_release(&b);
+	buf_release(&c);
 }
 
 /* Do removing "fz" from p[0..n), and uninstalling, give back want? */
@@ -269,8 +333,7 @@ check_undo(const char *p, size_t n, const char *want, size_t wlen)
 
 	for (all = 0; all < 2; all++) {
 		rewrite_must(p, n, NULL, all, &back);
-		if (back.len != wlen || memcmp(back.data, want, wlen) != 0)
-			abort();
+		must_equal(&back, want, wlen);
 	}
 	buf_release(&back);
 }
@@ -280,7 +343,7 @@ check_undo(const char *p, size_t n, const char *want, size_t wlen)
  * its BOM), which the apply then fills where it stands. */
 static void
 check_untouched(const struct hostsfile *hf, const struct entry_list *both,
-    const struct entry_list *x)
+    const struct entry_list *x, const struct entry_list *y)
 {
 	struct buf in = BUF_INIT, a = BUF_INIT, b = BUF_INIT;
 	const char *nl = hf->crlf ? "\r\n" : "\n";
@@ -301,6 +364,7 @@ check_untouched(const struct hostsfile *hf, const struct entry_list *both,
 		check_undo(a.data, a.len, hf->data, hf->len);
 		rewrite_must(a.data, a.len, x, 0, &b);
 		check_undo(b.data, b.len, hf->data, hf->len);
+		check_two(in.data, in.len, x, y, hf->data, hf->len);
 	}
 	buf_release(&in);
 	buf_release(&a);
@@ -335,7 +399,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		entry_list_add(&x, NAME_X, &a);
 		entry_list_add(&y, NAME_Y, &a);
 		fast_path((const char *)data, size, hf.crlf, &el, &x, &y);
-		check_untouched(&hf, &el, &x);
+		check_untouched(&hf, &el, &x, &y);
 		entry_list_release(&x);
 		entry_list_release(&y);
 	}

@@ -142,4 +142,55 @@ for nl in '\n' '\r\n'; do
 done
 pass
 
+# Two targets on one line (issue 11, "Kept lines"): applied in one run the
+# line is disabled for "a", its kept line holding only what no block
+# manages. Removing "b" brings b's name back alive on that kept line, and no
+# later step takes the kept line for one edited by hand; every order of
+# remove and uninstall gives back the exact bytes, with and without a final
+# newline, LF and CRLF.
+BLOB=myws-blob.blob.core.windows.net FILE=myws-file.file.core.windows.net
+printf '{"amlhosts": 1, "entries": [{"target": "a", "fqdn": "%s", "ip": "10.1.0.9"}]}\n' \
+    "$BLOB" > "$T/a.json"
+printf '{"amlhosts": 1, "entries": [{"target": "b", "fqdn": "%s", "ip": "10.1.0.8"}]}\n' \
+    "$FILE" > "$T/b.json"
+printf '[workspace a]\njson_file = %s\n[workspace b]\njson_file = %s\n' \
+    "$T/a.json" "$T/b.json" > "$T/two.conf"
+two() {
+	run "$AMLHOSTS" -c "$T/two.conf" -H "$T/hosts" --state-dir "$STATE" "$@"
+	expect_rc 0 "$*"
+	! grep -q 'edited by hand' "$T/err" || fail "$*: a kept line amlhosts wrote taken as edited"
+}
+for end in '\n' '' '\r\n'; do
+	nl='\n'
+	[ "$end" != '\r\n' ] || nl='\r\n'
+	printf "127.0.0.1 localhost$nl"'10.9.9.9 %s %s alias'"$end" "$BLOB" "$FILE" > "$T/orig"
+	cp "$T/orig" "$T/hosts"
+	two apply
+	grep -q "^10\.9\.9\.9	alias	#amlhosts-kept:a" "$T/hosts" || fail "kept line of a"
+	two remove b
+	grep -q "^10\.9\.9\.9	$FILE alias	#amlhosts-kept:a" "$T/hosts" \
+	    || fail "removing b left its name disabled"
+	cp "$T/hosts" "$T/left"
+	two apply a
+	same "$T/left" "$T/hosts" "apply of a after removing b"
+	two remove a
+	same "$T/orig" "$T/hosts" "apply a+b, remove b, remove a"
+	for order in "a b" "b a" uninstall; do
+		two apply
+		if [ "$order" = uninstall ]; then two uninstall; else
+			# shellcheck disable=SC2086
+			set -- $order
+			two remove "$1"
+			two remove "$2"
+		fi
+		same "$T/orig" "$T/hosts" "apply a+b, then $order"
+	done
+	two apply b
+	two apply a
+	two remove b
+	two remove a
+	same "$T/orig" "$T/hosts" "apply b, apply a, remove b, remove a"
+done
+pass
+
 finish

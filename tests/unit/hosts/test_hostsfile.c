@@ -1096,70 +1096,118 @@ test_no_eol_roundtrip(void)
 }
 
 /*
- * Two targets on one last line without a line ending: applied together or
- * one after the other, removed in either order or uninstalled, the line
- * comes back exactly; with the blocks appended after it (the second one
- * appended after the kept line that now ends the file marks its END line)
- * or already in the file before it.
+ * Two targets on one line (issue 11, "Kept lines"): applied together or
+ * one after the other (either first), then removed in either order, both
+ * at once, or uninstalled, with one removal and then an uninstall: no step
+ * reports a kept line amlhosts wrote as edited, the end gives back the
+ * exact bytes, and removing one target leaves the file as applying the
+ * other alone would have (its names live again on the kept line, no line
+ * still disabled for it). Lines with and without names no block manages,
+ * the last with and without a line ending, LF and CRLF, the blocks
+ * appended after the lines or already in the file before them.
  */
+#define TWO_BODY(nl) "a" nl "10.9.9.9 " API " " CERT " alias" nl "10.9.9.8 " CERT " " API
+#define TWO_BODY2(nl) "10.9.9.8 " API " " CERT nl "10.9.9.9 " CERT " alias " API
+#define TWO_BLOCKS(nl) \
+	"# BEGIN amlhosts myws" nl "# END amlhosts myws" nl \
+	"# BEGIN amlhosts other" nl "# END amlhosts other" nl
+
+static const char *const two_texts[] = {
+	TWO_BODY("\n"), TWO_BODY("\n") "\n", TWO_BODY("\r\n"), TWO_BODY("\r\n") "\r\n",
+	TWO_BODY2("\n"), TWO_BODY2("\n") "\n", TWO_BODY2("\r\n") "\r\n",
+	TWO_BODY("\n") " extra", /* last line with no managed name */
+	BOM TWO_BODY("\r\n"),
+	TWO_BLOCKS("\n") TWO_BODY("\n"), TWO_BLOCKS("\n") TWO_BODY("\n") "\n",
+	TWO_BLOCKS("\r\n") TWO_BODY2("\r\n") "\r\n",
+};
+
+/* rewrite() that must succeed and report no edited kept line. */
 static void
-test_no_eol_two_targets(void)
+two_step(const char *text, size_t len, const struct block_change *ch, size_t n, int all,
+    struct buf *out)
 {
-#define TWO_LINE "a\n10.9.9.9 " API " " CERT " alias"
-	static const char *const texts[2] = {
-		TWO_LINE,
-		NOEOL_EMPTY("\n") "# BEGIN amlhosts other\n# END amlhosts other\n" TWO_LINE,
-	};
+	char *cause = NULL;
+
+	if (rewrite(text, len, ch, n, all, out, &cause) != 0) {
+		fprintf(stderr, "\nrewrite failed: %s\n", cause);
+		free(cause);
+		CU_FAIL_FATAL("rewrite failed");
+	}
+	if (edited.n != 0)
+		show("kept line reported edited in", text, len);
+	CU_ASSERT_EQUAL(edited.n, 0);
+}
+
+static void
+test_two_targets_kept(void)
+{
 	static const char *const names[2] = { "myws", "other" };
 	struct entry_list l[2];
-	struct block_change both[2];
-	struct buf out = BUF_INIT, step = BUF_INIT, back = BUF_INIT;
-	char *cause = NULL;
-	const char *text;
-	size_t t, len, want = strlen(TWO_LINE);
-	int first;
+	struct block_change ch[2], rm[2];
+	struct buf out = BUF_INIT, step = BUF_INIT, back = BUF_INIT, alone = BUF_INIT;
+	const char *text, *orig;
+	size_t t, len, olen, k;
+	int how, gone, blocks;
 
 	list_of(&l[0], "10.1.0.5", API, NULL);
 	list_of(&l[1], "10.1.0.6", CERT, NULL);
-	both[0].target = names[0];
-	both[0].entries = &l[0];
-	both[1].target = names[1];
-	both[1].entries = &l[1];
-	for (t = 0; t < 2; t++)
-		for (first = 0; first < 3; first++) {
-			text = texts[t];
+	for (k = 0; k < 2; k++) {
+		ch[k].target = rm[k].target = names[k];
+		ch[k].entries = &l[k];
+		rm[k].entries = NULL;
+	}
+	for (t = 0; t < sizeof two_texts / sizeof two_texts[0]; t++)
+		for (how = 0; how < 3; how++) {
+			text = two_texts[t];
 			len = strlen(text);
-			if (first == 2) {
-				CU_ASSERT_EQUAL_FATAL(rewrite(text, len, both, 2, 0, &out, &cause), 0);
+			/* what remove and uninstall give back: the text without
+			 * the empty blocks it had */
+			orig = strstr(text, "# END amlhosts other");
+			blocks = orig != NULL;
+			orig = blocks ? strchr(orig, '\n') + 1 : text;
+			olen = len - (size_t)(orig - text);
+			/* how 2: both in one run; 0, 1: that one first */
+			if (how == 2) {
+				two_step(text, len, ch, 2, 0, &out);
 			} else {
-				rewrite1(text, len, names[first], &l[first], &step);
-				rewrite1(step.data, step.len, names[!first], &l[!first], &out);
+				two_step(text, len, &ch[how], 1, 0, &step);
+				two_step(step.data, step.len, &ch[!how], 1, 0, &out);
 			}
-			if (t == 0)
-				CU_ASSERT_PTR_NOT_NULL(strstr(out.data, "\t" HOSTS_NOEOL_MARK "\n"));
-			restore_all(out.data, out.len, &back);
-			ASSERT_BYTES(back.data, back.len, TWO_LINE, want);
-			rewrite1(out.data, out.len, "myws", NULL, &step);
-			rewrite1(step.data, step.len, "other", NULL, &back);
-			ASSERT_BYTES(back.data, back.len, TWO_LINE, want);
-			/* Not after one apply of both: removing "other" leaves
-			 * the line disabled for "myws" with its kept line as it
-			 * was, and "myws" then takes that kept line for an
-			 * edited one (the same with a final newline: another
-			 * matter than this one's). */
-			if (first == 2)
-				continue;
-			rewrite1(out.data, out.len, "other", NULL, &step);
-			rewrite1(step.data, step.len, "myws", NULL, &back);
-			ASSERT_BYTES(back.data, back.len, TWO_LINE, want);
+			CU_ASSERT_PTR_NOT_NULL(strstr(out.data, "#amlhosts:"));
+			/* the last step again: the same bytes (both applied at
+			 * once to a file of one after the other converges to
+			 * the first shape instead: test_two_targets) */
+			two_step(out.data, out.len, how == 2 ? ch : &ch[!how], how == 2 ? 2 : 1, 0,
+			    &back);
+			ASSERT_BYTES(back.data, back.len, out.data, out.len);
+			two_step(out.data, out.len, NULL, 0, 1, &back);
+			ASSERT_BYTES(back.data, back.len, orig, olen);
+			two_step(out.data, out.len, rm, 2, 0, &back);
+			ASSERT_BYTES(back.data, back.len, orig, olen);
+			for (gone = 0; gone < 2; gone++) {
+				two_step(out.data, out.len, &rm[gone], 1, 0, &step);
+				CU_ASSERT_PTR_NULL(strstr(step.data, gone ? "#amlhosts:other#" :
+				    "#amlhosts:myws#"));
+				if (!blocks) {
+					two_step(text, len, &ch[!gone], 1, 0, &alone);
+					ASSERT_BYTES(step.data, step.len, alone.data, alone.len);
+				}
+				/* and the one left applied again: nothing changes */
+				two_step(step.data, step.len, &ch[!gone], 1, 0, &back);
+				ASSERT_BYTES(back.data, back.len, step.data, step.len);
+				two_step(step.data, step.len, &rm[!gone], 1, 0, &back);
+				ASSERT_BYTES(back.data, back.len, orig, olen);
+				two_step(step.data, step.len, NULL, 0, 1, &back);
+				ASSERT_BYTES(back.data, back.len, orig, olen);
+			}
 		}
 	buf_release(&out);
 	buf_release(&step);
 	buf_release(&back);
+	buf_release(&alone);
 	entry_list_release(&l[0]);
 	entry_list_release(&l[1]);
 	hosts_kept_edits_clear(&edited);
-#undef TWO_LINE
 }
 
 /*
@@ -1382,6 +1430,51 @@ test_kept_edited_remove(void)
 	entry_list_release(&l);
 	hosts_kept_edits_clear(&edited);
 #undef ORIG
+}
+
+/* A kept line of the target left alone that was edited by hand is not
+ * written anew when the other target is removed: it stays byte for byte
+ * (the freed name with it, disabled), and removing its own target later
+ * reports it and keeps it without its mark. */
+static void
+test_two_targets_kept_edited(void)
+{
+	static const char text[] = "a\n10.9.9.9 " API " " CERT " alias\n";
+	static const char kept[] = "10.9.9.9\talias\t#amlhosts-kept:myws\n";
+	static const char mine[] = "10.9.9.9\talias mine\t#amlhosts-kept:myws\n";
+	static const char back[] = "a\n10.9.9.9 " API " " CERT " alias\n"
+	    "10.9.9.9\talias mine\n";
+	struct entry_list l[2];
+	struct block_change ch[2];
+	struct buf out = BUF_INIT, ed = BUF_INIT, step = BUF_INIT, want = BUF_INIT;
+	char *cause = NULL;
+
+	list_of(&l[0], "10.1.0.5", API, NULL);
+	list_of(&l[1], "10.1.0.6", CERT, NULL);
+	ch[0].target = "myws";
+	ch[0].entries = &l[0];
+	ch[1].target = "other";
+	ch[1].entries = &l[1];
+	CU_ASSERT_EQUAL_FATAL(rewrite(text, sizeof text - 1, ch, 2, 0, &out, &cause), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(strstr(out.data, kept));
+	replaced(out.data, out.len, kept, mine, &ed);
+	rewrite1(ed.data, ed.len, "other", NULL, &step);
+	CU_ASSERT_EQUAL(edited.n, 0);
+	/* the same bytes up to the blocks: other's block gone, nothing else */
+	CU_ASSERT_PTR_NOT_NULL(strstr(step.data, "\n#amlhosts:myws# 10.9.9.9 " API " " CERT
+	    " alias\n" "10.9.9.9\talias mine\t#amlhosts-kept:myws\n# BEGIN amlhosts myws\n"));
+	CU_ASSERT_PTR_NULL(strstr(step.data, "amlhosts other"));
+	rewrite1(step.data, step.len, "myws", NULL, &want);
+	ASSERT_BYTES(want.data, want.len, back, sizeof back - 1);
+	assert_one_edit(3, "myws");
+	buf_release(&out);
+	buf_release(&ed);
+	buf_release(&step);
+	buf_release(&want);
+	entry_list_release(&l[0]);
+	entry_list_release(&l[1]);
+	hosts_kept_edits_clear(&edited);
+	free(cause);
 }
 
 /* Disabled lines of a target that is not being changed stay as they are;
@@ -1819,7 +1912,8 @@ static const struct unit_test rewrite_tests[] = {
 	{ "no line ending at end", test_no_eol_last_line },
 	{ "no line ending, disabled last line", test_no_eol_disabled_last },
 	{ "no line ending, every shape round-trips", test_no_eol_roundtrip },
-	{ "no line ending, two targets", test_no_eol_two_targets },
+	{ "two targets on one line, kept lines", test_two_targets_kept },
+	{ "two targets on one line, kept line edited", test_two_targets_kept_edited },
 	{ "no line ending, a file an older version wrote", test_no_eol_older_file },
 	{ "bom on line 0", test_bom_line0 },
 	{ "orphan disabled lines", test_orphan_disabled },
