@@ -1433,22 +1433,6 @@ finish_eol_out(struct hosts_out *out, size_t body, int noeol, int was_marked)
 }
 
 int
-hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes,
-    size_t nchanges, int restore_all, struct buf *out, struct hosts_kept_edits *edited,
-    char **cause)
-{
-	struct hosts_out o;
-	int rc;
-
-	hosts_out_init(&o);
-	rc = hostsfile_rewrite_out(hf, changes, nchanges, restore_all, &o, edited, cause);
-	if (rc == 0)
-		hosts_out_to_buf(&o, out);
-	hosts_out_release(&o);
-	return rc;
-}
-
-int
 hostsfile_rewrite_out(const struct hostsfile *hf, const struct block_change *changes,
     size_t nchanges, int restore_all, struct hosts_out *out, struct hosts_kept_edits *edited,
     char **cause)
@@ -1653,7 +1637,7 @@ block_is(const char *p, size_t n, const struct buf *want, int last)
 }
 
 /*
- * Read with hostsfile_rewrite() in mind, this is what makes its output the
+ * Read with hostsfile_rewrite_out() in mind, this is what makes its output the
  * input itself when no change removes a block:
  *  - no error: valid, distinct targets, no name at two addresses among
  *    them, a block structure hostsfile_parse() takes, and no other block
