@@ -1107,25 +1107,37 @@ hosts_kept_edits_clear(struct hosts_kept_edits *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* The target of a kept line as rewrite_line() reads the line: behind any
+ * disabled prefixes ("#amlhosts:<t># "), *prefixed telling if there were. */
+static const char *
+kept_target_behind(const char *p, size_t n, size_t *tlen, int *prefixed)
+{
+	const char *t;
+	size_t plen;
+
+	*prefixed = 0;
+	while ((plen = disabled_prefix(p, n, &t, tlen)) > 0) {
+		p += plen;
+		n -= plen;
+		*prefixed = 1;
+	}
+	return kept_target(p, n, tlen);
+}
+
 /* Is line i + 1 a kept line of target t: 1, as amlhosts wrote it; 2,
  * disabled since for another target (behind "#amlhosts:<other># ")? */
 static int
 kept_below(const struct rewriter *rw, size_t i, const char *t, size_t tlen)
 {
-	const char *k, *kt, *dt;
-	size_t kn, klen, plen, dlen;
-	int r = 1;
+	const char *k, *kt;
+	size_t kn, klen;
+	int prefixed;
 
 	if (i + 1 >= rw->hf->nlines)
 		return 0;
 	k = line_text(rw->hf, i + 1, &kn);
-	while ((plen = disabled_prefix(k, kn, &dt, &dlen)) > 0) {
-		k += plen;
-		kn -= plen;
-		r = 2;
-	}
-	kt = kept_target(k, kn, &klen);
-	return kt != NULL && klen == tlen && memcmp(kt, t, tlen) == 0 ? r : 0;
+	kt = kept_target_behind(k, kn, &klen, &prefixed);
+	return kt != NULL && klen == tlen && memcmp(kt, t, tlen) == 0 ? 1 + prefixed : 0;
 }
 
 /*
@@ -1328,17 +1340,14 @@ static int
 kept_last(const struct hostsfile *hf, const char **eol, size_t *eollen)
 {
 	const struct hosts_line *above;
-	const char *p, *t;
-	size_t n, tlen, plen;
+	const char *p;
+	size_t n, tlen;
+	int prefixed;
 
 	if (hf->nlines < 2 || hf->lines[hf->nlines - 1].eol != 0)
 		return 0;
 	p = line_text(hf, hf->nlines - 1, &n);
-	while ((plen = disabled_prefix(p, n, &t, &tlen)) > 0) {
-		p += plen;
-		n -= plen;
-	}
-	if (kept_target(p, n, &tlen) == NULL)
+	if (kept_target_behind(p, n, &tlen, &prefixed) == NULL)
 		return 0;
 	above = &hf->lines[hf->nlines - 2];
 	*eol = hf->data + above->off + above->len - above->eol;
