@@ -201,10 +201,12 @@ void hosts_kept_edits_clear(struct hosts_kept_edits *l);
 
 /*
  * A rewrite's output without a rendered copy of the file: a list of
- * segments, in order, whose bytes concatenated are the new file. Unchanged runs of lines point into the bytes the
- * hostsfile was parsed from (borrowed: they must outlive the segments, as
- * they outlive the hostsfile); the lines amlhosts writes (blocks, disabled
- * and kept lines) live in side, a buffer the size of those lines only.
+ * segments, in order, whose bytes concatenated are the new file.
+ * Unchanged runs of lines point into the bytes the hostsfile was parsed
+ * from (borrowed: they must outlive the segments, as they outlive the
+ * hostsfile); the lines amlhosts writes (blocks, disabled and kept lines,
+ * and the file's last line, whose ending a rewrite may change) live in
+ * side, a buffer the size of those lines only.
  *
  *   struct hosts_out o;
  *   hosts_out_init(&o);
