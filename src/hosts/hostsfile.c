@@ -836,8 +836,7 @@ seg_bytes(const struct hosts_out *o, const struct hosts_seg *s)
 /*
  * Take the last line off o (from after the last line ending before its
  * final one, or from body) into tail, when o ends with a line ending: the
- * one line finish_eol() may rewrite, so that it works on a buffer as it
- * always did and only that line is ever copied.
+ * one line finish_eol() may rewrite, so that only that line is ever copied.
  */
 static void
 cut_last_line(struct hosts_out *o, size_t body, struct buf *tail)
@@ -1107,25 +1106,37 @@ hosts_kept_edits_clear(struct hosts_kept_edits *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* The target of a kept line as rewrite_line() reads the line: behind any
+ * disabled prefixes ("#amlhosts:<t># "), *prefixed telling if there were. */
+static const char *
+kept_target_behind(const char *p, size_t n, size_t *tlen, int *prefixed)
+{
+	const char *t;
+	size_t plen;
+
+	*prefixed = 0;
+	while ((plen = disabled_prefix(p, n, &t, tlen)) > 0) {
+		p += plen;
+		n -= plen;
+		*prefixed = 1;
+	}
+	return kept_target(p, n, tlen);
+}
+
 /* Is line i + 1 a kept line of target t: 1, as amlhosts wrote it; 2,
  * disabled since for another target (behind "#amlhosts:<other># ")? */
 static int
 kept_below(const struct rewriter *rw, size_t i, const char *t, size_t tlen)
 {
-	const char *k, *kt, *dt;
-	size_t kn, klen, plen, dlen;
-	int r = 1;
+	const char *k, *kt;
+	size_t kn, klen;
+	int prefixed;
 
 	if (i + 1 >= rw->hf->nlines)
 		return 0;
 	k = line_text(rw->hf, i + 1, &kn);
-	while ((plen = disabled_prefix(k, kn, &dt, &dlen)) > 0) {
-		k += plen;
-		kn -= plen;
-		r = 2;
-	}
-	kt = kept_target(k, kn, &klen);
-	return kt != NULL && klen == tlen && memcmp(kt, t, tlen) == 0 ? r : 0;
+	kt = kept_target_behind(k, kn, &klen, &prefixed);
+	return kt != NULL && klen == tlen && memcmp(kt, t, tlen) == 0 ? 1 + prefixed : 0;
 }
 
 /*
@@ -1328,17 +1339,14 @@ static int
 kept_last(const struct hostsfile *hf, const char **eol, size_t *eollen)
 {
 	const struct hosts_line *above;
-	const char *p, *t;
-	size_t n, tlen, plen;
+	const char *p;
+	size_t n, tlen;
+	int prefixed;
 
 	if (hf->nlines < 2 || hf->lines[hf->nlines - 1].eol != 0)
 		return 0;
 	p = line_text(hf, hf->nlines - 1, &n);
-	while ((plen = disabled_prefix(p, n, &t, &tlen)) > 0) {
-		p += plen;
-		n -= plen;
-	}
-	if (kept_target(p, n, &tlen) == NULL)
+	if (kept_target_behind(p, n, &tlen, &prefixed) == NULL)
 		return 0;
 	above = &hf->lines[hf->nlines - 2];
 	*eol = hf->data + above->off + above->len - above->eol;
@@ -1389,63 +1397,35 @@ ends_without_eol(const struct hostsfile *hf, int added_eol, int *marked)
  * dropped, whose line above got one), it is cut.
  */
 static void
-finish_eol(struct buf *out, size_t body, int noeol, int was_marked)
+finish_eol(struct hosts_out *out, size_t body, int noeol, int was_marked)
 {
+	struct buf line = BUF_INIT;
 	const char *name;
-	char nm[TARGET_MAX + 1], nl[2];
-	size_t end = out->len, eol, start, nlen;
+	size_t eol, nlen;
 	int marked;
 
-	if (end == body || out->data[end - 1] != '\n')
+	/* Only the last line can change: taken off out, put back as it
+	 * should end. */
+	cut_last_line(out, body, &line);
+	if (line.len == 0)
 		return; /* no final line ending: nothing to give back */
-	eol = end - body >= 2 && out->data[end - 2] == '\r' ? 2 : 1;
-	for (start = end - eol; start > body && out->data[start - 1] != '\n'; start--)
-		;
-	if (marker_of(out->data + start, end - eol - start, &name, &nlen, &marked) == MARK_END &&
+	eol = line.len >= 2 && line.data[line.len - 2] == '\r' ? 2 : 1;
+	if (marker_of(line.data, line.len - eol, &name, &nlen, &marked) == MARK_END &&
 	    name != NULL) {
-		if (marked == noeol)
-			return;
-		/* Copied first: the line is rewritten where it stands. */
-		memcpy(nm, name, nlen);
-		memcpy(nl, out->data + end - eol, eol);
-		out->len = start;
-		buf_append(out, HOSTS_END, LIT_LEN(HOSTS_END));
-		buf_append(out, nm, nlen);
-		if (noeol)
-			buf_puts(out, "\t" HOSTS_NOEOL_MARK);
-		buf_append(out, nl, eol);
+		if (marked != noeol) {
+			hosts_out_copy(out, HOSTS_END, LIT_LEN(HOSTS_END));
+			hosts_out_copy(out, name, nlen);
+			if (noeol)
+				hosts_out_copy(out, "\t" HOSTS_NOEOL_MARK,
+				    LIT_LEN("\t" HOSTS_NOEOL_MARK));
+			hosts_out_copy(out, line.data + line.len - eol, eol);
+			goto out;
+		}
 	} else if (noeol && was_marked)
-		out->len -= eol;
-}
-
-/* finish_eol() on the last line of out only (cut_last_line()). */
-static void
-finish_eol_out(struct hosts_out *out, size_t body, int noeol, int was_marked)
-{
-	struct buf tail = BUF_INIT;
-
-	cut_last_line(out, body, &tail);
-	if (tail.len == 0)
-		return;
-	finish_eol(&tail, 0, noeol, was_marked);
-	hosts_out_copy(out, tail.data, tail.len);
-	buf_release(&tail);
-}
-
-int
-hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes,
-    size_t nchanges, int restore_all, struct buf *out, struct hosts_kept_edits *edited,
-    char **cause)
-{
-	struct hosts_out o;
-	int rc;
-
-	hosts_out_init(&o);
-	rc = hostsfile_rewrite_out(hf, changes, nchanges, restore_all, &o, edited, cause);
-	if (rc == 0)
-		hosts_out_to_buf(&o, out);
-	hosts_out_release(&o);
-	return rc;
+		line.len -= eol;
+	hosts_out_copy(out, line.data, line.len);
+out:
+	buf_release(&line);
 }
 
 int
@@ -1583,7 +1563,7 @@ hostsfile_rewrite_out(const struct hostsfile *hf, const struct block_change *cha
 	}
 	noeol = ends_without_eol(hf, rw.added_eol, &was_marked);
 	at = out_len(out);
-	finish_eol_out(out, body, noeol, was_marked);
+	finish_eol(out, body, noeol, was_marked);
 	/* finish_eol() rewrites only the last line: a block that ended the
 	 * file ends it still, its END line given or rid of the mark. */
 	if (out->nblocks > 0 && out->blocks[out->nblocks - 1].end == at)
@@ -1653,7 +1633,7 @@ block_is(const char *p, size_t n, const struct buf *want, int last)
 }
 
 /*
- * Read with hostsfile_rewrite() in mind, this is what makes its output the
+ * Read with hostsfile_rewrite_out() in mind, this is what makes its output the
  * input itself when no change removes a block:
  *  - no error: valid, distinct targets, no name at two addresses among
  *    them, a block structure hostsfile_parse() takes, and no other block

@@ -28,11 +28,12 @@
  * "10.9.9.9\tb.example alias\t#amlhosts-kept:A" when B is removed.
  * A kept line edited by hand (its bytes are not what amlhosts would write
  * for the disabled line above it) is never regenerated: see
- * hostsfile_rewrite().
+ * hostsfile_rewrite_out().
  *
  * Ownership: struct hostsfile borrows the bytes passed to hostsfile_parse();
- * they must outlive it. Output goes to a caller-owned struct buf, or to a
- * struct hosts_out of segments that borrow the unchanged bytes.
+ * they must outlive it. A rendered block goes to a caller-owned struct buf;
+ * a rewrite to a caller-owned struct hosts_out of segments that borrow the
+ * unchanged bytes.
  */
 #ifndef AMLHOSTS_HOSTSFILE_H
 #define AMLHOSTS_HOSTSFILE_H
@@ -116,7 +117,8 @@ void hostsfile_render_block(const char *target, const struct entry_list *entries
     int crlf, struct buf *out);
 
 /*
- * One rewrite: apply or remove blocks in a single pass over the file.
+ * One rewrite (hostsfile_rewrite_out(), below): apply or remove blocks in a
+ * single pass over the file.
  * For each change, entries != NULL writes that target's block (replacing it
  * where it stands, or appending it at the end, adding a line ending to a
  * last line that has none) and disables prior lines mapping its names;
@@ -197,17 +199,14 @@ struct hosts_kept_edits {
 #define HOSTS_KEPT_EDITS_INIT { NULL, 0, 0 }
 void hosts_kept_edits_clear(struct hosts_kept_edits *l);
 
-int hostsfile_rewrite(const struct hostsfile *hf, const struct block_change *changes,
-    size_t nchanges, int restore_all, struct buf *out, struct hosts_kept_edits *edited,
-    char **cause);
-
 /*
  * A rewrite's output without a rendered copy of the file: a list of
- * segments, in order, whose bytes concatenated are what hostsfile_rewrite()
- * appends to its buffer. Unchanged runs of lines point into the bytes the
- * hostsfile was parsed from (borrowed: they must outlive the segments, as
- * they outlive the hostsfile); the lines amlhosts writes (blocks, disabled
- * and kept lines) live in side, a buffer the size of those lines only.
+ * segments, in order, whose bytes concatenated are the new file.
+ * Unchanged runs of lines point into the bytes the hostsfile was parsed
+ * from (borrowed: they must outlive the segments, as they outlive the
+ * hostsfile); the lines amlhosts writes (blocks, disabled and kept lines,
+ * and the file's last line, whose ending a rewrite may change) live in
+ * side, a buffer the size of those lines only.
  *
  *   struct hosts_out o;
  *   hosts_out_init(&o);
@@ -256,8 +255,10 @@ void hosts_out_borrow(struct hosts_out *o, const char *p, size_t n);
 /* Append a copy of n bytes at p (into side). */
 void hosts_out_copy(struct hosts_out *o, const char *p, size_t n);
 /* Close the pending side bytes into a segment and point every side
- * segment at its bytes: after this, until o changes again, v[i].data is
- * never NULL. */
+ * segment at its bytes: after this v[i].data is never NULL. A finished o
+ * is read, not added to (a side segment's data would not follow side if
+ * it moved); hosts_out_clear() starts it again. Finishing it twice is
+ * harmless. */
 void hosts_out_finish(struct hosts_out *o);
 /* Append the bytes of a finished o to b. */
 void hosts_out_to_buf(const struct hosts_out *o, struct buf *b);
@@ -272,18 +273,20 @@ void hosts_out_block_hash(const struct hosts_out *o, size_t i, char out[65]);
 /* SHA-256 (hex) of all of finished o's bytes, hashed where they lie. */
 void hosts_out_hash(const struct hosts_out *o, char out[65]);
 /* List hf's blocks as o's (blocks_known set): for output that came from
- * elsewhere than a rewrite, hf parsed from a copy of o's bytes. */
+ * elsewhere than a rewrite, hf parsed from o's bytes (in place, or a copy:
+ * only offsets from hf's start are kept). */
 void hosts_out_note_blocks(struct hosts_out *o, const struct hostsfile *hf);
 
-/* hostsfile_rewrite() into segments (out emptied first). The same bytes,
- * the same errors; on failure out holds nothing of use. */
+/* The rewrite described above, its output as segments (out emptied
+ * first; finished on success). On failure (the errors above) *cause says
+ * why and out holds nothing of use. */
 int hostsfile_rewrite_out(const struct hostsfile *hf, const struct block_change *changes,
     size_t nchanges, int restore_all, struct hosts_out *out, struct hosts_kept_edits *edited,
     char **cause);
 
 /*
  * The fast path of an apply that changes nothing: 1 only when
- * hostsfile_rewrite() of data (parsed) with these changes, restore_all 0,
+ * hostsfile_rewrite_out() of data (parsed) with these changes, restore_all 0,
  * would succeed, list no edited kept line and give back data byte for byte;
  * 0 when it would not, or when that is not sure (then rewrite). Decided by
  * one pass over data in place: markers found, each block compared with

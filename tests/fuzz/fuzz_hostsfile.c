@@ -27,14 +27,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/util.h"
 #include "hosts/hostsfile.h"
 #include "hosts/hostsline.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Does [p, p+n) lie inside [base, base+len)? */
+static int
+inside(const char *p, size_t n, const char *base, size_t len)
+{
+	return base != NULL && p >= base && n <= len && (size_t)(p - base) <= len - n;
+}
+
 /*
  * hostsfile_rewrite_out(), its bytes appended to out, with what the write
- * path takes on trust checked: every segment holds bytes and they add up,
+ * path takes on trust checked: every segment holds bytes and they add up;
+ * each lies in the input (borrowed) or in side, and side holds nothing but
+ * the bytes of its segments (cut_last_line() left none behind); the hash
+ * and comparison the write path uses on segments agree with the bytes;
  * the output parses, and the blocks the rewrite lists (which the journal
  * hashes instead of parsing the new file) are the blocks it parses into,
  * same names, same bytes.
@@ -46,7 +57,7 @@ rewrite(const struct hostsfile *hf, const struct block_change *ch, size_t nch, i
 	struct hosts_out o;
 	struct hostsfile again;
 	char want[65], got[65];
-	size_t i, sum = 0, from = out->len;
+	size_t i, sum = 0, inside_side = 0, from = out->len;
 	int rc;
 
 	hosts_out_init(&o);
@@ -56,10 +67,20 @@ rewrite(const struct hostsfile *hf, const struct block_change *ch, size_t nch, i
 			if (o.v[i].data == NULL || o.v[i].len == 0)
 				abort();
 			sum += o.v[i].len;
+			if (inside(o.v[i].data, o.v[i].len, o.side.data, o.side.len))
+				inside_side += o.v[i].len;
+			else if (!inside(o.v[i].data, o.v[i].len, hf->data, hf->len))
+				abort();
 		}
-		if (sum != o.len || !o.blocks_known)
+		if (sum != o.len || inside_side != o.side.len || !o.blocks_known)
 			abort();
 		hosts_out_to_buf(&o, out);
+		if (!hosts_out_equal(&o, out->data + from, out->len - from))
+			abort();
+		sha256_hex(out->data + from, out->len - from, want);
+		hosts_out_hash(&o, got);
+		if (strcmp(want, got) != 0)
+			abort();
 		if (hostsfile_parse(&again, out->data + from, out->len - from, NULL) != 0 ||
 		    again.nblocks != o.nblocks)
 			abort();
@@ -257,7 +278,7 @@ rewrite_changes(const char *p, size_t n, const struct block_change *ch, size_t n
 	out->len = 0;
 	if (hostsfile_parse(&hf, p, n, NULL) != 0)
 		abort();
-	if (hostsfile_rewrite(&hf, ch, nch, all, out, &ed, NULL) != 0 || ed.n != 0)
+	if (rewrite(&hf, ch, nch, all, out, &ed) != 0 || ed.n != 0)
 		abort();
 	hostsfile_release(&hf);
 }
