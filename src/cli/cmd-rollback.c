@@ -99,6 +99,8 @@ rollback_compute(const struct hostsfile *hf, const char *real_path, const struct
 	}
 	arg->undone = rec->id;
 	journal_format_time(rec->time, when);
+	/* A retry (another program changed the file) computes again. */
+	free(arg->undone_desc);
 	arg->undone_desc = xasprintf("%s %s of %s", rec->command,
 	    strcmp(rec->targets, "-") ? rec->targets : "(all)", when);
 	if (journal_load_backup_held(st, arg->state_dir, rec, &old, cause) != 0)

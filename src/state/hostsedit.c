@@ -285,6 +285,28 @@ check_paths_trusted(const struct hostsedit_opts *o, struct hostsedit_result *r,
 	return 0;
 }
 
+/*
+ * Open and read the hosts file (atomicfile_open), then make sure its
+ * directory is the one locked (locked_dir: state_lock_dir; NULL when
+ * nothing is locked). A symlink retargeted, or the directory swapped for
+ * another of the same name, between locking and reading puts the lock on
+ * the wrong directory: *retry is set. Told by identity, not by name: the
+ * directory held is what the write goes to. Every open under the lock
+ * goes through here, the one after a recovery too.
+ */
+static int
+open_locked(const struct hostsedit_opts *o, const struct state *st, const char *locked_dir,
+    struct atomicfile *af, struct buf *content, int *retry, char **cause)
+{
+	if (atomicfile_open(af, o->hosts_file, content, cause) != 0)
+		return -1;
+	if (locked_dir != NULL && !state_locked_dir_is(st, af->dirfd)) {
+		*retry = 1;
+		return set_error(cause, "'%s' now leads to another directory", o->hosts_file);
+	}
+	return 0;
+}
+
 /* Tries before a file another program keeps changing fails the run. */
 #define EDIT_TRIES 3
 
@@ -315,17 +337,8 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 	memset(&rec, 0, sizeof rec);
 	*retry = 0;
 
-	if (atomicfile_open(&af, o->hosts_file, &r->before, cause) != 0)
+	if (open_locked(o, st, locked_dir, &af, &r->before, retry, cause) != 0)
 		goto out;
-	/* A symlink retargeted, or the directory swapped for another of the
-	 * same name, between locking and reading: the lock is on the wrong
-	 * directory. Told by identity, not by name: the directory held is
-	 * what the write goes to. */
-	if (locked_dir != NULL && !state_locked_dir_is(st, af.dirfd)) {
-		*retry = 1;
-		set_error(cause, "'%s' now leads to another directory", o->hosts_file);
-		goto out;
-	}
 	r->real_path = xstrdup(af.real);
 	if (locked && (recovered = recover_interrupted(st, &af, &r->before, &r->warnings,
 	    cause)) != 0) {
@@ -335,7 +348,7 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		atomicfile_release(&af);
 		atomicfile_init(&af);
 		buf_release(&r->before);
-		if (atomicfile_open(&af, o->hosts_file, &r->before, cause) != 0)
+		if (open_locked(o, st, locked_dir, &af, &r->before, retry, cause) != 0)
 			goto out;
 	}
 	if (hostsedit_check_managed_elsewhere(af.real, &r->before, &r->warnings, cause) != 0)

@@ -553,26 +553,24 @@ next_id(const struct state *s, char **cause)
 
 /* The length of the journal up to and including its last newline: what
  * journal_read takes for records (a partial last line is no record); -1 if
- * it cannot be read. */
+ * it cannot be read. Read through fd, the journal opened for the append
+ * (for reading too), at offset 0 and size bytes long: the very file the
+ * record goes to, not another lookup of its name. */
 static off_t
-complete_length(const struct state *s, const char *path, off_t size)
+complete_length(int fd, const char *path, off_t size)
 {
 	struct buf b = BUF_INIT;
 	off_t len = -1;
 	size_t i;
 	char last = 0;
-	int fd;
 
 	/* The common case: the last byte is a newline. */
-	fd = open_in_state(s, STATEDIR_JOURNAL, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
-	if (fd >= 0) {
-		if (size > 0 && pread(fd, &last, 1, size - 1) == 1 && last == '\n')
-			len = size;
-		close(fd);
-		if (len > 0)
-			return len;
-	}
-	if (read_at(s->dirfd, STATEDIR_JOURNAL, path, JOURNAL_MAX_BYTES, &b, NULL) == 0) {
+	if (pread(fd, &last, 1, size - 1) == 1 && last == '\n')
+		return size;
+	/* From the start (pread may have moved the offset on Windows); the
+	 * append that follows goes to the end whatever the offset. */
+	if (lseek(fd, 0, SEEK_SET) == 0 &&
+	    file_read_fd(fd, path, 0, JOURNAL_MAX_BYTES, &b, NULL, NULL) == 0) {
 		for (i = b.len; i > 0 && b.data[i - 1] != '\n'; i--)
 			;
 		len = (off_t)i;
@@ -622,6 +620,7 @@ journal_record_change_of(struct state *s, struct journal_record *rec,
 {
 	char *path = NULL, *backup = NULL, *line = NULL;
 	struct stat st;
+	off_t complete;
 	int fd = -1, rc = -1;
 
 	if (!field_ok(rec->command) || !field_ok(rec->targets) ||
@@ -639,7 +638,7 @@ journal_record_change_of(struct state *s, struct journal_record *rec,
 		goto fail;
 
 	path = statedir_journal_path(s->dir);
-	fd = open_in_state(s, STATEDIR_JOURNAL, path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	fd = open_in_state(s, STATEDIR_JOURNAL, path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		set_error(cause, "cannot open journal '%s': %s", path, strerror(errno));
 		goto fail;
@@ -648,9 +647,7 @@ journal_record_change_of(struct state *s, struct journal_record *rec,
 	/* A partial last line (a crash or a full disk mid-append) would run
 	 * into this record and make the journal unreadable: cut it off first
 	 * (journal_read already ignores it). */
-	if (st.st_size > 0 && complete_length(s, path, st.st_size) != st.st_size) {
-		off_t complete = complete_length(s, path, st.st_size);
-
+	if (st.st_size > 0 && (complete = complete_length(fd, path, st.st_size)) != st.st_size) {
 		if (complete < 0 || ftruncate(fd, complete) != 0) {
 			set_error(cause, "cannot repair journal '%s': %s", path, strerror(errno));
 			goto fail;

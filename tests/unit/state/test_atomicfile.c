@@ -475,7 +475,6 @@ test_remove_stale(void)
 	fixture_release(&fx);
 }
 
-/* -v prints these after "failed step: "; the text is what it always was. */
 /* 3000 segments, more than IOV_MAX (1024 on Linux), some empty, the
  * bytes of each distinct: what the file and a reader see is their
  * concatenation. */
@@ -596,6 +595,7 @@ test_write_segs_interrupted(void)
 }
 #endif
 
+/* -v prints these after "failed step: "; the text is what it always was. */
 static void
 test_step_names(void)
 {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "state/journal.h"
+#include "base/fileread.h"
 #include "state/statedir.h"
 #include "base/platform.h"
 #include "unit/cunit_main.h"
@@ -722,6 +723,50 @@ test_malformed_and_partial(void)
 	free(cause);
 }
 
+/* A record appended after a partial last line (a run killed mid-append)
+ * first cuts that line off: the journal stays readable, the new record
+ * follows the last complete one, and no byte of the partial line is left
+ * (the next ID counts complete records only). */
+static void
+test_partial_cut(void)
+{
+	struct state s;
+	struct journal j;
+	struct buf b = BUF_INIT;
+	char *dir = make_tempdir(), *cause = NULL, *p, *want;
+	size_t len;
+	FILE *f;
+
+	state_init(&s);
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
+	record(&s, "apply", "a\n", "b\n", "-", 1);
+	p = statedir_journal_path(dir);
+	CU_ASSERT_EQUAL_FATAL(file_read(p, FILE_READ_REGULAR, 1 << 20, &b, NULL, NULL, NULL), 0);
+	len = b.len;
+	buf_release(&b);
+	f = fopen(p, "a");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("2\t17", f);
+	CU_ASSERT_EQUAL(fclose(f), 0);
+	record(&s, "remove", "b\n", "c\n", "-", 2);
+	CU_ASSERT_EQUAL(journal_read(dir, &j, &cause), 0);
+	CU_ASSERT_EQUAL(j.n, 2);
+	CU_ASSERT_FATAL(j.n == 2 && j.v[1].id == 2 && strcmp(j.v[1].command, "remove") == 0);
+	/* right after the first record: "2\t<time>\tremove\t...", one line */
+	want = xasprintf("2\t%lld\tremove\t", j.v[1].time);
+	journal_release(&j);
+	CU_ASSERT_EQUAL(file_read(p, FILE_READ_REGULAR, 1 << 20, &b, NULL, NULL, NULL), 0);
+	CU_ASSERT(b.len > len + strlen(want) && strncmp(b.data + len, want, strlen(want)) == 0);
+	CU_ASSERT(memchr(b.data + len, '\n', b.len - len) == b.data + b.len - 1);
+	buf_release(&b);
+	free(want);
+	free(p);
+	state_close(&s);
+	remove_tree(dir);
+	free(dir);
+	free(cause);
+}
+
 static void
 test_lock_busy(void)
 {
@@ -917,6 +962,7 @@ static const struct unit_test journal_tests[] = {
 	{ "record_and_read", test_record_and_read },
 	{ "prune_and_tamper", test_prune_and_tamper },
 	{ "malformed_and_partial", test_malformed_and_partial },
+	{ "partial_cut", test_partial_cut },
 	{ "lock_busy", test_lock_busy },
 	{ "unsafe_state_dir", test_unsafe_state_dir },
 	{ "time_format", test_time_format },
