@@ -38,6 +38,12 @@ swap_run() {
 # checks WHAT: the other directory's file is untouched and nothing was
 # left there; the run either failed with the original file as it was, or
 # wrote the original file (now in a/moved, where the descriptor leads).
+# One apply of the test's hosts file, in state directory $1, of target $2.
+apply_in() {
+	run "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$1" \
+	    apply --name "$2" --from-json "$NIC"
+}
+
 checks() {
 	same "$T/other" "$T/b/etc/etchosts" "$1: the link's target is untouched" || true
 	left=$(find "$T/b/etc" -mindepth 1 ! -name etchosts)
@@ -112,8 +118,7 @@ same "$T/orig" "$T/a/moved/etchosts" "the directory locked and moved away: untou
 rm -rf "$T/a/etc" "$T/a/moved" "$T/s"
 mkdir "$T/a/etc"
 cp "$T/orig" "$T/a/etc/etchosts"
-run "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s/state" \
-    apply --name myws --from-json "$NIC"
+apply_in "$T/s/state" myws
 expect_rc 0 "apply before the links" || true
 mv "$T/s/state/journal" "$T/journal.real"
 ln -s "$T/journal.real" "$T/s/state/journal"
@@ -154,8 +159,7 @@ purge_swapped() {
 	cp "$T/orig" "$T/a/etc/etchosts"
 	printf 'decoy\n' > "$T/decoys/1.hosts"
 	printf 'decoy\n' > "$T/decoys/other.hosts"
-	run "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s/state" \
-	    apply --name myws --from-json "$NIC"
+	apply_in "$T/s/state" myws
 	expect_rc 0 "apply before the purge" || true
 	run env LD_PRELOAD="$INJECT_LIB" INJECT_SWAP_STEPS="$1" INJECT_SWAP_MATCH="$T/s/state/lock" \
 	    INJECT_SWAP_DIR="$T/s/state/backups" INJECT_SWAP_AWAY="$T/s/backups.moved" \
@@ -187,13 +191,11 @@ rm -rf "$T/a/etc" "$T/a/moved" "$T/s" "$T/s.moved" "$T/s2"
 mkdir "$T/a/etc"
 cp "$T/orig" "$T/a/etc/etchosts"
 for name in decoyws myws; do
-	run "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s2/state" \
-	    apply --name "$name" --from-json "$NIC"
+	apply_in "$T/s2/state" "$name"
 	expect_rc 0 "the decoy's change ($name)" || true
 done
 cp "$T/orig" "$T/a/etc/etchosts"
-run "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s/state" \
-    apply --name myws --from-json "$NIC"
+apply_in "$T/s/state" myws
 expect_rc 0 "apply before the rollback" || true
 cp "$T/a/etc/etchosts" "$T/applied"
 cp -a "$T/s" "$T/s.saved"
