@@ -544,7 +544,7 @@ static void
 test_write_segs_interrupted(void)
 {
 	struct many m;
-	struct sigaction sa, old, pipe_old;
+	struct sigaction sa, pipe_old;
 	struct itimerval it, off;
 	int fds[2], status = -1, rc;
 	pid_t pid;
@@ -573,7 +573,7 @@ test_write_segs_interrupted(void)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_alarm; /* no SA_RESTART: writev() is interrupted */
 	sigemptyset(&sa.sa_mask);
-	CU_ASSERT_EQUAL(sigaction(SIGALRM, &sa, &old), 0);
+	CU_ASSERT_EQUAL(sigaction(SIGALRM, &sa, NULL), 0);
 	/* A reader that stops at a wrong byte makes the write fail (EPIPE),
 	 * not kill the test. */
 	sa.sa_handler = SIG_IGN;
@@ -585,7 +585,9 @@ test_write_segs_interrupted(void)
 	CU_ASSERT_EQUAL(setitimer(ITIMER_REAL, &it, NULL), 0);
 	rc = atomicfile_write_segs(fds[1], m.v, NSEGS);
 	CU_ASSERT_EQUAL(setitimer(ITIMER_REAL, &off, NULL), 0);
-	CU_ASSERT_EQUAL(sigaction(SIGALRM, &old, NULL), 0);
+	/* The no-op handler stays: a tick raised just before the timer
+	 * stopped can still be on its way (valgrind delivers signals late),
+	 * and under the default action it would kill the test program. */
 	CU_ASSERT_EQUAL(sigaction(SIGPIPE, &pipe_old, NULL), 0);
 	CU_ASSERT_EQUAL(rc, 0);
 	close(fds[1]);
