@@ -26,29 +26,45 @@ fail(enum file_read_error *kind, enum file_read_error k)
 	return -1;
 }
 
+/* What file_open() passes for at: name is a path. Windows has no *at()
+ * calls, and there at is ignored. */
+#ifdef _WIN32
+#define AT_HERE (-100)
+#else
+#define AT_HERE AT_FDCWD
+#endif
+
 /*
- * The kind of a failed open(2), from its errno and, where the file is there
- * but could not be opened (no permission, a socket), from what it is: a
- * directory or a file too large would be refused even if it were readable,
- * and callers that blame the input for those (jsonsrc) should here too.
- * st is filled when the file could be looked at.
+ * The kind of a failed open(2) of name (relative to at), from its errno
+ * and, where the file is there but could not be opened (no permission, a
+ * socket), from what it is: a directory or a file too large would be
+ * refused even if it were readable, and callers that blame the input for
+ * those (jsonsrc) should here too. st is filled when the file could be
+ * looked at.
  */
 static enum file_read_error
-open_failure_kind(const char *path, unsigned flags, size_t max, int err, struct stat *st)
+open_failure_kind(int at, const char *name, unsigned flags, size_t max, int err,
+    struct stat *st)
 {
+	int looked;
+
 	if (err == ENOENT || err == ENOTDIR)
 		return FILE_READ_NOT_FOUND;
-#ifndef _WIN32
+#ifdef _WIN32
+	(void)at;
+	looked = stat(name, st);
+#else
 	/* O_NOFOLLOW fails with ELOOP on a link (EMLINK on FreeBSD); ELOOP
 	 * alone may also be a loop further up the path, so look. */
 	if ((flags & FILE_READ_NOFOLLOW) != 0 && (err == ELOOP || err == EMLINK)) {
 		struct stat lst;
 
-		if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+		if (fstatat(at, name, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode))
 			return FILE_READ_SYMLINK;
 	}
+	looked = fstatat(at, name, st, 0);
 #endif
-	if (stat(path, st) != 0) {
+	if (looked != 0) {
 		memset(st, 0, sizeof *st);
 		return FILE_READ_UNREADABLE;
 	}
@@ -97,9 +113,11 @@ check_status(const char *path, unsigned flags, size_t max, const struct stat *st
 	return 0;
 }
 
-int
-file_open(const char *path, unsigned flags, size_t max, struct file_info *info,
-    enum file_read_error *kind, char **cause)
+/* file_open() of name relative to at (AT_HERE: a path); path names it in
+ * messages. */
+static int
+open_checked(int at, const char *name, const char *path, unsigned flags, size_t max,
+    struct file_info *info, enum file_read_error *kind, char **cause)
 {
 	struct file_info scratch;
 	int fd, oflags = O_RDONLY | O_CLOEXEC | O_NOCTTY;
@@ -119,16 +137,17 @@ file_open(const char *path, unsigned flags, size_t max, struct file_info *info,
 	do {
 #ifdef _WIN32
 		/* Waits out another program holding the file open. */
-		fd = platform_open(path, oflags);
+		(void)at;
+		fd = platform_open(name, oflags);
 #else
-		fd = open(path, oflags);
+		fd = openat(at, name, oflags);
 #endif
 	} while (fd < 0 && errno == EINTR);
 	if (fd < 0) {
 		enum file_read_error k;
 
 		info->err = errno;
-		k = open_failure_kind(path, flags, max, info->err, &info->st);
+		k = open_failure_kind(at, name, flags, max, info->err, &info->st);
 		if (k == FILE_READ_SYMLINK)
 			set_error(cause, "'%s' is a symbolic link, which is not followed", path);
 		else
@@ -147,6 +166,22 @@ file_open(const char *path, unsigned flags, size_t max, struct file_info *info,
 	}
 	return fd;
 }
+
+int
+file_open(const char *path, unsigned flags, size_t max, struct file_info *info,
+    enum file_read_error *kind, char **cause)
+{
+	return open_checked(AT_HERE, path, path, flags, max, info, kind, cause);
+}
+
+#ifndef _WIN32
+int
+file_open_at(int dirfd, const char *name, const char *path, unsigned flags, size_t max,
+    struct file_info *info, enum file_read_error *kind, char **cause)
+{
+	return open_checked(dirfd, name, path, flags, max, info, kind, cause);
+}
+#endif
 
 /*
  * Make room for what is still to come (up to limit bytes in all, plus one
@@ -225,16 +260,17 @@ failed:
 	return -1;
 }
 
-int
-file_read(const char *path, unsigned flags, size_t max, struct buf *out,
-    struct file_info *info, enum file_read_error *kind, char **cause)
+/* open_checked(), then file_read_fd() into out (appended), then close. */
+static int
+read_checked(int at, const char *name, const char *path, unsigned flags, size_t max,
+    struct buf *out, struct file_info *info, enum file_read_error *kind, char **cause)
 {
 	struct file_info scratch;
 	int fd, rc;
 
 	if (info == NULL)
 		info = &scratch;
-	fd = file_open(path, flags, max, info, kind, cause);
+	fd = open_checked(at, name, path, flags, max, info, kind, cause);
 	if (fd < 0)
 		return -1;
 	/* The whole file in one allocation where its size is known. */
@@ -244,6 +280,22 @@ file_read(const char *path, unsigned flags, size_t max, struct buf *out,
 	close(fd);
 	return rc;
 }
+
+int
+file_read(const char *path, unsigned flags, size_t max, struct buf *out,
+    struct file_info *info, enum file_read_error *kind, char **cause)
+{
+	return read_checked(AT_HERE, path, path, flags, max, out, info, kind, cause);
+}
+
+#ifndef _WIN32
+int
+file_read_at(int dirfd, const char *name, const char *path, unsigned flags, size_t max,
+    struct buf *out, struct file_info *info, enum file_read_error *kind, char **cause)
+{
+	return read_checked(dirfd, name, path, flags, max, out, info, kind, cause);
+}
+#endif
 
 void
 file_read_wipe(struct buf *b)

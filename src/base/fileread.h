@@ -92,6 +92,17 @@ int file_read_fd(int fd, const char *what, unsigned flags, size_t max, struct bu
 int file_read(const char *path, unsigned flags, size_t max, struct buf *out,
     struct file_info *info, enum file_read_error *kind, char **cause);
 
+#ifndef _WIN32
+/* file_open() and file_read() of name relative to the directory dirfd
+ * (openat: a name of one component, as it is in that directory, however
+ * the directory was reached); path names the file in messages, which are
+ * file_open()'s. */
+int file_open_at(int dirfd, const char *name, const char *path, unsigned flags, size_t max,
+    struct file_info *info, enum file_read_error *kind, char **cause);
+int file_read_at(int dirfd, const char *name, const char *path, unsigned flags, size_t max,
+    struct buf *out, struct file_info *info, enum file_read_error *kind, char **cause);
+#endif
+
 /* Wipe all of b's allocation, then release it: for FILE_READ_SECRET. */
 void file_read_wipe(struct buf *b);
 

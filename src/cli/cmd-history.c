@@ -25,6 +25,7 @@ static int
 cmd_history_exec(struct cmd_ctx *ctx)
 {
 	struct journal j = { NULL, 0 };
+	struct state st;
 	char *cause = NULL, *real, *backup, when[32], id[24];
 	struct buf text = BUF_INIT;
 	json_error_t jerr;
@@ -36,7 +37,13 @@ cmd_history_exec(struct cmd_ctx *ctx)
 	real = realpath(ctx->conf.hosts_file, NULL);
 	if (real == NULL)
 		real = xstrdup(ctx->conf.hosts_file);
-	if (journal_read(ctx->conf.state_dir, &j, &cause) != 0) {
+	/* The state directory opened once, read-only and unlocked (history
+	 * writes nothing): the journal and the kept column come from the same
+	 * directory, whatever is swapped on its path meanwhile. None yet:
+	 * no recorded changes. */
+	state_init(&st);
+	if (state_open_read(&st, ctx->conf.state_dir, &cause) < 0 ||
+	    journal_read_held(&st, ctx->conf.state_dir, &j, &cause) != 0) {
 		cmd_error(ctx, "%s", cause);
 		goto out;
 	}
@@ -51,7 +58,7 @@ cmd_history_exec(struct cmd_ctx *ctx)
 			continue;
 		shown++;
 		backup = statedir_backup_path(ctx->conf.state_dir, r->id);
-		kept = state_backup_kept(ctx->conf.state_dir, r->id);
+		kept = state_backup_kept(&st, r->id);
 		journal_format_time(r->time, when);
 		if (ctx->json) {
 			json_t *o = json_pack_ex(&jerr, 0, "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s?}",
@@ -83,6 +90,7 @@ out:
 	buf_release(&text);
 	json_decref(arr);
 	journal_release(&j);
+	state_close(&st);
 	free(cause);
 	free(real);
 	return rc;

@@ -67,6 +67,7 @@ rollback_compute(const struct hostsfile *hf, const char *real_path, const struct
 	const struct journal_record *rec;
 	struct buf old = BUF_INIT;
 	struct hostsfile oldhf;
+	struct state mine;
 	const struct journal_record *newest;
 	char when[32], now[65], *why = NULL;
 	int rc = -1, parsed = 0;
@@ -74,8 +75,17 @@ rollback_compute(const struct hostsfile *hf, const char *real_path, const struct
 	memset(&oldhf, 0, sizeof oldhf);
 	/* Under the lock, the journal and the backup are read relative to
 	 * the state directory held, so a parent swapped since cannot hand
-	 * us a decoy to write over the hosts file; st is NULL in a dry run,
-	 * which writes nothing and reads them by path without the lock. */
+	 * us a decoy to write over the hosts file. st is NULL in a dry run,
+	 * which writes nothing and takes no lock: the state directory is
+	 * opened here, once and read-only, for the journal and the backup
+	 * alike (a directory swapped between the two reads cannot bring in
+	 * another backup). */
+	state_init(&mine);
+	if (st == NULL) {
+		if (state_open_read(&mine, arg->state_dir, cause) < 0)
+			goto out;
+		st = &mine;
+	}
 	if (journal_read_held(st, arg->state_dir, &j, cause) != 0)
 		goto out;
 	if (arg->to_id > 0) {
@@ -127,6 +137,7 @@ out:
 		hostsfile_release(&oldhf);
 	buf_release(&old);
 	journal_release(&j);
+	state_close(&mine);
 	return rc;
 }
 

@@ -295,9 +295,9 @@ parse_record(char *line, struct journal_record *r)
 /*
  * Read name, a regular file of the state directory (path names it in
  * messages), into out (appended), at most max bytes: relative to dfd, the
- * directory held (statedir_open), when it is open, else by path (a dry
- * run or a command that only reads opens no state directory; Windows).
- * Never through a link at name: amlhosts puts none there, so one is
+ * directory held (statedir_open, statedir_open_read); -1 there is no such
+ * directory, so no such file. Windows, which holds no descriptors: by
+ * path. Never through a link at name: amlhosts puts none there, so one is
  * someone's trick, and reading through it would show another file's bytes
  * as the journal or a backup. 0; 1 when there is no such file (nothing
  * read, no message); -1 with *cause set (cause may be NULL).
@@ -305,39 +305,22 @@ parse_record(char *line, struct journal_record *r)
 static int
 read_at(int dfd, const char *name, const char *path, size_t max, struct buf *out, char **cause)
 {
+	const unsigned flags = FILE_READ_REGULAR | FILE_READ_NOFOLLOW;
 	enum file_read_error kind = FILE_READ_OK;
 	struct file_info info;
 	int rc;
 
-#ifndef _WIN32
-	if (dfd >= 0) {
-		struct stat st;
-		int fd = openat_retry(dfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
-
-		if (fd < 0 && errno == ENOENT)
-			return 1;
-		/* O_NOFOLLOW fails with ELOOP on a link (EMLINK on FreeBSD),
-		 * as file_open() words it. */
-		if (fd < 0 && (errno == ELOOP || errno == EMLINK))
-			return set_error(cause, "'%s' is a symbolic link, which is not followed", path);
-		if (fd < 0)
-			return set_error(cause, "cannot open '%s': %s", path, strerror(errno));
-		if (fstat(fd, &st) != 0)
-			rc = set_error(cause, "cannot stat '%s': %s", path, strerror(errno));
-		else if (!S_ISREG(st.st_mode))
-			rc = set_error(cause, "'%s' is not a regular file", path);
-		else
-			rc = file_read_fd(fd, path, 0, max, out, NULL, cause);
-		close(fd);
-		return rc;
-	}
-#else
+#ifdef _WIN32
 	(void)dfd;
 	(void)name;
+	rc = file_read(path, flags, max, out, &info, &kind, cause);
+#else
+	if (dfd < 0)
+		return 1;
+	rc = file_read_at(dfd, name, path, flags, max, out, &info, &kind, cause);
 #endif
-	rc = file_read(path, FILE_READ_REGULAR | FILE_READ_NOFOLLOW, max, out, &info, &kind, cause);
-	/* ENOENT only: a state directory that is a file (ENOTDIR) is an
-	 * error, not an empty one. */
+	/* ENOENT only: a state directory that is a file (ENOTDIR, by path)
+	 * is an error, not an empty one. */
 	if (rc != 0 && kind == FILE_READ_NOT_FOUND && info.err == ENOENT) {
 		if (cause != NULL) {
 			free(*cause);
@@ -348,31 +331,37 @@ read_at(int dfd, const char *name, const char *path, size_t max, struct buf *out
 	return rc;
 }
 
-/* The directory s holds (-1: none, read by path), and the path of name in
- * it, for messages (in s->dir when s holds it, else in dir). */
+/* Open the state directory dir for reading only (state_open_read) into
+ * tmp, unless s holds one (state_open, state_open_read): *held is what to
+ * read in. 0, or -1 with *cause set (tmp then holds nothing). */
 static int
-held_dir(const struct state *s, const char *dir, const char **shown)
+held_state(const struct state *s, const char *dir, struct state *tmp, const struct state **held,
+    char **cause)
 {
-	if (s != NULL && s->dirfd >= 0) {
-		*shown = s->dir;
-		return s->dirfd;
-	}
-	*shown = dir;
-	return -1;
+	state_init(tmp);
+	*held = s;
+	if (s != NULL && s->dir != NULL)
+		return 0;
+	*held = tmp;
+	return state_open_read(tmp, dir, cause) < 0 ? -1 : 0;
 }
 
 int
 journal_read_held(const struct state *s, const char *dir, struct journal *j, char **cause)
 {
 	struct buf b = BUF_INIT;
-	const char *shown;
-	int dfd = held_dir(s, dir, &shown), rc = -1, got;
-	char *path = statedir_journal_path(shown), *line, *nl;
+	struct state tmp;
+	const struct state *held;
+	int rc = -1, got;
+	char *path = NULL, *line, *nl;
 	size_t cap = 0, lineno = 0;
 
 	j->v = NULL;
 	j->n = 0;
-	got = read_at(dfd, STATEDIR_JOURNAL, path, JOURNAL_MAX_BYTES, &b, cause);
+	if (held_state(s, dir, &tmp, &held, cause) != 0)
+		goto out;
+	path = statedir_journal_path(held->dir);
+	got = read_at(held->dirfd, STATEDIR_JOURNAL, path, JOURNAL_MAX_BYTES, &b, cause);
 	if (got != 0) {
 		/* No journal yet is an empty one. */
 		rc = got > 0 ? 0 : -1;
@@ -402,6 +391,7 @@ out:
 		journal_release(j);
 	buf_release(&b);
 	free(path);
+	state_close(&tmp);
 	return rc;
 }
 
@@ -703,16 +693,17 @@ journal_seal_backup(struct state *s, long id)
 	free(backup);
 #else
 	char *name = statedir_backup_name(id);
-	struct stat st;
+	struct file_info info;
 	int fd;
 
 	/* Through its own descriptor, in the backups directory held: what
 	 * is checked is what changes mode. */
-	fd = openat_retry(s->backupsfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC, 0);
+	fd = file_open_at(s->backupsfd, name, name, FILE_READ_REGULAR | FILE_READ_NOFOLLOW,
+	    SIZE_MAX, &info, NULL, NULL);
 	free(name);
 	if (fd < 0)
 		return;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1)
+	if (info.st.st_nlink == 1)
 		(void)fchmod(fd, ATOMICFILE_BACKUP_MODE);
 	close(fd);
 #endif
@@ -906,6 +897,9 @@ journal_drop_unfinished(struct state *s, struct atomicfile *af, const void *cont
 	int rc = 0, have, marked;
 
 	memset(out, 0, sizeof *out);
+	/* (Set by read_in_place_mark() when marked: cleared for the compiler,
+	 * which cannot always see that through the inlined reads.) */
+	memset(&m, 0, sizeof m);
 	if (journal_read_held(s, s->dir, &j, NULL) != 0)
 		return 0; /* a broken journal gets its own error where it is used */
 	marked = read_in_place_mark(s, &m);
@@ -1090,17 +1084,19 @@ out:
 	return rc;
 }
 
-/* Open the state directory dir to empty it, without creating it: 1 when
- * it does not exist. Windows, which holds no descriptors: whether the path
+/* Open the state directory dir without creating it, for state_purge()
+ * (readonly 0: statedir_open_existing) or state_open_read(): 1 when it
+ * does not exist. Windows, which holds no descriptors: whether the path
  * exists. */
 static int
-open_existing(struct state *s, const char *dir, char **cause)
+open_existing(struct state *s, const char *dir, int readonly, char **cause)
 {
 	s->dir = xstrdup(dir);
 #ifdef _WIN32
 	{
 		struct stat st;
 
+		(void)readonly;
 		if (stat(dir, &st) == 0)
 			return 0;
 		if (errno == ENOENT)
@@ -1108,8 +1104,15 @@ open_existing(struct state *s, const char *dir, char **cause)
 		return set_error(cause, "cannot stat state directory '%s': %s", dir, strerror(errno));
 	}
 #else
-	return statedir_open_existing(dir, &s->dirfd, &s->backupsfd, cause);
+	return (readonly ? statedir_open_read : statedir_open_existing)(dir, &s->dirfd,
+	    &s->backupsfd, cause);
 #endif
+}
+
+int
+state_open_read(struct state *s, const char *dir, char **cause)
+{
+	return open_existing(s, dir, 1, cause);
 }
 
 /* Remove the empty directory name (relative to at, or a path with at
@@ -1195,7 +1198,7 @@ state_purge(const char *dir, int timeout, struct state_purged *done, char **caus
 	done->backups = 0;
 	done->journal = done->dir = 0;
 	state_init(&s);
-	rc = open_existing(&s, dir, cause);
+	rc = open_existing(&s, dir, 0, cause);
 	if (rc != 0) {
 		state_close(&s);
 		return rc > 0 ? 0 : -1;
@@ -1237,32 +1240,37 @@ out:
 }
 
 int
-state_backup_kept(const char *dir, long id)
+state_backup_kept(const struct state *s, long id)
 {
-	char *path = statedir_backup_path(dir, id);
 	struct stat st;
+
+#ifndef _WIN32
+	/* No backups/ (or no state directory): nothing was kept. */
+	if (s->backupsfd < 0)
+		return 0;
+#endif
 	/* lstat: a link in the backup's place is no backup (and rollback
 	 * refuses to read through it). */
-	int kept = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
-
-	free(path);
-	return kept;
+	return stat_backup(s, id, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 int
 journal_load_backup_held(const struct state *s, const char *dir, const struct journal_record *r,
     struct buf *out, char **cause)
 {
-	const char *shown;
-	/* statedir_open() opens the state directory and backups/ together. */
-	int dfd = held_dir(s, dir, &shown) >= 0 ? s->backupsfd : -1;
-	char *path = statedir_backup_path(shown, r->id), *name = statedir_backup_name(r->id);
+	struct state tmp;
+	const struct state *held;
+	char *path = NULL, *name = statedir_backup_name(r->id);
 	char hex[65];
 	int rc = -1, got;
 
-	/* Relative to the backups directory held, else by path; either way
-	 * never through a link put in the place of the backup. */
-	got = read_at(dfd, name, path, ATOMICFILE_MAX_BYTES, out, cause);
+	if (held_state(s, dir, &tmp, &held, cause) != 0)
+		goto out;
+	path = statedir_backup_path(held->dir, r->id);
+	/* Relative to the backups directory held (statedir_open() opens the
+	 * state directory and backups/ together), never through a link put
+	 * in the place of the backup. */
+	got = read_at(held->backupsfd, name, path, ATOMICFILE_MAX_BYTES, out, cause);
 	if (got > 0)
 		set_error(cause, "the backup of change %ld is gone (only the newest "
 		    "keep_backups are kept)", r->id);
@@ -1278,6 +1286,7 @@ journal_load_backup_held(const struct state *s, const char *dir, const struct jo
 out:
 	free(name);
 	free(path);
+	state_close(&tmp);
 	return rc;
 }
 

@@ -72,6 +72,14 @@ int state_lock_dir(struct state *s, const char *dir, int timeout, char **cause);
  * locked or if either cannot be looked at. Windows, which locks no
  * directory: 1. */
 int state_locked_dir_is(const struct state *s, int dirfd);
+/* Open the state directory dir to read it only (history, status, a dry
+ * run): neither created nor locked, never through a link, and judged as
+ * statedir_open_read() says (as root, only a directory of root's). 0 with
+ * dir held; 1 when dir does not exist (s holds no directory, and what is
+ * read in it is not there); -1 with *cause set. Release with
+ * state_close() in every case. Windows: whether dir exists; reads there
+ * go by path. */
+int state_open_read(struct state *s, const char *dir, char **cause);
 void state_close(struct state *s);
 
 struct journal_record {
@@ -90,14 +98,16 @@ struct journal {
 	size_t n;
 };
 
-/* Read the journal of dir; a missing journal is an empty one. Malformed lines
- * are an error naming the line. A link in the journal's place is refused,
- * never followed. By path: for commands that hold no state directory. */
+/* Read the journal of dir; a missing journal (or state directory) is an
+ * empty one. Malformed lines are an error naming the line. The directory
+ * is opened once for the read, without creating it, as state_open_read()
+ * does, and the journal read relative to it; a link in the journal's place
+ * is refused, never followed. For commands that hold no state directory. */
 int journal_read(const char *dir, struct journal *j, char **cause);
-/* journal_read() of the state directory s holds (state_open), relative to
- * its descriptor, so a directory on its path swapped since cannot show
- * another journal; when s is NULL or holds none (a dry run, Windows), of
- * dir by path. */
+/* journal_read() of the state directory s holds (state_open,
+ * state_open_read), relative to its descriptor, so a directory on its path
+ * swapped since cannot show another journal; when s is NULL or holds none
+ * (state_init only: a dry run), of dir as journal_read() does. */
 int journal_read_held(const struct state *s, const char *dir, struct journal *j, char **cause);
 void journal_release(struct journal *j);
 /* The newest record for this hosts file, or NULL. */
@@ -200,22 +210,22 @@ struct state_purged {
  * dir is nothing to delete (0, done->dir 0). Windows: by path. */
 int state_purge(const char *dir, int timeout, struct state_purged *done, char **cause);
 
-/* Is the backup of change id still in dir's backups/: a regular file, not
- * a link in its place (which is not followed)? By path: for history, which
- * holds no state directory. */
-int state_backup_kept(const char *dir, long id);
+/* Is the backup of change id still in the backups/ of the state directory
+ * s holds (state_open, state_open_read): a regular file, not a link in its
+ * place (which is not followed)? */
+int state_backup_kept(const struct state *s, long id);
 
 /* Load the backup of a record, checking it still has the recorded hash. A
  * link in the backup's place is refused, never followed, and so is anything
- * but a regular file. By path: for commands that hold no state directory
- * (a dry run, a plan). */
+ * but a regular file. The state directory is opened for the read as
+ * journal_read() does it: for commands that hold none. */
 int journal_load_backup(const char *dir, const struct journal_record *r,
     struct buf *out, char **cause);
-/* journal_load_backup() of the state directory s holds (state_open),
- * relative to its backups descriptor, so a directory on its path swapped
- * since the lock was taken cannot show another file as the backup; when s
- * is NULL or holds none (Windows, where the held state is paths), of dir
- * by path. */
+/* journal_load_backup() of the state directory s holds (state_open,
+ * state_open_read), relative to its backups descriptor, so a directory on
+ * its path swapped since it was opened (say, since the journal was read)
+ * cannot show another file as the backup; when s is NULL or holds none
+ * (state_init only), as journal_load_backup() does. */
 int journal_load_backup_held(const struct state *s, const char *dir,
     const struct journal_record *r, struct buf *out, char **cause);
 

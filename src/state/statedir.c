@@ -106,12 +106,17 @@ out:
 	return rc;
 }
 
+/* How open_private() judges: a missing name is -2 and no error; a
+ * directory of root's is trusted as well as one of the effective user's
+ * (for reading only: root's directory is trusted by everyone). */
+#define PRIVATE_MISSING_OK 0x1
+#define PRIVATE_ROOT_OK    0x2
+
 /* Open name (relative to at, or a path with at AT_FDCWD) as a private
  * directory of ours: the descriptor, or -1 with *cause set; shown names it
- * in messages. With missing_ok, a name that does not exist is -2 and no
- * error. */
+ * in messages. how: PRIVATE_* above. */
 static int
-open_private(int at, const char *name, const char *shown, int missing_ok, char **cause)
+open_private(int at, const char *name, const char *shown, unsigned how, char **cause)
 {
 	struct stat st;
 	int fd;
@@ -119,7 +124,7 @@ open_private(int at, const char *name, const char *shown, int missing_ok, char *
 	do {
 		fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	} while (fd < 0 && errno == EINTR);
-	if (fd < 0 && missing_ok && errno == ENOENT)
+	if (fd < 0 && (how & PRIVATE_MISSING_OK) != 0 && errno == ENOENT)
 		return -2;
 	if (fd < 0) {
 		/* A link (ELOOP) or a file (ENOTDIR) where the directory
@@ -132,7 +137,7 @@ open_private(int at, const char *name, const char *shown, int missing_ok, char *
 	}
 	if (fstat(fd, &st) != 0) {
 		set_error(cause, "cannot stat state directory '%s': %s", shown, strerror(errno));
-	} else if (st.st_uid != geteuid()) {
+	} else if (st.st_uid != geteuid() && !((how & PRIVATE_ROOT_OK) != 0 && st.st_uid == 0)) {
 		/* Backups of a system file must not be replaceable by others. */
 		set_error(cause, "state directory '%s' is not owned by the user running "
 		    "amlhosts", shown);
@@ -172,14 +177,17 @@ out:
 	return rc;
 }
 
-int
-statedir_open_existing(const char *dir, int *dirfd, int *backupsfd, char **cause)
+/* statedir_open_existing() and statedir_open_read(), which judge the
+ * directories as how says (PRIVATE_MISSING_OK is implied). */
+static int
+open_existing(const char *dir, unsigned how, int *dirfd, int *backupsfd, char **cause)
 {
 	char *backups;
 	int fd;
 
+	how |= PRIVATE_MISSING_OK;
 	*backupsfd = -1;
-	*dirfd = open_private(AT_FDCWD, dir, dir, 1, cause);
+	*dirfd = open_private(AT_FDCWD, dir, dir, how, cause);
 	if (*dirfd == -2) {
 		*dirfd = -1;
 		return 1;
@@ -187,7 +195,7 @@ statedir_open_existing(const char *dir, int *dirfd, int *backupsfd, char **cause
 	if (*dirfd < 0)
 		return -1;
 	backups = statedir_backups_dir(dir);
-	fd = open_private(*dirfd, STATEDIR_BACKUPS, backups, 1, cause);
+	fd = open_private(*dirfd, STATEDIR_BACKUPS, backups, how, cause);
 	free(backups);
 	if (fd == -1) {
 		close(*dirfd);
@@ -197,6 +205,18 @@ statedir_open_existing(const char *dir, int *dirfd, int *backupsfd, char **cause
 	/* -2: no backups/ (nothing was ever changed), which is fine. */
 	*backupsfd = fd < 0 ? -1 : fd;
 	return 0;
+}
+
+int
+statedir_open_existing(const char *dir, int *dirfd, int *backupsfd, char **cause)
+{
+	return open_existing(dir, 0, dirfd, backupsfd, cause);
+}
+
+int
+statedir_open_read(const char *dir, int *dirfd, int *backupsfd, char **cause)
+{
+	return open_existing(dir, PRIVATE_ROOT_OK, dirfd, backupsfd, cause);
 }
 #endif
 

@@ -464,114 +464,129 @@ test_state_dir_held(void)
 #endif
 
 #ifndef _WIN32
-/* The state directory swapped for a link to another (whose journal does
- * not parse and whose backups are others) after state_open: the next
- * change ID, the journal read under the lock and the backups pruned are
- * those of the directory held. */
+/* A state directory held (dir, opened, locked, with nrecords changes
+ * "a\n" -> "b\n") and then swapped: moved to gone, and a link to other put
+ * in its place. other is a state directory of its own whose journal does
+ * not parse, whose backup 1 is a decoy ("decoy\n") and whose backups 7-9
+ * are others ("other backup\n"). */
+struct swapped {
+	struct state s;
+	char *dir, *gone, *other;
+};
+
+static void
+swapped_setup(struct swapped *w, long nrecords)
+{
+	char *cause = NULL, *p;
+	long i;
+
+	w->dir = make_tempdir();
+	w->gone = xasprintf("%s.gone", w->dir);
+	w->other = xasprintf("%s.other", w->dir);
+	state_init(&w->s);
+	CU_ASSERT_EQUAL_FATAL(state_open(&w->s, w->other, &cause), 0);
+	state_close(&w->s);
+	p = statedir_journal_path(w->other);
+	unit_write_file(p, "other journal\n");
+	free(p);
+	for (i = 1; i <= 9; i += i == 1 ? 6 : 1) {
+		p = statedir_backup_path(w->other, i);
+		unit_write_file(p, i == 1 ? "decoy\n" : "other backup\n");
+		free(p);
+	}
+	CU_ASSERT_EQUAL_FATAL(state_open(&w->s, w->dir, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(state_lock(&w->s, 1, &cause), 0);
+	for (i = 1; i <= nrecords; i++)
+		record(&w->s, "apply", "a\n", "b\n", "-", i);
+	CU_ASSERT_EQUAL_FATAL(rename(w->dir, w->gone), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink(w->other, w->dir), 0);
+	free(cause);
+}
+
+static void
+swapped_teardown(struct swapped *w)
+{
+	state_close(&w->s);
+	CU_ASSERT_EQUAL(unlink(w->dir), 0);
+	remove_tree(w->dir);
+	free(w->dir);
+	free(w->gone);
+	free(w->other);
+}
+
+/* The state directory swapped after state_open: the next change ID, the
+ * journal read under the lock and the backups pruned are those of the
+ * directory held; a read that holds none opens the path without following
+ * the link, so it never shows the other journal. */
 static void
 test_state_reads_held(void)
 {
-	struct state s;
+	struct swapped w;
 	struct journal j;
-	char *dir = make_tempdir(), *cause = NULL, *gone, *other, *p;
+	char *cause = NULL, *p;
 	int i;
 
-	gone = xasprintf("%s.gone", dir);
-	other = xasprintf("%s.other", dir);
-	state_init(&s);
-	CU_ASSERT_EQUAL_FATAL(state_open(&s, other, &cause), 0);
-	state_close(&s);
-	p = xasprintf("%s/journal", other);
-	unit_write_file(p, "other journal\n");
-	free(p);
-	for (i = 7; i <= 9; i++) {
-		p = statedir_backup_path(other, i);
-		unit_write_file(p, "other backup\n");
-		free(p);
-	}
-	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
-	CU_ASSERT_EQUAL_FATAL(state_lock(&s, 1, &cause), 0);
-	for (i = 1; i <= 3; i++)
-		record(&s, "apply", "a\n", "b\n", "-", i);
-	CU_ASSERT_EQUAL_FATAL(rename(dir, gone), 0);
-	CU_ASSERT_EQUAL_FATAL(symlink(other, dir), 0);
-
+	swapped_setup(&w, 3);
 	/* the next ID follows the held journal's last (by path: malformed) */
-	record(&s, "apply", "b\n", "c\n", "-", 4);
-	CU_ASSERT_EQUAL(journal_read_held(&s, dir, &j, &cause), 0);
+	record(&w.s, "apply", "b\n", "c\n", "-", 4);
+	CU_ASSERT_EQUAL(journal_read_held(&w.s, w.dir, &j, &cause), 0);
 	CU_ASSERT(j.n == 4 && j.v[3].id == 4);
 	journal_release(&j);
-	/* by path, the link's target is what is read */
-	CU_ASSERT_NOT_EQUAL(journal_read(dir, &j, &cause), 0);
+	/* by path, the link is refused, not followed to the other journal */
+	CU_ASSERT_NOT_EQUAL(journal_read(w.dir, &j, &cause), 0);
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "is not a directory") != NULL);
 	/* the held backups are listed and pruned, the other's stay */
-	CU_ASSERT_EQUAL(journal_prune(&s, 1, &cause), 0);
+	CU_ASSERT_EQUAL(journal_prune(&w.s, 1, &cause), 0);
 	for (i = 1; i <= 4; i++) {
-		p = statedir_backup_path(gone, i);
+		p = statedir_backup_path(w.gone, i);
 		CU_ASSERT_EQUAL(access(p, F_OK) == 0, i == 4);
 		free(p);
 	}
 	for (i = 7; i <= 9; i++) {
-		p = statedir_backup_path(other, i);
+		p = statedir_backup_path(w.other, i);
 		CU_ASSERT_TRUE(unit_file_is(p, "other backup\n"));
 		free(p);
 	}
-	state_close(&s);
-	CU_ASSERT_EQUAL(unlink(dir), 0);
-	remove_tree(dir);
-	free(dir);
-	free(gone);
-	free(other);
+	swapped_teardown(&w);
 	free(cause);
 }
 
 /* rollback's read of a backup under the lock: relative to the backups
  * directory held, so the state directory swapped for a link to another
  * (with a decoy backup of the same id) after state_open shows the real
- * backup, where the read by path gets the decoy; a link or a directory in
- * the backup's place is refused; without a state held, by path. */
+ * backup, where the read by path refuses the link; a link or a directory
+ * in the backup's place is refused. */
 static void
 test_backup_held(void)
 {
-	struct state s;
+	struct swapped w;
 	struct journal j;
 	struct buf b = BUF_INIT;
-	char *dir = make_tempdir(), *cause = NULL, *gone, *other, *p, *backup, *moved;
+	char *cause = NULL, *backup, *moved;
 
-	gone = xasprintf("%s.gone", dir);
-	other = xasprintf("%s.other", dir);
-	backup = statedir_backup_path(gone, 1);
+	swapped_setup(&w, 1);
+	backup = statedir_backup_path(w.gone, 1);
 	moved = xasprintf("%s.real", backup);
-	state_init(&s);
-	CU_ASSERT_EQUAL_FATAL(state_open(&s, other, &cause), 0);
-	state_close(&s);
-	p = statedir_backup_path(other, 1);
-	unit_write_file(p, "decoy\n");
-	free(p);
-	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
-	CU_ASSERT_EQUAL_FATAL(state_lock(&s, 1, &cause), 0);
-	record(&s, "apply", "a\n", "b\n", "-", 1);
-	CU_ASSERT_EQUAL_FATAL(journal_read_held(&s, dir, &j, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(journal_read_held(&w.s, w.dir, &j, &cause), 0);
 	CU_ASSERT_EQUAL_FATAL(j.n, 1);
-	CU_ASSERT_EQUAL_FATAL(rename(dir, gone), 0);
-	CU_ASSERT_EQUAL_FATAL(symlink(other, dir), 0);
 
 	/* the swapped directory is not followed: the held backup is read */
-	CU_ASSERT_EQUAL(journal_load_backup_held(&s, dir, &j.v[0], &b, &cause), 0);
+	CU_ASSERT_EQUAL(journal_load_backup_held(&w.s, w.dir, &j.v[0], &b, &cause), 0);
 	CU_ASSERT(b.len == 2 && memcmp(b.data, "a\n", 2) == 0);
 	buf_release(&b);
-	/* by path, the decoy behind the link (which fails the hash) */
-	CU_ASSERT_NOT_EQUAL(journal_load_backup(dir, &j.v[0], &b, &cause), 0);
-	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "does not match") != NULL);
+	/* by path, the link in the state directory's place is refused */
+	CU_ASSERT_NOT_EQUAL(journal_load_backup(w.dir, &j.v[0], &b, &cause), 0);
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "is not a directory") != NULL);
 	buf_release(&b);
 	free(cause);
 	cause = NULL;
-	CU_ASSERT_EQUAL(journal_load_backup_held(NULL, gone, &j.v[0], &b, &cause), 0);
+	CU_ASSERT_EQUAL(journal_load_backup_held(NULL, w.gone, &j.v[0], &b, &cause), 0);
 	buf_release(&b);
 
 	/* a link in the backup's place, in the directory held */
 	CU_ASSERT_EQUAL_FATAL(rename(backup, moved), 0);
 	CU_ASSERT_EQUAL_FATAL(symlink(moved, backup), 0);
-	CU_ASSERT_NOT_EQUAL(journal_load_backup_held(&s, dir, &j.v[0], &b, &cause), 0);
+	CU_ASSERT_NOT_EQUAL(journal_load_backup_held(&w.s, w.dir, &j.v[0], &b, &cause), 0);
 	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "symbolic link") != NULL);
 	buf_release(&b);
 	free(cause);
@@ -579,18 +594,13 @@ test_backup_held(void)
 	/* anything but a regular file */
 	CU_ASSERT_EQUAL_FATAL(unlink(backup), 0);
 	CU_ASSERT_EQUAL_FATAL(mkdir(backup, 0700), 0);
-	CU_ASSERT_NOT_EQUAL(journal_load_backup_held(&s, dir, &j.v[0], &b, &cause), 0);
-	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "not a regular file") != NULL);
+	CU_ASSERT_NOT_EQUAL(journal_load_backup_held(&w.s, w.dir, &j.v[0], &b, &cause), 0);
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "is a directory, not a file") != NULL);
 	buf_release(&b);
 	CU_ASSERT_EQUAL(rmdir(backup), 0);
 
 	journal_release(&j);
-	state_close(&s);
-	CU_ASSERT_EQUAL(unlink(dir), 0);
-	remove_tree(dir);
-	free(dir);
-	free(gone);
-	free(other);
+	swapped_teardown(&w);
 	free(backup);
 	free(moved);
 	free(cause);
@@ -883,8 +893,8 @@ test_purge(void)
 	CU_ASSERT_EQUAL_FATAL(state_lock(&s, 1, &cause), 0);
 	record(&s, "apply", "a\n", "b\n", "-", 1);
 	record(&s, "apply", "b\n", "c\n", "-", 2);
-	CU_ASSERT_TRUE(state_backup_kept(dir, 2));
-	CU_ASSERT_FALSE(state_backup_kept(dir, 3));
+	CU_ASSERT_TRUE(state_backup_kept(&s, 2));
+	CU_ASSERT_FALSE(state_backup_kept(&s, 3));
 	/* a stray "*.hosts" goes too (it would keep backups/ from going) */
 	p = xasprintf("%s/backups/stray" STATEDIR_BACKUP_SUFFIX, dir);
 	f = fopen(p, "w");
@@ -894,7 +904,7 @@ test_purge(void)
 	/* while another run holds the lock: busy, nothing deleted */
 	CU_ASSERT_NOT_EQUAL(state_purge(dir, 0, &done, &cause), 0);
 	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "busy") != NULL);
-	CU_ASSERT_TRUE(state_backup_kept(dir, 1));
+	CU_ASSERT_TRUE(state_backup_kept(&s, 1));
 	state_close(&s);
 
 	CU_ASSERT_EQUAL(state_purge(dir, 1, &done, &cause), 0);
@@ -928,7 +938,9 @@ test_purge_links(void)
 	real = xasprintf("%s.real", dir);
 	CU_ASSERT_EQUAL_FATAL(rename(backup, real), 0);
 	CU_ASSERT_EQUAL_FATAL(symlink(real, backup), 0);
-	CU_ASSERT_FALSE(state_backup_kept(dir, 1));
+	CU_ASSERT_EQUAL_FATAL(state_open_read(&s, dir, &cause), 0);
+	CU_ASSERT_FALSE(state_backup_kept(&s, 1));
+	state_close(&s);
 	CU_ASSERT_EQUAL_FATAL(unlink(backup), 0);
 
 	/* backups/ a link to a directory of decoys: refused, they stay */
@@ -958,6 +970,61 @@ test_purge_links(void)
 }
 #endif
 
+#ifndef _WIN32
+/* What the commands that only read (history, status, a dry run) open:
+ * nothing is created for a missing state directory, which reads as an
+ * empty journal with no backups; a link in its place is refused; as root,
+ * so is a directory another user owns (its journal could be anyone's). */
+static void
+test_open_read(void)
+{
+	struct state s;
+	struct journal j;
+	struct stat st;
+	char *dir = make_tempdir(), *cause = NULL, *real;
+
+	state_init(&s);
+	CU_ASSERT_EQUAL(state_open_read(&s, dir, &cause), 1);
+	CU_ASSERT_FALSE(state_backup_kept(&s, 1));
+	CU_ASSERT_EQUAL(journal_read_held(&s, dir, &j, &cause), 0);
+	CU_ASSERT_EQUAL(j.n, 0);
+	journal_release(&j);
+	state_close(&s);
+	CU_ASSERT_EQUAL(journal_read(dir, &j, &cause), 0);
+	CU_ASSERT_EQUAL(j.n, 0);
+	CU_ASSERT_NOT_EQUAL(stat(dir, &st), 0);
+
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
+	record(&s, "apply", "a\n", "b\n", "-", 1);
+	state_close(&s);
+	CU_ASSERT_EQUAL(state_open_read(&s, dir, &cause), 0);
+	CU_ASSERT_TRUE(state_backup_kept(&s, 1));
+	state_close(&s);
+
+	real = xasprintf("%s.real", dir);
+	CU_ASSERT_EQUAL_FATAL(rename(dir, real), 0);
+	CU_ASSERT_EQUAL_FATAL(symlink(real, dir), 0);
+	CU_ASSERT_EQUAL(state_open_read(&s, dir, &cause), -1);
+	CU_ASSERT_TRUE(cause != NULL && strstr(cause, "is not a directory") != NULL);
+	state_close(&s);
+	CU_ASSERT_EQUAL_FATAL(unlink(dir), 0);
+	CU_ASSERT_EQUAL_FATAL(rename(real, dir), 0);
+	if (geteuid() == 0) {
+		CU_ASSERT_EQUAL_FATAL(chown(dir, 65534, 65534), 0);
+		CU_ASSERT_EQUAL(state_open_read(&s, dir, &cause), -1);
+		CU_ASSERT_TRUE(cause != NULL && strstr(cause, "is not owned by") != NULL);
+		state_close(&s);
+		CU_ASSERT_NOT_EQUAL(journal_read(dir, &j, &cause), 0);
+	} else {
+		fprintf(stderr, "note: not root: a state directory of another user's is not tried\n");
+	}
+	remove_tree(dir);
+	free(dir);
+	free(real);
+	free(cause);
+}
+#endif
+
 static const struct unit_test journal_tests[] = {
 	{ "record_and_read", test_record_and_read },
 	{ "prune_and_tamper", test_prune_and_tamper },
@@ -976,6 +1043,7 @@ static const struct unit_test journal_tests[] = {
 	{ "state_reads_held", test_state_reads_held },
 	{ "links_not_followed", test_links_not_followed },
 	{ "backup_held", test_backup_held },
+	{ "open_read", test_open_read },
 #endif
 	{ NULL, NULL }
 };
