@@ -300,6 +300,107 @@ test_root_owned(void)
 	unlink(path);
 	free(path);
 }
+
+/* file_read_at() of name in the directory held as dfd (path names it):
+ * the kind it fails with (FILE_READ_OK: read, and out holds the bytes) and
+ * the message "'<path>' <what>", or with what NULL "cannot open '<path>':
+ * <strerror(want_err)>"; want_err is the errno of a failed open, else 0. */
+static void
+read_at_is(int dfd, const char *name, const char *path, unsigned flags,
+    enum file_read_error want, int want_err, const char *what, struct buf *out)
+{
+	struct file_info info;
+	enum file_read_error kind = FILE_READ_IO;
+	char *cause = NULL, *msg;
+	int rc = file_read_at(dfd, name, path, flags, 64, out, &info, &kind, &cause);
+
+	CU_ASSERT_EQUAL(rc, want == FILE_READ_OK ? 0 : -1);
+	CU_ASSERT_EQUAL(kind, want);
+	CU_ASSERT_EQUAL(info.err, want_err);
+	if (want == FILE_READ_OK) {
+		CU_ASSERT_PTR_NULL(cause);
+		CU_ASSERT_EQUAL((size_t)info.st.st_size, out->len);
+		return;
+	}
+	msg = what == NULL ? xasprintf("cannot open '%s': %s", path, strerror(want_err)) :
+	    xasprintf("'%s' %s", path, what);
+	CU_ASSERT_TRUE(cause != NULL && strcmp(cause, msg) == 0);
+	free(msg);
+	free(cause);
+	buf_release(out);
+}
+
+/* file_open_at()/file_read_at(): file_open()'s checks, kinds and messages,
+ * for a name in a directory held open, whatever happens to the
+ * directory's path since (here: it is moved away). */
+static void
+test_open_at(void)
+{
+	const unsigned reg = FILE_READ_REGULAR | FILE_READ_NOFOLLOW;
+	struct buf b = BUF_INIT;
+	struct file_info info;
+	char *dir = xasprintf("%s/held", scratch()), *moved = xasprintf("%s/moved", scratch());
+	char *p, *target = make_file("target", "x", 1, 0644);
+	int dfd, fd;
+
+	CU_ASSERT_FATAL(mkdir(dir, 0700) == 0);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	CU_ASSERT_FATAL(dfd >= 0);
+	CU_ASSERT_FATAL(rename(dir, moved) == 0);
+	p = xasprintf("%s/file", moved);
+	free(make_file("moved/file", "held\n", 5, 0644));
+	CU_ASSERT_FATAL(symlinkat(target, dfd, "link") == 0);
+	CU_ASSERT_FATAL(mkdirat(dfd, "dir", 0700) == 0);
+
+	/* a regular file: its bytes, and the descriptor file_open_at gives */
+	read_at_is(dfd, "file", "shown", reg, FILE_READ_OK, 0, NULL, &b);
+	CU_ASSERT_TRUE(b.len == 5 && memcmp(b.data, "held\n", 5) == 0);
+	buf_release(&b);
+	fd = file_open_at(dfd, "file", "shown", reg, 64, &info, NULL, NULL);
+	CU_ASSERT_TRUE(fd >= 0 && S_ISREG(info.st.st_mode));
+	if (fd >= 0)
+		CU_ASSERT_EQUAL(close(fd), 0);
+	/* refused: a link (not followed), a directory, a missing name */
+	read_at_is(dfd, "link", "shown", reg, FILE_READ_SYMLINK, ELOOP,
+	    "is a symbolic link, which is not followed", &b);
+	read_at_is(dfd, "link", "shown", FILE_READ_REGULAR, FILE_READ_OK, 0, NULL, &b);
+	CU_ASSERT_TRUE(b.len == 1 && b.data[0] == 'x');
+	buf_release(&b);
+	read_at_is(dfd, "dir", "shown", reg, FILE_READ_NOT_REGULAR, 0,
+	    "is a directory, not a file", &b);
+	read_at_is(dfd, "none", "shown", reg, FILE_READ_NOT_FOUND, ENOENT, NULL, &b);
+	/* the mode and owner checks, as file_open() makes them */
+	read_at_is(dfd, "file", "shown", reg | FILE_READ_OWNER_ONLY, FILE_READ_UNSAFE_MODE, 0,
+	    "is readable by group or others; chmod 600 it", &b);
+	CU_ASSERT_EQUAL(chmod(p, 0600), 0);
+	read_at_is(dfd, "file", "shown", reg | FILE_READ_OWNER_ONLY, FILE_READ_OK, 0, NULL, &b);
+	buf_release(&b);
+	if (geteuid() == 0) {
+		CU_ASSERT_EQUAL(chown(p, 65534, 65534), 0);
+		read_at_is(dfd, "file", "shown", reg | FILE_READ_ROOT_OWNED,
+		    FILE_READ_UNSAFE_OWNER, 0, "must be owned by root and not writable by "
+		    "group or others", &b);
+	} else {
+		fprintf(stderr, "note: not root: file_read_at's ROOT_OWNED refusal not tried\n");
+	}
+	read_at_is(dfd, "file", "shown", reg, FILE_READ_OK, 0, NULL, &b);
+	buf_release(&b);
+
+	CU_ASSERT_EQUAL(close(dfd), 0);
+	CU_ASSERT_EQUAL(unlinkat(AT_FDCWD, p, 0), 0);
+	free(p);
+	p = xasprintf("%s/link", moved);
+	CU_ASSERT_EQUAL(unlink(p), 0);
+	free(p);
+	p = xasprintf("%s/dir", moved);
+	CU_ASSERT_EQUAL(rmdir(p), 0);
+	free(p);
+	CU_ASSERT_EQUAL(rmdir(moved), 0);
+	unlink(target);
+	free(target);
+	free(moved);
+	free(dir);
+}
 #endif
 
 static void
@@ -360,6 +461,7 @@ static const struct unit_test fileread_tests[] = {
 	{ "nofollow", test_nofollow },
 	{ "fifo", test_fifo },
 	{ "root_owned", test_root_owned },
+	{ "open_at", test_open_at },
 #endif
 	{ "read_fd", test_read_fd },
 	{ "cleanup", test_cleanup },

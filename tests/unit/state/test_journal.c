@@ -474,6 +474,18 @@ struct swapped {
 	char *dir, *gone, *other;
 };
 
+/* The link goes, then the directory that held them all. */
+static void
+swapped_teardown(struct swapped *w)
+{
+	state_close(&w->s);
+	CU_ASSERT_EQUAL(unlink(w->dir), 0);
+	remove_tree(w->dir);
+	free(w->dir);
+	free(w->gone);
+	free(w->other);
+}
+
 static void
 swapped_setup(struct swapped *w, long nrecords)
 {
@@ -501,17 +513,6 @@ swapped_setup(struct swapped *w, long nrecords)
 	CU_ASSERT_EQUAL_FATAL(rename(w->dir, w->gone), 0);
 	CU_ASSERT_EQUAL_FATAL(symlink(w->other, w->dir), 0);
 	free(cause);
-}
-
-static void
-swapped_teardown(struct swapped *w)
-{
-	state_close(&w->s);
-	CU_ASSERT_EQUAL(unlink(w->dir), 0);
-	remove_tree(w->dir);
-	free(w->dir);
-	free(w->gone);
-	free(w->other);
 }
 
 /* The state directory swapped after state_open: the next change ID, the
