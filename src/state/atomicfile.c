@@ -526,9 +526,11 @@ atomicfile_changed(const struct atomicfile *af)
 {
 	struct stat now;
 
-	/* In the directory held, as the rename will be. */
+	/* Bytes read as zeros past a truncation: whatever the stat says
+	 * now (the file may have grown back), they were not the file's. */
 	if (af->bytes != NULL && file_bytes_torn(af->bytes))
 		return 1;
+	/* In the directory held, as the rename will be. */
 	if (at_stat(af->dirfd, af->dir, base_of(af->real), &now) != 0)
 		return 1;
 #ifndef _WIN32
