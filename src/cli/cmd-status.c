@@ -161,7 +161,7 @@ static int
 cmd_status_exec(struct cmd_ctx *ctx)
 {
 	struct atomicfile af;
-	struct buf content = BUF_INIT;
+	struct file_bytes content;
 	struct hostsfile hf;
 	struct journal j = { NULL, 0 };
 	struct entry_list el = ENTRY_LIST_INIT;
@@ -171,6 +171,7 @@ cmd_status_exec(struct cmd_ctx *ctx)
 	size_t i, *disabled = NULL;
 
 	atomicfile_init(&af);
+	file_bytes_init(&content);
 	memset(&hf, 0, sizeof hf);
 	/* status takes no lock, so it does not repair; before the parse,
 	 * which a torn file may fail. */
@@ -180,7 +181,7 @@ cmd_status_exec(struct cmd_ctx *ctx)
 		    "or takes it back");
 	if (atomicfile_open(&af, ctx->conf.hosts_file, &content, &cause) != 0)
 		goto out;
-	if (hostsfile_parse(&hf, content.data ? content.data : "", content.len, &cause) != 0) {
+	if (hostsfile_parse(&hf, content.data, content.len, &cause) != 0) {
 		char *why = cause;
 
 		cause = xasprintf("'%s': %s", ctx->conf.hosts_file, why);
@@ -227,7 +228,7 @@ out:
 	journal_release(&j);
 	if (parsed)
 		hostsfile_release(&hf);
-	buf_release(&content);
+	file_bytes_release(&content);
 	atomicfile_release(&af);
 	return rc;
 }

@@ -400,7 +400,8 @@ is_mount_point(const char *real, const struct stat *st, int dirfd)
 }
 
 int
-atomicfile_open(struct atomicfile *af, const char *path, struct buf *content, char **cause)
+atomicfile_open(struct atomicfile *af, const char *path, struct file_bytes *content,
+    char **cause)
 {
 	struct file_info info;
 	enum file_read_error kind;
@@ -482,9 +483,14 @@ atomicfile_open(struct atomicfile *af, const char *path, struct buf *content, ch
 		    "is a bind mount: %s", path, strerror(errno));
 		goto out;
 	}
-	buf_reserve(content, (size_t)af->st.st_size);
-	if (file_read_fd(fd, path, 0, ATOMICFILE_MAX_BYTES, content, NULL, cause) != 0)
+	/* A bind mount may be rewritten in place by this very run, and a
+	 * private mapping shows the file's new bytes on pages it has not
+	 * copied: the segments borrowed from it would change while they
+	 * are written. Read. */
+	if (file_bytes_load(content, fd, path, (size_t)af->st.st_size, ATOMICFILE_MAX_BYTES,
+	    af->bind_mount ? FILE_BYTES_READ : FILE_BYTES_MAP, cause) != 0)
 		goto out;
+	af->bytes = content;
 	rc = 0;
 out:
 	if (fd >= 0)
@@ -520,6 +526,10 @@ atomicfile_changed(const struct atomicfile *af)
 {
 	struct stat now;
 
+	/* Bytes read as zeros past a truncation: whatever the stat says
+	 * now (the file may have grown back), they were not the file's. */
+	if (af->bytes != NULL && file_bytes_torn(af->bytes))
+		return 1;
 	/* In the directory held, as the rename will be. */
 	if (at_stat(af->dirfd, af->dir, base_of(af->real), &now) != 0)
 		return 1;
@@ -884,6 +894,16 @@ copy_selinux_label(const struct atomicfile *af, int tofd, char **cause)
 }
 #endif
 
+/* Another program changed the file read: failed_step and the message
+ * that send the edit back to be read and done again. */
+static int
+changed_error(struct atomicfile *af, char **cause)
+{
+	af->failed_step = ATOMICFILE_STEP_CHANGED;
+	return set_error(cause, "another program changed '%s' while amlhosts was "
+	    "editing it", af->path);
+}
+
 static int
 replace_by_rename(struct atomicfile *af, const struct hosts_seg *v, size_t n, char **cause)
 {
@@ -917,7 +937,15 @@ replace_by_rename(struct atomicfile *af, const struct hosts_seg *v, size_t n, ch
 #endif
 	af->failed_step = ATOMICFILE_STEP_WRITE;
 	if (atomicfile_write_segs(fd, v, n) != 0) {
-		set_error(cause, "cannot write a temporary copy of '%s': %s", af->path, strerror(errno));
+		/* Segments borrowed from a mapping of a file cut short since
+		 * fail with EFAULT: the kernel's own copy raises no SIGBUS for
+		 * filemap.c to repair. That is another program's edit, to be
+		 * read again, not a failed disk. */
+		if (errno == EFAULT && atomicfile_changed(af))
+			changed_error(af, cause);
+		else
+			set_error(cause, "cannot write a temporary copy of '%s': %s", af->path,
+			    strerror(errno));
 		goto fail;
 	}
 	af->failed_step = ATOMICFILE_STEP_FSYNC;
@@ -936,8 +964,7 @@ replace_by_rename(struct atomicfile *af, const struct hosts_seg *v, size_t n, ch
 	 * would be lost by the rename. */
 	af->failed_step = ATOMICFILE_STEP_CHANGED;
 	if (atomicfile_changed(af)) {
-		set_error(cause, "another program changed '%s' while amlhosts was "
-		    "editing it", af->path);
+		changed_error(af, cause);
 		goto fail;
 	}
 	af->failed_step = ATOMICFILE_STEP_RENAME;
@@ -998,7 +1025,18 @@ atomicfile_replace_segs(struct atomicfile *af, const struct hosts_seg *v, size_t
 	if (rc != 0)
 		return rc;
 	af->failed_step = ATOMICFILE_STEP_READ_BACK;
-	return read_back_equal(af->dirfd, af->dir, base_of(af->real), af->real, v, n, len, cause);
+	rc = read_back_equal(af->dirfd, af->dir, base_of(af->real), af->real, v, n, len, cause);
+	/* Torn only now, after the check before the rename: the new file was
+	 * written from whole bytes, but the compare met zeros where the old
+	 * file, the segments' source, was cut short through a descriptor
+	 * opened before the rename (the path leads to the new file). Not the
+	 * written file's fault: said so rather than calling it damaged. */
+	if (rc != 0 && af->bytes != NULL && file_bytes_torn(af->bytes)) {
+		set_error(cause, "'%s' holds the new contents, but they could not be "
+		    "checked: another program cut short the old file while amlhosts "
+		    "compared them", af->path);
+	}
+	return rc;
 }
 
 int

@@ -5,7 +5,7 @@
  * Calling sequence (the caller holds the state lock throughout):
  *
  *   struct atomicfile af;
- *   atomicfile_open(&af, "/etc/hosts", &content, &cause);   read + checks
+ *   atomicfile_open(&af, "/etc/hosts", &content, &cause);   map + checks
  *   ... compute new bytes; save a backup; journal ...
  *   atomicfile_check_writable(&af, in_place, &cause);        before journaling
  *   atomicfile_replace(&af, data, len, in_place, &cause);    write + verify
@@ -39,6 +39,7 @@
 #include <sys/stat.h>
 #include "hosts/hostsfile.h"
 #include "base/util.h"
+#include "base/filemap.h"
 
 /* Hosts files larger than this are refused. */
 #define ATOMICFILE_MAX_BYTES (512u * 1024 * 1024)
@@ -79,14 +80,21 @@ struct atomicfile {
 	int immutable;    /* chattr +i / +a */
 	int readonly_fs;  /* the filesystem is mounted read-only */
 	enum atomicfile_step failed_step; /* after a failed atomicfile_replace() */
+	/* The bytes atomicfile_open() loaded (the caller's, borrowed): a
+	 * mapping torn by a truncation counts as a changed file. */
+	const struct file_bytes *bytes;
 };
 
 void atomicfile_init(struct atomicfile *af);
 void atomicfile_release(struct atomicfile *af);
 
-/* Resolve, stat and read path into content (appended). Refuses anything but
- * a regular file. */
-int atomicfile_open(struct atomicfile *af, const char *path, struct buf *content, char **cause);
+/* Resolve, stat and load path into content (file_bytes_init()'ed; what it
+ * held is released first): mapped (filemap.h), or read where mapping
+ * fails and for a bind mount, which an in-place rewrite changes under a
+ * mapping. Refuses anything but a regular file. content must stay where
+ * it is, loaded, while af is used: af keeps a pointer to it. */
+int atomicfile_open(struct atomicfile *af, const char *path, struct file_bytes *content,
+    char **cause);
 
 /* Is the file at af->real no longer the one atomicfile_open() read: another
  * inode (replaced by rename), or another size or mtime (written in place)?
@@ -94,7 +102,9 @@ int atomicfile_open(struct atomicfile *af, const char *path, struct buf *content
  * bytes without reading them again: an edit that keeps the size and lands in
  * the same mtime tick (nanoseconds on current filesystems) goes unseen. A
  * file that can no longer be stat'ed counts as changed; a path that is no
- * longer a regular file (a directory) does not, the rename refuses it. */
+ * longer a regular file (a directory) does not, the rename refuses it.
+ * Content whose mapping was torn (file_bytes_torn()) counts as changed
+ * whatever the stat says: what was computed from it saw zeros. */
 int atomicfile_changed(const struct atomicfile *af);
 
 /* The directory of path with symlinks resolved (what atomicfile_open() will

@@ -24,7 +24,7 @@ void
 hostsedit_result_init(struct hostsedit_result *r)
 {
 	memset(r, 0, sizeof *r);
-	buf_init(&r->before);
+	file_bytes_init(&r->before);
 	buf_init(&r->after);
 	strlist_init(&r->warnings);
 }
@@ -34,7 +34,7 @@ hostsedit_result_release(struct hostsedit_result *r)
 {
 	free(r->backup);
 	free(r->real_path);
-	buf_release(&r->before);
+	file_bytes_release(&r->before);
 	buf_release(&r->after);
 	strlist_release(&r->warnings);
 	memset(r, 0, sizeof *r);
@@ -53,15 +53,19 @@ file_contains(const char *path, const char *needle)
 }
 
 int
-hostsedit_check_managed_elsewhere(const char *real_path, const struct buf *content,
+hostsedit_check_managed_elsewhere(const char *real_path, const struct file_bytes *content,
     struct strlist *warnings, char **cause)
 {
-	const char *p = content->data ? content->data : "";
+	const char *p = content->data;
+	size_t n = content->len;
 
-	if (content->len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+	if (n >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {
 		p += 3;
-	/* The kubelet rewrites this file whenever the pod restarts. */
-	if (strncmp(p, K8S_HEADER, strlen(K8S_HEADER)) == 0)
+		n -= 3;
+	}
+	/* The kubelet rewrites this file whenever the pod restarts. Compared
+	 * within the length: mapped bytes end with no NUL. */
+	if (n >= strlen(K8S_HEADER) && memcmp(p, K8S_HEADER, strlen(K8S_HEADER)) == 0)
 		return set_error(cause, "'%s' is managed by Kubernetes, which will overwrite "
 		    "any change; add the names with the pod's hostAliases instead", real_path);
 	if (strcmp(real_path, "/etc/hosts") != 0)
@@ -223,15 +227,14 @@ flush_dns_cache(struct strlist *warnings)
  * file was written here: the caller reads it again.
  */
 static int
-recover_interrupted(struct state *st, struct atomicfile *af, const struct buf *content,
+recover_interrupted(struct state *st, struct atomicfile *af, const struct file_bytes *content,
     struct strlist *warnings, char **cause)
 {
 	struct journal_recovery rec;
 
 	atomicfile_remove_stale(af);
 	journal_remove_stale(st);
-	if (journal_drop_unfinished(st, af, content->data ? content->data : "",
-	    content->len, &rec, cause) != 0)
+	if (journal_drop_unfinished(st, af, content->data, content->len, &rec, cause) != 0)
 		return -1;
 	if (rec.abandoned > 0)
 		strlist_push_nocopy(warnings, xasprintf("an in-place write of change %ld "
@@ -296,7 +299,7 @@ check_paths_trusted(const struct hostsedit_opts *o, struct hostsedit_result *r,
  */
 static int
 open_locked(const struct hostsedit_opts *o, const struct state *st, const char *locked_dir,
-    struct atomicfile *af, struct buf *content, int *retry, char **cause)
+    struct atomicfile *af, struct file_bytes *content, int *retry, char **cause)
 {
 	if (atomicfile_open(af, o->hosts_file, content, cause) != 0)
 		return -1;
@@ -347,7 +350,7 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		/* The interrupted change is in place now: that is the file. */
 		atomicfile_release(&af);
 		atomicfile_init(&af);
-		buf_release(&r->before);
+		file_bytes_release(&r->before);
 		if (open_locked(o, st, locked_dir, &af, &r->before, retry, cause) != 0)
 			goto out;
 	}
@@ -356,11 +359,11 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 	/* Nothing to change, told without indexing the file or rendering a
 	 * new one: the common run (from a timer) stays cheap on a big file. */
 	if (o->unchanged != NULL &&
-	    o->unchanged(r->before.data ? r->before.data : "", r->before.len, arg)) {
+	    o->unchanged(r->before.data, r->before.len, arg)) {
 		rc = 0;
 		goto out;
 	}
-	if (hostsfile_parse(&before, r->before.data ? r->before.data : "", r->before.len, &why) != 0) {
+	if (hostsfile_parse(&before, r->before.data, r->before.len, &why) != 0) {
 		set_error(cause, "'%s': %s; fix the markers by hand (no change was made)",
 		    o->hosts_file, why);
 		goto out;
@@ -368,7 +371,7 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 	if (compute(&before, af.real, locked ? st : NULL, &out, arg, cause) != 0)
 		goto out;
 	hosts_out_finish(&out);
-	if (hosts_out_equal(&out, r->before.data ? r->before.data : "", r->before.len)) {
+	if (hosts_out_equal(&out, r->before.data, r->before.len)) {
 		rc = 0;
 		goto out;
 	}
@@ -415,9 +418,9 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 	rec.targets = targets;
 	rec.hosts = af.real;
 	rec.blocks = blocks;
-	sha256_hex(r->before.data ? r->before.data : "", r->before.len, rec.before);
+	sha256_hex(r->before.data, r->before.len, rec.before);
 	hosts_out_hash(&out, rec.after);
-	if (journal_record_change_of(st, &rec, &af, r->before.data ? r->before.data : "",
+	if (journal_record_change_of(st, &rec, &af, r->before.data,
 	    r->before.len, o->in_place, &how, cause) != 0)
 		goto out;
 	r->id = rec.id;
@@ -450,7 +453,7 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 			    *cause, r->backup);
 			goto out;
 		}
-		if (in_place && atomicfile_replace(&af, r->before.data ? r->before.data : "",
+		if (in_place && atomicfile_replace(&af, r->before.data,
 		    r->before.len, 1, NULL) != 0) {
 			/* The record and the new bytes stay: the next run
 			 * finishes the change, or takes it back if the old
@@ -482,6 +485,17 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		flush_dns_cache(&r->warnings);
 	rc = 0;
 out:
+	/* What this try decided from a torn mapping (base/filemap.h) it
+	 * decided from zeros, whatever it decided: "unchanged", a parse
+	 * error, a plan. Nothing of it stands unless a change has landed
+	 * (r->id: recorded and not taken back; the check before its rename
+	 * passed, so it was written from whole bytes). Read again. */
+	if (r->id == 0 && file_bytes_torn(&r->before)) {
+		rc = -1;
+		*retry = 1;
+		set_error(cause, "another program cut '%s' short while amlhosts read it",
+		    o->hosts_file);
+	}
 	free(why);
 	free(blocks);
 	free(targets);

@@ -76,7 +76,9 @@ struct hostsedit_result {
 	long id;             /* journal id of the change, 0 if none */
 	char *backup;        /* path of the backup of the old bytes */
 	char *real_path;     /* the hosts file with symlinks resolved */
-	struct buf before;
+	/* The hosts file as read: mapped (base/filemap.h), valid until
+	 * hostsedit_result_release(). */
+	struct file_bytes before;
 	struct buf after; /* only with want_after, when changed */
 	struct strlist warnings;
 	/* The step of replacing the file that failed; ATOMICFILE_STEP_NONE
@@ -98,7 +100,7 @@ int hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *ar
     struct hostsedit_result *r, char **cause);
 
 /* Hosts files that something else regenerates: refused or warned about. */
-int hostsedit_check_managed_elsewhere(const char *real_path, const struct buf *content,
+int hostsedit_check_managed_elsewhere(const char *real_path, const struct file_bytes *content,
     struct strlist *warnings, char **cause);
 
 #endif

@@ -28,6 +28,8 @@
  *   clone      ioctl(FICLONE) only (a backup as a reflink); other ioctls
  *              pass through uncounted
  *   malloc     malloc, calloc, realloc (ENOMEM whatever INJECT_ERRNO says)
+ *   mmap       mmap, mmap64 of a file (the engine maps the hosts file);
+ *              anonymous mappings (malloc's) pass through uncounted
  *
  * Environment:
  *   INJECT_CALL    kind to fail
@@ -73,6 +75,11 @@
  *                  to AWAY and a symbolic link to LINK put in its place,
  *                  when it is that link it goes and AWAY comes back. The
  *                  steps are taken whatever INJECT_PREFIX says
+ *   INJECT_CUT_MMAP_N, INJECT_CUT_FILE, INJECT_CUT_TEXT  right after counted
+ *                  mmap N succeeds, rewrite INJECT_CUT_FILE in place (the
+ *                  same inode, O_TRUNC) to hold INJECT_CUT_TEXT (may be
+ *                  empty): another program cutting the file short under the
+ *                  mapping, which a read past its new end meets as SIGBUS
  *   INJECT_SWAP_RENAME =1: LINK is a directory that takes DIR's place (a
  *                  directory of the same name, no link); the next step
  *                  puts it back at LINK and AWAY back at DIR
@@ -86,6 +93,10 @@
  * bootstrap buffer that free() recognises and ignores. Nothing in this file
  * allocates; trace lines are formatted on the stack and written with the
  * real write().
+ *
+ * mmap passes through as the system call itself, never through dlsym():
+ * the loader and dlsym() may map memory while the real function is being
+ * looked up, and a lookup from inside mmap could recurse.
  *
  * An AddressSanitizer build must not be run under this library (ASan wants
  * to be first and owns malloc): the tests check for that and skip.
@@ -106,6 +117,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -117,12 +130,12 @@
 
 enum kind {
 	K_OPEN, K_READ, K_WRITE, K_FSYNC, K_RENAME, K_FTRUNCATE, K_CLOSE,
-	K_FLOCK, K_UNLINK, K_MALLOC, K_LINK, K_CLONE, K_NKINDS
+	K_FLOCK, K_UNLINK, K_MALLOC, K_LINK, K_CLONE, K_MMAP, K_NKINDS
 };
 
 static const char *const kind_names[K_NKINDS] = {
 	"open", "read", "write", "fsync", "rename", "ftruncate", "close",
-	"flock", "unlink", "malloc", "link", "clone",
+	"flock", "unlink", "malloc", "link", "clone", "mmap",
 };
 
 static const struct {
@@ -177,6 +190,9 @@ static const char *swap_link;
 static int swap_rename;  /* INJECT_SWAP_RENAME=1 */
 static int swap_swapped; /* with swap_rename: LINK is at DIR now */
 static unsigned long swap_seen; /* matching calls seen for a "kind@N" step */
+static unsigned long cut_n;     /* INJECT_CUT_MMAP_N, 0: none */
+static const char *cut_file;
+static const char *cut_text;
 
 /* The real functions. */
 static int (*real_open)(const char *, int, ...);
@@ -284,7 +300,7 @@ kind_of(const char *name)
 		{ "mkostemp", K_OPEN }, { "mkstemp", K_OPEN }, { "pwrite", K_WRITE },
 		{ "fdatasync", K_FSYNC }, { "renameat", K_RENAME },
 		{ "unlinkat", K_UNLINK }, { "linkat", K_LINK },
-		{ "calloc", K_MALLOC }, { "realloc", K_MALLOC },
+		{ "calloc", K_MALLOC }, { "realloc", K_MALLOC }, { "mmap64", K_MMAP },
 	};
 	size_t i;
 
@@ -390,6 +406,16 @@ configure(void)
 		if (swap_match == NULL || swap_dir == NULL || swap_away == NULL || swap_link == NULL) {
 			say("libinject: INJECT_SWAP_STEPS needs INJECT_SWAP_MATCH, "
 			    "INJECT_SWAP_DIR, INJECT_SWAP_AWAY and INJECT_SWAP_LINK\n");
+			_exit(99);
+		}
+	}
+	if ((s = getenv("INJECT_CUT_MMAP_N")) != NULL && *s != '\0') {
+		cut_n = strtoul(s, NULL, 10);
+		cut_file = getenv("INJECT_CUT_FILE");
+		cut_text = getenv("INJECT_CUT_TEXT");
+		if (cut_n == 0 || cut_file == NULL || cut_text == NULL) {
+			say("libinject: INJECT_CUT_MMAP_N needs a number from 1, "
+			    "INJECT_CUT_FILE and INJECT_CUT_TEXT\n");
 			_exit(99);
 		}
 	}
@@ -1041,6 +1067,58 @@ ioctl(int fd, unsigned long req, ...)
 	if (req == FICLONE_REQ && hit(K_CLONE, NULL, fd))
 		return -1;
 	return real_ioctl(fd, req, arg);
+}
+
+/* ---- mmap ---- */
+
+/* The system call, as glibc's mmap makes it on a 64-bit system. */
+static void *
+sys_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return (void *)syscall(SYS_mmap, addr, len, prot, flags, fd, off);
+}
+
+/* INJECT_CUT_TEXT in place of what INJECT_CUT_FILE held. */
+static void
+cut_now(void)
+{
+	size_t n = strlen(cut_text);
+	int fd = real_open(cut_file, O_WRONLY | O_TRUNC | O_CLOEXEC);
+
+	if (fd < 0) {
+		say("libinject: cannot open INJECT_CUT_FILE\n");
+		_exit(99);
+	}
+	if (real_write(fd, cut_text, n) != (ssize_t)n) {
+		say("libinject: cannot write INJECT_CUT_FILE\n");
+		_exit(99);
+	}
+	real_close(fd);
+}
+
+void *
+mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	void *p;
+
+	/* Memory, not a file, or before main: not the program's mapping. */
+	if (fd < 0 || (flags & MAP_ANONYMOUS) != 0 || !armed)
+		return sys_mmap(addr, len, prot, flags, fd, off);
+	resolve_all();
+	if (hit(K_MMAP, NULL, fd))
+		return MAP_FAILED;
+	p = sys_mmap(addr, len, prot, flags, fd, off);
+	if (p != MAP_FAILED && cut_n != 0 && counts[K_MMAP] == cut_n)
+		cut_now();
+	return p;
+}
+
+void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+
+void *
+mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return mmap(addr, len, prot, flags, fd, off);
 }
 
 /* ---- malloc ---- */

@@ -31,7 +31,7 @@
 struct fixture {
 	struct unit_hosts t;
 	struct atomicfile af;
-	struct buf content;
+	struct file_bytes content;
 	char *cause;
 };
 
@@ -40,7 +40,7 @@ fixture_init(struct fixture *fx, const char *bytes, mode_t mode)
 {
 	unit_hosts_init(&fx->t, bytes);
 	fx->cause = NULL;
-	buf_init(&fx->content);
+	file_bytes_init(&fx->content);
 	atomicfile_init(&fx->af);
 	CU_ASSERT_EQUAL_FATAL(chmod(fx->t.hosts, mode), 0);
 }
@@ -66,7 +66,7 @@ static void
 fixture_release(struct fixture *fx)
 {
 	atomicfile_release(&fx->af);
-	buf_release(&fx->content);
+	file_bytes_release(&fx->content);
 	unit_hosts_release(&fx->t);
 	free(fx->cause);
 }

@@ -105,12 +105,11 @@ test_record_and_read(void)
 #ifndef _WIN32
 /* (Re)read hosts into af and content, as a run's atomicfile_open(). */
 static void
-read_hosts(struct atomicfile *af, const char *hosts, struct buf *content)
+read_hosts(struct atomicfile *af, const char *hosts, struct file_bytes *content)
 {
 	char *cause = NULL;
 
-	atomicfile_release(af);
-	content->len = 0;
+	atomicfile_release(af); /* atomicfile_open() releases content */
 	CU_ASSERT_EQUAL_FATAL(atomicfile_open(af, hosts, content, &cause), 0);
 	free(cause);
 }
@@ -119,7 +118,7 @@ read_hosts(struct atomicfile *af, const char *hosts, struct buf *content)
  * rename; how the backup was made. */
 static enum atomicfile_backup
 record_of(struct state *s, struct journal_record *r, const struct atomicfile *af,
-    const struct buf *content)
+    const struct file_bytes *content)
 {
 	enum atomicfile_backup how = ATOMICFILE_BACKUP_COPY;
 	char *cause = NULL;
@@ -142,7 +141,8 @@ test_linked_backup(void)
 	struct state s;
 	struct atomicfile af;
 	struct journal_record r;
-	struct buf content = BUF_INIT, b = BUF_INIT;
+	struct file_bytes content;
+	struct buf b = BUF_INIT;
 	char *dir = make_tempdir(), *cause = NULL, *hosts, *backup, *other;
 	struct stat hs, bs;
 	struct journal_recovery got;
@@ -154,6 +154,7 @@ test_linked_backup(void)
 	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
 	CU_ASSERT_EQUAL_FATAL(state_lock(&s, 1, &cause), 0);
 	atomicfile_init(&af);
+	file_bytes_init(&content);
 	read_hosts(&af, hosts, &content);
 
 	memset(&r, 0, sizeof r);
@@ -208,7 +209,7 @@ test_linked_backup(void)
 	atomicfile_release(&af);
 
 	state_close(&s);
-	buf_release(&content);
+	file_bytes_release(&content);
 	buf_release(&b);
 	remove_tree(dir);
 	free(hosts);
@@ -233,7 +234,7 @@ write_inode(const char *hosts, const char *bytes)
  * for a bind mount: the backup is a copy) and mark it under way. */
 static void
 begin_in_place(struct state *s, struct journal_record *r, struct atomicfile *af,
-    const char *hosts, struct buf *content)
+    const char *hosts, struct file_bytes *content)
 {
 	enum atomicfile_backup how;
 	char *cause = NULL;
@@ -259,7 +260,7 @@ test_in_place_recovery(void)
 	struct journal_record r;
 	struct journal j;
 	struct journal_recovery got;
-	struct buf content = BUF_INIT;
+	struct file_bytes content;
 	char *dir = make_tempdir(), *cause = NULL, *hosts, *mark, *data;
 
 	hosts = xasprintf("%.*s/hosts", (int)(strlen(dir) - strlen("/state")), dir);
@@ -270,6 +271,7 @@ test_in_place_recovery(void)
 	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
 	CU_ASSERT_EQUAL_FATAL(state_lock(&s, 1, &cause), 0);
 	atomicfile_init(&af);
+	file_bytes_init(&content);
 	memset(&r, 0, sizeof r);
 	r.command = (char *)"apply";
 	r.targets = (char *)"ws";
@@ -360,7 +362,7 @@ test_in_place_recovery(void)
 	atomicfile_release(&af);
 
 	state_close(&s);
-	buf_release(&content);
+	file_bytes_release(&content);
 	remove_tree(dir);
 	free(hosts);
 	free(mark);
