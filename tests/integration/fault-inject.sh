@@ -24,7 +24,7 @@ fi
 FULL=${FAULT_FULL:-0}
 COMMANDS=${FAULT_COMMANDS:-apply remove uninstall rollback}
 MALLOC_SAMPLES=${FAULT_MALLOC_SAMPLES:-12}
-KINDS=${FAULT_KINDS:-open read write fsync rename ftruncate close flock unlink link clone malloc}
+KINDS=${FAULT_KINDS:-open read write fsync rename ftruncate close flock unlink link clone mmap malloc}
 
 # errnos KIND: what each kind of call is made to fail with.
 errnos() {
@@ -41,6 +41,7 @@ errnos() {
 		unlink) echo "EIO EBUSY" ;;
 		link) echo "EXDEV EPERM EMLINK EIO ENOSPC" ;;
 		clone) echo "EOPNOTSUPP EXDEV EINVAL EIO ENOSPC" ;;
+		mmap) echo "ENOMEM EACCES EAGAIN EINVAL" ;;
 		malloc) echo "ENOMEM" ;;
 		esac
 	else
@@ -57,6 +58,8 @@ errnos() {
 		unlink) set -- EIO ;;
 		link) set -- EXDEV EPERM EMLINK ;;
 		clone) set -- EOPNOTSUPP EXDEV ;;
+		# A mapping refused is read instead: the run goes on.
+		mmap) set -- ENOMEM EACCES ;;
 		malloc) set -- ENOMEM ;;
 		esac
 		shift $(((ROTATE + N) % $#))

@@ -18,7 +18,7 @@
 
 KILLS=${KILLS:-100}
 # make check kills before the calls that write; tests/stress/run before all.
-EXACT_KINDS=${EXACT_KINDS:-open write fsync rename ftruncate flock unlink link}
+EXACT_KINDS=${EXACT_KINDS:-open write fsync rename ftruncate flock unlink link mmap}
 COMMANDS="apply remove uninstall rollback"
 have_inject=1
 (need_inject >/dev/null) || have_inject=0
