@@ -1243,9 +1243,7 @@ refresh_kept(struct rewriter *rw, size_t i, const char *p, size_t n, const char 
 	if (rw->nchanges == 0 || find_block_n(rw->hf, t, tlen) < 0)
 		return 0;
 	below = kept_below(rw, i, t, tlen);
-	if (below == 2 || (below && kept_edited(rw, i, p, n, t, tlen, eol, eollen)))
-		return 0;
-	if (!tokenize_live(rw, p, n))
+	if (below == 2 || !tokenize_live(rw, p, n))
 		return 0;
 	for (j = 1; j < rw->ntok; j++) {
 		was = nameset_find(&rw->old, p + rw->tok[j].off, rw->tok[j].len);
@@ -1254,8 +1252,18 @@ refresh_kept(struct rewriter *rw, size_t i, const char *p, size_t n, const char 
 		kept += rw->tok[j].m == NULL;
 		freed += was != NULL && rw->tok[j].m == NULL;
 	}
+	/* Most disabled lines free nothing: decided before kept_edited()
+	 * renders the kept line to compare it. */
 	if (freed == 0 || (!below && waskept > 0))
 		return 0;
+	if (below) {
+		if (kept_edited(rw, i, p, n, t, tlen, eol, eollen))
+			return 0;
+		/* kept_edited() matched the same fields against the names of
+		 * the file as read: matched again against those managed now. */
+		for (j = 1; j < rw->ntok; j++)
+			rw->tok[j].m = nameset_find(&rw->set, p + rw->tok[j].off, rw->tok[j].len);
+	}
 	if (below)
 		rw->drop_kept = i + 2;
 	/* The prefix disabled_prefix() accepted is the one written. */
