@@ -1436,6 +1436,35 @@ out:
 	buf_release(&line);
 }
 
+/*
+ * Copy block b, which no change names, as it is, but for a
+ * HOSTS_NOEOL_MARK on its END line (and the blanks after it): only the
+ * last line may carry the mark, and finish_eol() writes it there again
+ * when this END line is still last. Without this, a block appended after
+ * it left the mark on both END lines. Returns the bytes copied.
+ */
+static size_t
+emit_block_unmarked(struct rewriter *rw, const struct hosts_block *b)
+{
+	const struct hosts_line *last = &rw->hf->lines[b->end];
+	const char *p, *q, *name;
+	size_t n, m, nlen, start;
+	int marked;
+
+	p = line_text(rw->hf, b->begin, &n);
+	start = (size_t)(p - rw->hf->data);
+	n = last->off + last->len - start;
+	q = line_text(rw->hf, b->end, &m);
+	if (marker_of(q, m, &name, &nlen, &marked) != MARK_END || !marked) {
+		emit_orig(rw, p, n);
+		return n;
+	}
+	m = (size_t)(name + nlen - p);
+	emit_orig(rw, p, m);
+	emit_orig(rw, rw->hf->data + last->off + last->len - last->eol, last->eol);
+	return m + last->eol;
+}
+
 int
 hostsfile_rewrite_out(const struct hostsfile *hf, const struct block_change *changes,
     size_t nchanges, int restore_all, struct hosts_out *out, struct hosts_kept_edits *edited,
@@ -1446,8 +1475,7 @@ hostsfile_rewrite_out(const struct hostsfile *hf, const struct block_change *cha
 	long *bchange = NULL;
 	unsigned char *written = NULL;
 	const struct hosts_block *b;
-	const char *p;
-	size_t i, j, n, total = 0, all = 0, body, start, at;
+	size_t i, j, n, total = 0, all = 0, body, at;
 	int rc = -1, eol_checked = 0, noeol, was_marked;
 	char *q;
 
@@ -1532,12 +1560,9 @@ hostsfile_rewrite_out(const struct hostsfile *hf, const struct block_change *cha
 					written[bchange[j]] = 1;
 				}
 			} else {
-				p = line_text(hf, b->begin, &n);
-				start = (size_t)(p - hf->data);
-				n = hf->lines[b->end].off + hf->lines[b->end].len - start;
 				/* Where it lands: after what is written and pending. */
 				at = out_len(out) + rw.span_len;
-				emit_orig(&rw, p, n);
+				n = emit_block_unmarked(&rw, b);
 				note_block(out, b->name, at, at + n);
 			}
 			i = b->end;

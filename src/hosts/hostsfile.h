@@ -132,7 +132,10 @@ void hostsfile_render_block(const char *target, const struct entry_list *entries
  * that remove and uninstall give back the exact bytes:
  *  - on the END line of the block that ends it ("\t" HOSTS_NOEOL_MARK):
  *    when a rewrite leaves no block at the end, the line ending added when
- *    the block was appended is taken away again;
+ *    the block was appended is taken away again. Only the file's last line
+ *    carries it: a block appended in a later run takes the mark, and the
+ *    END line before it, copied, loses it (and gets it back when it ends
+ *    the file again);
  *  - on a kept line: a last line without a line ending that is disabled
  *    with a kept line below it gets the file's line ending (CR LF after a
  *    lone CR of its own), and the kept line, now last, none. When a

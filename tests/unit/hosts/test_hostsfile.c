@@ -1265,6 +1265,94 @@ test_no_eol_older_file(void)
 	hosts_kept_edits_clear(&edited);
 }
 
+/*
+ * A second target applied in a later run to a file that had no final
+ * newline (issue 11): the mark moves to the END line that now ends the
+ * file, the first block's END line losing it (hostsfile.h: only the last
+ * line carries it); removing either block, both, or uninstalling gives
+ * back the exact bytes of the step before. LF and CRLF, a line without
+ * managed names and one whose names both targets share (kept lines).
+ */
+#define BLK(t, ip, name, nl, end) \
+	"# BEGIN amlhosts " t nl NOTICE nl ip "\t" name nl "# END amlhosts " t end nl
+#define MARK "\t" HOSTS_NOEOL_MARK
+
+static const struct noeol_later {
+	const char *text, *a, *ab, *b; /* b: A removed from ab */
+} noeol_later[] = {
+	{ "10.9.9.9 x.example",
+	  "10.9.9.9 x.example\n" BLK("myws", "10.1.0.5", API, "\n", MARK),
+	  "10.9.9.9 x.example\n" BLK("myws", "10.1.0.5", API, "\n", "")
+	  BLK("other", "10.1.0.6", CERT, "\n", MARK),
+	  "10.9.9.9 x.example\n" BLK("other", "10.1.0.6", CERT, "\n", MARK) },
+	{ "a\r\n10.9.9.9 x.example",
+	  "a\r\n10.9.9.9 x.example\r\n" BLK("myws", "10.1.0.5", API, "\r\n", MARK),
+	  "a\r\n10.9.9.9 x.example\r\n" BLK("myws", "10.1.0.5", API, "\r\n", "")
+	  BLK("other", "10.1.0.6", CERT, "\r\n", MARK),
+	  "a\r\n10.9.9.9 x.example\r\n" BLK("other", "10.1.0.6", CERT, "\r\n", MARK) },
+	{ "a\n10.9.9.9 " API " " CERT " alias",
+	  "a\n#amlhosts:myws# 10.9.9.9 " API " " CERT " alias\n"
+	  "10.9.9.9\t" CERT " alias\t#amlhosts-kept:myws\n"
+	  BLK("myws", "10.1.0.5", API, "\n", MARK),
+	  "a\n#amlhosts:myws# 10.9.9.9 " API " " CERT " alias\n"
+	  "#amlhosts:other# 10.9.9.9\t" CERT " alias\t#amlhosts-kept:myws\n"
+	  "10.9.9.9\talias\t#amlhosts-kept:other\n"
+	  BLK("myws", "10.1.0.5", API, "\n", "")
+	  BLK("other", "10.1.0.6", CERT, "\n", MARK),
+	  NULL },
+};
+
+static void
+test_no_eol_later_target(void)
+{
+	struct entry_list la, lb;
+	struct block_change rm[2] = { { "myws", NULL }, { "other", NULL } };
+	struct buf a = BUF_INIT, ab = BUF_INIT, back = BUF_INIT, b = BUF_INIT;
+	const struct noeol_later *c;
+	size_t i;
+
+	list_of(&la, "10.1.0.5", API, NULL);
+	list_of(&lb, "10.1.0.6", CERT, NULL);
+	for (i = 0; i < sizeof noeol_later / sizeof noeol_later[0]; i++) {
+		c = &noeol_later[i];
+		rewrite1(c->text, strlen(c->text), "myws", &la, &a);
+		ASSERT_BYTES(a.data, a.len, c->a, strlen(c->a));
+		rewrite1(a.data, a.len, "other", &lb, &ab);
+		ASSERT_BYTES(ab.data, ab.len, c->ab, strlen(c->ab));
+		CU_ASSERT_EQUAL(edited.n, 0);
+		/* B, then A, removed */
+		rewrite1(ab.data, ab.len, "other", NULL, &back);
+		ASSERT_BYTES(back.data, back.len, c->a, strlen(c->a));
+		rewrite1(back.data, back.len, "myws", NULL, &b);
+		ASSERT_BYTES(b.data, b.len, c->text, strlen(c->text));
+		/* A, then B */
+		rewrite1(ab.data, ab.len, "myws", NULL, &b);
+		if (c->b != NULL)
+			ASSERT_BYTES(b.data, b.len, c->b, strlen(c->b));
+		CU_ASSERT_EQUAL(edited.n, 0);
+		rewrite1(b.data, b.len, "other", NULL, &back);
+		ASSERT_BYTES(back.data, back.len, c->text, strlen(c->text));
+		restore_all(b.data, b.len, &back);
+		ASSERT_BYTES(back.data, back.len, c->text, strlen(c->text));
+		/* both at once, and uninstall */
+		if (rewrite(ab.data, ab.len, rm, 2, 0, &back, NULL) != 0)
+			CU_FAIL("remove both failed");
+		ASSERT_BYTES(back.data, back.len, c->text, strlen(c->text));
+		restore_all(ab.data, ab.len, &back);
+		ASSERT_BYTES(back.data, back.len, c->text, strlen(c->text));
+		/* B applied again changes nothing */
+		rewrite1(ab.data, ab.len, "other", &lb, &back);
+		ASSERT_BYTES(back.data, back.len, ab.data, ab.len);
+	}
+	buf_release(&a);
+	buf_release(&ab);
+	buf_release(&b);
+	buf_release(&back);
+	entry_list_release(&la);
+	entry_list_release(&lb);
+	hosts_kept_edits_clear(&edited);
+}
+
 /* The BOM stays first: the prefix goes after it, a block at line 0 is
  * replaced or removed behind it. */
 static void
@@ -1940,6 +2028,7 @@ static const struct unit_test rewrite_tests[] = {
 	{ "no line ending, every shape round-trips", test_no_eol_roundtrip },
 	{ "two targets on one line, kept lines", test_two_targets_kept },
 	{ "two targets on one line, kept line edited", test_two_targets_kept_edited },
+	{ "no final newline, a second target later", test_no_eol_later_target },
 	{ "no line ending, a file an older version wrote", test_no_eol_older_file },
 	{ "bom on line 0", test_bom_line0 },
 	{ "orphan disabled lines", test_orphan_disabled },
