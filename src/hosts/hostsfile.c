@@ -1346,13 +1346,11 @@ regen_chain(struct rewriter *rw, size_t i, const char *p, size_t n, const char *
 		ct = pt;
 		ctlen = ptlen;
 	}
-	aeol = last - 1 == i || !live ? eol : NULL;
 	if (live) {
-		/* the line above the last, behind its prefix */
-		if (last - 1 != i) {
-			k = line_text(hf, last - 1, &kn);
-			aeol = k + kn;
-		}
+		/* above: the line above the last, behind its prefix; its
+		 * ending follows it */
+		k = line_text(hf, last - 1, &kn);
+		aeol = k + kn;
 		aeollen = hf->lines[last - 1].eol;
 		if (kept_edited(rw, last - 1, above, an, ct, ctlen, aeol, aeollen))
 			return 0;
