@@ -318,6 +318,54 @@ must_equal(const struct buf *out, const char *want, size_t wlen)
 		abort();
 }
 
+static const char *const multi_names[3] = { NAME_X, NAME_Y, NAME_W };
+
+/* Bit k set: name k of multi_names is alive on a line outside the blocks
+ * of p[0..n) (as check_none_live() reads lines). */
+static unsigned
+names_alive(const char *p, size_t n)
+{
+	struct hostsfile hf;
+	struct hostsline_field f;
+	const char *l;
+	size_t i = 0, j = 0, ln, pos, k;
+	unsigned alive = 0;
+
+	if (hostsfile_parse(&hf, p, n, NULL) != 0)
+		abort();
+	while (next_outside(&hf, &i, &j, &l, &ln)) {
+		pos = 0;
+		if (!hostsline_next(l, ln, &pos, &f) || !hostsline_addr(l + f.off, f.len, NULL))
+			continue;
+		while (hostsline_next(l, ln, &pos, &f))
+			for (k = 0; k < 3; k++)
+				if (hostsline_names(l + f.off, f.len, multi_names[k]))
+					alive |= 1u << k;
+	}
+	hostsfile_release(&hf);
+	return alive;
+}
+
+/* With the targets of mask applied: is every name of theirs dead, and
+ * every other one alive exactly where it was in the original (orig)? */
+static void
+check_alive(const struct buf *b, unsigned mask, unsigned orig)
+{
+	if (names_alive(b->data, b->len) != (orig & ~mask))
+		abort();
+}
+
+/* Line endings in b. */
+static size_t
+count_lines(const struct buf *b)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < b->len; i++)
+		n += b->data[i] == '\n';
+	return n;
+}
+
 /* The orders of three targets; the first two of the first two orders
  * are those of two. */
 static const unsigned char perms[6][3] = {
@@ -329,9 +377,10 @@ static const unsigned char perms[6][3] = {
  * uninstall: every end is want, exactly. */
 static void
 check_removals(const char *p, size_t n, const struct block_change *rm, size_t nt,
-    const unsigned char *perm, const char *want, size_t wlen)
+    const unsigned char *perm, const char *want, size_t wlen, unsigned orig)
 {
 	struct buf cur = BUF_INIT, next = BUF_INIT, tmp;
+	unsigned mask = (1u << nt) - 1;
 	size_t k;
 
 	buf_append(&cur, p, n);
@@ -340,6 +389,8 @@ check_removals(const char *p, size_t n, const struct block_change *rm, size_t nt
 		tmp = cur;
 		cur = next;
 		next = tmp;
+		mask &= ~(1u << perm[k]);
+		check_alive(&cur, mask, orig);
 		rewrite_changes(cur.data, cur.len, NULL, 0, 1, &next);
 		must_equal(&next, want, wlen);
 	}
@@ -354,7 +405,11 @@ check_removals(const char *p, size_t n, const struct block_change *rm, size_t nt
  * lines"): applied together or one after the other in every order, then
  * uninstalled, removed all at once, or one after the other in every order
  * (with an uninstall after each step): every step lists no edited kept
- * line, and the end is want, exactly.
+ * line, leaves the names of the targets applied dead and every other one
+ * of the three alive where it was alive in want, and the end is want,
+ * exactly; with all applied, the file has as many lines whatever the
+ * order, and again after one is removed and applied again (chains of
+ * kept lines do not grow).
  */
 static void
 check_multi(const char *p, size_t n, const struct entry_list *const *lists, size_t nt,
@@ -362,8 +417,10 @@ check_multi(const char *p, size_t n, const struct entry_list *const *lists, size
 {
 	static const char *const names[3] = { "fz", "fy", "fw" };
 	struct block_change ch[3], rm[3];
-	struct buf a = BUF_INIT, b = BUF_INIT, tmp;
+	struct buf a = BUF_INIT, b = BUF_INIT, c = BUF_INIT, tmp;
 	size_t k, np = nt == 3 ? 6 : 2, how, gone;
+	unsigned orig = names_alive(want, wlen), mask;
+	size_t shape = 0;
 
 	for (k = 0; k < nt; k++) {
 		ch[k].target = rm[k].target = names[k];
@@ -377,22 +434,37 @@ check_multi(const char *p, size_t n, const struct entry_list *const *lists, size
 		else {
 			a.len = 0;
 			buf_append(&a, p, n);
-			for (k = 0; k < nt; k++) {
+			for (k = 0, mask = 0; k < nt; k++) {
 				rewrite_changes(a.data, a.len, &ch[perms[how][k]], 1, 0, &b);
 				tmp = a;
 				a = b;
 				b = tmp;
+				mask |= 1u << perms[how][k];
+				check_alive(&a, mask, orig);
 			}
 		}
+		check_alive(&a, (1u << nt) - 1, orig);
+		/* One shape whatever the order: as many lines each time, and
+		 * again after one target is removed and applied again. */
+		if (how == 0)
+			shape = count_lines(&a);
+		if (count_lines(&a) != shape)
+			abort();
+		rewrite_changes(a.data, a.len, &rm[how % nt], 1, 0, &b);
+		rewrite_changes(b.data, b.len, &ch[how % nt], 1, 0, &c);
+		if (count_lines(&c) != shape)
+			abort();
+		check_alive(&c, (1u << nt) - 1, orig);
 		rewrite_changes(a.data, a.len, NULL, 0, 1, &b);
 		must_equal(&b, want, wlen);
 		rewrite_changes(a.data, a.len, rm, nt, 0, &b);
 		must_equal(&b, want, wlen);
 		for (gone = 0; gone < np; gone++)
-			check_removals(a.data, a.len, rm, nt, perms[gone], want, wlen);
+			check_removals(a.data, a.len, rm, nt, perms[gone], want, wlen, orig);
 	}
 	buf_release(&a);
 	buf_release(&b);
+	buf_release(&c);
 }
 
 /* Do removing "fz" from p[0..n), and uninstalling, give back want? */

@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #ifndef _WIN32
@@ -1254,11 +1255,12 @@ test_two_targets_kept(void)
  * target applied after the other) removed in any order. After every step:
  * no kept line reported edited, every name no target manages alive on a
  * line outside the blocks (and no managed one), uninstall gives back the
- * original bytes, and so does the end of every sequence. With all three
- * applied the lines outside the blocks have one shape, whatever the order
- * (two lines for the line with "alias", one for the other), only the
- * target the prefix names may differ. LF and CRLF, with and without a
- * final newline, either line last.
+ * original bytes, and so does the end of every sequence. With the same
+ * targets applied the lines outside the blocks have one shape (as many
+ * lines), whatever the order, only the target the prefix names may
+ * differ: chains do not grow. Then sequences that apply a target again
+ * after removing it. LF and CRLF, with and without a final newline,
+ * either line last.
  */
 #define THREE_L1 "10.9.9.9 " API " " CERT " " NB " alias"
 #define THREE_L2 "10.9.9.8 " NB " " CERT " " API
@@ -1283,7 +1285,7 @@ static struct entry_list three_lists[3];
 struct three_run {
 	const char *orig; /* what the end of every sequence gives back */
 	size_t olen;
-	size_t shape; /* lines outside the blocks with all three applied; 0: unknown */
+	size_t shape[8]; /* lines outside the blocks with targets mask applied; 0: unknown */
 	int old_shape; /* the next text with all three applied is an older chain */
 	size_t paths;
 };
@@ -1342,10 +1344,10 @@ three_walk(struct three_run *r, const char *text, size_t len, unsigned mask, uns
 	lines = three_check_live(text, len, mask);
 	if (mask == 7 && r->old_shape)
 		r->old_shape = 0;
-	else if (mask == 7) {
-		if (r->shape == 0)
-			r->shape = lines;
-		CU_ASSERT_EQUAL(lines, r->shape);
+	else {
+		if (r->shape[mask] == 0)
+			r->shape[mask] = lines;
+		CU_ASSERT_EQUAL(lines, r->shape[mask]);
 	}
 	two_step(text, len, NULL, 0, 1, &next);
 	ASSERT_BYTES(next.data, next.len, r->orig, r->olen);
@@ -1369,6 +1371,50 @@ three_walk(struct three_run *r, const char *text, size_t len, unsigned mask, uns
 		}
 		three_walk(r, next.data, next.len, mask ^ (1u << k), used | (1u << k));
 	}
+	buf_release(&next);
+}
+
+/*
+ * Sequences three_walk() does not take: a target applied again after its
+ * removal, 40 of 12 steps each (a fixed LCG: the same ones every run),
+ * then all removed; every step checked as there.
+ */
+static void
+three_random(struct three_run *r)
+{
+	struct block_change ch;
+	struct buf cur = BUF_INIT, next = BUF_INIT, tmp;
+	uint32_t seed = 12345;
+	unsigned mask, k;
+	size_t seq, step;
+
+	for (seq = 0; seq < 40; seq++) {
+		cur.len = 0;
+		buf_append(&cur, r->orig, r->olen);
+		mask = 0;
+		for (step = 0; step < 12 + 3; step++) {
+			seed = seed * 1103515245u + 12345u;
+			k = (seed >> 16) % 3;
+			if (step >= 12) /* the end: every target still applied removed */
+				k = step - 12;
+			if (step >= 12 && !(mask & (1u << k)))
+				continue;
+			ch.target = three_names[k];
+			ch.entries = (mask & (1u << k)) ? NULL : &three_lists[k];
+			two_step(cur.data, cur.len, &ch, 1, 0, &next);
+			tmp = cur;
+			cur = next;
+			next = tmp;
+			mask ^= 1u << k;
+			if (r->shape[mask] == 0)
+				r->shape[mask] = three_check_live(cur.data, cur.len, mask);
+			CU_ASSERT_EQUAL(three_check_live(cur.data, cur.len, mask), r->shape[mask]);
+			two_step(cur.data, cur.len, NULL, 0, 1, &next);
+			ASSERT_BYTES(next.data, next.len, r->orig, r->olen);
+		}
+		ASSERT_BYTES(cur.data, cur.len, r->orig, r->olen);
+	}
+	buf_release(&cur);
 	buf_release(&next);
 }
 
@@ -1410,6 +1456,7 @@ test_three_targets_kept(void)
 		three_walk(&r, r.orig, r.olen, 0, 0);
 		/* 6 orders of removal after the run, 90 interleavings */
 		CU_ASSERT_EQUAL(r.paths, 96);
+		three_random(&r);
 	}
 	for (t = 0; t < sizeof old / sizeof old[0]; t++) {
 		memset(&r, 0, sizeof r);
