@@ -1515,6 +1515,35 @@ test_no_eol_older_file(void)
  * managed names and one whose names both targets share (kept lines).
  */
 
+/* rewrite1() that lists no edited kept line and gives want (a string). */
+#define STEP_TO(text, len, target, l, out, want) \
+	step_to((text), (len), (target), (l), (out), (want), __LINE__)
+
+static void
+step_to(const char *text, size_t len, const char *target, const struct entry_list *l,
+    struct buf *out, const char *want, int line)
+{
+	rewrite1(text, len, target, l, out);
+	assert_bytes(out->data, out->len, want, strlen(want), line);
+	CU_ASSERT_EQUAL(edited.n, 0);
+}
+
+/* Removing the n changes at once (if n > 0), and uninstalling, give want. */
+static void
+gives_back(const char *text, size_t len, const struct block_change *rm, size_t n,
+    const char *want)
+{
+	struct buf out = BUF_INIT;
+
+	if (n > 0) {
+		two_step(text, len, rm, n, 0, &out);
+		ASSERT_BYTES(out.data, out.len, want, strlen(want));
+	}
+	two_step(text, len, NULL, 0, 1, &out);
+	ASSERT_BYTES(out.data, out.len, want, strlen(want));
+	buf_release(&out);
+}
+
 static const struct noeol_later {
 	const char *text, *a, *ab, *b; /* b: A removed from ab */
 } noeol_later[] = {
@@ -1547,41 +1576,24 @@ test_no_eol_later_target(void)
 	struct entry_list la, lb;
 	struct block_change rm[2] = { { "myws", NULL }, { "other", NULL } };
 	struct buf a = BUF_INIT, ab = BUF_INIT, back = BUF_INIT, b = BUF_INIT;
-	const struct noeol_later *c;
-	size_t i;
+	const struct noeol_later *c, *end = noeol_later + sizeof noeol_later / sizeof *c;
 
 	list_of(&la, "10.1.0.5", API, NULL);
 	list_of(&lb, "10.1.0.6", CERT, NULL);
-	for (i = 0; i < sizeof noeol_later / sizeof noeol_later[0]; i++) {
-		c = &noeol_later[i];
-		rewrite1(c->text, strlen(c->text), "myws", &la, &a);
-		ASSERT_BYTES(a.data, a.len, c->a, strlen(c->a));
-		rewrite1(a.data, a.len, "other", &lb, &ab);
-		ASSERT_BYTES(ab.data, ab.len, c->ab, strlen(c->ab));
-		CU_ASSERT_EQUAL(edited.n, 0);
+	for (c = noeol_later; c < end; c++) {
+		STEP_TO(c->text, strlen(c->text), "myws", &la, &a, c->a);
+		STEP_TO(a.data, a.len, "other", &lb, &ab, c->ab);
 		/* B, then A, removed */
-		rewrite1(ab.data, ab.len, "other", NULL, &back);
-		ASSERT_BYTES(back.data, back.len, c->a, strlen(c->a));
-		rewrite1(back.data, back.len, "myws", NULL, &b);
-		ASSERT_BYTES(b.data, b.len, c->text, strlen(c->text));
+		STEP_TO(ab.data, ab.len, "other", NULL, &back, c->a);
+		STEP_TO(back.data, back.len, "myws", NULL, &b, c->text);
 		/* A, then B */
-		rewrite1(ab.data, ab.len, "myws", NULL, &b);
-		if (c->b != NULL)
-			ASSERT_BYTES(b.data, b.len, c->b, strlen(c->b));
-		CU_ASSERT_EQUAL(edited.n, 0);
-		rewrite1(b.data, b.len, "other", NULL, &back);
-		ASSERT_BYTES(back.data, back.len, c->text, strlen(c->text));
-		restore_all(b.data, b.len, &back);
-		ASSERT_BYTES(back.data, back.len, c->text, strlen(c->text));
-		/* both at once, and uninstall */
-		if (rewrite(ab.data, ab.len, rm, 2, 0, &back, NULL) != 0)
-			CU_FAIL("remove both failed");
-		ASSERT_BYTES(back.data, back.len, c->text, strlen(c->text));
-		restore_all(ab.data, ab.len, &back);
-		ASSERT_BYTES(back.data, back.len, c->text, strlen(c->text));
+		STEP_TO(ab.data, ab.len, "myws", NULL, &b, c->b);
+		STEP_TO(b.data, b.len, "other", NULL, &back, c->text);
+		/* uninstall after A's removal; both at once, and uninstall */
+		gives_back(b.data, b.len, NULL, 0, c->text);
+		gives_back(ab.data, ab.len, rm, 2, c->text);
 		/* B applied again changes nothing */
-		rewrite1(ab.data, ab.len, "other", &lb, &back);
-		ASSERT_BYTES(back.data, back.len, ab.data, ab.len);
+		STEP_TO(ab.data, ab.len, "other", &lb, &back, c->ab);
 	}
 	buf_release(&a);
 	buf_release(&ab);
