@@ -907,6 +907,7 @@ struct rewriter {
 	size_t keep_kept; /* index + 1 of an edited kept line still to come */
 	int keep_strip; /* it loses its mark (its target is removed) */
 	size_t drop_kept; /* index + 1 of a kept line written anew above it */
+	size_t skip_to; /* lines before it: of a chain written anew (regen_chain()) */
 	int added_eol; /* the last line, which had none, got a line ending */
 	/* A kept line ends the output without a line ending: the one a block
 	 * appended after it adds, that of the line above it (kept_edited()
@@ -1243,9 +1244,7 @@ refresh_kept(struct rewriter *rw, size_t i, const char *p, size_t n, const char 
 	if (rw->nchanges == 0 || find_block_n(rw->hf, t, tlen) < 0)
 		return 0;
 	below = kept_below(rw, i, t, tlen);
-	if (below == 2 || (below && kept_edited(rw, i, p, n, t, tlen, eol, eollen)))
-		return 0;
-	if (!tokenize_live(rw, p, n))
+	if (below == 2 || !tokenize_live(rw, p, n))
 		return 0;
 	for (j = 1; j < rw->ntok; j++) {
 		was = nameset_find(&rw->old, p + rw->tok[j].off, rw->tok[j].len);
@@ -1254,13 +1253,143 @@ refresh_kept(struct rewriter *rw, size_t i, const char *p, size_t n, const char 
 		kept += rw->tok[j].m == NULL;
 		freed += was != NULL && rw->tok[j].m == NULL;
 	}
+	/* Most disabled lines free nothing: decided before kept_edited()
+	 * renders the kept line to compare it. */
 	if (freed == 0 || (!below && waskept > 0))
 		return 0;
+	if (below) {
+		if (kept_edited(rw, i, p, n, t, tlen, eol, eollen))
+			return 0;
+		/* kept_edited() matched the same fields against the names of
+		 * the file as read: matched again against those managed now. */
+		for (j = 1; j < rw->ntok; j++)
+			rw->tok[j].m = nameset_find(&rw->set, p + rw->tok[j].off, rw->tok[j].len);
+	}
 	if (below)
 		rw->drop_kept = i + 2;
 	/* The prefix disabled_prefix() accepted is the one written. */
 	disable_line(rw, p, n, eol, eollen, t, tlen, kept,
 	    below && rw->hf->lines[i + 1].eol == 0);
+	return 1;
+}
+
+/* May a chain naming target t be written anew: t is changed, or its
+ * block is in the file (a line disabled for a block deleted by hand is
+ * left as it is: its names are unknown). */
+static int
+chain_target_known(const struct rewriter *rw, const char *t, size_t tlen)
+{
+	return change_index(rw, t, tlen) >= 0 || find_block_n(rw->hf, t, tlen) >= 0;
+}
+
+/*
+ * Line i is disabled, behind one prefix, for t; p, n is the original line
+ * behind it (not a kept line), eol its ending: the root of a chain. Below
+ * it amlhosts wrote its kept line (naming t), and where that kept line was
+ * disabled since for another target (older versions, one target applied
+ * after the other), the kept line of that one below it, and so on:
+ *
+ *   #amlhosts:A# 10.9.9.9 a b c alias
+ *   #amlhosts:B# 10.9.9.9\tb c alias\t#amlhosts-kept:A
+ *   #amlhosts:C# 10.9.9.9\tc alias\t#amlhosts-kept:B
+ *   10.9.9.9\talias\t#amlhosts-kept:C
+ *
+ * Every line below the root came from it and the names managed when it
+ * was written; so where this rewrite touches the chain (a target it names
+ * is changed, a name of the root is freed, or one is being applied), the
+ * whole chain is written anew from the root as check_line() writes a line
+ * today: the root disabled behind one prefix with one kept line, or the
+ * root restored where no block manages a name of it. The prefix keeps
+ * naming t while t manages a name of the line (so that applying a target
+ * after another, or again, moves no prefix), else the first applied
+ * target that does, else the first block that stays that does. So a chain
+ * has the shape of the two targets applied in one run, whatever the order
+ * of the runs, and removal in any order gives back the root.
+ *
+ * Left to rewrite_line() (0 returned): a chain naming a target neither
+ * changed nor in the file; one whose last kept line was edited by hand
+ * (kept_edited(), against the file as read); one whose last line is
+ * disabled with names no block of the file as read manages (the kept line
+ * amlhosts wrote for them is gone); one this rewrite does not touch. 1: the
+ * chain written, its lines below the root to be skipped.
+ */
+static int
+regen_chain(struct rewriter *rw, size_t i, const char *p, size_t n, const char *t,
+    size_t tlen, const char *eol, size_t eollen)
+{
+	const struct hostsfile *hf = rw->hf;
+	const struct managed *was, *now;
+	const char *k, *pt, *ct = t, *above = p, *kt, *target = NULL, *aeol;
+	size_t j, last = i, kn, plen, ptlen, klen, ctlen = tlen, an = n, aeollen, kept = 0;
+	int touched, live = 0;
+
+	if (!chain_target_known(rw, t, tlen))
+		return 0;
+	touched = change_index(rw, t, tlen) >= 0;
+	/* The chain: each line a kept line of the target the line above it
+	 * is disabled for; it ends at a live one. */
+	for (j = i + 1; j < hf->nlines && !live; j++) {
+		k = line_text(hf, j, &kn);
+		plen = disabled_prefix(k, kn, &pt, &ptlen);
+		kt = kept_target(k + plen, kn - plen, &klen);
+		if (kt == NULL || klen != ctlen || memcmp(kt, ct, klen) != 0)
+			break;
+		last = j;
+		live = plen == 0;
+		if (live)
+			break;
+		if (!chain_target_known(rw, pt, ptlen))
+			return 0;
+		touched |= change_index(rw, pt, ptlen) >= 0;
+		above = k + plen;
+		an = kn - plen;
+		ct = pt;
+		ctlen = ptlen;
+	}
+	if (live) {
+		/* above: the line above the last, behind its prefix; its
+		 * ending follows it */
+		k = line_text(hf, last - 1, &kn);
+		aeol = k + kn;
+		aeollen = hf->lines[last - 1].eol;
+		if (kept_edited(rw, last - 1, above, an, ct, ctlen, aeol, aeollen))
+			return 0;
+	} else if (tokenize_live(rw, above, an)) {
+		/* Disabled last: amlhosts wrote a kept line below it if any of
+		 * its names was not managed; one that is not there is gone. */
+		for (j = 1; j < rw->ntok; j++)
+			if (nameset_find(&rw->old, above + rw->tok[j].off, rw->tok[j].len) == NULL)
+				return 0;
+	}
+	if (!tokenize_live(rw, p, n))
+		return 0;
+	for (j = 1; j < rw->ntok; j++) {
+		was = nameset_find(&rw->old, p + rw->tok[j].off, rw->tok[j].len);
+		now = rw->tok[j].m = nameset_find(&rw->set, p + rw->tok[j].off, rw->tok[j].len);
+		touched |= (was != NULL && now == NULL) || (now != NULL && now->applied);
+		if (now == NULL)
+			kept++;
+		else if (str_is(now->target, t, tlen))
+			target = now->target;
+	}
+	if (!touched)
+		return 0;
+	for (j = 1; target == NULL && j < rw->ntok; j++)
+		if (rw->tok[j].m != NULL && rw->tok[j].m->applied)
+			target = rw->tok[j].m->target;
+	for (j = 1; target == NULL && j < rw->ntok; j++)
+		if (rw->tok[j].m != NULL)
+			target = rw->tok[j].m->target;
+	rw->skip_to = last + 1;
+	if (target == NULL) {
+		emit_orig(rw, p, n);
+		emit_orig(rw, eol, eollen);
+		return 1;
+	}
+	/* A chain that ends the file without a line ending: the root had
+	 * none (check_line() gave it one), and the new kept line gets none. */
+	disable_line(rw, p, n, eol, eollen, target, strlen(target), kept,
+	    last > i && last == hf->nlines - 1 && hf->lines[last].eol == 0);
 	return 1;
 }
 
@@ -1284,6 +1413,8 @@ rewrite_line(struct rewriter *rw, size_t i, int restore_all)
 		rw->drop_kept = 0;
 		return;
 	}
+	if (i < rw->skip_to)
+		return;
 	q = p;
 	m = n;
 	while ((plen = disabled_prefix(q, m, &t, &tlen)) > 0) {
@@ -1296,6 +1427,9 @@ rewrite_line(struct rewriter *rw, size_t i, int restore_all)
 		m -= plen;
 	}
 	kt = kept_target(q, m, &klen);
+	if (depth == 1 && kt == NULL && !restore_all &&
+	    regen_chain(rw, i, q, m, t0, t0len, eol, eollen))
+		return;
 	ci = depth > 0 && !restore_all ? change_index(rw, t0, t0len) : -1;
 	if (depth > 0 && (restore_all || ci >= 0) &&
 	    kept_edited(rw, i, p + plen0, n - plen0, t0, t0len, eol, eollen)) {
@@ -1428,6 +1562,35 @@ out:
 	buf_release(&line);
 }
 
+/*
+ * Copy block b, which no change names, as it is, but for a
+ * HOSTS_NOEOL_MARK on its END line (and the blanks after it): only the
+ * last line may carry the mark, and finish_eol() writes it there again
+ * when this END line is still last. Without this, a block appended after
+ * it left the mark on both END lines. Returns the bytes copied.
+ */
+static size_t
+emit_block_unmarked(struct rewriter *rw, const struct hosts_block *b)
+{
+	const struct hosts_line *last = &rw->hf->lines[b->end];
+	const char *p, *q, *name;
+	size_t n, m, nlen, start;
+	int marked;
+
+	p = line_text(rw->hf, b->begin, &n);
+	start = (size_t)(p - rw->hf->data);
+	n = last->off + last->len - start;
+	q = line_text(rw->hf, b->end, &m);
+	if (marker_of(q, m, &name, &nlen, &marked) != MARK_END || !marked) {
+		emit_orig(rw, p, n);
+		return n;
+	}
+	m = (size_t)(name + nlen - p);
+	emit_orig(rw, p, m);
+	emit_orig(rw, rw->hf->data + last->off + last->len - last->eol, last->eol);
+	return m + last->eol;
+}
+
 int
 hostsfile_rewrite_out(const struct hostsfile *hf, const struct block_change *changes,
     size_t nchanges, int restore_all, struct hosts_out *out, struct hosts_kept_edits *edited,
@@ -1438,8 +1601,7 @@ hostsfile_rewrite_out(const struct hostsfile *hf, const struct block_change *cha
 	long *bchange = NULL;
 	unsigned char *written = NULL;
 	const struct hosts_block *b;
-	const char *p;
-	size_t i, j, n, total = 0, all = 0, body, start, at;
+	size_t i, j, n, total = 0, all = 0, body, at;
 	int rc = -1, eol_checked = 0, noeol, was_marked;
 	char *q;
 
@@ -1524,12 +1686,9 @@ hostsfile_rewrite_out(const struct hostsfile *hf, const struct block_change *cha
 					written[bchange[j]] = 1;
 				}
 			} else {
-				p = line_text(hf, b->begin, &n);
-				start = (size_t)(p - hf->data);
-				n = hf->lines[b->end].off + hf->lines[b->end].len - start;
 				/* Where it lands: after what is written and pending. */
 				at = out_len(out) + rw.span_len;
-				emit_orig(&rw, p, n);
+				n = emit_block_unmarked(&rw, b);
 				note_block(out, b->name, at, at + n);
 			}
 			i = b->end;

@@ -22,13 +22,10 @@
  * frees (of a removed block, or one a changed block no longer lists) keeps
  * its prefix, and its kept line is written anew with the names managed now,
  * so the freed name is alive again and the kept line stays what amlhosts
- * would write (later runs must not take it for one edited by hand): e.g.
- * "10.9.9.9 a.example b.example alias" disabled for A with kept line
- * "10.9.9.9\talias\t#amlhosts-kept:A" (A and B applied in one run) gets
- * "10.9.9.9\tb.example alias\t#amlhosts-kept:A" when B is removed.
- * A kept line edited by hand (its bytes are not what amlhosts would write
- * for the disabled line above it) is never regenerated: see
- * hostsfile_rewrite_out().
+ * would write (later runs must not take it for one edited by hand): see
+ * "chain" at hostsfile_rewrite_out() below. A kept line edited by hand
+ * (its bytes are not what amlhosts would write for the disabled line above
+ * it) is never regenerated.
  *
  * Ownership: struct hostsfile borrows the bytes passed to hostsfile_parse();
  * they must outlive it. A rendered block goes to a caller-owned struct buf;
@@ -132,7 +129,10 @@ void hostsfile_render_block(const char *target, const struct entry_list *entries
  * that remove and uninstall give back the exact bytes:
  *  - on the END line of the block that ends it ("\t" HOSTS_NOEOL_MARK):
  *    when a rewrite leaves no block at the end, the line ending added when
- *    the block was appended is taken away again;
+ *    the block was appended is taken away again. Only the file's last line
+ *    carries it: a block appended in a later run takes the mark, and the
+ *    END line before it, copied, loses it (and gets it back when it ends
+ *    the file again);
  *  - on a kept line: a last line without a line ending that is disabled
  *    with a kept line below it gets the file's line ending (CR LF after a
  *    lone CR of its own), and the kept line, now last, none. When a
@@ -147,21 +147,32 @@ void hostsfile_render_block(const char *target, const struct entry_list *entries
  * that block: removing one block never brings back a line that shadows
  * another.
  *
- * A line disabled for a target no change names, whose names include one
- * this rewrite frees (managed by a block of the file as read, by none
- * after it), keeps its disabled line and gets its kept line written anew
- * for the names managed now: the old kept line, when amlhosts wrote it
- * (judged against the file as read, as below), is dropped; where amlhosts
- * wrote none (every other name was managed), one is added, a last line
- * without a line ending getting one as when it was disabled. Left as it
- * is: a kept line edited by hand, a kept line amlhosts wrote but that is
- * gone, one since disabled for another target (that target's own change
- * rewrites it), a line behind two prefixes, or a target whose block is
- * not in the file. A kept line dropped because its target is changed
- * takes along the kept line amlhosts wrote below it for the target it was
- * disabled for since (it came from the dropped line). So applying A and B
- * and then removing them, or uninstalling, in any order gives back the
- * original bytes, and no kept line amlhosts wrote is ever reported edited.
+ * A disabled line and the kept lines below it that came from it are one
+ * chain: its kept line, and where that was disabled since for another
+ * target (as versions before this rule did when a second target was
+ * applied in a later run), that target's kept line below it, and so on.
+ * Where a rewrite touches a chain (a target it names is changed, a name
+ * of the original line is freed, managed by a block of the file as read
+ * and by none after it, or one is being applied), the whole chain is
+ * written anew from the original line as a line is disabled today: one
+ * prefix, one kept line with the names no block manages now (none where
+ * every name is managed), the original line itself where no block
+ * manages a name of it. The prefix keeps naming its target while that
+ * target manages a name of the line; else the first applied target that
+ * does, else the first block that stays. So targets applied in one run or
+ * one after the other give the same shape (only which target the prefix
+ * names may differ, e.g. "#amlhosts:B#" where B was applied first); e.g.
+ * "10.9.9.9 a.example b.example alias" disabled for A with kept line
+ * "10.9.9.9\talias\t#amlhosts-kept:A" (A and B applied) gets
+ * "10.9.9.9\tb.example alias\t#amlhosts-kept:A" when B is removed, and
+ * "#amlhosts:B# ..." with "10.9.9.9\ta.example alias\t#amlhosts-kept:B"
+ * when A is. Left as it is (line by line as before): a chain whose last
+ * kept line was edited by hand, one whose last kept line amlhosts wrote
+ * is gone, one naming a target neither changed nor in the file, a line
+ * behind two prefixes (amlhosts never writes one), and a kept line whose
+ * disabled line above it is gone. So applying any of A, B and C and
+ * removing them, or uninstalling, in any order gives back the original
+ * bytes, and no kept line amlhosts wrote is ever reported edited.
  *
  * A name mapped to one address in one block and another in a block that
  * stays is an error. Blocks must name valid targets.

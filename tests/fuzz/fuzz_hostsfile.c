@@ -11,7 +11,8 @@
  * remove and uninstall give back its exact bytes (issue 11: a last line
  * without a line ending, disabled with a kept line below it), and so do
  * two targets applied together or one after the other and removed in any
- * order (issue 11, "Kept lines"), no step listing an edited kept line.
+ * order (issue 11, "Kept lines"), and three where the input names the
+ * third's name, no step listing an edited kept line.
  *
  * The fast path of an unchanged apply (hostsfile_apply_unchanged()) says
  * "unchanged" only where the full path, parse and rewrite, succeeds, lists
@@ -111,6 +112,9 @@ restore_all(const char *p, size_t n, struct buf *out)
 
 #define NAME_X "x.workspace.eastus.api.azureml.ms"
 #define NAME_Y "y.workspace.eastus.api.azureml.ms"
+/* The third target's name, "fw": only the inputs that name it run the
+ * three-target round trip. */
+#define NAME_W "w.workspace.eastus.api.azureml.ms"
 
 /* The next line outside the blocks, from line *i on (*j: the next block),
  * without its BOM and line ending: 1, or 0 past the last line. */
@@ -156,6 +160,18 @@ has_mark(const char *p, size_t n)
 
 	for (pos = 0; pos + 9 <= n; pos++)
 		if (memcmp(p + pos, "#amlhosts", 9) == 0)
+			return 1;
+	return 0;
+}
+
+/* Does the file hold NAME_W anywhere (any case)? */
+static int
+has_name_w(const struct hostsfile *hf)
+{
+	size_t pos, len = sizeof NAME_W - 1;
+
+	for (pos = 0; pos + len <= hf->len; pos++)
+		if (hostsline_name_eq(hf->data + pos, NAME_W, len))
 			return 1;
 	return 0;
 }
@@ -302,43 +318,149 @@ must_equal(const struct buf *out, const char *want, size_t wlen)
 		abort();
 }
 
+static const char *const multi_names[3] = { NAME_X, NAME_Y, NAME_W };
+
+/* Bit k set: name k of multi_names is alive on a line outside the blocks
+ * of p[0..n) (as check_none_live() reads lines). */
+static unsigned
+names_alive(const char *p, size_t n)
+{
+	struct hostsfile hf;
+	struct hostsline_field f;
+	const char *l;
+	size_t i = 0, j = 0, ln, pos, k;
+	unsigned alive = 0;
+
+	if (hostsfile_parse(&hf, p, n, NULL) != 0)
+		abort();
+	while (next_outside(&hf, &i, &j, &l, &ln)) {
+		pos = 0;
+		if (!hostsline_next(l, ln, &pos, &f) || !hostsline_addr(l + f.off, f.len, NULL))
+			continue;
+		while (hostsline_next(l, ln, &pos, &f))
+			for (k = 0; k < 3; k++)
+				if (hostsline_names(l + f.off, f.len, multi_names[k]))
+					alive |= 1u << k;
+	}
+	hostsfile_release(&hf);
+	return alive;
+}
+
+/* With the targets of mask applied: is every name of theirs dead, and
+ * every other one alive exactly where it was in the original (orig)? */
+static void
+check_alive(const struct buf *b, unsigned mask, unsigned orig)
+{
+	if (names_alive(b->data, b->len) != (orig & ~mask))
+		abort();
+}
+
+/* Line endings in b. */
+static size_t
+count_lines(const struct buf *b)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < b->len; i++)
+		n += b->data[i] == '\n';
+	return n;
+}
+
+/* The orders of three targets; the first two of the first two orders
+ * are those of two. */
+static const unsigned char perms[6][3] = {
+	{ 0, 1, 2 }, { 1, 0, 2 }, { 0, 2, 1 }, { 1, 2, 0 }, { 2, 0, 1 }, { 2, 1, 0 }
+};
+
+/* Remove the nt targets of a[0..n) one after the other in the order of
+ * perm (an uninstall after each but the last), or all at once, or
+ * uninstall: every end is want, exactly. */
+static void
+check_removals(const char *p, size_t n, const struct block_change *rm, size_t nt,
+    const unsigned char *perm, const char *want, size_t wlen, unsigned orig)
+{
+	struct buf cur = BUF_INIT, next = BUF_INIT, tmp;
+	unsigned mask = (1u << nt) - 1;
+	size_t k;
+
+	buf_append(&cur, p, n);
+	for (k = 0; k < nt; k++) {
+		rewrite_changes(cur.data, cur.len, &rm[perm[k]], 1, 0, &next);
+		tmp = cur;
+		cur = next;
+		next = tmp;
+		mask &= ~(1u << perm[k]);
+		check_alive(&cur, mask, orig);
+		rewrite_changes(cur.data, cur.len, NULL, 0, 1, &next);
+		must_equal(&next, want, wlen);
+	}
+	must_equal(&cur, want, wlen);
+	buf_release(&cur);
+	buf_release(&next);
+}
+
 /*
- * Two targets, "fz" (x) and "fy" (y), a name each, maybe on one line with
- * names no block manages (issue 11, "Kept lines"): applied together or one
- * after the other, then uninstalled, removed both at once, or one after
- * the other in either order (with an uninstall after the first): every
- * step lists no edited kept line, and the end is want, exactly.
+ * nt (2 or 3) targets, "fz" (x), "fy" (y) and "fw" (w), a name each,
+ * maybe on one line with names no block manages (issue 11, "Kept
+ * lines"): applied together or one after the other in every order, then
+ * uninstalled, removed all at once, or one after the other in every order
+ * (with an uninstall after each step): every step lists no edited kept
+ * line, leaves the names of the targets applied dead and every other one
+ * of the three alive where it was alive in want, and the end is want,
+ * exactly; with all applied, the file has as many lines whatever the
+ * order, and again after one is removed and applied again (chains of
+ * kept lines do not grow).
  */
 static void
-check_two(const char *p, size_t n, const struct entry_list *x, const struct entry_list *y,
+check_multi(const char *p, size_t n, const struct entry_list *const *lists, size_t nt,
     const char *want, size_t wlen)
 {
-	struct block_change ch[2] = { { "fz", NULL }, { "fy", NULL } };
-	struct block_change rm[2] = { { "fz", NULL }, { "fy", NULL } };
-	struct buf a = BUF_INIT, b = BUF_INIT, c = BUF_INIT;
-	int how, gone;
+	static const char *const names[3] = { "fz", "fy", "fw" };
+	struct block_change ch[3], rm[3];
+	struct buf a = BUF_INIT, b = BUF_INIT, c = BUF_INIT, tmp;
+	size_t k, np = nt == 3 ? 6 : 2, how, gone;
+	unsigned orig = names_alive(want, wlen), mask;
+	size_t shape = 0;
 
-	ch[0].entries = x;
-	ch[1].entries = y;
-	for (how = 0; how < 3; how++) {
-		/* how 2: both in one run; 0, 1: that one first */
-		if (how == 2)
-			rewrite_changes(p, n, ch, 2, 0, &a);
+	for (k = 0; k < nt; k++) {
+		ch[k].target = rm[k].target = names[k];
+		ch[k].entries = lists[k];
+		rm[k].entries = NULL;
+	}
+	/* how np: all in one run; below it, one after the other */
+	for (how = 0; how <= np; how++) {
+		if (how == np)
+			rewrite_changes(p, n, ch, nt, 0, &a);
 		else {
-			rewrite_changes(p, n, &ch[how], 1, 0, &b);
-			rewrite_changes(b.data, b.len, &ch[!how], 1, 0, &a);
+			a.len = 0;
+			buf_append(&a, p, n);
+			for (k = 0, mask = 0; k < nt; k++) {
+				rewrite_changes(a.data, a.len, &ch[perms[how][k]], 1, 0, &b);
+				tmp = a;
+				a = b;
+				b = tmp;
+				mask |= 1u << perms[how][k];
+				check_alive(&a, mask, orig);
+			}
 		}
+		check_alive(&a, (1u << nt) - 1, orig);
+		/* One shape whatever the order: as many lines each time, and
+		 * again after one target is removed and applied again. */
+		if (how == 0)
+			shape = count_lines(&a);
+		if (count_lines(&a) != shape)
+			abort();
+		rewrite_changes(a.data, a.len, &rm[how % nt], 1, 0, &b);
+		rewrite_changes(b.data, b.len, &ch[how % nt], 1, 0, &c);
+		if (count_lines(&c) != shape)
+			abort();
+		check_alive(&c, (1u << nt) - 1, orig);
 		rewrite_changes(a.data, a.len, NULL, 0, 1, &b);
 		must_equal(&b, want, wlen);
-		rewrite_changes(a.data, a.len, rm, 2, 0, &b);
+		rewrite_changes(a.data, a.len, rm, nt, 0, &b);
 		must_equal(&b, want, wlen);
-		for (gone = 0; gone < 2; gone++) {
-			rewrite_changes(a.data, a.len, &rm[gone], 1, 0, &b);
-			rewrite_changes(b.data, b.len, &rm[!gone], 1, 0, &c);
-			must_equal(&c, want, wlen);
-			rewrite_changes(b.data, b.len, NULL, 0, 1, &c);
-			must_equal(&c, want, wlen);
-		}
+		for (gone = 0; gone < np; gone++)
+			check_removals(a.data, a.len, rm, nt, perms[gone], want, wlen, orig);
 	}
 	buf_release(&a);
 	buf_release(&b);
@@ -364,7 +486,7 @@ check_undo(const char *p, size_t n, const char *want, size_t wlen)
  * its BOM), which the apply then fills where it stands. */
 static void
 check_untouched(const struct hostsfile *hf, const struct entry_list *both,
-    const struct entry_list *x, const struct entry_list *y)
+    const struct entry_list *const *xyw)
 {
 	struct buf in = BUF_INIT, a = BUF_INIT, b = BUF_INIT;
 	const char *nl = hf->crlf ? "\r\n" : "\n";
@@ -383,9 +505,13 @@ check_untouched(const struct hostsfile *hf, const struct entry_list *both,
 			buf_append(&in, hf->data, hf->len);
 		rewrite_must(in.data, in.len, both, 0, &a);
 		check_undo(a.data, a.len, hf->data, hf->len);
-		rewrite_must(a.data, a.len, x, 0, &b);
+		rewrite_must(a.data, a.len, xyw[0], 0, &b);
 		check_undo(b.data, b.len, hf->data, hf->len);
-		check_two(in.data, in.len, x, y, hf->data, hf->len);
+		check_multi(in.data, in.len, xyw, 2, hf->data, hf->len);
+		/* Three only where the input names the third: every order of
+		 * three is 240 rewrites. */
+		if (has_name_w(hf))
+			check_multi(in.data, in.len, xyw, 3, hf->data, hf->len);
 	}
 	buf_release(&in);
 	buf_release(&a);
@@ -415,14 +541,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	entry_list_add(&el, NAME_Y, &a);
 	ch.entries = &el;
 	{
-		struct entry_list x = ENTRY_LIST_INIT, y = ENTRY_LIST_INIT;
+		struct entry_list x = ENTRY_LIST_INIT, y = ENTRY_LIST_INIT, w = ENTRY_LIST_INIT;
+		const struct entry_list *xyw[3];
 
 		entry_list_add(&x, NAME_X, &a);
 		entry_list_add(&y, NAME_Y, &a);
+		entry_list_add(&w, NAME_W, &a);
+		xyw[0] = &x;
+		xyw[1] = &y;
+		xyw[2] = &w;
 		fast_path((const char *)data, size, hf.crlf, &el, &x, &y);
-		check_untouched(&hf, &el, &x, &y);
+		check_untouched(&hf, &el, xyw);
 		entry_list_release(&x);
 		entry_list_release(&y);
+		entry_list_release(&w);
 	}
 	if (rewrite(&hf, &ch, 1, 0, &out, NULL) == 0) {
 		if (hostsfile_parse(&again, out.data, out.len, NULL) != 0)

@@ -193,4 +193,39 @@ for end in '\n' '' '\r\n'; do
 done
 pass
 
+# Three targets on one line, one per run (issue 11, "Kept lines"): one
+# disabled line and one kept line, as in one run; the no-final-newline mark
+# on the last END line only; removing the last target and applying it
+# again gives the same bytes; every removal order gives back the exact bytes.
+WEB=myws-web.web.core.windows.net
+printf '{"amlhosts": 1, "entries": [{"target": "c", "fqdn": "%s", "ip": "10.1.0.7"}]}\n' \
+    "$WEB" > "$T/c.json"
+printf '[workspace c]\njson_file = %s\n' "$T/c.json" >> "$T/two.conf"
+for end in '' '\r\n'; do
+	printf '127.0.0.1 localhost\r\n10.9.9.9 %s %s %s alias'"$end" "$BLOB" "$FILE" "$WEB" > "$T/orig"
+	cp "$T/orig" "$T/hosts"
+	two apply a
+	two apply b
+	two apply c
+	[ "$(grep -c -e '^#amlhosts:' -e '#amlhosts-kept:' "$T/hosts")" = 2 ] || fail "three runs: not one disabled and one kept line"
+	grep -q "^10\.9\.9\.9	alias	#amlhosts-kept:a" "$T/hosts" || fail "three runs: kept line of a"
+	marks=0
+	[ -n "$end" ] || marks=1
+	[ "$(grep -c 'no-final-newline' "$T/hosts")" = "$marks" ] || fail "three runs: the mark on more than the last line"
+	cp "$T/hosts" "$T/all"
+	two remove c
+	two apply c
+	same "$T/all" "$T/hosts" "remove c and apply it again"
+	for order in "a b c" "b c a" "c a b"; do
+		cp "$T/all" "$T/hosts"
+		# shellcheck disable=SC2086
+		set -- $order
+		two remove "$1"
+		two remove "$2"
+		two remove "$3"
+		same "$T/orig" "$T/hosts" "three runs, then remove $order"
+	done
+done
+pass
+
 finish

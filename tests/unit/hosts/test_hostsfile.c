@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #ifndef _WIN32
@@ -16,6 +17,7 @@
 
 #include "hosts/entries.h"
 #include "hosts/hostsfile.h"
+#include "hosts/hostsline.h"
 #include "base/fileread.h"
 #include "base/platform.h"
 #include "base/util.h"
@@ -36,6 +38,11 @@
 	"10.1.0.5\t" CERT nl \
 	"10.1.0.6\t" NB nl \
 	"# END amlhosts myws" nl
+
+/* A block of one name; end: "" or MARK, before its END line's ending. */
+#define BLK(t, ip, name, nl, end) \
+	"# BEGIN amlhosts " t nl NOTICE nl ip "\t" name nl "# END amlhosts " t end nl
+#define MARK "\t" HOSTS_NOEOL_MARK
 
 static const char *
 testdata(void)
@@ -692,12 +699,15 @@ test_two_targets(void)
 
 	load("prior-entries", &in);
 	list_a(&la);
-	/* proj manages a name myws left on its kept line. */
+	/* proj manages a name myws left on its kept line: the line's chain
+	 * is written anew (still disabled for myws, which manages a name of
+	 * it), no kept line left, as when both are applied in one run. */
 	list_of(&lb, "10.3.0.1", "myalias.internal", "10.3.0.2", "proj.example", NULL);
 	rewrite1(in.data, in.len, "myws", &la, &s1);
 	rewrite1(s1.data, s1.len, "proj", &lb, &s2);
-	CU_ASSERT_PTR_NOT_NULL(strstr(s2.data,
-	    "\n#amlhosts:proj# 10.9.9.9\tmyalias.internal\t#amlhosts-kept:myws\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s2.data, "\n#amlhosts:myws# 10.9.9.9 " API
+	    " myalias.internal   # old manual line\n#amlhosts:myws# 10.9.9.9\t" CERT "\n"));
+	CU_ASSERT_PTR_NULL(strstr(s2.data, "kept:"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s2.data, "# END amlhosts myws\n# BEGIN amlhosts proj\n"));
 
 	/* Removing myws brings its line back, which proj then disables. */
@@ -1238,6 +1248,237 @@ test_two_targets_kept(void)
 }
 
 /*
+ * Three targets whose names share one line (issue 11, "Kept lines"):
+ * every interleaving of applying each of myws (API), other (CERT) and
+ * third (NB) once and removing it once, all three applied in one run and
+ * then removed in any order, and the chains older versions wrote (one
+ * target applied after the other) removed in any order. After every step:
+ * no kept line reported edited, every name no target manages alive on a
+ * line outside the blocks (and no managed one), uninstall gives back the
+ * original bytes, and so does the end of every sequence. With the same
+ * targets applied the lines outside the blocks have one shape (as many
+ * lines), whatever the order, only the target the prefix names may
+ * differ: chains do not grow. Then sequences that apply a target again
+ * after removing it. LF and CRLF, with and without a final newline,
+ * either line last.
+ */
+#define THREE_L1 "10.9.9.9 " API " " CERT " " NB " alias"
+#define THREE_L2 "10.9.9.8 " NB " " CERT " " API
+#define THREE_BODY(nl) "a" nl THREE_L1 nl THREE_L2
+#define THREE_BODY2(nl) "a" nl THREE_L2 nl THREE_L1
+/* The chain older versions wrote: myws, other, third one after the other. */
+#define THREE_OLD(nl, end) \
+	"a" nl "#amlhosts:myws# " THREE_L1 nl \
+	"#amlhosts:other# 10.9.9.9\t" CERT " " NB " alias\t#amlhosts-kept:myws" nl \
+	"#amlhosts:third# 10.9.9.9\t" NB " alias\t#amlhosts-kept:other" nl \
+	"10.9.9.9\talias\t#amlhosts-kept:third" end
+
+static const char *const three_texts[] = {
+	THREE_BODY("\n"), THREE_BODY("\n") "\n", THREE_BODY("\r\n"), THREE_BODY("\r\n") "\r\n",
+	THREE_BODY2("\n"), THREE_BODY2("\n") "\n", THREE_BODY2("\r\n"),
+	THREE_BODY2("\r\n") "\r\n",
+};
+
+static const char *const three_names[3] = { "myws", "other", "third" };
+static struct entry_list three_lists[3];
+
+struct three_run {
+	const char *orig; /* what the end of every sequence gives back */
+	size_t olen;
+	size_t shape[8]; /* lines outside the blocks with targets mask applied; 0: unknown */
+	int old_shape; /* the next text with all three applied is an older chain */
+	size_t paths;
+};
+
+/* Lines of text outside its blocks, and a check of the names on the live
+ * ones: each of the three names alive exactly when its target is not in
+ * mask, "alias" always. */
+static size_t
+three_check_live(const char *text, size_t len, unsigned mask)
+{
+	static const char *const names[3] = { API, CERT, NB };
+	struct hostsfile hf;
+	struct hostsline_field f;
+	const char *p;
+	size_t i, j = 0, n, pos, k, lines = 0;
+	int alive[4] = { 0, 0, 0, 0 };
+
+	CU_ASSERT_EQUAL_FATAL(hostsfile_parse(&hf, text, len, NULL), 0);
+	for (i = 0; i < hf.nlines; i++) {
+		if (j < hf.nblocks && hf.blocks[j].begin == i) {
+			i = hf.blocks[j++].end;
+			continue;
+		}
+		lines++;
+		p = hf.data + hf.lines[i].off;
+		n = hf.lines[i].len - hf.lines[i].eol;
+		pos = 0;
+		if (!hostsline_next(p, n, &pos, &f) || !hostsline_addr(p + f.off, f.len, NULL))
+			continue;
+		while (hostsline_next(p, n, &pos, &f)) {
+			for (k = 0; k < 3; k++)
+				alive[k] |= hostsline_names(p + f.off, f.len, names[k]);
+			alive[3] |= hostsline_names(p + f.off, f.len, "alias");
+		}
+	}
+	for (k = 0; k < 3; k++)
+		CU_ASSERT_EQUAL(alive[k], !(mask & (1u << k)));
+	CU_ASSERT_TRUE(alive[3]);
+	if (alive[3] == 0 || alive[0] != !(mask & 1u) || alive[1] != !(mask & 2u) ||
+	    alive[2] != !(mask & 4u))
+		show("names alive wrong in", text, len);
+	hostsfile_release(&hf);
+	return lines;
+}
+
+/* From text (targets in mask applied, those in used applied once
+ * already): check it, then every next step, depth first. */
+static void
+three_walk(struct three_run *r, const char *text, size_t len, unsigned mask, unsigned used)
+{
+	struct block_change ch;
+	struct buf next = BUF_INIT;
+	size_t lines;
+	unsigned k;
+
+	lines = three_check_live(text, len, mask);
+	if (mask == 7 && r->old_shape)
+		r->old_shape = 0;
+	else {
+		if (r->shape[mask] == 0)
+			r->shape[mask] = lines;
+		CU_ASSERT_EQUAL(lines, r->shape[mask]);
+	}
+	two_step(text, len, NULL, 0, 1, &next);
+	ASSERT_BYTES(next.data, next.len, r->orig, r->olen);
+	if (used == 7 && mask == 0) {
+		ASSERT_BYTES(text, len, r->orig, r->olen);
+		r->paths++;
+	}
+	for (k = 0; k < 3; k++) {
+		if ((used & (1u << k)) && !(mask & (1u << k)))
+			continue;
+		ch.target = three_names[k];
+		ch.entries = (mask & (1u << k)) ? NULL : &three_lists[k];
+		two_step(text, len, &ch, 1, 0, &next);
+		if (ch.entries != NULL) {
+			struct buf again = BUF_INIT;
+
+			/* applied again: the same bytes */
+			two_step(next.data, next.len, &ch, 1, 0, &again);
+			ASSERT_BYTES(again.data, again.len, next.data, next.len);
+			buf_release(&again);
+		}
+		three_walk(r, next.data, next.len, mask ^ (1u << k), used | (1u << k));
+	}
+	buf_release(&next);
+}
+
+/*
+ * Sequences three_walk() does not take: a target applied again after its
+ * removal, 40 of 12 steps each (a fixed LCG: the same ones every run),
+ * then all removed; every step checked as there.
+ */
+static void
+three_random(struct three_run *r)
+{
+	struct block_change ch;
+	struct buf cur = BUF_INIT, next = BUF_INIT, tmp;
+	uint32_t seed = 12345;
+	unsigned mask, k;
+	size_t seq, step;
+
+	for (seq = 0; seq < 40; seq++) {
+		cur.len = 0;
+		buf_append(&cur, r->orig, r->olen);
+		mask = 0;
+		for (step = 0; step < 12 + 3; step++) {
+			seed = seed * 1103515245u + 12345u;
+			k = (seed >> 16) % 3;
+			if (step >= 12) /* the end: every target still applied removed */
+				k = step - 12;
+			if (step >= 12 && !(mask & (1u << k)))
+				continue;
+			ch.target = three_names[k];
+			ch.entries = (mask & (1u << k)) ? NULL : &three_lists[k];
+			two_step(cur.data, cur.len, &ch, 1, 0, &next);
+			tmp = cur;
+			cur = next;
+			next = tmp;
+			mask ^= 1u << k;
+			if (r->shape[mask] == 0)
+				r->shape[mask] = three_check_live(cur.data, cur.len, mask);
+			CU_ASSERT_EQUAL(three_check_live(cur.data, cur.len, mask), r->shape[mask]);
+			two_step(cur.data, cur.len, NULL, 0, 1, &next);
+			ASSERT_BYTES(next.data, next.len, r->orig, r->olen);
+		}
+		ASSERT_BYTES(cur.data, cur.len, r->orig, r->olen);
+	}
+	buf_release(&cur);
+	buf_release(&next);
+}
+
+static void
+test_three_targets_kept(void)
+{
+	static const char *const old[][2] = {
+		{ THREE_OLD("\n", "\n") BLK("myws", "10.1.0.5", API, "\n", "")
+		  BLK("other", "10.1.0.6", CERT, "\n", "") BLK("third", "10.1.0.7", NB, "\n", ""),
+		  "a\n" THREE_L1 "\n" },
+		{ THREE_OLD("\r\n", "\r\n") BLK("myws", "10.1.0.5", API, "\r\n", "")
+		  BLK("other", "10.1.0.6", CERT, "\r\n", "")
+		  BLK("third", "10.1.0.7", NB, "\r\n", MARK),
+		  "a\r\n" THREE_L1 },
+		/* the mark on every END line, as older versions left it */
+		{ THREE_OLD("\n", "\n") BLK("myws", "10.1.0.5", API, "\n", MARK)
+		  BLK("other", "10.1.0.6", CERT, "\n", MARK) BLK("third", "10.1.0.7", NB, "\n", MARK),
+		  "a\n" THREE_L1 },
+	};
+	struct block_change all[3];
+	struct three_run r;
+	struct buf out = BUF_INIT;
+	size_t t, k, len;
+
+	list_of(&three_lists[0], "10.1.0.5", API, NULL);
+	list_of(&three_lists[1], "10.1.0.6", CERT, NULL);
+	list_of(&three_lists[2], "10.1.0.7", NB, NULL);
+	for (k = 0; k < 3; k++) {
+		all[k].target = three_names[k];
+		all[k].entries = &three_lists[k];
+	}
+	for (t = 0; t < sizeof three_texts / sizeof three_texts[0]; t++) {
+		memset(&r, 0, sizeof r);
+		r.orig = three_texts[t];
+		r.olen = strlen(r.orig);
+		/* all three in one run first: the shape the others must have */
+		two_step(r.orig, r.olen, all, 3, 0, &out);
+		three_walk(&r, out.data, out.len, 7, 7);
+		three_walk(&r, r.orig, r.olen, 0, 0);
+		/* 6 orders of removal after the run, 90 interleavings */
+		CU_ASSERT_EQUAL(r.paths, 96);
+		three_random(&r);
+	}
+	for (t = 0; t < sizeof old / sizeof old[0]; t++) {
+		memset(&r, 0, sizeof r);
+		r.orig = old[t][1];
+		r.olen = strlen(r.orig);
+		len = strlen(old[t][0]);
+		/* all three applied again: one chain of the usual shape */
+		two_step(old[t][0], len, all, 3, 0, &out);
+		CU_ASSERT_PTR_NULL(strstr(out.data, "#amlhosts:other# 10.9.9.9\t"));
+		three_walk(&r, out.data, out.len, 7, 7);
+		/* the old chain as it is */
+		r.old_shape = 1;
+		three_walk(&r, old[t][0], len, 7, 7);
+		CU_ASSERT_EQUAL(r.paths, 12);
+	}
+	buf_release(&out);
+	for (k = 0; k < 3; k++)
+		entry_list_release(&three_lists[k]);
+	hosts_kept_edits_clear(&edited);
+}
+
+/*
  * A file an older version wrote, its last kept line with a line ending:
  * it stays as it is, its kept line not edited, and remove leaves the line
  * ended (nothing says any more that it had no line ending).
@@ -1262,6 +1503,104 @@ test_no_eol_older_file(void)
 	ASSERT_BYTES(out.data, out.len, back_want, sizeof back_want - 1);
 	buf_release(&out);
 	entry_list_release(&l);
+	hosts_kept_edits_clear(&edited);
+}
+
+/*
+ * A second target applied in a later run to a file that had no final
+ * newline (issue 11): the mark moves to the END line that now ends the
+ * file, the first block's END line losing it (hostsfile.h: only the last
+ * line carries it); removing either block, both, or uninstalling gives
+ * back the exact bytes of the step before. LF and CRLF, a line without
+ * managed names and one whose names both targets share (kept lines).
+ */
+
+/* rewrite1() that lists no edited kept line and gives want (a string). */
+#define STEP_TO(text, len, target, l, out, want) \
+	step_to((text), (len), (target), (l), (out), (want), __LINE__)
+
+static void
+step_to(const char *text, size_t len, const char *target, const struct entry_list *l,
+    struct buf *out, const char *want, int line)
+{
+	rewrite1(text, len, target, l, out);
+	assert_bytes(out->data, out->len, want, strlen(want), line);
+	CU_ASSERT_EQUAL(edited.n, 0);
+}
+
+/* Removing the n changes at once (if n > 0), and uninstalling, give want. */
+static void
+gives_back(const char *text, size_t len, const struct block_change *rm, size_t n,
+    const char *want)
+{
+	struct buf out = BUF_INIT;
+
+	if (n > 0) {
+		two_step(text, len, rm, n, 0, &out);
+		ASSERT_BYTES(out.data, out.len, want, strlen(want));
+	}
+	two_step(text, len, NULL, 0, 1, &out);
+	ASSERT_BYTES(out.data, out.len, want, strlen(want));
+	buf_release(&out);
+}
+
+static const struct noeol_later {
+	const char *text, *a, *ab, *b; /* b: A removed from ab */
+} noeol_later[] = {
+	{ "10.9.9.9 x.example",
+	  "10.9.9.9 x.example\n" BLK("myws", "10.1.0.5", API, "\n", MARK),
+	  "10.9.9.9 x.example\n" BLK("myws", "10.1.0.5", API, "\n", "")
+	  BLK("other", "10.1.0.6", CERT, "\n", MARK),
+	  "10.9.9.9 x.example\n" BLK("other", "10.1.0.6", CERT, "\n", MARK) },
+	{ "a\r\n10.9.9.9 x.example",
+	  "a\r\n10.9.9.9 x.example\r\n" BLK("myws", "10.1.0.5", API, "\r\n", MARK),
+	  "a\r\n10.9.9.9 x.example\r\n" BLK("myws", "10.1.0.5", API, "\r\n", "")
+	  BLK("other", "10.1.0.6", CERT, "\r\n", MARK),
+	  "a\r\n10.9.9.9 x.example\r\n" BLK("other", "10.1.0.6", CERT, "\r\n", MARK) },
+	{ "a\n10.9.9.9 " API " " CERT " alias",
+	  "a\n#amlhosts:myws# 10.9.9.9 " API " " CERT " alias\n"
+	  "10.9.9.9\t" CERT " alias\t#amlhosts-kept:myws\n"
+	  BLK("myws", "10.1.0.5", API, "\n", MARK),
+	  "a\n#amlhosts:myws# 10.9.9.9 " API " " CERT " alias\n"
+	  "10.9.9.9\talias\t#amlhosts-kept:myws\n"
+	  BLK("myws", "10.1.0.5", API, "\n", "")
+	  BLK("other", "10.1.0.6", CERT, "\n", MARK),
+	  "a\n#amlhosts:other# 10.9.9.9 " API " " CERT " alias\n"
+	  "10.9.9.9\t" API " alias\t#amlhosts-kept:other\n"
+	  BLK("other", "10.1.0.6", CERT, "\n", MARK) },
+};
+
+static void
+test_no_eol_later_target(void)
+{
+	struct entry_list la, lb;
+	struct block_change rm[2] = { { "myws", NULL }, { "other", NULL } };
+	struct buf a = BUF_INIT, ab = BUF_INIT, back = BUF_INIT, b = BUF_INIT;
+	const struct noeol_later *c, *end = noeol_later + sizeof noeol_later / sizeof *c;
+
+	list_of(&la, "10.1.0.5", API, NULL);
+	list_of(&lb, "10.1.0.6", CERT, NULL);
+	for (c = noeol_later; c < end; c++) {
+		STEP_TO(c->text, strlen(c->text), "myws", &la, &a, c->a);
+		STEP_TO(a.data, a.len, "other", &lb, &ab, c->ab);
+		/* B, then A, removed */
+		STEP_TO(ab.data, ab.len, "other", NULL, &back, c->a);
+		STEP_TO(back.data, back.len, "myws", NULL, &b, c->text);
+		/* A, then B */
+		STEP_TO(ab.data, ab.len, "myws", NULL, &b, c->b);
+		STEP_TO(b.data, b.len, "other", NULL, &back, c->text);
+		/* uninstall after A's removal; both at once, and uninstall */
+		gives_back(b.data, b.len, NULL, 0, c->text);
+		gives_back(ab.data, ab.len, rm, 2, c->text);
+		/* B applied again changes nothing */
+		STEP_TO(ab.data, ab.len, "other", &lb, &back, c->ab);
+	}
+	buf_release(&a);
+	buf_release(&ab);
+	buf_release(&b);
+	buf_release(&back);
+	entry_list_release(&la);
+	entry_list_release(&lb);
 	hosts_kept_edits_clear(&edited);
 }
 
@@ -1940,6 +2279,8 @@ static const struct unit_test rewrite_tests[] = {
 	{ "no line ending, every shape round-trips", test_no_eol_roundtrip },
 	{ "two targets on one line, kept lines", test_two_targets_kept },
 	{ "two targets on one line, kept line edited", test_two_targets_kept_edited },
+	{ "no final newline, a second target later", test_no_eol_later_target },
+	{ "three targets on one line, kept lines", test_three_targets_kept },
 	{ "no line ending, a file an older version wrote", test_no_eol_older_file },
 	{ "bom on line 0", test_bom_line0 },
 	{ "orphan disabled lines", test_orphan_disabled },
