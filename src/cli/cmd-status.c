@@ -164,18 +164,25 @@ cmd_status_exec(struct cmd_ctx *ctx)
 	struct file_bytes content;
 	struct hostsfile hf;
 	struct journal j = { NULL, 0 };
+	struct state st;
 	struct entry_list el = ENTRY_LIST_INIT;
 	struct block_status *bs = NULL;
 	char *cause = NULL, (*recorded)[65] = NULL, now[65];
-	int rc = EXIT_FAIL, have_journal, parsed = 0, wrote;
+	int rc = EXIT_FAIL, have_journal, parsed = 0, wrote, opened;
 	size_t i, *disabled = NULL;
 
 	atomicfile_init(&af);
 	file_bytes_init(&content);
 	memset(&hf, 0, sizeof hf);
+	/* The state directory is opened once and read only where it is
+	 * held (never through a link; as root, only a directory of root's):
+	 * one that cannot be trusted has no journal and no marker to tell
+	 * of, as one that is not there. */
+	state_init(&st);
+	opened = state_open_read(&st, ctx->conf.state_dir, NULL) >= 0;
 	/* status takes no lock, so it does not repair; before the parse,
 	 * which a torn file may fail. */
-	if (journal_in_place_pending(ctx->conf.state_dir))
+	if (opened && journal_in_place_pending_held(&st, ctx->conf.state_dir))
 		cmd_msg(ctx, CMD_MSG_WARN, "an in-place change to the hosts file was interrupted, so it "
 		    "may be part-written: the next apply, remove, uninstall or rollback completes "
 		    "or takes it back");
@@ -190,7 +197,7 @@ cmd_status_exec(struct cmd_ctx *ctx)
 	}
 	parsed = 1;
 	/* Without read access to the state directory, say "unknown". */
-	have_journal = journal_read(ctx->conf.state_dir, &j, NULL) == 0;
+	have_journal = opened && journal_read_held(&st, ctx->conf.state_dir, &j, NULL) == 0;
 	bs = xcalloc(hf.nblocks + 1, sizeof *bs);
 	disabled = xcalloc(hf.nblocks + 1, sizeof *disabled);
 	hostsfile_count_disabled_blocks(&hf, disabled);
@@ -226,6 +233,7 @@ out:
 	free(disabled);
 	free(recorded);
 	journal_release(&j);
+	state_close(&st);
 	if (parsed)
 		hostsfile_release(&hf);
 	file_bytes_release(&content);

@@ -778,14 +778,36 @@ journal_end_in_place(struct state *s)
 }
 
 int
+journal_in_place_pending_held(const struct state *s, const char *dir)
+{
+	struct state tmp;
+	const struct state *held;
+	struct stat st;
+	int pending = 0;
+
+	/* In the directory held, as the journal is read: a marker at a path
+	 * swapped for another directory (a link, or a user's own) is no
+	 * change of this state's, and a state directory that cannot be
+	 * trusted has no marker to tell of. */
+	if (held_state(s, dir, &tmp, &held, NULL) == 0) {
+#ifdef _WIN32
+		char *path = in_place_path(held, IN_PLACE_MARK);
+
+		pending = lstat(path, &st) == 0;
+		free(path);
+#else
+		pending = held->dirfd >= 0 &&
+		    fstatat(held->dirfd, IN_PLACE_MARK, &st, AT_SYMLINK_NOFOLLOW) == 0;
+#endif
+	}
+	state_close(&tmp);
+	return pending;
+}
+
+int
 journal_in_place_pending(const char *dir)
 {
-	char *path = xasprintf("%s/%s", dir, IN_PLACE_MARK);
-	struct stat st;
-	int pending = lstat(path, &st) == 0;
-
-	free(path);
-	return pending;
+	return journal_in_place_pending_held(NULL, dir);
 }
 
 /* Read name, a regular file of at most max bytes, from the state directory

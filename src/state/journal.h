@@ -168,6 +168,10 @@ void journal_end_in_place(struct state *s);
  * (read-only: for commands that take no lock, such as status, to say that
  * the file may be torn until the next writing command repairs it). */
 int journal_in_place_pending(const char *dir);
+/* The same in the state directory s holds (state_open_read), or, when s is
+ * NULL or holds none, in dir opened as state_open_read() does: never
+ * through a link, and (as root) only in a directory of root's. */
+int journal_in_place_pending_held(const struct state *s, const char *dir);
 
 /* What journal_drop_unfinished() found and did; each an id, or 0. */
 struct journal_recovery {
