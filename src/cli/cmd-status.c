@@ -157,23 +157,97 @@ status_json(struct cmd_ctx *ctx, const char *hosts, const struct block_status *b
 	return rc;
 }
 
+/* How many times status reads a hosts file that another program keeps
+ * changing (or cutting short under its mapping, base/filemap.h) while
+ * status reads it, before it gives up. */
+#define STATUS_TRIES 3
+
+/*
+ * One read of the hosts file: its blocks counted and judged against the
+ * journal j (NULL: none to judge by), and printed. 0 printed; 1 the file
+ * changed while it was read (its mapping torn, or written in place, or
+ * replaced), so nothing was printed and it is to be read again; -1 failed,
+ * with *cause set (or NULL: output reported it).
+ */
 static int
-cmd_status_exec(struct cmd_ctx *ctx)
+status_once(struct cmd_ctx *ctx, const struct journal *j, char **cause)
 {
 	struct atomicfile af;
 	struct file_bytes content;
 	struct hostsfile hf;
-	struct journal j = { NULL, 0 };
-	struct state st;
 	struct entry_list el = ENTRY_LIST_INIT;
 	struct block_status *bs = NULL;
-	char *cause = NULL, (*recorded)[65] = NULL, now[65];
-	int rc = EXIT_FAIL, have_journal, parsed = 0, wrote, opened;
+	char (*recorded)[65] = NULL, now[65];
+	int rc = -1, loaded = 0, parsed = 0;
 	size_t i, *disabled = NULL;
 
 	atomicfile_init(&af);
 	file_bytes_init(&content);
 	memset(&hf, 0, sizeof hf);
+	if (atomicfile_open(&af, ctx->conf.hosts_file, &content, cause) != 0)
+		goto judged;
+	loaded = 1;
+	if (hostsfile_parse(&hf, content.data, content.len, cause) != 0) {
+		char *why = *cause;
+
+		*cause = xasprintf("'%s': %s", ctx->conf.hosts_file, why);
+		free(why);
+		goto judged;
+	}
+	parsed = 1;
+	bs = xcalloc(hf.nblocks + 1, sizeof *bs);
+	disabled = xcalloc(hf.nblocks + 1, sizeof *disabled);
+	hostsfile_count_disabled_blocks(&hf, disabled);
+	recorded = xcalloc(hf.nblocks + 1, sizeof *recorded);
+	for (i = 0; i < hf.nblocks; i++)
+		bs[i].name = hf.blocks[i].name;
+	if (j != NULL)
+		last_changes(j, af.real, bs, hf.nblocks, recorded);
+	for (i = 0; i < hf.nblocks; i++) {
+		entry_list_init(&el);
+		hostsfile_block_entries(&hf, i, &el, NULL, NULL);
+		bs[i].entries = el.n;
+		entry_list_release(&el);
+		bs[i].disabled = disabled[i];
+		bs[i].edited = "unknown";
+		if (j != NULL && recorded[i][0] != '\0') {
+			hostsfile_block_hash(&hf, i, now);
+			bs[i].edited = strcmp(now, recorded[i]) == 0 ? "no" : "yes";
+		}
+	}
+	rc = 0;
+judged:
+	/* Everything above that read the file's bytes read zeros past the
+	 * cut if another program cut it short under the mapping (torn; or,
+	 * within the last page, no fault at all but a smaller size now), or a
+	 * mix of old and new bytes if it wrote in place: a parse error or a
+	 * table, neither is the file's. Nothing below reads the bytes (block
+	 * names are copies). */
+	if (loaded && atomicfile_changed(&af)) {
+		free(*cause);
+		*cause = NULL;
+		rc = 1;
+	} else if (rc == 0 && (ctx->json ? status_json(ctx, af.real, bs, hf.nblocks) :
+	    status_text(ctx, af.real, bs, hf.nblocks)) != 0)
+		rc = -1;
+	free(bs);
+	free(disabled);
+	free(recorded);
+	if (parsed)
+		hostsfile_release(&hf);
+	file_bytes_release(&content);
+	atomicfile_release(&af);
+	return rc;
+}
+
+static int
+cmd_status_exec(struct cmd_ctx *ctx)
+{
+	struct journal j = { NULL, 0 };
+	struct state st;
+	char *cause = NULL;
+	int have_journal, opened, got = 1, try;
+
 	/* The state directory is opened once and read only where it is
 	 * held (never through a link; as root, only a directory of root's):
 	 * one that cannot be trusted has no journal and no marker to tell
@@ -186,59 +260,19 @@ cmd_status_exec(struct cmd_ctx *ctx)
 		cmd_msg(ctx, CMD_MSG_WARN, "an in-place change to the hosts file was interrupted, so it "
 		    "may be part-written: the next apply, remove, uninstall or rollback completes "
 		    "or takes it back");
-	if (atomicfile_open(&af, ctx->conf.hosts_file, &content, &cause) != 0)
-		goto out;
-	if (hostsfile_parse(&hf, content.data, content.len, &cause) != 0) {
-		char *why = cause;
-
-		cause = xasprintf("'%s': %s", ctx->conf.hosts_file, why);
-		free(why);
-		goto out;
-	}
-	parsed = 1;
 	/* Without read access to the state directory, say "unknown". */
 	have_journal = opened && journal_read_held(&st, ctx->conf.state_dir, &j, NULL) == 0;
-	bs = xcalloc(hf.nblocks + 1, sizeof *bs);
-	disabled = xcalloc(hf.nblocks + 1, sizeof *disabled);
-	hostsfile_count_disabled_blocks(&hf, disabled);
-	recorded = xcalloc(hf.nblocks + 1, sizeof *recorded);
-	for (i = 0; i < hf.nblocks; i++)
-		bs[i].name = hf.blocks[i].name;
-	if (have_journal)
-		last_changes(&j, af.real, bs, hf.nblocks, recorded);
-	for (i = 0; i < hf.nblocks; i++) {
-		entry_list_init(&el);
-		hostsfile_block_entries(&hf, i, &el, NULL, NULL);
-		bs[i].entries = el.n;
-		entry_list_release(&el);
-		bs[i].disabled = disabled[i];
-		bs[i].edited = "unknown";
-		if (have_journal && recorded[i][0] != '\0') {
-			hostsfile_block_hash(&hf, i, now);
-			bs[i].edited = strcmp(now, recorded[i]) == 0 ? "no" : "yes";
-		}
-	}
-	if (ctx->json)
-		wrote = status_json(ctx, af.real, bs, hf.nblocks);
-	else
-		wrote = status_text(ctx, af.real, bs, hf.nblocks);
-	if (wrote != 0)
-		goto out;
-	rc = EXIT_OK;
-out:
+	state_close(&st);
+	for (try = 1; try <= STATUS_TRIES && got == 1; try++)
+		got = status_once(ctx, have_journal ? &j : NULL, &cause);
+	if (got == 1)
+		cause = xasprintf("another program kept changing '%s' while amlhosts read it "
+		    "(%d tries): try again when it is done", ctx->conf.hosts_file, STATUS_TRIES);
 	if (cause != NULL)
 		cmd_error(ctx, "%s", cause);
 	free(cause);
-	free(bs);
-	free(disabled);
-	free(recorded);
 	journal_release(&j);
-	state_close(&st);
-	if (parsed)
-		hostsfile_release(&hf);
-	file_bytes_release(&content);
-	atomicfile_release(&af);
-	return rc;
+	return got == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
 const struct cmd_entry cmd_status_entry = {
