@@ -19,7 +19,7 @@
 #define READ_CHUNK 65536
 
 static int
-fail(enum file_read_error *kind, enum file_read_error k)
+failed_with(enum file_read_error *kind, enum file_read_error k)
 {
 	if (kind != NULL)
 		*kind = k;
@@ -82,33 +82,34 @@ check_status(const char *path, unsigned flags, size_t max, const struct stat *st
 {
 	if ((flags & FILE_READ_REGULAR) != 0 && S_ISDIR(st->st_mode)) {
 		set_error(cause, "'%s' is a directory, not a file", path);
-		return fail(kind, FILE_READ_NOT_REGULAR);
+		return failed_with(kind, FILE_READ_NOT_REGULAR);
 	}
 	if ((flags & FILE_READ_REGULAR) != 0 && !S_ISREG(st->st_mode)) {
 		set_error(cause, "'%s' is not a regular file", path);
-		return fail(kind, FILE_READ_NOT_REGULAR);
+		return failed_with(kind, FILE_READ_NOT_REGULAR);
 	}
 #ifndef _WIN32
 	/* (On Windows the file's ACL decides; the mode bits and st_uid say
 	 * nothing there.) */
 	if ((flags & FILE_READ_OWNER_ONLY) != 0 && (st->st_mode & (S_IRGRP | S_IROTH)) != 0) {
 		set_error(cause, "'%s' is readable by group or others; chmod 600 it", path);
-		return fail(kind, FILE_READ_UNSAFE_MODE);
+		return failed_with(kind, FILE_READ_UNSAFE_MODE);
 	}
 	if ((flags & FILE_READ_OWNER_ONLY) != 0 && (st->st_mode & (S_IWGRP | S_IWOTH)) != 0) {
 		set_error(cause, "'%s' is writable by group or others; chmod 600 it", path);
-		return fail(kind, FILE_READ_UNSAFE_MODE);
+		return failed_with(kind, FILE_READ_UNSAFE_MODE);
 	}
 	if ((flags & FILE_READ_ROOT_OWNED) != 0 && geteuid() == 0 &&
 	    (st->st_uid != 0 || (st->st_mode & (S_IWGRP | S_IWOTH)) != 0)) {
 		set_error(cause, "'%s' must be owned by root and not writable by group or "
 		    "others", path);
-		return fail(kind, st->st_uid != 0 ? FILE_READ_UNSAFE_OWNER : FILE_READ_UNSAFE_MODE);
+		return failed_with(kind,
+		    st->st_uid != 0 ? FILE_READ_UNSAFE_OWNER : FILE_READ_UNSAFE_MODE);
 	}
 #endif
 	if (S_ISREG(st->st_mode) && (unsigned long long)st->st_size > max) {
 		set_error(cause, "'%s' is larger than %zu bytes", path, max);
-		return fail(kind, FILE_READ_TOO_BIG);
+		return failed_with(kind, FILE_READ_TOO_BIG);
 	}
 	return 0;
 }
@@ -152,13 +153,13 @@ open_checked(int at, const char *name, const char *path, unsigned flags, size_t 
 			set_error(cause, "'%s' is a symbolic link, which is not followed", path);
 		else
 			set_error(cause, "cannot open '%s': %s", path, strerror(info->err));
-		return fail(kind, k);
+		return failed_with(kind, k);
 	}
 	if (fstat(fd, &info->st) < 0) {
 		info->err = errno;
 		set_error(cause, "cannot stat '%s': %s", path, strerror(info->err));
 		close(fd);
-		return fail(kind, FILE_READ_IO);
+		return failed_with(kind, FILE_READ_IO);
 	}
 	if (check_status(path, flags, max, &info->st, kind, cause) != 0) {
 		close(fd);
@@ -237,7 +238,7 @@ file_read_fd(int fd, const char *what, unsigned flags, size_t max, struct buf *o
 				continue;
 			err = errno;
 			set_error(cause, "cannot read '%s': %s", what, strerror(err));
-			fail(kind, FILE_READ_IO);
+			failed_with(kind, FILE_READ_IO);
 			goto failed;
 		}
 		if (r == 0)
@@ -246,7 +247,7 @@ file_read_fd(int fd, const char *what, unsigned flags, size_t max, struct buf *o
 		out->data[out->len] = '\0';
 		if (out->len - start > max) {
 			set_error(cause, "'%s' is larger than %zu bytes", what, max);
-			fail(kind, FILE_READ_TOO_BIG);
+			failed_with(kind, FILE_READ_TOO_BIG);
 			goto failed;
 		}
 	}

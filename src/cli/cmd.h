@@ -8,20 +8,10 @@
 
 #include <stdio.h>
 
-#include "hosts/conf.h"
+#include "cli/ctx.h"    /* struct cmd_ctx, the exit codes */
+#include "cli/output.h" /* messages (cmd_error() ...) and output */
 #include "hosts/entries.h"
-#include "hosts/format.h"
 #include "state/hostsedit.h"
-#include "base/util.h"
-
-/* Exit codes (SPEC 3), documented in amlhosts(1). */
-enum exit_code {
-	EXIT_OK = 0,       /* success, including "nothing to change" */
-	EXIT_FAIL = 1,     /* runtime failure: I/O, lock busy, broken block */
-	EXIT_USAGE = 2,    /* usage, configuration or input error */
-	EXIT_PENDING = 3,  /* plan --exit-code: changes pending */
-	EXIT_PROBLEM = 4,  /* verify found a problem */
-};
 
 /* Options given (ctx.used) that a command or main.c's checks ask about;
  * which command takes which option is the option table (options.c) alone. */
@@ -33,35 +23,6 @@ enum exit_code {
 #define CMDF_TARGETS      0x01u /* takes TARGET arguments */
 #define CMDF_NEEDS_TARGET 0x02u /* at least one TARGET */
 #define CMDF_TO_ADDRESS   0x04u /* --to is a DNS server address, not a change ID */
-
-struct cmd_ctx {
-	struct config conf;
-	struct strlist args; /* TARGET arguments */
-	const char *argv0;
-	const char *cmd_name;
-	int verbose;
-	int quiet;
-	int json;
-	int dry_run;
-	int use_syslog;
-	unsigned used;       /* CMDOPT_* given */
-	int exit_code_opt;
-	enum format format;
-	int purge;
-	long to_id;
-	int whole_file;
-	int in_place;
-	const char *adhoc_name;
-	const char *adhoc_json;
-	const char *adhoc_sub;
-	const char *adhoc_rg;
-	const char *adhoc_ws;
-	const char *to_text;    /* --to as given (forwarders: an address) */
-	const char *cloud_name; /* --cloud */
-	const char *server;     /* --server */
-	const char *output_dir; /* --output-dir */
-	int output_failed;      /* a write to standard output failed (output.c) */
-};
 
 struct cmd_entry {
 	const char *name;
@@ -88,25 +49,6 @@ extern const struct cmd_entry cmd_discover_entry;
  * destructive, so no prefix matching). */
 extern const struct cmd_entry *const cmd_table[];
 const struct cmd_entry *cmd_find(const char *name);
-
-/* Messages: "amlhosts: ..." on stderr, and to syslog with --syslog;
- * CMD_MSG_INFO is progress for people on stdout. Notes and progress are
- * silent with -q. */
-enum cmd_msg {
-	CMD_MSG_ERROR,
-	CMD_MSG_WARN,  /* "warning: " */
-	CMD_MSG_NOTE,  /* "note: " */
-	CMD_MSG_INFO,
-};
-void cmd_msg(struct cmd_ctx *ctx, enum cmd_msg kind, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-#define cmd_error(ctx, ...) cmd_msg((ctx), CMD_MSG_ERROR, __VA_ARGS__)
-#define cmd_warn(ctx, ...) cmd_msg((ctx), CMD_MSG_WARN, __VA_ARGS__)
-#define cmd_note(ctx, ...) cmd_msg((ctx), CMD_MSG_NOTE, __VA_ARGS__)
-#define cmd_info(ctx, ...) cmd_msg((ctx), CMD_MSG_INFO, __VA_ARGS__)
-void cmd_warnings(struct cmd_ctx *ctx, const struct strlist *warnings);
-/* A -v trace line of the discovery helper ("http: GET ... -> 200"). */
-void cmd_trace_http(void *arg, const char *line);
 
 /* The targets a resolving command works on: the ad-hoc one, the named
  * ones, or every configured one. */

@@ -1,5 +1,6 @@
 /*
- * output.c - command output on standard output, write errors checked.
+ * output.c - what amlhosts prints: messages on standard error and to
+ * syslog, and command output on standard output, write errors checked.
  *
  * On Windows standard output is a byte stream like everywhere else when it
  * is a file or a pipe: the C runtime's text mode would turn the CRLF lines
@@ -10,8 +11,13 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#ifdef HAVE_SYSLOG_H
+#include <syslog.h>
+#endif
 
 #ifdef _WIN32
 #include <fcntl.h>
@@ -20,6 +26,8 @@
 #endif
 
 #include "cli/output.h"
+#include "base/platform.h" /* Windows: no syslog */
+#include "base/quote.h"
 
 #ifdef _WIN32
 static UINT console_cp_before;
@@ -59,6 +67,71 @@ output_setup(void)
 	}
 }
 #endif
+
+/* What each kind of message is: its syslog priority, its prefix on standard
+ * error, whether -q silences it; CMD_INFO goes to standard output. */
+static const struct {
+	int prio;
+	const char *prefix;
+	int quiet_hides;
+} msg_kinds[] = {
+	[CMD_MSG_ERROR] = { LOG_ERR, "", 0 },
+	[CMD_MSG_WARN] = { LOG_WARNING, "warning: ", 0 },
+	[CMD_MSG_NOTE] = { LOG_NOTICE, "note: ", 1 },
+	[CMD_MSG_INFO] = { LOG_INFO, "", 1 },
+};
+
+void
+cmd_msg(struct cmd_ctx *ctx, enum cmd_msg kind, const char *fmt, ...)
+{
+	va_list ap;
+	char *raw, *msg;
+
+	if (ctx->quiet && msg_kinds[kind].quiet_hides)
+		return;
+	va_start(ap, fmt);
+	raw = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (kind == CMD_MSG_INFO) {
+		/* progress for people: command output, as it was written */
+		if (output_text(ctx, raw, strlen(raw)) == 0)
+			output_text(ctx, "\n", 1);
+		msg = raw;
+	} else {
+		/* A message is one line whatever it quotes: a control character
+		 * from the command line or a file (a name with a newline) must
+		 * not start a line of its own on the terminal or in syslog.
+		 * Sources quote what they show; this is the net under what they
+		 * do not, so it keeps the backslashes of their escapes. */
+		msg = quote_mem(raw, strlen(raw), 0, QUOTE_KEEP_BACKSLASH);
+		free(raw);
+		fprintf(stderr, "amlhosts: %s%s\n", msg_kinds[kind].prefix, msg);
+	}
+	if (ctx->use_syslog)
+		syslog(msg_kinds[kind].prio, "%s%s", msg_kinds[kind].prefix, msg);
+	free(msg);
+}
+
+void
+cmd_warnings(struct cmd_ctx *ctx, const struct strlist *warnings)
+{
+	size_t i;
+
+	for (i = 0; i < warnings->n; i++)
+		cmd_warn(ctx, "%s", warnings->v[i]);
+}
+
+/* -v traces of Azure requests (from the discovery helper): method, URL,
+ * status; never headers. */
+void
+cmd_trace_http(void *arg, const char *line)
+{
+	struct cmd_ctx *ctx = arg;
+
+	fprintf(stderr, "amlhosts: http: %s\n", line);
+	if (ctx->use_syslog)
+		syslog(LOG_DEBUG, "http: %s", line);
+}
 
 int
 output_text(struct cmd_ctx *ctx, const char *p, size_t n)

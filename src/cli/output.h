@@ -1,11 +1,13 @@
 /*
- * output.h - the one place command output reaches standard output.
+ * output.h - what amlhosts prints: messages on standard error (and syslog),
+ * and the one place command output reaches standard output.
  *
- * Messages go to standard error (cmd_error() and friends); what a command
- * prints for people or scripts (tables, diffs, JSON, resolve's formats,
- * progress lines of cmd_info()) goes through here, so that a write error -
- * a full disk behind "amlhosts resolve > file" - is reported once and turns
- * the exit status into 1 instead of looking like success.
+ * Messages ("amlhosts: ...", cmd_error() and friends) say what happened;
+ * what a command prints for people or scripts (tables, diffs, JSON,
+ * resolve's formats, progress lines of cmd_info()) goes through output_*(),
+ * so that a write error - a full disk behind "amlhosts resolve > file" - is
+ * reported once and turns the exit status into 1 instead of looking like
+ * success. The commands (cmd.h) call down to here; nothing here calls them.
  */
 #ifndef AMLHOSTS_OUTPUT_H
 #define AMLHOSTS_OUTPUT_H
@@ -14,7 +16,26 @@
 
 #include <jansson.h>
 
-#include "cli/cmd.h"
+#include "cli/ctx.h"
+
+/* Messages: "amlhosts: ..." on stderr, and to syslog with --syslog;
+ * CMD_MSG_INFO is progress for people on stdout. Notes and progress are
+ * silent with -q. */
+enum cmd_msg {
+	CMD_MSG_ERROR,
+	CMD_MSG_WARN,  /* "warning: " */
+	CMD_MSG_NOTE,  /* "note: " */
+	CMD_MSG_INFO,
+};
+void cmd_msg(struct cmd_ctx *ctx, enum cmd_msg kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+#define cmd_error(ctx, ...) cmd_msg((ctx), CMD_MSG_ERROR, __VA_ARGS__)
+#define cmd_warn(ctx, ...) cmd_msg((ctx), CMD_MSG_WARN, __VA_ARGS__)
+#define cmd_note(ctx, ...) cmd_msg((ctx), CMD_MSG_NOTE, __VA_ARGS__)
+#define cmd_info(ctx, ...) cmd_msg((ctx), CMD_MSG_INFO, __VA_ARGS__)
+void cmd_warnings(struct cmd_ctx *ctx, const struct strlist *warnings);
+/* A -v trace line of the discovery helper ("http: GET ... -> 200"). */
+void cmd_trace_http(void *arg, const char *line);
 
 /* Write [p, p+n) to standard output: 0, or -1 after reporting the error
  * (once per run; output_finish() then fails too). */
