@@ -694,7 +694,7 @@ platform_replace(const char *tmp, const char *target)
  * only, sharing everything: the hosts file stays usable meanwhile);
  * nonzero if read, else errno set. */
 static int
-file_info(const wchar_t *w, BY_HANDLE_FILE_INFORMATION *fi)
+handle_info(const wchar_t *w, BY_HANDLE_FILE_INFORMATION *fi)
 {
 	HANDLE h = CreateFileW(w, FILE_READ_ATTRIBUTES, FILE_SHARE_READ | FILE_SHARE_WRITE |
 	    FILE_SHARE_DELETE, NULL, OPEN_EXISTING, FILE_FLAG_OPEN_REPARSE_POINT, NULL);
@@ -740,7 +740,7 @@ link_wide(const wchar_t *wexisting, const wchar_t *wnew)
 	 * replace: whatever wrote there would change the backup. Asked of
 	 * the file itself: the C runtime's st_nlink (1 on FAT, a directory
 	 * entry's for a path) is not to be relied on. */
-	if (!file_info(wexisting, &was))
+	if (!handle_info(wexisting, &was))
 		return -1;
 	if (was.nNumberOfLinks != 1) {
 		errno = EMLINK;
@@ -752,7 +752,7 @@ link_wide(const wchar_t *wexisting, const wchar_t *wnew)
 	}
 	/* Exactly two names of that very file: not one that took the
 	 * existing name (or gained a name) between the two looks. */
-	if (!file_info(wnew, &now) || now.nNumberOfLinks != 2 ||
+	if (!handle_info(wnew, &now) || now.nNumberOfLinks != 2 ||
 	    now.dwVolumeSerialNumber != was.dwVolumeSerialNumber ||
 	    now.nFileIndexHigh != was.nFileIndexHigh || now.nFileIndexLow != was.nFileIndexLow) {
 		DeleteFileW(wnew);
