@@ -21,6 +21,7 @@
  *       journal_forget_change(&s, rec.id);   the record never happened
  *   journal_prune(&s, keep_backups, &cause);
  *   journal_release(&j);
+ *   uninstall --purge only: state_purge_held(&s, &done, &cause);
  *   state_close(&s);                      releases the lock
  *
  * The backup is saved and synced before the journal line names it, and

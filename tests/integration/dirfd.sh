@@ -147,12 +147,11 @@ grep -q '"id": *1,' "$T/out" && grep -q '"backup": *null' "$T/out" && pass ||
     fail "history --json lists a link in the backup's place as kept:" $(cat "$T/out")
 
 # uninstall --purge never deletes through a link: backups/ is swapped for
-# a link to a directory of decoy backups at the lock of state/lock. At the
-# first (the edit's, before the purge opens anything) the purge finds the
-# link and refuses it; at the second (the purge's own, after it opened
-# backups/) the descriptor held empties the real backups/ and no directory
-# is removed through the link. Path-based code deleted the decoys: root
-# removing files wherever someone's link leads.
+# a link to a directory of decoy backups at the lock of state/lock (the
+# only one: the purge follows the removal under its lock, in the state
+# directory opened before it). The descriptor held empties the real
+# backups/ and no directory is removed through the link. Path-based code
+# deleted the decoys: root removing files wherever someone's link leads.
 purge_swapped() {
 	rm -rf "$T/a/etc" "$T/s" "$T/decoys"
 	mkdir "$T/a/etc" "$T/decoys"
