@@ -48,14 +48,19 @@ purge_held(struct state *st, void *arg)
 	p->failed = state_purge_held(st, &p->done, &p->cause) != 0;
 }
 
-/* Say what the purge deleted. */
+/* After the removal reported rc: say what the purge deleted, if it ran
+ * (only after a removal that succeeded), and forget its cause. */
 static int
-purge_report(struct cmd_ctx *ctx, const struct purge *p)
+purge_report(struct cmd_ctx *ctx, int rc, struct purge *p)
 {
-	if (p->failed) {
+	if (rc == EXIT_OK && p->ran && p->failed) {
 		cmd_error(ctx, "%s", p->cause ? p->cause : "failed");
-		return EXIT_FAIL;
+		rc = EXIT_FAIL;
 	}
+	free(p->cause);
+	p->cause = NULL;
+	if (rc != EXIT_OK || !p->ran)
+		return rc;
 	if (!p->done.dir)
 		cmd_info(ctx, "no state directory '%s': nothing to delete", ctx->conf.state_dir);
 	else
@@ -152,12 +157,9 @@ cmd_uninstall_exec(struct cmd_ctx *ctx)
 		rc = EXIT_OK;
 	} else
 		rc = cmd_report_edit(ctx, rc, cause, &r, "removed every amlhosts block from");
-	if (rc == EXIT_OK && p.ran)
-		rc = purge_report(ctx, &p);
 	hostsedit_result_release(&r);
-	free(p.cause);
 	free(cause);
-	return rc;
+	return purge_report(ctx, rc, &p);
 }
 
 const struct cmd_entry cmd_uninstall_entry = {
