@@ -27,26 +27,46 @@ uninstall_compute(const struct hostsfile *hf, const char *real_path, const struc
 	return hostsfile_rewrite_out(hf, NULL, 0, 1, out, NULL, cause);
 }
 
-/* --purge: delete the state directory and say what went with it. */
-static int
-purge(struct cmd_ctx *ctx)
-{
+/* --purge: what state_purge_held() did, under the lock the removal took
+ * (hostsedit_opts.held): no other run can record a change (and a backup)
+ * between the two that the purge would then delete. */
+struct purge {
+	int ran;
+	int failed;
 	struct state_purged done;
-	char *cause = NULL;
+	char *cause;
+};
+
+static void
+purge_held(struct state *st, void *arg)
+{
+	struct purge *p = arg;
 
 	/* Only what amlhosts puts there, never a tree, never through a link
 	 * (the state layer, relative to the directories it holds). */
-	if (state_purge(ctx->conf.state_dir, ctx->conf.lock_timeout, &done, &cause) != 0) {
-		cmd_error(ctx, "%s", cause);
-		free(cause);
-		return EXIT_FAIL;
+	p->ran = 1;
+	p->failed = state_purge_held(st, &p->done, &p->cause) != 0;
+}
+
+/* After the removal reported rc: say what the purge deleted, if it ran
+ * (only after a removal that succeeded), and forget its cause. */
+static int
+purge_report(struct cmd_ctx *ctx, int rc, struct purge *p)
+{
+	if (rc == EXIT_OK && p->ran && p->failed) {
+		cmd_error(ctx, "%s", p->cause ? p->cause : "failed");
+		rc = EXIT_FAIL;
 	}
-	if (!done.dir)
+	free(p->cause);
+	p->cause = NULL;
+	if (rc != EXIT_OK || !p->ran)
+		return rc;
+	if (!p->done.dir)
 		cmd_info(ctx, "no state directory '%s': nothing to delete", ctx->conf.state_dir);
 	else
 		cmd_info(ctx, "deleted state directory '%s' (%zu backup%s%s)", ctx->conf.state_dir,
-		    done.backups, done.backups == 1 ? "" : "s",
-		    done.journal ? " and the journal of changes" : ", no journal");
+		    p->done.backups, p->done.backups == 1 ? "" : "s",
+		    p->done.journal ? " and the journal of changes" : ", no journal");
 	return EXIT_OK;
 }
 
@@ -104,15 +124,27 @@ cmd_uninstall_exec(struct cmd_ctx *ctx)
 {
 	struct hostsedit_opts o;
 	struct hostsedit_result r;
+	struct purge p;
 	char *cause = NULL;
 	int rc;
 
 	cmd_hostsedit_opts(ctx, "uninstall", NULL, &o);
 	switch (nothing_to_do(ctx, &o, &rc)) {
 	case 1:
-		return ctx->purge ? purge(ctx) : rc;
+		/* There was no state directory when it was looked at: one a
+		 * run has made since holds that run's change, which came
+		 * after this one and is not this purge's to delete. */
+		if (ctx->purge)
+			cmd_info(ctx, "no state directory '%s': nothing to delete",
+			    ctx->conf.state_dir);
+		return rc;
 	case -1:
 		return rc;
+	}
+	memset(&p, 0, sizeof p);
+	if (ctx->purge && !ctx->dry_run) {
+		o.held = purge_held;
+		o.held_arg = &p;
 	}
 	hostsedit_result_init(&r);
 	rc = hostsedit_run(&o, uninstall_compute, NULL, &r, &cause);
@@ -125,11 +157,9 @@ cmd_uninstall_exec(struct cmd_ctx *ctx)
 		rc = EXIT_OK;
 	} else
 		rc = cmd_report_edit(ctx, rc, cause, &r, "removed every amlhosts block from");
-	if (rc == EXIT_OK && ctx->purge && !ctx->dry_run)
-		rc = purge(ctx);
 	hostsedit_result_release(&r);
 	free(cause);
-	return rc;
+	return purge_report(ctx, rc, &p);
 }
 
 const struct cmd_entry cmd_uninstall_entry = {

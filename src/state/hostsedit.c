@@ -520,6 +520,27 @@ reset_for_retry(struct hostsedit_result *r)
 	r->warnings = warnings;
 }
 
+/* Open the state directory (creating it) and take its lock. A purge that
+ * held the lock while this waited deleted the lock file and the directory
+ * (state_lock_stale): they are made again and locked, a few times at most
+ * (a purge per try is no longer a race but a loop). */
+static int
+open_and_lock(const struct hostsedit_opts *o, struct state *st, char **cause)
+{
+	int try;
+
+	for (try = 1; try <= EDIT_TRIES; try++) {
+		if (state_open(st, o->state_dir, cause) != 0 ||
+		    state_lock(st, o->lock_timeout, cause) != 0)
+			return -1;
+		if (!state_lock_stale(st))
+			return 0;
+		state_close(st);
+	}
+	return set_error(cause, "state directory '%s' was deleted each time its lock was "
+	    "taken (%d tries): nothing was written", o->state_dir, EDIT_TRIES);
+}
+
 int
 hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
     struct hostsedit_result *r, char **cause)
@@ -530,9 +551,7 @@ hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 
 	state_init(&st);
 	if (!o->dry_run) {
-		if (check_paths_trusted(o, r, cause) != 0 ||
-		    state_open(&st, o->state_dir, cause) != 0 ||
-		    state_lock(&st, o->lock_timeout, cause) != 0)
+		if (check_paths_trusted(o, r, cause) != 0 || open_and_lock(o, &st, cause) != 0)
 			goto out;
 		locked = 1;
 		/* The hosts file's own lock, held from before the read until
@@ -562,6 +581,8 @@ hostsedit_run(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		set_error(cause, "%s; another program kept changing it (%d tries): "
 		    "nothing was written, try again when it is done", *cause, EDIT_TRIES);
 	}
+	if (rc == 0 && locked && o->held != NULL)
+		o->held(&st, o->held_arg);
 out:
 	free(locked_dir);
 	state_close(&st);

@@ -39,6 +39,8 @@
 #include "state/atomicfile.h"
 #include "base/util.h"
 
+struct state;
+
 struct hostsedit_opts {
 	const char *hosts_file;
 	const char *state_dir;
@@ -59,6 +61,15 @@ struct hostsedit_opts {
 	 * reads them (a diff, a plan, the syslog line); otherwise it stays
 	 * empty and the new file is written from the segments alone. */
 	int want_after;
+	/* Optional: called once the run succeeded (changed or not; never
+	 * with dry_run), with the state directory still held and locked,
+	 * before the locks are released. uninstall --purge deletes the state
+	 * directory there (state_purge_held), so no other run can record a
+	 * change in between whose backup the purge would delete. Its own
+	 * failure it keeps in held_arg: the run's result stays the edit's,
+	 * which has landed. */
+	void (*held)(struct state *st, void *held_arg);
+	void *held_arg;
 };
 
 /* Why a run failed, where the command line maps it to its own exit code. */
@@ -90,7 +101,6 @@ struct hostsedit_result {
 void hostsedit_result_init(struct hostsedit_result *r);
 void hostsedit_result_release(struct hostsedit_result *r);
 
-struct state;
 typedef int (*hostsedit_fn)(const struct hostsfile *hf, const char *real_path,
     const struct state *st, struct hosts_out *out, void *arg, char **cause);
 

@@ -208,6 +208,27 @@ state_locked_dir_is(const struct state *s, int dirfd)
 #endif
 }
 
+int
+state_lock_stale(const struct state *s)
+{
+#ifdef _WIN32
+	/* The lock file open here cannot be deleted (state_purge_held lets
+	 * its own lock go first, and fails on one another run holds). */
+	(void)s;
+	return 0;
+#else
+	struct stat held, now;
+
+	if (s->lockfd < 0 || s->dirfd < 0 || fstat(s->lockfd, &held) != 0)
+		return 0;
+	if (held.st_nlink == 0)
+		return 1;
+	if (fstatat(s->dirfd, STATEDIR_LOCK, &now, AT_SYMLINK_NOFOLLOW) != 0)
+		return errno == ENOENT;
+	return now.st_dev != held.st_dev || now.st_ino != held.st_ino;
+#endif
+}
+
 void
 state_close(struct state *s)
 {
@@ -1211,10 +1232,52 @@ out:
 }
 
 int
+state_purge_held(struct state *s, struct state_purged *done, char **cause)
+{
+	char *p;
+	int rc = 0;
+
+	done->backups = 0;
+	done->journal = done->dir = 0;
+	if (purge_backups(s, done, cause) != 0)
+		return -1;
+	p = statedir_journal_path(s->dir);
+	if (unlink_in(s->dirfd, STATEDIR_JOURNAL, p) == 0)
+		done->journal = 1;
+	else if (errno != ENOENT)
+		rc = set_error(cause, "cannot remove '%s': %s", p, strerror(errno));
+	free(p);
+	if (rc != 0)
+		return rc;
+#ifdef _WIN32
+	/* A file open there cannot be deleted: the lock is let go first. */
+	close(s->lockfd);
+	s->lockfd = -1;
+#endif
+	/* The lock's name goes while the lock is held (POSIX); the descriptor
+	 * stays open until state_close(), which only closes it: nothing is
+	 * created again. A run that opened the lock file before and waits on
+	 * it gets the lock of an unlinked file in a removed directory, where
+	 * it can create nothing (its write fails, nothing is lost). */
+	p = statedir_lock_path(s->dir);
+	if (unlink_in(s->dirfd, STATEDIR_LOCK, p) != 0 && errno != ENOENT)
+		rc = set_error(cause, "cannot remove '%s': %s", p, strerror(errno));
+	free(p);
+	if (rc != 0)
+		return rc;
+	/* By its path, which the descriptor has no name for: only while
+	 * the path still leads to the directory emptied. */
+	if (rmdir_held(-1, s->dir, s->dirfd, s->dir) == 0)
+		done->dir = 1;
+	else if (errno != ENOENT)
+		rc = set_error(cause, "cannot remove '%s': %s", s->dir, strerror(errno));
+	return rc;
+}
+
+int
 state_purge(const char *dir, int timeout, struct state_purged *done, char **cause)
 {
 	struct state s;
-	char *p = NULL;
 	int rc;
 
 	done->backups = 0;
@@ -1226,37 +1289,12 @@ state_purge(const char *dir, int timeout, struct state_purged *done, char **caus
 		return rc > 0 ? 0 : -1;
 	}
 	/* Under the lock, so that no run writes a backup or a journal line
-	 * into what is being deleted. */
-	if (state_lock(&s, timeout, cause) != 0 || purge_backups(&s, done, cause) != 0) {
+	 * into what is being deleted. A lock file deleted while this waited
+	 * went with its directory: another purge left nothing to delete. */
+	if (state_lock(&s, timeout, cause) != 0)
 		rc = -1;
-		goto out;
-	}
-	p = statedir_journal_path(dir);
-	if (unlink_in(s.dirfd, STATEDIR_JOURNAL, p) == 0)
-		done->journal = 1;
-	else if (errno != ENOENT)
-		rc = set_error(cause, "cannot remove '%s': %s", p, strerror(errno));
-	free(p);
-	if (rc != 0)
-		goto out;
-#ifdef _WIN32
-	/* A file open there cannot be deleted: the lock is let go first. */
-	close(s.lockfd);
-	s.lockfd = -1;
-#endif
-	p = statedir_lock_path(dir);
-	if (unlink_in(s.dirfd, STATEDIR_LOCK, p) != 0 && errno != ENOENT)
-		rc = set_error(cause, "cannot remove '%s': %s", p, strerror(errno));
-	free(p);
-	if (rc != 0)
-		goto out;
-	/* By its path, which the descriptor has no name for: only while
-	 * the path still leads to the directory emptied. */
-	if (rmdir_held(-1, dir, s.dirfd, dir) == 0)
-		done->dir = 1;
-	else if (errno != ENOENT)
-		rc = set_error(cause, "cannot remove '%s': %s", dir, strerror(errno));
-out:
+	else if (!state_lock_stale(&s))
+		rc = state_purge_held(&s, done, cause);
 	state_close(&s);
 	return rc;
 }

@@ -21,6 +21,7 @@
  *       journal_forget_change(&s, rec.id);   the record never happened
  *   journal_prune(&s, keep_backups, &cause);
  *   journal_release(&j);
+ *   uninstall --purge only: state_purge_held(&s, &done, &cause);
  *   state_close(&s);                      releases the lock
  *
  * The backup is saved and synced before the journal line names it, and
@@ -80,6 +81,14 @@ int state_locked_dir_is(const struct state *s, int dirfd);
  * state_close() in every case. Windows: whether dir exists; reads there
  * go by path. */
 int state_open_read(struct state *s, const char *dir, char **cause);
+/* After state_lock(): is the lock now held no longer the state directory's
+ * lock file (deleted, or another file in its place)? A purge deletes the
+ * lock file and the directory while it holds the lock (state_purge_held),
+ * and a run that opened them before and waited then holds the lock of a
+ * deleted file in a deleted directory, where it can write nothing: it
+ * closes the state and opens it again. 1 if so; 0 if not or if it cannot
+ * be told. Windows: 0 (a lock file open cannot be deleted). */
+int state_lock_stale(const struct state *s);
 void state_close(struct state *s);
 
 struct journal_record {
@@ -213,6 +222,13 @@ struct state_purged {
  * removed only while its name still leads to the one emptied. A missing
  * dir is nothing to delete (0, done->dir 0). Windows: by path. */
 int state_purge(const char *dir, int timeout, struct state_purged *done, char **cause);
+/* The same in the state directory s holds, opened (state_open) and locked
+ * (state_lock) by the caller, who still holds the lock: so the purge can
+ * follow a change under the lock that change took (hostsedit_opts.held),
+ * and no run can record a change in between whose backup it would then
+ * delete. On Windows the lock is let go just before the lock file is
+ * deleted. state_close(s) after it, as always. */
+int state_purge_held(struct state *s, struct state_purged *done, char **cause);
 
 /* Is the backup of change id still in the backups/ of the state directory
  * s holds (state_open, state_open_read): a regular file, not a link in its

@@ -147,12 +147,11 @@ grep -q '"id": *1,' "$T/out" && grep -q '"backup": *null' "$T/out" && pass ||
     fail "history --json lists a link in the backup's place as kept:" $(cat "$T/out")
 
 # uninstall --purge never deletes through a link: backups/ is swapped for
-# a link to a directory of decoy backups at the lock of state/lock. At the
-# first (the edit's, before the purge opens anything) the purge finds the
-# link and refuses it; at the second (the purge's own, after it opened
-# backups/) the descriptor held empties the real backups/ and no directory
-# is removed through the link. Path-based code deleted the decoys: root
-# removing files wherever someone's link leads.
+# a link to a directory of decoy backups at the lock of state/lock (the
+# only one: the purge follows the removal under its lock, in the state
+# directory opened before it). The descriptor held empties the real
+# backups/ and no directory is removed through the link. Path-based code
+# deleted the decoys: root removing files wherever someone's link leads.
 purge_swapped() {
 	rm -rf "$T/a/etc" "$T/s" "$T/decoys"
 	mkdir "$T/a/etc" "$T/decoys"
@@ -173,11 +172,57 @@ purge_swapped() {
 	same "$T/orig" "$T/a/etc/etchosts" "$1: uninstall removed the block before the purge" || true
 }
 purge_swapped flock@1
-expect_err "state directory '$T/s/state/backups' is not a directory" || true
-purge_swapped flock@2
 [ -z "$(ls -A "$T/s/backups.moved")" ] && pass ||
     fail "the backups held were not deleted:" $(ls -A "$T/s/backups.moved")
 expect_err "cannot remove '$T/s/state/backups'" || true
+
+# The purge is made under the lock the removal took, before it is let go
+# (issue 11): another run that comes between the removal and the purge
+# waits, and its change keeps its record and backup (rollback undoes it).
+# The uninstall is slowed (1.5 s) before each call of kind $1 on paths
+# under $2, and an apply of another workspace is started once the removal
+# has landed. Before each flock of the state lock: the purge that took the
+# lock again after the removal let it go deleted the apply's backup, made
+# in between. Before each unlink in backups/: the apply waits on the lock
+# file the purge deletes, then takes the state directory up again, where
+# it failed to write its backup in the deleted one.
+printf '[global]\nlock_timeout = 8\n' > "$T/wait.conf"
+purge_between() {
+	rm -rf "$T/a/etc" "$T/s"
+	mkdir "$T/a/etc"
+	cp "$T/orig" "$T/a/etc/etchosts"
+	apply_in "$T/s/state" myws
+	expect_rc 0 "$1: apply before the purge" || true
+	env LD_PRELOAD="$INJECT_LIB" INJECT_DELAY_US=1500000 INJECT_DELAY_CALLS="$1" \
+	    INJECT_PREFIX="$2" "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" \
+	    --state-dir "$T/s/state" uninstall --purge >"$T/purge.out" 2>"$T/purge.err" &
+	pid=$!
+	i=0
+	while grep -q "BEGIN amlhosts myws" "$T/a/etc/etchosts" && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	run "$AMLHOSTS" -c "$T/wait.conf" -H "$T/a/etc/etchosts" --state-dir "$T/s/state" \
+	    apply --name otherws --from-json "$NIC"
+	wait $pid && prc=0 || prc=$?
+	[ "$prc" -eq 0 ] && grep -q "deleted state directory '$T/s/state' (2 backups and the journal of changes)" \
+	    "$T/purge.out" "$T/purge.err" && pass ||
+	    fail "$1: uninstall --purge: exit $prc:" $(cat "$T/purge.out" "$T/purge.err")
+	expect_rc 0 "$1: the apply between the removal and the purge" || true
+	grep -q "BEGIN amlhosts otherws" "$T/a/etc/etchosts" &&
+	    ! grep -q "BEGIN amlhosts myws" "$T/a/etc/etchosts" && pass ||
+	    fail "$1: the hosts file lacks the apply's block"
+	[ "$(ls "$T/s/state/backups" 2>&1)" = 1.hosts ] && same "$T/orig" "$T/s/state/backups/1.hosts" \
+	    "$1: the apply's backup" && pass ||
+	    fail "$1: the apply's backup is gone:" $(ls -R "$T/s" 2>&1)
+	[ "$(wc -l < "$T/s/state/journal")" -eq 1 ] && grep -q "apply.*otherws" "$T/s/state/journal" &&
+	    pass || fail "$1: the apply's record is gone"
+	run "$AMLHOSTS" -c /dev/null -H "$T/a/etc/etchosts" --state-dir "$T/s/state" rollback
+	expect_rc 0 "$1: rollback of the apply" || true
+	same "$T/orig" "$T/a/etc/etchosts" "$1: the apply rolled back" || true
+}
+purge_between flock "$T/s/state/lock"
+purge_between unlink "$T/s/state/backups"
 
 # Rollback reads the journal and the backup it restores through the state
 # directory held, not by path: the state directory's parent swapped, just
