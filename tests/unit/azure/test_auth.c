@@ -507,7 +507,7 @@ test_imds(void)
 	setenv("AZURE_POD_IDENTITY_AUTHORITY_HOST", host, 1);
 	setenv("AZURE_CLIENT_ID", CLIENT, 1);
 	opts_init(&o, "auto");
-	CU_ASSERT_EQUAL(auth_get_token(hc, &o, &tok, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(auth_get_token(hc, &o, &tok, &cause), 0);
 	CU_ASSERT_STRING_EQUAL(tok.token, "tok.imds.sig");
 	CU_ASSERT_EQUAL(tok.expires, 4070908800LL);
 	CU_ASSERT_STRING_EQUAL(tok.source, "managed identity");
