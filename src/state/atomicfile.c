@@ -910,11 +910,39 @@ changed_error(struct atomicfile *af, char **cause)
 	    "editing it", af->path);
 }
 
+/*
+ * The temporary file prepared and not yet renamed (atomicfile_prepare), for
+ * out_of_memory(), which exits without returning through the paths that
+ * remove it: the change is journaled while it exists, and allocations in
+ * between must not leave it beside the hosts file. One at a time, as a run
+ * writes one file at a time. (Windows: by path, which would take an
+ * allocation; the next run removes it, atomicfile_remove_stale.)
+ */
+static const struct atomicfile *pending_temp;
+
+static void
+remove_pending_temp(void)
+{
+#ifndef _WIN32
+	if (pending_temp != NULL && pending_temp->tmp != NULL)
+		(void)unlinkat(pending_temp->dirfd, pending_temp->tmp, 0);
+#endif
+}
+
+static void
+set_pending_temp(const struct atomicfile *af)
+{
+	pending_temp = af;
+	out_of_memory_cleanup(af != NULL ? remove_pending_temp : NULL);
+}
+
 /* Close and remove the temporary file atomicfile_prepare() created, if
  * it was not renamed. */
 static void
 drop_temp(struct atomicfile *af)
 {
+	if (pending_temp == af)
+		set_pending_temp(NULL);
 	if (af->tmpfd >= 0)
 		close(af->tmpfd);
 	if (af->tmp != NULL)
@@ -941,6 +969,7 @@ create_new(struct atomicfile *af, char **cause)
 		af->tmp = NULL;
 		return -1;
 	}
+	set_pending_temp(af);
 	if (fstat(af->tmpfd, &st) != 0) {
 		set_error(cause, "cannot stat a temporary copy of '%s': %s", af->path, strerror(errno));
 		goto fail;
@@ -1031,6 +1060,8 @@ replace_by_rename(struct atomicfile *af, const struct hosts_seg *v, size_t n, ch
 		goto fail;
 	}
 	/* Renamed: the name is the hosts file's now, nothing to remove. */
+	if (pending_temp == af)
+		set_pending_temp(NULL);
 	free(af->tmp);
 	af->tmp = NULL;
 	af->failed_step = ATOMICFILE_STEP_DIR_FSYNC;
