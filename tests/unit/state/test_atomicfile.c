@@ -360,7 +360,7 @@ test_prepare(void)
 {
 	struct fixture fx;
 	struct stat st;
-	size_t entries;
+	int entries;
 
 	fixture_init(&fx, "old\n", 0640);
 	fixture_open(&fx, "old\n");
