@@ -13,7 +13,9 @@
  *   journal_drop_unfinished(&s, &af, content, len, &recovery, &cause);
  *   ... compute the new bytes; unchanged: stop here, nothing is written ...
  *   journal_read_held(&s, s.dir, &j, NULL); the last record, for hand edits
- *   journal_record_change(&s, &rec, before, len, &cause);   sets rec.id
+ *   atomicfile_prepare(&af, in_place, &cause); rec.new_dev, rec.new_ino =
+ *       af.tmp_dev, af.tmp_ino: the inode the change will land as
+ *   journal_record_change_of(&s, &rec, &af, before, len, ...);   sets rec.id
  *   in place only: journal_begin_in_place(&s, rec.id, &af, after, len, &cause);
  *   ... atomicfile_replace(&af, ...) ...
  *   in place only: journal_end_in_place(&s);
