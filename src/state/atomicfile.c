@@ -915,15 +915,21 @@ changed_error(struct atomicfile *af, char **cause)
  * out_of_memory(), which exits without returning through the paths that
  * remove it: the change is journaled while it exists, and allocations in
  * between must not leave it beside the hosts file. One at a time, as a run
- * writes one file at a time. (Windows: by path, which would take an
- * allocation; the next run removes it, atomicfile_remove_stale.)
+ * writes one file at a time. Windows goes by path: built here, beforehand,
+ * since the cleanup must not allocate.
  */
 static const struct atomicfile *pending_temp;
+#ifdef _WIN32
+static char *pending_path;
+#endif
 
 static void
 remove_pending_temp(void)
 {
-#ifndef _WIN32
+#ifdef _WIN32
+	if (pending_path != NULL)
+		(void)unlink(pending_path);
+#else
 	if (pending_temp != NULL && pending_temp->tmp != NULL)
 		(void)unlinkat(pending_temp->dirfd, pending_temp->tmp, 0);
 #endif
@@ -933,6 +939,10 @@ static void
 set_pending_temp(const struct atomicfile *af)
 {
 	pending_temp = af;
+#ifdef _WIN32
+	free(pending_path);
+	pending_path = af != NULL ? join(af->dir, af->tmp) : NULL;
+#endif
 	out_of_memory_cleanup(af != NULL ? remove_pending_temp : NULL);
 }
 
