@@ -927,6 +927,10 @@ static void
 remove_pending_temp(void)
 {
 #ifdef _WIN32
+	/* An open file cannot be deleted there: closed first (the run is
+	 * exiting). */
+	if (pending_temp != NULL && pending_temp->tmpfd >= 0)
+		(void)close(pending_temp->tmpfd);
 	if (pending_path != NULL)
 		(void)unlink(pending_path);
 #else
