@@ -14,10 +14,21 @@
 #include "base/platform.h"
 #include "base/util.h"
 
+static void (*oom_cleanup)(void);
+
+void
+out_of_memory_cleanup(void (*fn)(void))
+{
+	oom_cleanup = fn;
+}
+
 _Noreturn void
 out_of_memory(void)
 {
 	static const char msg[] = "amlhosts: out of memory\n";
+
+	if (oom_cleanup != NULL)
+		oom_cleanup();
 
 	/* Nothing that allocates: we are here because allocation failed. */
 	if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {

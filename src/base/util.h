@@ -21,6 +21,10 @@
 
 /* Print "out of memory" and exit 1. */
 _Noreturn void out_of_memory(void);
+/* fn (NULL: none) is called by out_of_memory() before it exits: what must
+ * not outlive a run that stops there, such as a temporary file beside the
+ * hosts file (atomicfile.c). It must not allocate. One at a time. */
+void out_of_memory_cleanup(void (*fn)(void));
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);

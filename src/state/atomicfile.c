@@ -134,11 +134,17 @@ atomicfile_init(struct atomicfile *af)
 {
 	memset(af, 0, sizeof *af);
 	af->dirfd = -1;
+	af->tmpfd = -1;
 }
+
+static void drop_temp(struct atomicfile *af);
 
 void
 atomicfile_release(struct atomicfile *af)
 {
+	/* A temporary file prepared for a change that stopped before its
+	 * rename: in the directory still held. */
+	drop_temp(af);
 	if (af->dirfd >= 0)
 		close(af->dirfd);
 	free(af->path);
@@ -904,37 +910,120 @@ changed_error(struct atomicfile *af, char **cause)
 	    "editing it", af->path);
 }
 
-static int
-replace_by_rename(struct atomicfile *af, const struct hosts_seg *v, size_t n, char **cause)
+/*
+ * The temporary file prepared and not yet renamed (atomicfile_prepare), for
+ * out_of_memory(), which exits without returning through the paths that
+ * remove it: the change is journaled while it exists, and allocations in
+ * between must not leave it beside the hosts file. One at a time, as a run
+ * writes one file at a time. Windows goes by path: built here, beforehand,
+ * since the cleanup must not allocate.
+ */
+static const struct atomicfile *pending_temp;
+#ifdef _WIN32
+static char *pending_path;
+#endif
+
+static void
+remove_pending_temp(void)
 {
-	char *tmp = NULL;
-	int fd, rc = -1, err;
+#ifdef _WIN32
+	/* An open file cannot be deleted there: closed first (the run is
+	 * exiting). */
+	if (pending_temp != NULL && pending_temp->tmpfd >= 0)
+		(void)close(pending_temp->tmpfd);
+	if (pending_path != NULL)
+		(void)unlink(pending_path);
+#else
+	if (pending_temp != NULL && pending_temp->tmp != NULL)
+		(void)unlinkat(pending_temp->dirfd, pending_temp->tmp, 0);
+#endif
+}
+
+static void
+set_pending_temp(const struct atomicfile *af)
+{
+	pending_temp = af;
+#ifdef _WIN32
+	free(pending_path);
+	pending_path = af != NULL ? join(af->dir, af->tmp) : NULL;
+#endif
+	out_of_memory_cleanup(af != NULL ? remove_pending_temp : NULL);
+}
+
+/* Close and remove the temporary file atomicfile_prepare() created, if
+ * it was not renamed. */
+static void
+drop_temp(struct atomicfile *af)
+{
+	if (pending_temp == af)
+		set_pending_temp(NULL);
+	if (af->tmpfd >= 0)
+		close(af->tmpfd);
+	if (af->tmp != NULL)
+		at_unlink(af->dirfd, af->dir, af->tmp);
+	free(af->tmp);
+	af->tmp = NULL;
+	af->tmpfd = -1;
+	af->tmp_dev = 0;
+	af->tmp_ino = 0;
+}
+
+/* The temporary file of a replacement by rename, with the target's owner,
+ * mode and label, and the inode it is (atomicfile_prepare). */
+static int
+create_new(struct atomicfile *af, char **cause)
+{
+	struct stat st;
 
 	af->failed_step = ATOMICFILE_STEP_CREATE_TEMP;
-	fd = create_temp(af->dirfd, af->dir, base_of(af->real), &tmp);
-	if (fd < 0) {
+	af->tmpfd = create_temp(af->dirfd, af->dir, base_of(af->real), &af->tmp);
+	if (af->tmpfd < 0) {
 		set_error(cause, "cannot create a temporary file in '%s': %s", af->dir, strerror(errno));
-		goto out;
+		free(af->tmp); /* named, not created: nothing to remove */
+		af->tmp = NULL;
+		return -1;
 	}
+	set_pending_temp(af);
+	if (fstat(af->tmpfd, &st) != 0) {
+		set_error(cause, "cannot stat a temporary copy of '%s': %s", af->path, strerror(errno));
+		goto fail;
+	}
+	af->tmp_dev = (unsigned long long)st.st_dev;
+	af->tmp_ino = (unsigned long long)st.st_ino;
 #ifndef _WIN32
 	/* On Windows the ACL is the target's own: ReplaceFileW keeps it. */
 	af->failed_step = ATOMICFILE_STEP_FCHOWN;
 	if ((af->st.st_uid != geteuid() || af->st.st_gid != getegid()) &&
-	    fchown(fd, af->st.st_uid, af->st.st_gid) != 0) {
+	    fchown(af->tmpfd, af->st.st_uid, af->st.st_gid) != 0) {
 		set_error(cause, "cannot give the new '%s' its owner: %s", af->path, strerror(errno));
 		goto fail;
 	}
 	af->failed_step = ATOMICFILE_STEP_FCHMOD;
-	if (fchmod(fd, af->st.st_mode & 07777) != 0) {
+	if (fchmod(af->tmpfd, af->st.st_mode & 07777) != 0) {
 		set_error(cause, "cannot give the new '%s' its mode: %s", af->path, strerror(errno));
 		goto fail;
 	}
 #endif
 #ifdef HAVE_SELINUX
 	af->failed_step = ATOMICFILE_STEP_SELINUX;
-	if (copy_selinux_label(af, fd, cause) != 0)
+	if (copy_selinux_label(af, af->tmpfd, cause) != 0)
 		goto fail;
 #endif
+	af->failed_step = ATOMICFILE_STEP_NONE;
+	return 0;
+fail:
+	drop_temp(af);
+	return -1;
+}
+
+static int
+replace_by_rename(struct atomicfile *af, const struct hosts_seg *v, size_t n, char **cause)
+{
+	int fd, err;
+
+	if (af->tmp == NULL && create_new(af, cause) != 0)
+		return -1;
+	fd = af->tmpfd;
 	af->failed_step = ATOMICFILE_STEP_WRITE;
 	if (atomicfile_write_segs(fd, v, n) != 0) {
 		/* Segments borrowed from a mapping of a file cut short since
@@ -955,7 +1044,7 @@ replace_by_rename(struct atomicfile *af, const struct hosts_seg *v, size_t n, ch
 	}
 	af->failed_step = ATOMICFILE_STEP_CLOSE;
 	err = close(fd);
-	fd = -1;
+	af->tmpfd = -1;
 	if (err != 0 && errno != EINTR) {
 		set_error(cause, "cannot write a temporary copy of '%s': %s", af->path, strerror(errno));
 		goto fail;
@@ -968,7 +1057,7 @@ replace_by_rename(struct atomicfile *af, const struct hosts_seg *v, size_t n, ch
 		goto fail;
 	}
 	af->failed_step = ATOMICFILE_STEP_RENAME;
-	if (at_rename(af->dirfd, af->dir, tmp, base_of(af->real)) != 0) {
+	if (at_rename(af->dirfd, af->dir, af->tmp, base_of(af->real)) != 0) {
 		err = errno;
 #ifdef _WIN32
 		/* No bind mounts there: EBUSY is a sharing violation that
@@ -984,21 +1073,16 @@ replace_by_rename(struct atomicfile *af, const struct hosts_seg *v, size_t n, ch
 #endif
 		goto fail;
 	}
-	free(tmp);
-	tmp = NULL;
+	/* Renamed: the name is the hosts file's now, nothing to remove. */
+	if (pending_temp == af)
+		set_pending_temp(NULL);
+	free(af->tmp);
+	af->tmp = NULL;
 	af->failed_step = ATOMICFILE_STEP_DIR_FSYNC;
-	if (at_fsync_dir(af->dirfd, af->dir, cause) != 0)
-		goto out;
-	rc = 0;
-	goto out;
+	return at_fsync_dir(af->dirfd, af->dir, cause);
 fail:
-	if (fd >= 0)
-		close(fd);
-	if (tmp != NULL)
-		at_unlink(af->dirfd, af->dir, tmp);
-out:
-	free(tmp);
-	return rc;
+	drop_temp(af);
+	return -1;
 }
 
 /* Will atomicfile_replace() rewrite the inode that was read, rather than
@@ -1007,6 +1091,14 @@ static int
 rewrites_inode(const struct atomicfile *af, int in_place)
 {
 	return af->bind_mount && in_place;
+}
+
+int
+atomicfile_prepare(struct atomicfile *af, int in_place, char **cause)
+{
+	if (rewrites_inode(af, in_place) || af->tmp != NULL)
+		return 0;
+	return create_new(af, cause);
 }
 
 int

@@ -8,6 +8,8 @@
  *   atomicfile_open(&af, "/etc/hosts", &content, &cause);   map + checks
  *   ... compute new bytes; save a backup; journal ...
  *   atomicfile_check_writable(&af, in_place, &cause);        before journaling
+ *   atomicfile_prepare(&af, in_place, &cause);               the temp file, whose
+ *                                                            inode the record names
  *   atomicfile_replace(&af, data, len, in_place, &cause);    write + verify
  *   atomicfile_release(&af);
  *
@@ -80,6 +82,15 @@ struct atomicfile {
 	int immutable;    /* chattr +i / +a */
 	int readonly_fs;  /* the filesystem is mounted read-only */
 	enum atomicfile_step failed_step; /* after a failed atomicfile_replace() */
+	/* The temporary file atomicfile_prepare() created for the new bytes
+	 * (its name in dir, and open; NULL and -1 when there is none), and
+	 * the inode it is, which the rename makes the hosts file: a journal
+	 * record names it, so the next run tells a change that landed by the
+	 * live file's identity instead of hashing it (journal.c). tmp_ino 0:
+	 * no temporary file (in place), or no inode numbers (Windows). */
+	char *tmp;
+	int tmpfd;
+	unsigned long long tmp_dev, tmp_ino;
 	/* The bytes atomicfile_open() loaded (the caller's, borrowed): a
 	 * mapping torn by a truncation counts as a changed file. */
 	const struct file_bytes *bytes;
@@ -114,6 +125,14 @@ char *atomicfile_real_dir(const char *path);
 /* Can the file be replaced? Immutable, read-only filesystem and bind mount
  * without in_place each give their own message. */
 int atomicfile_check_writable(struct atomicfile *af, int in_place, char **cause);
+
+/* Create the temporary file a replacement by rename writes (nothing for
+ * an in-place rewrite: rewrites the inode read), with the target's owner,
+ * mode and label, before the change is journaled, so its record can name
+ * af->tmp_dev, af->tmp_ino. On failure nothing is left and failed_step
+ * says which step failed. atomicfile_replace_segs() uses it, or creates
+ * one itself; atomicfile_release() removes one that was never renamed. */
+int atomicfile_prepare(struct atomicfile *af, int in_place, char **cause);
 
 /* Replace the file's contents with [data, data+len), then read it back and
  * compare. Replacing by rename checks atomicfile_changed() just before the

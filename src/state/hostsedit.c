@@ -412,6 +412,14 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 		goto out;
 	}
 
+	/* The new file's temporary file before the record, which names its
+	 * inode: the next run tells that the change landed by the file's
+	 * identity, without hashing it (journal.h). */
+	if (atomicfile_prepare(&af, o->in_place, cause) != 0) {
+		r->failed_step = af.failed_step;
+		goto out;
+	}
+
 	blocks = blocks_summary(&out);
 	targets = o->targets && o->targets->n ? strlist_join(o->targets, ",") : xstrdup("-");
 	rec.command = (char *)o->command;
@@ -420,6 +428,8 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 	rec.blocks = blocks;
 	sha256_hex(r->before.data, r->before.len, rec.before);
 	hosts_out_hash(&out, rec.after);
+	rec.new_dev = af.tmp_dev;
+	rec.new_ino = af.tmp_ino;
 	if (journal_record_change_of(st, &rec, &af, r->before.data,
 	    r->before.len, o->in_place, &how, cause) != 0)
 		goto out;

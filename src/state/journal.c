@@ -276,7 +276,37 @@ is_hex64(const char *s)
 	return s[64] == '\0';
 }
 
-/* One line: id time command targets hosts before after blocks, tab-separated. */
+/* The item that ends a record's blocks field when the record names the
+ * inode its change lands as (journal.h: new_dev, new_ino). */
+#define INODE_ITEM ",inode="
+
+/* Take a last ",inode=<dev>.<ino>" item out of r->blocks into r->new_dev,
+ * r->new_ino. Anything else stays in blocks, and the inode unknown. */
+static void
+take_inode(struct journal_record *r)
+{
+	char *item = strrchr(r->blocks, ','), *p, *end;
+	unsigned long long dev, ino;
+
+	if (item == NULL || strncmp(item, INODE_ITEM, strlen(INODE_ITEM)) != 0)
+		return;
+	p = item + strlen(INODE_ITEM);
+	if (*p < '0' || *p > '9')
+		return;
+	errno = 0;
+	dev = strtoull(p, &end, 10);
+	if (*end != '.' || end[1] < '0' || end[1] > '9')
+		return;
+	ino = strtoull(end + 1, &end, 10);
+	if (*end != '\0' || errno != 0 || ino == 0)
+		return;
+	r->new_dev = dev;
+	r->new_ino = ino;
+	*item = '\0';
+}
+
+/* One line: id time command targets hosts before after blocks, tab-separated
+ * (blocks may end in INODE_ITEM). */
 static int
 parse_record(char *line, struct journal_record *r)
 {
@@ -310,6 +340,7 @@ parse_record(char *line, struct journal_record *r)
 	r->targets = xstrdup(f[3]);
 	r->hosts = xstrdup(f[4]);
 	r->blocks = xstrdup(f[7]);
+	take_inode(r);
 	return 0;
 }
 
@@ -629,7 +660,7 @@ journal_record_change_of(struct state *s, struct journal_record *rec,
     const struct atomicfile *af, const void *before, size_t len, int in_place,
     enum atomicfile_backup *how, char **cause)
 {
-	char *path = NULL, *backup = NULL, *line = NULL;
+	char *path = NULL, *backup = NULL, *line = NULL, *inode = NULL;
 	struct stat st;
 	off_t complete;
 	int fd = -1, rc = -1;
@@ -665,8 +696,13 @@ journal_record_change_of(struct state *s, struct journal_record *rec,
 		}
 		s->journal_size = complete;
 	}
-	line = xasprintf("%ld\t%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", rec->id, rec->time,
-	    rec->command, rec->targets, rec->hosts, rec->before, rec->after, rec->blocks);
+	/* The inode the change lands as, where there is one, as a last item
+	 * of blocks that earlier versions skip (journal.h). */
+	if (rec->new_ino != 0)
+		inode = xasprintf(INODE_ITEM "%llu.%llu", rec->new_dev, rec->new_ino);
+	line = xasprintf("%ld\t%lld\t%s\t%s\t%s\t%s\t%s\t%s%s\n", rec->id, rec->time,
+	    rec->command, rec->targets, rec->hosts, rec->before, rec->after, rec->blocks,
+	    inode != NULL ? inode : "");
 	if (write_all(fd, line, strlen(line)) != 0 || fsync_retry(fd) != 0) {
 		set_error(cause, "cannot write journal '%s': %s", path, strerror(errno));
 		goto fail;
@@ -691,6 +727,7 @@ fail:
 	}
 	(void)unlink_backup(s, rec->id);
 out:
+	free(inode);
 	free(line);
 	free(path);
 	free(backup);
@@ -966,8 +1003,17 @@ journal_drop_unfinished(struct state *s, struct atomicfile *af, const void *cont
 	if (last == NULL || strcmp(last->hosts, af->real) != 0)
 		goto out;
 	/* Every run reads this far; hashing a file of hundreds of thousands of
-	 * lines each time costs more than the rest of an unchanged apply. The
-	 * backup holds exactly the "before" bytes: a file of another size
+	 * lines each time costs more than the rest of an unchanged apply.
+	 * The file read is the inode the change was written to (its temporary
+	 * file, created before the record): only the rename puts that inode at
+	 * the path, so the change landed, whatever bytes it holds now. (A run
+	 * killed before its rename left that inode a temporary file beside the
+	 * old one, which is still at the path.) */
+	if (last->new_ino != 0 && af->st.st_ino != 0 &&
+	    (unsigned long long)af->st.st_ino == last->new_ino &&
+	    (unsigned long long)af->st.st_dev == last->new_dev)
+		goto torn;
+	/* The backup holds exactly the "before" bytes: a file of another size
 	 * cannot be them. */
 	have = stat_backup(s, last->id, &st) == 0 && S_ISREG(st.st_mode);
 	if (have && (uintmax_t)st.st_size != len)

@@ -13,7 +13,9 @@
  *   journal_drop_unfinished(&s, &af, content, len, &recovery, &cause);
  *   ... compute the new bytes; unchanged: stop here, nothing is written ...
  *   journal_read_held(&s, s.dir, &j, NULL); the last record, for hand edits
- *   journal_record_change(&s, &rec, before, len, &cause);   sets rec.id
+ *   atomicfile_prepare(&af, in_place, &cause); rec.new_dev, rec.new_ino =
+ *       af.tmp_dev, af.tmp_ino: the inode the change will land as
+ *   journal_record_change_of(&s, &rec, &af, before, len, ...);   sets rec.id
  *   in place only: journal_begin_in_place(&s, rec.id, &af, after, len, &cause);
  *   ... atomicfile_replace(&af, ...) ...
  *   in place only: journal_end_in_place(&s);
@@ -100,6 +102,14 @@ struct journal_record {
 	char before[65]; /* SHA-256 of the file before */
 	char after[65];  /* and after */
 	char *blocks;    /* "name:sha256,..." of the blocks after; "-" for none */
+	/* The inode the change lands as: the temporary file renamed over the
+	 * hosts file (atomicfile_prepare: af->tmp_dev, af->tmp_ino). 0 0 when
+	 * not known: an in-place rewrite, Windows, or a record of an earlier
+	 * version. In the line it is a last item of the blocks field,
+	 * ",inode=<dev>.<ino>", which no block lookup matches (it has no
+	 * ':'), so earlier versions read such records as they always did;
+	 * parsing takes it out of blocks again. */
+	unsigned long long new_dev, new_ino;
 };
 
 struct journal {
@@ -198,6 +208,11 @@ struct journal_recovery {
  * record was under way (its marker is there) and the file no longer holds
  * the "before" bytes, the rewrite is done again from the saved new bytes
  * (out->completed; the file changed: read it again). */
+/* Told without hashing the file where identity tells: the file read is
+ * the record's new inode (new_ino): landed; it is its backup's inode (a
+ * linked backup): not landed; a size other than the backup's: not the
+ * "before" bytes. Otherwise (another program replaced the file, an
+ * in-place rewrite, a record of an earlier version) content is hashed. */
 int journal_drop_unfinished(struct state *s, struct atomicfile *af, const void *content,
     size_t len, struct journal_recovery *out, char **cause);
 /* With the lock held: remove temporary backup files a killed run left. */

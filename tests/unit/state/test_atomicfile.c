@@ -350,6 +350,62 @@ test_fail_rename_leaves_no_temp(void)
 	fixture_release(&fx);
 }
 
+/* atomicfile_prepare() creates the temporary file before anything is
+ * journaled, with the target's mode, and says its inode: the one the
+ * replacement then puts at the path. A prepared file never renamed (the
+ * change stopped before its rename) goes with atomicfile_release(); an
+ * in-place rewrite prepares nothing. */
+static void
+test_prepare(void)
+{
+	struct fixture fx;
+	struct stat st;
+	int entries;
+
+	fixture_init(&fx, "old\n", 0640);
+	fixture_open(&fx, "old\n");
+	entries = unit_count_entries(fx.t.dir);
+	CU_ASSERT_EQUAL_FATAL(atomicfile_prepare(&fx.af, 0, &fx.cause), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fx.af.tmp);
+	CU_ASSERT_EQUAL(unit_count_entries(fx.t.dir), entries + 1);
+#ifndef _WIN32
+	CU_ASSERT_EQUAL_FATAL(fstatat(fx.af.dirfd, fx.af.tmp, &st, AT_SYMLINK_NOFOLLOW), 0);
+	CU_ASSERT_EQUAL(st.st_mode & 0777, 0640);
+	CU_ASSERT_EQUAL(fx.af.tmp_ino, (unsigned long long)st.st_ino);
+	CU_ASSERT_NOT_EQUAL(fx.af.tmp_ino, 0);
+#endif
+	/* Twice is once. */
+	CU_ASSERT_EQUAL(atomicfile_prepare(&fx.af, 0, &fx.cause), 0);
+	CU_ASSERT_EQUAL(unit_count_entries(fx.t.dir), entries + 1);
+	CU_ASSERT_EQUAL_FATAL(replace(&fx, "new\n", 0), 0);
+	CU_ASSERT_TRUE(unit_file_is(fx.t.hosts, "new\n"));
+	CU_ASSERT_EQUAL(stat(fx.t.hosts, &st), 0);
+#ifndef _WIN32
+	CU_ASSERT_EQUAL((unsigned long long)st.st_ino, fx.af.tmp_ino);
+#endif
+	CU_ASSERT_EQUAL(unit_count_entries(fx.t.dir), entries);
+	CU_ASSERT_PTR_NULL(fx.af.tmp);
+
+	/* Prepared, never renamed: removed by the release. */
+	atomicfile_release(&fx.af);
+	fixture_open(&fx, "new\n");
+	CU_ASSERT_EQUAL_FATAL(atomicfile_prepare(&fx.af, 0, &fx.cause), 0);
+	CU_ASSERT_EQUAL(unit_count_entries(fx.t.dir), entries + 1);
+	atomicfile_release(&fx.af);
+	CU_ASSERT_EQUAL(unit_count_entries(fx.t.dir), entries);
+	CU_ASSERT_TRUE(unit_file_is(fx.t.hosts, "new\n"));
+
+	/* In place (a bind mount): the inode read is rewritten, nothing is
+	 * created. */
+	fixture_open(&fx, "new\n");
+	fx.af.bind_mount = 1;
+	CU_ASSERT_EQUAL(atomicfile_prepare(&fx.af, 1, &fx.cause), 0);
+	CU_ASSERT_PTR_NULL(fx.af.tmp);
+	CU_ASSERT_EQUAL(fx.af.tmp_ino, 0);
+	CU_ASSERT_EQUAL(unit_count_entries(fx.t.dir), entries);
+	fixture_release(&fx);
+}
+
 /* A bind-mounted file is refused unless in_place, which rewrites it through
  * its own inode, cutting off what the new bytes do not cover. */
 static void
@@ -636,6 +692,7 @@ static const struct unit_test atomicfile_tests[] = {
 #endif
 	{ "fail_readonly_directory", test_fail_readonly_directory },
 	{ "fail_rename_leaves_no_temp", test_fail_rename_leaves_no_temp },
+	{ "prepare", test_prepare },
 	{ "in_place", test_in_place },
 	{ "in_place_held", test_in_place_held },
 	{ "open_refuses", test_open_refuses },

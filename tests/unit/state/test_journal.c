@@ -1,6 +1,7 @@
 /* Unit tests of the journal: records, backups, pruning, the lock. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,6 +229,212 @@ write_inode(const char *hosts, const char *bytes)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	CU_ASSERT_EQUAL(fputs(bytes, f) >= 0, 1);
 	CU_ASSERT_EQUAL(fclose(f), 0);
+}
+
+/* The number of records in dir's journal. */
+static size_t
+records_in(const char *dir)
+{
+	struct journal j;
+	char *cause = NULL;
+	size_t n;
+
+	CU_ASSERT_EQUAL_FATAL(journal_read(dir, &j, &cause), 0);
+	n = j.n;
+	journal_release(&j);
+	free(cause);
+	return n;
+}
+
+/* A record names the inode its change lands as (the temporary file,
+ * created before the record): a file that is that inode is a change that
+ * landed, even holding the record's "before" bytes again (written back in
+ * place), which the hashing rule would take for a change that never
+ * happened. A change whose temporary file never replaced the file (the
+ * run killed before the rename: the file still the backup's inode) is
+ * taken back, as before. */
+static void
+test_new_inode(void)
+{
+	struct state s;
+	struct atomicfile af, next;
+	struct journal_record r;
+	struct journal j;
+	struct journal_recovery got;
+	struct file_bytes content, content2;
+	struct stat ts, hs;
+	char *dir = make_tempdir(), *cause = NULL, *hosts, *journal, *backup;
+
+	hosts = xasprintf("%.*s/hosts", (int)(strlen(dir) - strlen("/state")), dir);
+	journal = statedir_journal_path(dir);
+	CU_ASSERT_EQUAL_FATAL(atomicfile_write_new(hosts, "old\n", 4, 0644, &cause), 0);
+	state_init(&s);
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(state_lock(&s, 1, &cause), 0);
+	atomicfile_init(&af);
+	atomicfile_init(&next);
+	file_bytes_init(&content);
+	file_bytes_init(&content2);
+	read_hosts(&af, hosts, &content);
+
+	memset(&r, 0, sizeof r);
+	r.command = (char *)"apply";
+	r.targets = (char *)"ws";
+	r.blocks = (char *)"-";
+	sha256_hex("old\n", 4, r.before);
+	sha256_hex("new\n", 4, r.after);
+	/* The temporary file first: its inode goes into the record. */
+	CU_ASSERT_EQUAL_FATAL(atomicfile_prepare(&af, 0, &cause), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(af.tmp);
+	CU_ASSERT_EQUAL_FATAL(fstatat(af.dirfd, af.tmp, &ts, AT_SYMLINK_NOFOLLOW), 0);
+	CU_ASSERT_EQUAL(af.tmp_ino, (unsigned long long)ts.st_ino);
+	CU_ASSERT_EQUAL(af.tmp_dev, (unsigned long long)ts.st_dev);
+	CU_ASSERT_EQUAL(ts.st_mode & 0777, 0644);
+	r.new_dev = af.tmp_dev;
+	r.new_ino = af.tmp_ino;
+	record_of(&s, &r, &af, &content);
+	{
+		char *item = xasprintf("\t-,inode=%llu.%llu\n", r.new_dev, r.new_ino);
+		struct buf b = BUF_INIT;
+
+		CU_ASSERT_EQUAL(file_read(journal, FILE_READ_REGULAR, 4096, &b, NULL, NULL,
+		    &cause), 0);
+		CU_ASSERT_PTR_NOT_NULL(b.data != NULL ? strstr(b.data, item) : NULL);
+		buf_release(&b);
+		free(item);
+	}
+	/* Read back: the item is taken out of blocks, which is as before. */
+	CU_ASSERT_EQUAL_FATAL(journal_read(dir, &j, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(j.n, 1);
+	CU_ASSERT_STRING_EQUAL(j.v[0].blocks, "-");
+	CU_ASSERT_EQUAL(j.v[0].new_dev, r.new_dev);
+	CU_ASSERT_EQUAL(j.v[0].new_ino, r.new_ino);
+	journal_release(&j);
+
+	/* Landed (the prepared temporary file renamed over the file), then
+	 * the old bytes written back through the new inode. */
+	CU_ASSERT_EQUAL_FATAL(atomicfile_replace(&af, "new\n", 4, 0, &cause), 0);
+	CU_ASSERT_EQUAL(stat(hosts, &hs), 0);
+	CU_ASSERT_EQUAL((unsigned long long)hs.st_ino, r.new_ino);
+	write_inode(hosts, "old\n");
+	read_hosts(&af, hosts, &content);
+	CU_ASSERT(content.len == 4 && memcmp(content.data, "old\n", 4) == 0);
+	CU_ASSERT_EQUAL(journal_drop_unfinished(&s, &af, content.data, content.len,
+	    &got, &cause), 0);
+	CU_ASSERT_EQUAL(got.dropped, 0);
+	CU_ASSERT_EQUAL(records_in(dir), 1);
+	backup = statedir_backup_path(dir, r.id);
+	CU_ASSERT_EQUAL(access(backup, F_OK), 0);
+	free(backup);
+
+	/* Killed between the record and the rename: the temporary file is
+	 * left (the next run removes it), the file is the backup's inode. */
+	CU_ASSERT_EQUAL_FATAL(atomicfile_prepare(&af, 0, &cause), 0);
+	r.new_dev = af.tmp_dev;
+	r.new_ino = af.tmp_ino;
+	CU_ASSERT_EQUAL(record_of(&s, &r, &af, &content), ATOMICFILE_BACKUP_LINK);
+	CU_ASSERT_EQUAL(records_in(dir), 2);
+	read_hosts(&next, hosts, &content2);
+	atomicfile_remove_stale(&next);
+	CU_ASSERT_NOT_EQUAL(fstatat(af.dirfd, af.tmp, &ts, AT_SYMLINK_NOFOLLOW), 0);
+	CU_ASSERT_EQUAL(journal_drop_unfinished(&s, &next, content2.data, content2.len,
+	    &got, &cause), 0);
+	CU_ASSERT_EQUAL(got.dropped, r.id);
+	CU_ASSERT_EQUAL(records_in(dir), 1);
+	backup = statedir_backup_path(dir, r.id);
+	CU_ASSERT_NOT_EQUAL(access(backup, F_OK), 0);
+	free(backup);
+	CU_ASSERT_TRUE(unit_file_is(hosts, "old\n"));
+	/* Released after the next run removed it: nothing else goes. */
+	atomicfile_release(&af);
+	CU_ASSERT_TRUE(unit_file_is(hosts, "old\n"));
+
+	atomicfile_release(&next);
+	state_close(&s);
+	file_bytes_release(&content);
+	file_bytes_release(&content2);
+	remove_tree(dir);
+	free(hosts);
+	free(journal);
+	free(dir);
+	free(cause);
+}
+
+/* A record of an earlier version (no inode item) parses as it did and is
+ * judged by hashing: a change that landed is kept while the file holds
+ * other bytes, and taken back once it holds the "before" bytes again.
+ * An item that only looks like the inode's stays in blocks, unknown. */
+static void
+test_old_record(void)
+{
+	struct state s;
+	struct atomicfile af;
+	struct journal j;
+	struct journal_recovery got;
+	struct file_bytes content;
+	char *dir = make_tempdir(), *cause = NULL, *hosts, *journal, *backup, *line;
+	char before[65], after[65];
+	const char *hash64 = "ws:0000000000000000000000000000000000000000000000000000000000000000";
+
+	hosts = xasprintf("%.*s/hosts", (int)(strlen(dir) - strlen("/state")), dir);
+	journal = statedir_journal_path(dir);
+	backup = statedir_backup_path(dir, 1);
+	CU_ASSERT_EQUAL_FATAL(atomicfile_write_new(hosts, "new\n", 4, 0644, &cause), 0);
+	state_init(&s);
+	CU_ASSERT_EQUAL_FATAL(state_open(&s, dir, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(state_lock(&s, 1, &cause), 0);
+	/* As an earlier version left them: change 1 old -> new landed. */
+	sha256_hex("old\n", 4, before);
+	sha256_hex("new\n", 4, after);
+	line = xasprintf("1\t1700000000\tapply\tws\t%s\t%s\t%s\t%s\n"
+	    "2\t1700000001\tapply\tws\t/elsewhere\t%s\t%s\t%s,inode=x.1\n"
+	    "3\t1700000002\tapply\tws\t/elsewhere\t%s\t%s\t-,inode=5.0\n",
+	    hosts, before, after, hash64, before, after, hash64, before, after);
+	unit_write_file(journal, line);
+	free(line);
+	unit_write_file(backup, "old\n");
+	CU_ASSERT_EQUAL_FATAL(journal_read(dir, &j, &cause), 0);
+	CU_ASSERT_EQUAL_FATAL(j.n, 3);
+	CU_ASSERT_STRING_EQUAL(j.v[0].blocks, hash64);
+	CU_ASSERT_EQUAL(j.v[0].new_ino, 0);
+	CU_ASSERT_EQUAL(j.v[0].new_dev, 0);
+	CU_ASSERT_TRUE(strcmp(j.v[1].blocks, hash64) != 0 &&
+	    strncmp(j.v[1].blocks, hash64, strlen(hash64)) == 0);
+	CU_ASSERT_EQUAL(j.v[1].new_ino, 0);
+	CU_ASSERT_STRING_EQUAL(j.v[2].blocks, "-,inode=5.0");
+	CU_ASSERT_EQUAL(j.v[2].new_ino, 0);
+	journal_release(&j);
+	/* Only the last record is judged: the first alone, for this file. */
+	line = xasprintf("1\t1700000000\tapply\tws\t%s\t%s\t%s\t%s\n", hosts, before, after,
+	    hash64);
+	unit_write_file(journal, line);
+	free(line);
+
+	atomicfile_init(&af);
+	file_bytes_init(&content);
+	read_hosts(&af, hosts, &content);
+	CU_ASSERT_EQUAL(journal_drop_unfinished(&s, &af, content.data, content.len,
+	    &got, &cause), 0);
+	CU_ASSERT_EQUAL(got.dropped, 0);
+	CU_ASSERT_EQUAL(records_in(dir), 1);
+	/* The "before" bytes again: by hashing, a change that never landed. */
+	write_inode(hosts, "old\n");
+	read_hosts(&af, hosts, &content);
+	CU_ASSERT_EQUAL(journal_drop_unfinished(&s, &af, content.data, content.len,
+	    &got, &cause), 0);
+	CU_ASSERT_EQUAL(got.dropped, 1);
+	CU_ASSERT_EQUAL(records_in(dir), 0);
+	CU_ASSERT_NOT_EQUAL(access(backup, F_OK), 0);
+	atomicfile_release(&af);
+
+	state_close(&s);
+	file_bytes_release(&content);
+	remove_tree(dir);
+	free(hosts);
+	free(journal);
+	free(backup);
+	free(dir);
+	free(cause);
 }
 
 /* Record the change old -> new of hosts as an in-place write (af taken
@@ -1041,6 +1248,8 @@ static const struct unit_test journal_tests[] = {
 #ifndef _WIN32
 	{ "purge_links", test_purge_links },
 	{ "linked_backup", test_linked_backup },
+	{ "new_inode", test_new_inode },
+	{ "old_record", test_old_record },
 	{ "in_place_recovery", test_in_place_recovery },
 	{ "state_dir_held", test_state_dir_held },
 	{ "state_reads_held", test_state_reads_held },
