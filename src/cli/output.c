@@ -19,15 +19,16 @@
 #include <syslog.h>
 #endif
 
+#include "cli/output.h"
+/* Windows: no syslog; and its winsock2.h must come before windows.h. */
+#include "base/platform.h"
+#include "base/quote.h"
+
 #ifdef _WIN32
 #include <fcntl.h>
 #include <io.h>
 #include <windows.h>
 #endif
-
-#include "cli/output.h"
-#include "base/platform.h" /* Windows: no syslog */
-#include "base/quote.h"
 
 #ifdef _WIN32
 static UINT console_cp_before;
