@@ -1547,11 +1547,12 @@ gives_back(const char *text, size_t len, const struct block_change *rm, size_t n
 static const struct noeol_later {
 	const char *text, *a, *ab, *b; /* b: A removed from ab */
 } noeol_later[] = {
+	/* No line ending anywhere: the platform's (CRLF on Windows). */
 	{ "10.9.9.9 x.example",
-	  "10.9.9.9 x.example\n" BLK("myws", "10.1.0.5", API, "\n", MARK),
-	  "10.9.9.9 x.example\n" BLK("myws", "10.1.0.5", API, "\n", "")
-	  BLK("other", "10.1.0.6", CERT, "\n", MARK),
-	  "10.9.9.9 x.example\n" BLK("other", "10.1.0.6", CERT, "\n", MARK) },
+	  "10.9.9.9 x.example" NO_EOL_NL BLK("myws", "10.1.0.5", API, NO_EOL_NL, MARK),
+	  "10.9.9.9 x.example" NO_EOL_NL BLK("myws", "10.1.0.5", API, NO_EOL_NL, "")
+	  BLK("other", "10.1.0.6", CERT, NO_EOL_NL, MARK),
+	  "10.9.9.9 x.example" NO_EOL_NL BLK("other", "10.1.0.6", CERT, NO_EOL_NL, MARK) },
 	{ "a\r\n10.9.9.9 x.example",
 	  "a\r\n10.9.9.9 x.example\r\n" BLK("myws", "10.1.0.5", API, "\r\n", MARK),
 	  "a\r\n10.9.9.9 x.example\r\n" BLK("myws", "10.1.0.5", API, "\r\n", "")
