@@ -13,8 +13,9 @@
  *   hostsedit_result_release(&r);
  *
  * compute() runs with the lock held (unless dry_run) and gets the parsed
- * current file and the state directory held (NULL when dry_run): what it
- * reads there it reads relative to the descriptors opened once
+ * current file and the state directory held (NULL when dry_run, when what
+ * it reads it reads through state_open_read(): one directory held, not
+ * locked): what it reads there it reads relative to the descriptors opened once
  * (journal_read_held, journal_load_backup_held), so a directory on the
  * state directory's path swapped after the lock cannot feed it another
  * journal or backup. It writes the new bytes as segments
