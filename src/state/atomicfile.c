@@ -1226,7 +1226,7 @@ clone_into(int fd, const struct atomicfile *af)
  * filesystem can. */
 static int
 write_new(int dfd, const char *dir, const char *name, const char *path,
-    const struct atomicfile *clone, const void *data, size_t len, mode_t mode,
+    const struct atomicfile *clone, const struct hosts_seg *v, size_t n, mode_t mode,
     enum atomicfile_backup *how, char **cause)
 {
 	char *tmp = NULL;
@@ -1241,7 +1241,7 @@ write_new(int dfd, const char *dir, const char *name, const char *path,
 	if (clone != NULL && (cloned = clone_into(fd, clone)) == 0)
 		*how = ATOMICFILE_BACKUP_REFLINK;
 	if (cloned == -2 || FCHMOD(fd, mode) != 0 ||
-	    (cloned != 0 && write_all(fd, data, len) != 0) || fsync_retry(fd) != 0) {
+	    (cloned != 0 && atomicfile_write_segs(fd, v, n) != 0) || fsync_retry(fd) != 0) {
 		set_error(cause, "cannot write '%s': %s", path, strerror(errno));
 		close(fd);
 		at_unlink(dfd, dir, tmp);
@@ -1311,11 +1311,20 @@ int
 atomicfile_write_new_at(int dirfd, const char *path, const void *data, size_t len,
     mode_t mode, char **cause)
 {
+	struct hosts_seg one = { data, 0, len };
+
+	return atomicfile_write_new_segs_at(dirfd, path, &one, 1, mode, cause);
+}
+
+int
+atomicfile_write_new_segs_at(int dirfd, const char *path, const struct hosts_seg *v,
+    size_t n, mode_t mode, char **cause)
+{
 	enum atomicfile_backup how;
 	char *dir = dir_of(path);
 	int rc;
 
-	rc = write_new(dirfd, dir, base_of(path), path, NULL, data, len, mode, &how, cause);
+	rc = write_new(dirfd, dir, base_of(path), path, NULL, v, n, mode, &how, cause);
 	free(dir);
 	return rc;
 }
@@ -1382,8 +1391,12 @@ atomicfile_save_backup_at(const struct atomicfile *af, int dirfd, const char *pa
 		free(dir);
 		return rc;
 	}
-	rc = write_new(dirfd, dir, base_of(path), path, af, data, len, ATOMICFILE_BACKUP_MODE,
-	    how, cause);
+	{
+		struct hosts_seg one = { data, 0, len };
+
+		rc = write_new(dirfd, dir, base_of(path), path, af, &one, 1,
+		    ATOMICFILE_BACKUP_MODE, how, cause);
+	}
 	free(dir);
 	return rc;
 }

@@ -167,6 +167,11 @@ int atomicfile_write_new(const char *path, const void *data, size_t len, mode_t 
  * Windows dirfd is ignored and path used. */
 int atomicfile_write_new_at(int dirfd, const char *path, const void *data, size_t len,
     mode_t mode, char **cause);
+/* The same with the bytes as segments (finished, hosts_out_finish()), each
+ * written from where it lies: the new bytes of an in-place rewrite are
+ * kept (journal_begin_in_place()) without being rendered whole first. */
+int atomicfile_write_new_segs_at(int dirfd, const char *path, const struct hosts_seg *v,
+    size_t n, mode_t mode, char **cause);
 
 /* Backups are read-only: nothing ever writes one again. */
 #define ATOMICFILE_BACKUP_MODE 0400

@@ -378,10 +378,11 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 	r->changed = 1;
 	in_place = o->in_place && af.bind_mount && !o->dry_run;
 	/* The new bytes whole only where something reads them so: the
-	 * command (a diff, the syslog line), the copy an in-place rewrite
-	 * keeps first (journal.h), or output that is not a rewrite's
-	 * (rollback --whole-file), whose blocks are found by parsing it. */
-	if (o->want_after || in_place || (!out.blocks_known && out.n > 1))
+	 * command (a diff, the syslog line), or output that is not a
+	 * rewrite's (rollback --whole-file), whose blocks are found by
+	 * parsing it. The copy an in-place rewrite keeps first (journal.h)
+	 * is written from the segments too. */
+	if (o->want_after || (!out.blocks_known && out.n > 1))
 		hosts_out_to_buf(&out, &r->after);
 	if (!out.blocks_known) {
 		/* One segment (a whole buffer handed over) is parsed where it is. */
@@ -437,8 +438,7 @@ edit_once(const struct hostsedit_opts *o, hostsedit_fn compute, void *arg,
 	r->backup = statedir_backup_path(st->dir, rec.id);
 	/* An in-place rewrite can be torn by a kill: its new bytes are kept
 	 * first, for the next run to finish it (journal.h). */
-	if (in_place && journal_begin_in_place(st, rec.id, &af, r->after.data,
-	    r->after.len, cause) != 0) {
+	if (in_place && journal_begin_in_place(st, rec.id, &af, out.v, out.n, cause) != 0) {
 		journal_forget_change(st, rec.id);
 		free(r->backup);
 		r->backup = NULL;

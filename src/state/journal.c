@@ -799,15 +799,18 @@ unlink_in_state(const struct state *s, const char *name)
 
 int
 journal_begin_in_place(struct state *s, long id, const struct atomicfile *af,
-    const void *data, size_t len, char **cause)
+    const struct hosts_seg *v, size_t n, char **cause)
 {
 	char *data_path = in_place_path(s, IN_PLACE_DATA);
 	char *mark_path = in_place_path(s, IN_PLACE_MARK), *mark;
+	size_t i, len = 0;
 	int rc;
 
+	for (i = 0; i < n; i++)
+		len += v[i].len;
 	/* The bytes first: a marker is never there without them. Both in
 	 * the state directory held, as the journal and the backups. */
-	rc = atomicfile_write_new_at(s->dirfd, data_path, data, len, 0600, cause);
+	rc = atomicfile_write_new_segs_at(s->dirfd, data_path, v, n, 0600, cause);
 	if (rc == 0) {
 		mark = xasprintf("%ld %llu %llu %llu\n", id,
 		    (unsigned long long)af->st.st_dev, (unsigned long long)af->st.st_ino,

@@ -16,7 +16,7 @@
  *   atomicfile_prepare(&af, in_place, &cause); rec.new_dev, rec.new_ino =
  *       af.tmp_dev, af.tmp_ino: the inode the change will land as
  *   journal_record_change_of(&s, &rec, &af, before, len, ...);   sets rec.id
- *   in place only: journal_begin_in_place(&s, rec.id, &af, after, len, &cause);
+ *   in place only: journal_begin_in_place(&s, rec.id, &af, out.v, out.n, &cause);
  *   ... atomicfile_replace(&af, ...) ...
  *   in place only: journal_end_in_place(&s);
  *   on failure before the new file is in place:
@@ -180,7 +180,7 @@ void journal_forget_change(struct state *s, long id);
  * marker is what tells a torn file from one edited by hand.
  */
 int journal_begin_in_place(struct state *s, long id, const struct atomicfile *af,
-    const void *data, size_t len, char **cause);
+    const struct hosts_seg *v, size_t n, char **cause);
 void journal_end_in_place(struct state *s);
 
 /* Whether dir holds the marker of an in-place rewrite that has not ended
