@@ -15,16 +15,7 @@
 # (case 1 runs copies in the test's own directory, which is root's, 0700).
 . "$(dirname "$0")/lib.sh"
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: helper-user.sh switches users: run as root" >&2
-	exit 77
-fi
-for tool in useradd userdel; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "SKIP: $tool is not installed" >&2
-		exit 77
-	fi
-done
+need_root_useradd "helper-user.sh switches users: run as root"
 if [ ! -r /proc/net/tcp ]; then
 	echo "SKIP: no /proc/net/tcp: the fake server cannot tell who connected" >&2
 	exit 77

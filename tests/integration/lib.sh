@@ -87,6 +87,21 @@ inode_mtime() {
 	stat -c '%i %Y.%y' "$1"
 }
 
+# need_root_useradd WHY: skip (exit 77, saying why) unless the test runs as
+# root with useradd and userdel, to make a real non-root user of its own.
+need_root_useradd() {
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "SKIP: $1" >&2
+		exit 77
+	fi
+	for tool in useradd userdel; do
+		if ! command -v "$tool" >/dev/null 2>&1; then
+			echo "SKIP: $tool is not installed" >&2
+			exit 77
+		fi
+	done
+}
+
 finish() {
 	if [ -f "$T/.failures" ]; then
 		NFAIL=$(wc -l < "$T/.failures")

@@ -11,16 +11,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fault-lib.sh"
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: readheld.sh needs root (the forged state is another user's)" >&2
-	exit 77
-fi
-for tool in useradd userdel; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "SKIP: $tool is not installed" >&2
-		exit 77
-	fi
-done
+need_root_useradd "readheld.sh needs root (the forged state is another user's)"
 U=amlrh$$
 useradd -M -N -r -s /bin/false "$U"
 trap 'userdel "$U" >/dev/null 2>&1 || true; rm -rf "$T"' EXIT
