@@ -1176,19 +1176,15 @@ out:
 	return rc;
 }
 
-/* Open the state directory dir without creating it, for state_purge()
- * (readonly 0: statedir_open_existing) or state_open_read(): 1 when it
- * does not exist. Windows, which holds no descriptors: whether the path
- * exists. */
-static int
-open_existing(struct state *s, const char *dir, int readonly, char **cause)
+/* Windows, which holds no descriptors: whether the path exists. */
+int
+state_open_read(struct state *s, const char *dir, char **cause)
 {
 	s->dir = xstrdup(dir);
 #ifdef _WIN32
 	{
 		struct stat st;
 
-		(void)readonly;
 		if (stat(dir, &st) == 0)
 			return 0;
 		if (errno == ENOENT)
@@ -1196,15 +1192,8 @@ open_existing(struct state *s, const char *dir, int readonly, char **cause)
 		return set_error(cause, "cannot stat state directory '%s': %s", dir, strerror(errno));
 	}
 #else
-	return (readonly ? statedir_open_read : statedir_open_existing)(dir, &s->dirfd,
-	    &s->backupsfd, cause);
+	return statedir_open_read(dir, &s->dirfd, &s->backupsfd, cause);
 #endif
-}
-
-int
-state_open_read(struct state *s, const char *dir, char **cause)
-{
-	return open_existing(s, dir, 1, cause);
 }
 
 /* Remove the empty directory name (relative to at, or a path with at
@@ -1249,7 +1238,7 @@ purge_backups(struct state *s, struct state_purged *done, char **cause)
 
 #ifndef _WIN32
 	if (s->backupsfd < 0)
-		goto out; /* there is none (statedir_open_existing) */
+		goto out; /* there is none */
 #endif
 	d = opendir_held(s->backupsfd, dirpath);
 	if (d == NULL) {
@@ -1320,31 +1309,6 @@ state_purge_held(struct state *s, struct state_purged *done, char **cause)
 		done->dir = 1;
 	else if (errno != ENOENT)
 		rc = set_error(cause, "cannot remove '%s': %s", s->dir, strerror(errno));
-	return rc;
-}
-
-int
-state_purge(const char *dir, int timeout, struct state_purged *done, char **cause)
-{
-	struct state s;
-	int rc;
-
-	done->backups = 0;
-	done->journal = done->dir = 0;
-	state_init(&s);
-	rc = open_existing(&s, dir, 0, cause);
-	if (rc != 0) {
-		state_close(&s);
-		return rc > 0 ? 0 : -1;
-	}
-	/* Under the lock, so that no run writes a backup or a journal line
-	 * into what is being deleted. A lock file deleted while this waited
-	 * went with its directory: another purge left nothing to delete. */
-	if (state_lock(&s, timeout, cause) != 0)
-		rc = -1;
-	else if (!state_lock_stale(&s))
-		rc = state_purge_held(&s, done, cause);
-	state_close(&s);
 	return rc;
 }
 

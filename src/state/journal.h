@@ -221,28 +221,25 @@ void journal_remove_stale(struct state *s);
  * are deleted (their journal lines stay, so history still lists them). */
 int journal_prune(struct state *s, int keep, char **cause);
 
-/* What state_purge() deleted. */
+/* What state_purge_held() deleted. */
 struct state_purged {
 	size_t backups; /* "*.hosts" files removed from backups/ */
 	int journal;    /* the journal was there and is gone */
 	int dir;        /* the state directory was there and is gone */
 };
 
-/* uninstall --purge: delete what amlhosts keeps in the state directory dir
- * (every visible "*.hosts" in backups/, backups/, the journal, the lock)
- * and dir itself, never a tree. dir and backups/ are opened once, never
- * through a link (statedir_open_existing), locked (waiting up to timeout
- * seconds) and emptied relative to those descriptors, so a directory
- * swapped for a link after the lock leads nowhere; each directory is
- * removed only while its name still leads to the one emptied. A missing
- * dir is nothing to delete (0, done->dir 0). Windows: by path. */
-int state_purge(const char *dir, int timeout, struct state_purged *done, char **cause);
-/* The same in the state directory s holds, opened (state_open) and locked
- * (state_lock) by the caller, who still holds the lock: so the purge can
- * follow a change under the lock that change took (hostsedit_opts.held),
- * and no run can record a change in between whose backup it would then
- * delete. On Windows the lock is let go just before the lock file is
- * deleted. state_close(s) after it, as always. */
+/* uninstall --purge: delete what amlhosts keeps in the state directory s
+ * holds, opened (state_open) and locked (state_lock) by the caller, who
+ * still holds the lock: every visible "*.hosts" in backups/, backups/, the
+ * journal, the lock, and the directory itself, never a tree. They are
+ * emptied relative to the descriptors held, never through a link, so a
+ * directory swapped for a link after the lock leads nowhere; each
+ * directory is removed only while its name still leads to the one
+ * emptied. The purge follows a change under the lock that change took
+ * (hostsedit_opts.held), so no run can record a change in between whose
+ * backup it would then delete. On Windows the lock is let go just before
+ * the lock file is deleted, and paths are used. state_close(s) after it,
+ * as always. */
 int state_purge_held(struct state *s, struct state_purged *done, char **cause);
 
 /* Is the backup of change id still in the backups/ of the state directory

@@ -177,15 +177,13 @@ out:
 	return rc;
 }
 
-/* statedir_open_existing() and statedir_open_read(), which judge the
- * directories as how says (PRIVATE_MISSING_OK is implied). */
-static int
-open_existing(const char *dir, unsigned how, int *dirfd, int *backupsfd, char **cause)
+int
+statedir_open_read(const char *dir, int *dirfd, int *backupsfd, char **cause)
 {
+	const unsigned how = PRIVATE_ROOT_OK | PRIVATE_MISSING_OK;
 	char *backups;
 	int fd;
 
-	how |= PRIVATE_MISSING_OK;
 	*backupsfd = -1;
 	*dirfd = open_private(AT_FDCWD, dir, dir, how, cause);
 	if (*dirfd == -2) {
@@ -205,18 +203,6 @@ open_existing(const char *dir, unsigned how, int *dirfd, int *backupsfd, char **
 	/* -2: no backups/ (nothing was ever changed), which is fine. */
 	*backupsfd = fd < 0 ? -1 : fd;
 	return 0;
-}
-
-int
-statedir_open_existing(const char *dir, int *dirfd, int *backupsfd, char **cause)
-{
-	return open_existing(dir, 0, dirfd, backupsfd, cause);
-}
-
-int
-statedir_open_read(const char *dir, int *dirfd, int *backupsfd, char **cause)
-{
-	return open_existing(dir, PRIVATE_ROOT_OK, dirfd, backupsfd, cause);
 }
 #endif
 

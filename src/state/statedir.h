@@ -56,16 +56,14 @@ int statedir_mkdir(const char *dir, char **cause);
  * *cause set and nothing open. Windows: platform_private_dir.
  */
 int statedir_open(const char *dir, int *dirfd, int *backupsfd, char **cause);
-/* statedir_open() of a state directory that is to be emptied: nothing is
- * created. 1 when dir does not exist (nothing open); 0 with *dirfd open
- * and *backupsfd open, or -1 when dir has no backups/; -1 with *cause set
- * and nothing open. The same checks of owner and mode. */
-int statedir_open_existing(const char *dir, int *dirfd, int *backupsfd, char **cause);
-/* statedir_open_existing() for a command that only reads (history, status,
- * a dry run): the same, except that a directory of root's is trusted too,
- * so that a user may read what root's runs recorded where root lets them.
- * As root, a directory another user owns (or a link in its place) is
- * refused: its journal and backups could be anyone's. */
+/* statedir_open() for a command that only reads (history, status, a dry
+ * run): nothing is created. 1 when dir does not exist (nothing open); 0
+ * with *dirfd open and *backupsfd open, or -1 when dir has no backups/; -1
+ * with *cause set and nothing open. The same checks of owner and mode,
+ * except that a directory of root's is trusted too, so that a user may
+ * read what root's runs recorded where root lets them. As root, a
+ * directory another user owns (or a link in its place) is refused: its
+ * journal and backups could be anyone's. */
 int statedir_open_read(const char *dir, int *dirfd, int *backupsfd, char **cause);
 #endif
 
